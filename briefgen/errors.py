@@ -1,0 +1,26 @@
+"""The few errors briefgen raises on purpose. Each carries a one-line message for the user."""
+
+from __future__ import annotations
+
+
+class BriefgenError(Exception):
+    """Base class: str(error) is a complete one-line message, fit for stderr as it is."""
+
+
+class InputError(BriefgenError):
+    """A source cannot be read or holds no text (exit 2)."""
+
+
+class ModelSetupError(BriefgenError):
+    """The model server refuses the whole run: bad key, no such model, no access (exit 2).
+
+    Retrying cannot help and every article would fail the same way, so the run stops at once.
+    """
+
+
+class ReplayMissError(BriefgenError):
+    """Replay has no recorded answer for a request (exit 2): the prompt or input changed."""
+
+
+class ArticleError(BriefgenError):
+    """One article could not be extracted; the others go on and the brief lists it."""

@@ -1,0 +1,247 @@
+"""Typed data passed between the stages: ingest -> extract -> merge -> render.
+
+Two families live here. `Extraction` and its item types are what the model is asked to fill;
+their JSON Schema is sent to the server, so they carry descriptions and no defaults (strict
+structured outputs want every field required). Everything else is briefgen's own record of
+what happened and is never shown to the model.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Base for every boundary model: unknown fields are an error, not silently kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# How firmly the article states something. Kept from the article and never upgraded by merge.
+Certainty = Literal["confirmed", "planned", "reported", "speculated"]
+ActorKind = Literal["person", "organization", "country"]
+
+QUOTE_HELP = "A short verbatim quote (at most ~25 words) copied exactly from the article."
+
+
+# --- what the model fills -------------------------------------------------------------------
+
+
+class Actor(Strict):
+    name: str = Field(description="Fullest name used in the article, as written.")
+    kind: ActorKind
+    role: str | None = Field(description="Title or role, e.g. 'Russian President'.")
+    affiliation: str | None = Field(description="Country or organisation the actor belongs to.")
+    aliases: list[str] = Field(
+        description="Other ways the article refers to this actor: surname, honorific, "
+        "role-only mentions such as 'the North Korean leader'."
+    )
+    quote: str = Field(description=QUOTE_HELP)
+
+
+class Motive(Strict):
+    actor: str = Field(description="Whose motive: an actor's name as in `actors`.")
+    motive: str = Field(description="What they want or hope to gain, in a short phrase.")
+    certainty: Certainty
+    quote: str = Field(description=QUOTE_HELP)
+
+
+class Ask(Strict):
+    asker: str = Field(description="Who asks: an actor's name as in `actors`.")
+    asked: str | None = Field(description="Whom they ask, if the article says.")
+    ask: str = Field(description="What is asked for, in a short phrase.")
+    certainty: Certainty
+    quote: str = Field(description=QUOTE_HELP)
+
+
+class WarningItem(Strict):
+    warner: str = Field(description="Who warns: an actor's name as in `actors`.")
+    warned: str | None = Field(description="Whom they warn, if the article says.")
+    warning: str = Field(description="What the warning is, in a short phrase.")
+    certainty: Certainty
+    quote: str = Field(description=QUOTE_HELP)
+
+
+class Venue(Strict):
+    place: str = Field(description="Where the article's central event happens, e.g. a city.")
+    certainty: Certainty
+    quote: str = Field(description=QUOTE_HELP)
+
+
+class DateMention(Strict):
+    text: str = Field(description="The date or time expression exactly as written.")
+    event: str = Field(description="What happens then, in a short phrase.")
+    relation: Literal["before", "after", "unclear"] = Field(
+        description="Whether the article places this before or after its own publication "
+        "(past or future tense); used to resolve weekday names."
+    )
+    central: bool = Field(description="True if this is when the article's central event happens.")
+    quote: str = Field(description=QUOTE_HELP)
+
+
+class Extraction(Strict):
+    """One article's facts. Every item carries evidence; nothing outside the article."""
+
+    actors: list[Actor]
+    motives: list[Motive]
+    asks: list[Ask]
+    warnings: list[WarningItem]
+    venues: list[Venue]
+    dates: list[DateMention]
+
+
+ITEM_KINDS: tuple[str, ...] = ("actors", "motives", "asks", "warnings", "venues", "dates")
+
+
+# --- briefgen's own records -----------------------------------------------------------------
+
+
+class Removed(Strict):
+    """A piece of an article's text that cleaning dropped, and why."""
+
+    reason: str
+    text: str
+
+
+class Article(Strict):
+    id: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published: date | None = None
+    source: str = Field(description="Where the text came from: a path, a URL or '-'.")
+    removed: list[Removed] = []
+
+
+class ArticleRef(Strict):
+    """What the brief says about a source; the text itself stays with the Article."""
+
+    id: str
+    title: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+    source: str
+
+
+class Usage(Strict):
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+        )
+
+
+class Dropped(Strict):
+    """An extracted item whose evidence quote is not in the article."""
+
+    kind: str
+    quote: str
+
+
+class ArticleExtraction(Strict):
+    """The output of `briefgen extract`: one article's extraction and how it was obtained."""
+
+    article: ArticleRef
+    extraction: Extraction
+    model: str
+    prompt_version: str
+    usage: Usage = Usage()
+    attempts: int = 1
+    dropped: list[Dropped] = []
+
+
+class ArticleFailure(Strict):
+    article: ArticleRef
+    reason: str
+    model: str
+    prompt_version: str
+    attempts: int = 0
+
+
+# --- the merged brief -----------------------------------------------------------------------
+
+
+class Source(Strict):
+    n: int = Field(description="Citation number, as in [n].")
+    article: ArticleRef
+    failed: str | None = Field(default=None, description="Why no facts came from it, if so.")
+
+
+class Quote(Strict):
+    source: int
+    quote: str
+
+
+class BriefActor(Strict):
+    name: str
+    kind: ActorKind
+    names: list[str] = Field(description="Every name and alias used for this actor.")
+    roles: list[str]
+    sources: list[int]
+    quotes: list[Quote]
+
+
+class Claim(Strict):
+    """An ask, warning or motive folded across the articles that state it."""
+
+    who: str
+    whom: str | None
+    what: str
+    certainty: Certainty = Field(description="The firmest certainty any source gives it.")
+    sources: list[int]
+    quotes: list[Quote]
+
+
+class SlotValue(Strict):
+    """One answer to 'where?' or 'when?', with the sources that give it."""
+
+    value: str
+    as_written: list[str]
+    certainty: Certainty | None = None
+    sources: list[int]
+    quotes: list[Quote]
+
+
+class Slot(Strict):
+    values: list[SlotValue]
+    disputed: bool = Field(description="True when sources give answers that cannot all hold.")
+
+
+class DatedEvent(Strict):
+    date: str | None = Field(description="ISO date or 'start/end' range; null if unresolved.")
+    as_written: str
+    event: str
+    source: int
+    quote: str
+
+
+class BriefQuality(Strict):
+    dropped_ungrounded: int = 0
+    attempts: int = 0
+    usage: Usage = Usage()
+
+
+class Brief(Strict):
+    title: str
+    model: str
+    prompt_version: str
+    sources: list[Source]
+    actors: list[BriefActor]
+    asks: list[Claim]
+    warnings: list[Claim]
+    motives: list[Claim]
+    venue: Slot
+    date: Slot
+    timeline: list[DatedEvent]
+    quality: BriefQuality
+
+    @property
+    def failures(self) -> list[Source]:
+        return [s for s in self.sources if s.failed]
