@@ -14,8 +14,9 @@ DEFAULT_MODEL = "gpt-4o-mini"
 class Settings(Strict):
     model: str = DEFAULT_MODEL
     base_url: str | None = Field(
-        default=None, description="OpenAI-compatible endpoint; None means the SDK's own default "
-        "(OPENAI_BASE_URL, then api.openai.com)."
+        default=None,
+        description="OpenAI-compatible endpoint; None means the SDK's own default "
+        "(OPENAI_BASE_URL, then api.openai.com).",
     )
     api_key: SecretStr | None = Field(
         default=None, description="None means the SDK reads OPENAI_API_KEY."

@@ -48,11 +48,10 @@ class Manifest(Strict):
 
 # --- cleaning --------------------------------------------------------------------------------
 
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _BYLINE = re.compile(
-    rf"^(?:Written by|By)\s+(?P<author>[^\n]{{2,60}}?)(?:\s+on\s+(?P<date>(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}))?\s*$",
+    rf"^(?:Written by|By)\s+(?P<author>[^\n]{{2,60}}?)"
+    rf"(?:\s+on\s+(?P<date>(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}))?\s*$",
 )
 _REFUSAL = re.compile(
     r"^[\"“”'\s]*(?:I cannot (?:reword|rephrase|rewrite|fulfil|comply|help)|I can[’']t (?:reword|"
@@ -65,7 +64,9 @@ _PHOTO = re.compile(
     re.IGNORECASE,
 )
 _RELATED = re.compile(r"^(?:You can also read|Also read|Read more|Related|See also)\s*:", re.I)
-_SUBSCRIBE = re.compile(r"^(?:Subscribe to|Subscribe now|Sign up for|Support our journalism)\b", re.I)
+_SUBSCRIBE = re.compile(
+    r"^(?:Subscribe to|Subscribe now|Sign up for|Support our journalism)\b", re.I
+)
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 _BLANKS = re.compile(r"\n{3,}")
@@ -138,9 +139,7 @@ def guess_title(text: str) -> str | None:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def build_article(
-    text: str, source: str, fallback_id: str, *metas: SourceMeta
-) -> Article:
+def build_article(text: str, source: str, fallback_id: str, *metas: SourceMeta) -> Article:
     """An Article from raw text; earlier metadata wins over later (manifest > file > byline)."""
     cleaned, removed, found = clean(text)
     if not cleaned:
@@ -296,7 +295,9 @@ def _unique_ids(articles: list[Article]) -> list[Article]:
     for article in articles:
         count = seen.get(article.id, 0)
         seen[article.id] = count + 1
-        result.append(article if count == 0 else article.model_copy(
-            update={"id": f"{article.id}-{count + 1}"}
-        ))
+        result.append(
+            article
+            if count == 0
+            else article.model_copy(update={"id": f"{article.id}-{count + 1}"})
+        )
     return result

@@ -50,6 +50,7 @@ class Completion(Generic[T]):
     refused: bool = False
     usage: Usage = field(default_factory=Usage)
     attempts: int = 1
+    model: str | None = None  # as the server names itself, which may differ from the request
 
 
 class Client(Protocol):
@@ -150,8 +151,24 @@ class OpenAIClient:
     def __init__(self, settings: Settings, http_client: httpx2.AsyncClient | None = None):
         self.model = settings.model
         self._settings = settings
-        self._sdk = openai.AsyncOpenAI(
-            api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+        key = settings.api_key.get_secret_value() if settings.api_key else None
+        try:
+            self._sdk = self._make_sdk(key, settings, http_client)
+        except openai.OpenAIError:  # no key given and none in OPENAI_API_KEY
+            if settings.base_url is None:
+                raise ModelSetupError(
+                    "no API key: set OPENAI_API_KEY, or give --base-url for a local server "
+                    "that needs none, or --replay DIR to answer from recordings"
+                ) from None
+            # Local OpenAI-compatible servers (llama.cpp, vLLM, Ollama) ignore the key.
+            self._sdk = self._make_sdk("no-key", settings, http_client)
+
+    @staticmethod
+    def _make_sdk(
+        key: str | None, settings: Settings, http_client: httpx2.AsyncClient | None
+    ) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(
+            api_key=key,
             base_url=settings.base_url,
             timeout=settings.timeout,
             max_retries=0,
@@ -196,21 +213,30 @@ class OpenAIClient:
 
     @staticmethod
     def _to_completion(response: Any, schema: type[T], attempts: int) -> Completion[T]:
+        model = getattr(response, "model", None)
         usage = Usage(
             input_tokens=getattr(response.usage, "prompt_tokens", 0) or 0,
             output_tokens=getattr(response.usage, "completion_tokens", 0) or 0,
         )
         if not response.choices:
-            return Completion(None, "", "the server returned no choices", False, usage, attempts)
+            return Completion(
+                None, "", "the server returned no choices", False, usage, attempts, model
+            )
         choice = response.choices[0]
         raw = choice.message.content or ""
         refusal = getattr(choice.message, "refusal", None)
         if refusal or choice.finish_reason == "content_filter":
             reason = f"refused: {refusal}" if refusal else "refused by the content filter"
-            return Completion(None, raw, reason, True, usage, attempts)
+            return Completion(None, raw, reason, True, usage, attempts, model)
         if choice.finish_reason == "length":
             return Completion(
-                None, raw, "the answer was cut off (finish_reason=length)", False, usage, attempts
+                None,
+                raw,
+                "the answer was cut off (finish_reason=length)",
+                False,
+                usage,
+                attempts,
+                model,
             )
         value, error = parse_output(raw, schema)
-        return Completion(value, raw, error, False, usage, attempts)
+        return Completion(value, raw, error, False, usage, attempts, model)

@@ -48,9 +48,10 @@ def render(name: str, **context: Any) -> str:
 
 
 @cache
-def prompt_version() -> str:
+def prompt_version(directory: Path = PROMPTS_DIR) -> str:
+    """PROMPT_FAMILY plus a hash of every template's name and bytes in `directory`."""
     digest = hashlib.sha256()
-    for path in sorted(PROMPTS_DIR.glob("*.j2")):
+    for path in sorted(directory.glob("*.j2")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{PROMPT_FAMILY}+{digest.hexdigest()[:8]}"

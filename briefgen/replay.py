@@ -106,7 +106,9 @@ class ReplayTransport(httpx2.MockTransport):
         body = json.loads(request.content or b"{}")
         exchange = self.recordings.get(request_key(body))
         if exchange is None:
-            raise ReplayMissError(f"replay from {self.directory}: {explain_miss(body, self.recordings)}")
+            raise ReplayMissError(
+                f"replay from {self.directory}: {explain_miss(body, self.recordings)}"
+            )
         response = exchange["response"]
         return httpx2.Response(response["status"], json=response["body"], request=request)
 

@@ -1,0 +1,147 @@
+"""Markdown of a Brief: a page a person reads in two minutes. Pure: data in, text out.
+
+Citations are [n], numbering the Sources section. Disputed slots show each answer with the
+sources that give it and their own words, so the reader sees who says what.
+"""
+
+from __future__ import annotations
+
+from briefgen.schemas import Brief, BriefActor, Claim, Slot, SlotValue
+
+
+def cite(sources: list[int]) -> str:
+    return "".join(f"[{n}]" for n in sources)
+
+
+def _count(sources: list[int]) -> str:
+    return f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
+
+
+def _hedge(certainty: str | None) -> str:
+    return f" _({certainty})_" if certainty and certainty != "confirmed" else ""
+
+
+def _value(value: SlotValue) -> str:
+    written = "; ".join(f"“{w}”" for w in value.as_written if w != value.value)
+    return (
+        f"**{value.value}**{f' (as written: {written})' if written else ''}"
+        f"{_hedge(value.certainty)} — {_count(value.sources)} {cite(value.sources)}"
+    )
+
+
+def _slot(heading: str, slot: Slot) -> list[str]:
+    if not slot.values:
+        return [f"## {heading}", "", "_No source says._", ""]
+    lines = [f"## {heading}{' — sources disagree' if slot.disputed else ''}", ""]
+    for value in slot.values:
+        lines.append(f"- {_value(value)}")
+        if slot.disputed:
+            lines.extend(f"  - [{q.source}] “{q.quote}”" for q in value.quotes)
+    return [*lines, ""]
+
+
+def _key_facts(brief: Brief) -> list[str]:
+    lines = ["## Key facts", ""]
+    people = [a for a in brief.actors if a.kind == "person"]
+    top = sorted(people, key=lambda a: -len(a.sources))[:4]
+    if top:
+        lines.append("- **Who:** " + "; ".join(f"{a.name} {cite(a.sources)}" for a in top))
+    for label, slot in (("Where", brief.venue), ("When", brief.date)):
+        if slot.values:
+            answers = " vs ".join(f"{v.value} {cite(v.sources)}" for v in slot.values)
+            lines.append(f"- **{label}:** {answers}{' — **disputed**' if slot.disputed else ''}")
+    for label, claims in (("Asks", brief.asks), ("Warnings", brief.warnings)):
+        if claims:
+            lines.append(f"- **{label}:** {_claim_text(claims[0])}")
+    return [*lines, ""]
+
+
+def _claim_text(claim: Claim) -> str:
+    party = claim.who + (f" → {claim.whom}" if claim.whom else "")
+    return f"{party}: {claim.what}{_hedge(claim.certainty)} {cite(claim.sources)}"
+
+
+def _claims(heading: str, claims: list[Claim]) -> list[str]:
+    if not claims:
+        return []
+    lines = [f"## {heading}", ""]
+    for claim in claims:
+        lines.append(
+            f"- {_claim_text(claim)}"
+            + (f" — {_count(claim.sources)}" if len(claim.sources) > 1 else "")
+        )
+    return [*lines, ""]
+
+
+def _actor(actor: BriefActor) -> str:
+    roles = f" ({'; '.join(actor.roles)})" if actor.roles else ""
+    others = [n for n in actor.names if n != actor.name]
+    also = f" — also: {', '.join(others)}" if others else ""
+    return f"- **{actor.name}**{roles}{also} {cite(actor.sources)}"
+
+
+def _actors(brief: Brief) -> list[str]:
+    lines = ["## Actors", ""]
+    for kind, label in (
+        ("person", "People"),
+        ("organization", "Organisations"),
+        ("country", "Countries"),
+    ):
+        group = [a for a in brief.actors if a.kind == kind]
+        if group:
+            lines += [f"**{label}**", "", *map(_actor, group), ""]
+    return lines
+
+
+def _timeline(brief: Brief) -> list[str]:
+    if not brief.timeline:
+        return []
+    lines = ["## Timeline", ""]
+    for event in brief.timeline:
+        lines.append(f"- {event.date} — {event.event} (“{event.as_written}”) [{event.source}]")
+    return [*lines, ""]
+
+
+def _sources(brief: Brief) -> list[str]:
+    lines = ["## Sources", ""]
+    for source in brief.sources:
+        a = source.article
+        about = ", ".join(str(x) for x in (a.outlet, a.published) if x)
+        title = a.title or a.id
+        failed = f" — **failed:** {source.failed}" if source.failed else ""
+        lines.append(f"{source.n}. {title}{f' — {about}' if about else ''} (`{a.source}`){failed}")
+    return [*lines, ""]
+
+
+def _quality(brief: Brief) -> list[str]:
+    q = brief.quality
+    failed = brief.failures
+    lines = ["## How this brief was made", ""]
+    lines.append(f"- Model: {brief.model}; prompt version: {brief.prompt_version}")
+    used = len(brief.sources) - len(failed)
+    lines.append(f"- Articles used: {used} of {len(brief.sources)}")
+    for source in failed:
+        lines.append(f"- **Failed:** [{source.n}] {source.article.id}: {source.failed}")
+    lines.append(
+        f"- Items dropped because their quote is not in the article: {q.dropped_ungrounded}"
+    )
+    lines.append(
+        f"- Model calls: {q.attempts}; tokens in/out: "
+        f"{q.usage.input_tokens}/{q.usage.output_tokens}"
+    )
+    return [*lines, ""]
+
+
+def markdown(brief: Brief) -> str:
+    lines = [f"# {brief.title}", ""]
+    lines += _key_facts(brief)
+    lines += _slot("Where", brief.venue)
+    lines += _slot("When", brief.date)
+    lines += _actors(brief)
+    lines += _claims("Asks", brief.asks)
+    lines += _claims("Warnings", brief.warnings)
+    lines += _claims("Motives", brief.motives)
+    lines += _timeline(brief)
+    lines += _sources(brief)
+    lines += _quality(brief)
+    return "\n".join(lines).rstrip() + "\n"
