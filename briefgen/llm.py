@@ -187,7 +187,9 @@ class OpenAIClient:
         retrying = AsyncRetrying(
             retry=retry_if_exception(_is_transient),
             stop=stop_after_attempt(self._settings.retries + 1),
-            wait=wait_exponential_jitter(initial=self._settings.backoff, max=60),
+            wait=wait_exponential_jitter(
+                multiplier=self._settings.backoff, jitter=self._settings.backoff, max=60
+            ),
             reraise=True,
         )
         try:

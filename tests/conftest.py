@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from briefgen.config import Settings
+from briefgen.schemas import Article, Extraction
+
+from fakeserver import FakeServer
+
+SAMPLE_TEXT = (
+    "North Korean leader Kim Jong Un will meet Russian President Vladimir Putin in Vladivostok, "
+    "officials said on Tuesday. Mr. Kim wants satellite technology, while Putin wants artillery "
+    "shells. The White House warned Pyongyang against any arms deal."
+)
+
+
+@pytest.fixture
+def article() -> Article:
+    return Article(
+        id="sample",
+        text=SAMPLE_TEXT,
+        title="Kim to meet Putin",
+        published=date(2023, 9, 5),
+        source="sample.txt",
+    )
+
+
+def sample_extraction() -> Extraction:
+    return Extraction.model_validate(
+        {
+            "actors": [
+                {"name": "Kim Jong Un", "kind": "person", "role": "North Korean leader",
+                 "affiliation": "North Korea", "aliases": ["Mr. Kim"],
+                 "quote": "North Korean leader Kim Jong Un will meet"},
+                {"name": "Vladimir Putin", "kind": "person", "role": "Russian President",
+                 "affiliation": "Russia", "aliases": ["Putin"],
+                 "quote": "Russian President Vladimir Putin"},
+            ],
+            "motives": [
+                {"actor": "Kim Jong Un", "motive": "satellite technology",
+                 "certainty": "reported", "quote": "Mr. Kim wants satellite technology"},
+            ],
+            "asks": [],
+            "warnings": [
+                {"warner": "White House", "warned": "Pyongyang", "warning": "against an arms deal",
+                 "certainty": "confirmed",
+                 "quote": "The White House warned Pyongyang against any arms deal."},
+            ],
+            "venues": [
+                {"place": "Vladivostok", "certainty": "reported",
+                 "quote": "will meet Russian President Vladimir Putin in Vladivostok"},
+            ],
+            "dates": [
+                {"text": "on Tuesday", "event": "officials announce the meeting",
+                 "relation": "before", "central": False,
+                 "quote": "officials said on Tuesday"},
+            ],
+        }
+    )
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    with FakeServer() as running:
+        yield running
+
+
+def settings_for(server: FakeServer, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "base_url": server.url,
+        "api_key": "sk-test-not-a-real-key",
+        "backoff": 0,
+        "timeout": 5,
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)

@@ -1,0 +1,190 @@
+"""The model client through the real openai SDK against a loopback server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from briefgen.errors import ArticleError, ModelSetupError
+from briefgen.llm import OpenAIClient, parse_output, response_format, strict_json_schema
+from briefgen.schemas import Extraction
+
+from conftest import sample_extraction, settings_for
+from fakeserver import Reply, chat_completion, error_body
+
+MESSAGES = [{"role": "user", "content": "extract"}]
+
+
+def complete(server, **overrides):
+    async def run():
+        client = OpenAIClient(settings_for(server, **overrides))
+        try:
+            return await client.complete(MESSAGES, Extraction)
+        finally:
+            await client.aclose()
+
+    return asyncio.run(run())
+
+
+def test_valid_answer_is_parsed_with_usage_and_server_model(server):
+    answer = sample_extraction()
+    server.queue(Reply(body=chat_completion(answer.model_dump_json(), model="served-model")))
+    result = complete(server)
+    assert result.value == answer
+    assert result.error is None
+    assert (result.usage.input_tokens, result.usage.output_tokens) == (100, 20)
+    assert result.model == "served-model"
+    assert result.attempts == 1
+
+
+def test_request_asks_for_strict_json_schema_and_sends_no_sdk_retries(server):
+    server.queue(Reply(body=chat_completion(sample_extraction().model_dump_json())))
+    complete(server, model="my-model")
+    body = server.requests[0]
+    assert body["model"] == "my-model"
+    assert body["messages"] == MESSAGES
+    fmt = body["response_format"]
+    assert fmt["type"] == "json_schema"
+    assert fmt["json_schema"]["strict"] is True
+    actor = fmt["json_schema"]["schema"]["$defs"]["Actor"]
+    assert set(actor["required"]) == set(actor["properties"])
+    assert actor["additionalProperties"] is False
+    assert server.headers[0]["x-stainless-retry-count"] == "0"
+
+
+def test_strict_schema_has_no_defaults_and_every_object_closed():
+    def walk(node):
+        if isinstance(node, dict):
+            assert "default" not in node
+            if node.get("type") == "object":
+                assert node["additionalProperties"] is False
+                assert set(node["required"]) == set(node["properties"])
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(strict_json_schema(Extraction))
+    assert response_format(Extraction)["json_schema"]["name"] == "Extraction"
+
+
+def test_json_in_a_markdown_fence_is_accepted():
+    text = "Here it is:\n```json\n" + sample_extraction().model_dump_json() + "\n```"
+    value, error = parse_output(text, Extraction)
+    assert error is None
+    assert value == sample_extraction()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"actors": [', "not valid JSON"),
+        (json.dumps({"actors": []}), "motives: Field required"),
+        ("I cannot help with that.", "not valid JSON"),
+    ],
+)
+def test_invalid_output_comes_back_as_an_error_not_an_exception(server, content, expected):
+    server.queue(Reply(body=chat_completion(content)))
+    result = complete(server)
+    assert result.value is None
+    assert expected in result.error
+    assert result.raw == content
+    assert len(server.requests) == 1  # invalid output is the caller's re-ask, not a retry
+
+
+def test_refusal_is_reported_and_not_retried(server):
+    server.queue(Reply(body=chat_completion(None, refusal="I can't help with that.")))
+    result = complete(server)
+    assert result.refused
+    assert "refused" in result.error
+    assert len(server.requests) == 1
+
+
+def test_content_filter_counts_as_refusal(server):
+    server.queue(Reply(body=chat_completion("", finish_reason="content_filter")))
+    assert complete(server).refused
+
+
+def test_truncated_answer_is_an_error(server):
+    server.queue(Reply(body=chat_completion('{"actors": [', finish_reason="length")))
+    result = complete(server)
+    assert result.value is None
+    assert "cut off" in result.error
+
+
+def test_server_errors_are_retried_then_succeed(server):
+    server.queue(
+        Reply(503, error_body("overloaded")),
+        Reply(500, error_body("oops")),
+        Reply(body=chat_completion(sample_extraction().model_dump_json())),
+    )
+    result = complete(server, retries=3)
+    assert result.value == sample_extraction()
+    assert result.attempts == 3
+    assert len(server.requests) == 3
+
+
+def test_retries_are_bounded_and_end_in_an_article_error(server):
+    server.default = Reply(502, error_body("bad gateway"))
+    with pytest.raises(ArticleError, match=r"HTTP 502.*after 3 attempt"):
+        complete(server, retries=2)
+    assert len(server.requests) == 3
+
+
+def test_rate_limit_is_retried(server):
+    server.queue(
+        Reply(429, error_body("slow down"), {"retry-after": "0"}),
+        Reply(body=chat_completion(sample_extraction().model_dump_json())),
+    )
+    assert complete(server).attempts == 2
+
+
+def test_bad_request_fails_the_article_without_retry(server):
+    server.queue(Reply(400, error_body("context length exceeded")))
+    with pytest.raises(ArticleError, match="context length exceeded"):
+        complete(server)
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_bad_credentials_stop_the_run_without_printing_the_key(server, status):
+    server.queue(Reply(status, error_body("Incorrect API key provided: sk-test-not-a-real-key")))
+    with pytest.raises(ModelSetupError) as caught:
+        complete(server)
+    assert "sk-test-not-a-real-key" not in str(caught.value)
+    assert "refused the credentials" in str(caught.value)
+    assert len(server.requests) == 1
+
+
+def test_unknown_model_stops_the_run(server):
+    server.queue(Reply(404, error_body("The model `nope` does not exist")))
+    with pytest.raises(ModelSetupError, match="model 'nope' not found"):
+        complete(server, model="nope")
+
+
+def test_connection_refused_is_retried_then_fails_the_article():
+    from briefgen.config import Settings
+
+    settings = Settings(base_url="http://127.0.0.1:9/v1", api_key="sk-test", retries=1, backoff=0)
+
+    async def run():
+        client = OpenAIClient(settings)
+        try:
+            return await client.complete(MESSAGES, Extraction)
+        finally:
+            await client.aclose()
+
+    with pytest.raises(ArticleError, match="after 2 attempt"):
+        asyncio.run(run())
+
+
+def test_missing_key_without_base_url_is_a_setup_error(monkeypatch):
+    from briefgen.config import Settings
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with pytest.raises(ModelSetupError, match="OPENAI_API_KEY"):
+        OpenAIClient(Settings())
