@@ -1,0 +1,198 @@
+"""The command line end to end: commands, exit codes, one-line errors, atomic writes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLE_TEXT, sample_extraction
+from fakeserver import Reply, chat_completion, error_body
+
+from briefgen.cli import main
+from briefgen.schemas import ArticleExtraction
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    return CliRunner()
+
+
+@pytest.fixture
+def articles(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Kim to meet Putin\n" + SAMPLE_TEXT)
+    (folder / "two.txt").write_text("Second report\n" + SAMPLE_TEXT)
+    return folder
+
+
+def answer() -> Reply:
+    return Reply(body=chat_completion(sample_extraction().model_dump_json()))
+
+
+def invoke(runner, *args):
+    return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_make_against_a_live_server_on_loopback_writes_brief_and_json(
+    runner, server, articles, tmp_path
+):
+    server.default = answer()
+    out, js = tmp_path / "brief.md", tmp_path / "brief.json"
+    result = invoke(runner, "make", articles, "--out", out, "--json", js,
+                    "--base-url", server.url, "--model", "local-model")
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert text.startswith("# Kim Jong Un and Vladimir Putin: brief from 2 articles")
+    assert "**Kim Jong Un** (North Korean leader) — also: Mr. Kim [1][2]" in text
+    brief = json.loads(js.read_text())
+    assert [s["article"]["id"] for s in brief["sources"]] == ["one", "two"]
+    assert {r["model"] for r in server.requests} == {"local-model"}
+    assert "brief: 2 of 2 articles" in result.stderr
+
+
+def test_make_prints_markdown_to_stdout_without_out(runner, server, articles):
+    server.default = answer()
+    result = invoke(runner, "make", articles / "one.txt", "--base-url", server.url, "-q")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# ")
+    assert "## Sources" in result.stdout
+    assert result.stderr == ""
+
+
+def test_partial_brief_exits_3_and_lists_the_failure(runner, server, articles, tmp_path):
+    def by_article(body):
+        user = body["messages"][1]["content"]
+        if "Article two" in user:
+            return Reply(body=chat_completion(None, refusal="I will not."))
+        return answer()
+
+    server.default = by_article
+    out = tmp_path / "brief.md"
+    result = invoke(runner, "make", articles, "--out", out, "--base-url", server.url)
+    assert result.exit_code == 3
+    assert "partial: [2] two failed: refused: I will not." in result.stderr
+    assert "**Failed:** [2] two: refused: I will not." in out.read_text()
+
+
+def test_nothing_produced_exits_1_and_keeps_the_previous_brief(runner, server, articles,
+                                                               tmp_path):
+    server.default = Reply(body=chat_completion("not json at all"))
+    out = tmp_path / "brief.md"
+    out.write_text("yesterday's brief\n")
+    result = invoke(runner, "make", articles, "--out", out, "--base-url", server.url)
+    assert result.exit_code == 1
+    assert "nothing was written" in result.stderr
+    assert out.read_text() == "yesterday's brief\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_bad_key_exits_2_with_one_line_and_no_key(runner, server, articles, tmp_path):
+    server.default = Reply(401, error_body("Incorrect API key provided: sk-test-not-a-real-key"))
+    out = tmp_path / "brief.md"
+    result = invoke(runner, "make", articles, "--out", out, "--base-url", server.url)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("briefgen: error: the model server at")
+    assert "sk-test-not-a-real-key" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["make", "no/such/file.txt"], "no/such/file.txt: no such file or directory"),
+        (["merge", "no/such.json"], "no/such.json"),
+        (["make", "--concurrency", "0", "x"], "Invalid value for '--concurrency'"),
+    ],
+)
+def test_bad_input_exits_2_without_traceback(runner, args, message):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_article_is_an_input_error(runner, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    result = invoke(runner, "make", empty, "--base-url", "http://127.0.0.1:9/v1")
+    assert result.exit_code == 2
+    assert result.stderr == f"briefgen: error: {empty}: no article text\n"
+
+
+def test_output_folder_must_exist(runner, server, articles, tmp_path):
+    server.default = answer()
+    result = invoke(runner, "make", articles, "--out", tmp_path / "nope" / "brief.md",
+                    "--base-url", server.url)
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_replay_and_record_together_is_a_usage_error(runner, articles, tmp_path):
+    result = runner.invoke(main, ["make", str(articles), "--replay", str(tmp_path),
+                                  "--record", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "cannot be used together" in result.stderr
+
+
+def test_extract_then_merge_gives_the_same_brief_as_make(runner, server, articles, tmp_path):
+    server.default = answer()
+    paths = []
+    for name in ("one", "two"):
+        result = invoke(runner, "extract", articles / f"{name}.txt", "--base-url", server.url)
+        assert result.exit_code == 0
+        extraction = ArticleExtraction.model_validate_json(result.stdout)
+        assert extraction.extraction == sample_extraction()
+        path = tmp_path / f"{name}.json"
+        path.write_text(result.stdout)
+        paths.append(path)
+    merged = invoke(runner, "merge", *paths, "--json", tmp_path / "merged.json", "-q")
+    made = invoke(runner, "make", articles, "--json", tmp_path / "made.json", "-q",
+                  "--base-url", server.url)
+    assert merged.exit_code == made.exit_code == 0
+    assert merged.stdout == made.stdout
+    assert (tmp_path / "merged.json").read_text() == (tmp_path / "made.json").read_text()
+
+
+def test_merge_rejects_files_that_are_not_extractions(runner, tmp_path):
+    bogus = tmp_path / "bogus.json"
+    bogus.write_text('{"hello": 1}')
+    result = runner.invoke(main, ["merge", str(bogus)])
+    assert result.exit_code == 2
+    assert "not a briefgen extraction" in result.stderr
+
+
+def test_extract_of_a_failing_article_exits_1(runner, server, articles):
+    server.default = Reply(body=chat_completion("{}"))
+    result = invoke(runner, "extract", articles / "one.txt", "--base-url", server.url)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["reason"].startswith("the answer does not match the schema")
+
+
+@pytest.mark.parametrize(("which", "title"), [("article", "ArticleExtraction"),
+                                              ("brief", "Brief")])
+def test_schema_prints_json_schema(runner, which, title):
+    result = invoke(runner, "schema", which)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["title"] == title
+
+
+def test_version_and_help(runner):
+    assert invoke(runner, "--version").stdout.startswith("briefgen, version ")
+    help_text = invoke(runner, "make", "--help").stdout
+    for option in ("--out", "--json", "--model", "--base-url", "--concurrency", "--replay",
+                   "--record"):
+        assert option in help_text
+
+
+def test_stdin_is_an_article(runner, server):
+    server.default = answer()
+    result = runner.invoke(main, ["make", "-", "--base-url", server.url, "-q"],
+                           input=SAMPLE_TEXT)
+    assert result.exit_code == 0
+    assert "`-`" in result.stdout
