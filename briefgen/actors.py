@@ -23,71 +23,15 @@ from rapidfuzz import fuzz
 from briefgen.schemas import Actor, ActorKind
 
 HONORIFICS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "sir",
-        "madam",
-        "comrade",
-        "president",
-        "premier",
-        "chairman",
-        "general",
-        "admiral",
-        "secretary",
-        "minister",
-        "ambassador",
-        "senator",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "leader",
-        "supreme",
-        "former",
-        "deputy",
-        "prime",
-        "foreign",
-        "defense",
-        "defence",
-        "state",
-        "national",
-        "security",
-        "council",
-        "adviser",
-        "advisor",
-        "coordinator",
-    ]
+    """mr mrs ms miss dr sir madam comrade president premier chairman general admiral secretary
+    minister ambassador senator spokesman spokeswoman spokesperson leader supreme former
+    deputy prime foreign defense defence state national security council adviser advisor
+    coordinator""".split()
 )
 ROLE_WORDS = frozenset(
-    [
-        "leader",
-        "president",
-        "minister",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "official",
-        "officials",
-        "adviser",
-        "advisor",
-        "ambassador",
-        "secretary",
-        "chairman",
-        "premier",
-        "administration",
-        "government",
-        "regime",
-        "delegation",
-        "analysts",
-        "analyst",
-        "envoy",
-        "coordinator",
-        "head",
-        "chief",
-    ]
+    """leader president minister spokesman spokeswoman spokesperson official officials adviser
+    advisor ambassador secretary chairman premier administration government regime delegation
+    analysts analyst envoy coordinator head chief""".split()
 )
 _POSSESSIVE = re.compile(r"['’]s\b")
 _NON_WORD = re.compile(r"[^\w\s]")

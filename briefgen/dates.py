@@ -11,7 +11,8 @@ at all. Results are an ISO date ("2023-09-13"), a month ("2023-07"), a year ("20
   side. A weekday on the publication day itself resolves to that day.
 - "yesterday", "today", "tomorrow", "last/this/next week|month|year" are relative to publication.
 - A month name alone ("in July") is in the publication year, or the year before when the article
-  places it in the past and the month is after the publication month.
+  places it in the past and the month is after the publication month, or the year after when the
+  article places it in the future and the month is before the publication month.
 - Without a publication date only expressions that carry their own year resolve.
 """
 
@@ -32,8 +33,14 @@ _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
 _RANGE = re.compile(
-    _MONTH + r"\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to|through|until)\s*"
+    _MONTH + r"\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year1>\d{4}),?)?"
+    r"\s*(?:-|–|—|to|through|until)\s*"
     r"(?:(?P<month2>[A-Za-z]+)\.?\s+)?(?P<d2>\d{1,2})(?:st|nd|rd|th)?" + _YEAR,
+    re.IGNORECASE,
+)
+_DAY_RANGE = re.compile(
+    r"\b(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to|through|until)\s*"
+    r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + _YEAR,
     re.IGNORECASE,
 )
 _DAY_MONTH = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b" + _YEAR, re.IGNORECASE)
@@ -68,13 +75,26 @@ def _explicit(text: str, published: date | None) -> str | None:
     if m := _ISO.search(text):
         found = _day(int(m["year"]), int(m["month"]), int(m["day"]))
         return found.isoformat() if found else None
-    if m := _RANGE.search(text):
-        year = int(m["year"]) if m["year"] else (published.year if published else None)
+    if m := _RANGE.search(text) or _DAY_RANGE.search(text):
         month = _month_number(m["month"])
-        month2 = _month_number(m["month2"]) or month
-        if year is None or month is None or month2 is None:
+        month2 = _month_number(m.groupdict().get("month2")) or month
+        if month is None or month2 is None:
             return None
-        start, end = _day(year, month, int(m["d1"])), _day(year, month2, int(m["d2"]))
+        # "December 30 - January 2" runs into the next year.
+        wraps = int(month2 < month)
+        written1, written2 = m.groupdict().get("year1"), m["year"]
+        if written1:
+            year1 = int(written1)
+            year2 = int(written2) if written2 else year1 + wraps
+        elif written2:
+            year2 = int(written2)
+            year1 = year2 - wraps
+        elif published:
+            year1 = published.year
+            year2 = year1 + wraps
+        else:
+            return None
+        start, end = _day(year1, month, int(m["d1"])), _day(year2, month2, int(m["d2"]))
         if start and end and start <= end:
             return f"{start.isoformat()}/{end.isoformat()}"
         return None
@@ -95,6 +115,8 @@ def _weekday(text: str, published: date, relation: Relation) -> str | None:
         return None
     target = _WEEKDAYS[m["weekday"].lower()]
     side = (m["side"] or "").lower()
+    if side == "this":
+        side = ""  # "this Tuesday" forces no side; the relation decides
     ahead = (target - published.weekday()) % 7
     behind = (published.weekday() - target) % 7
     if side in ("last", "past") or (not side and relation == "before"):
@@ -137,6 +159,8 @@ def _month_alone(text: str, published: date | None, relation: Relation) -> str |
     year = published.year
     if relation == "before" and month > published.month:
         year -= 1
+    elif relation == "after" and month < published.month:
+        year += 1
     return f"{year:04d}-{month:02d}"
 
 

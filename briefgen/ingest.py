@@ -50,7 +50,9 @@ class Manifest(Strict):
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _BYLINE = re.compile(
-    rf"^(?:Written by|By)\s+(?P<author>[^\n]{{2,60}}?)"
+    # A line ending like a sentence ("By Tuesday, Kim had left.") is article text, not a byline.
+    r"^(?:Written by|By)\s+(?![^\n]*[a-z]{3}[.!?][\"”’']?\s*$)"
+    rf"(?P<author>[^\n]{{2,60}}?)"
     rf"(?:\s+on\s+(?P<date>(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}))?\s*$",
 )
 _REFUSAL = re.compile(
@@ -76,8 +78,8 @@ def _line_noise(line: str) -> str | None:
     """The reason a single line is noise, or None when it is article text."""
     if _REFUSAL.match(line) and len(line) < 200:
         return "model refusal remnant"
-    if _BYLINE.match(line):
-        return "byline"
+    if (byline := _BYLINE.match(line)) and byline["author"][0].isupper():
+        return "byline"  # a name starts with a capital: "By the end of May, ..." is text
     if _PHOTO.match(line):
         return "photo caption or credit"
     if _RELATED.match(line):
@@ -185,7 +187,7 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         from charset_normalizer import from_bytes
 
@@ -218,14 +220,17 @@ def _iso_date(text: str | None) -> date | None:
         return None
 
 
-def _from_records(records: Iterable[tuple[str, Any]], fallback_id: str) -> Iterator[Article]:
+def _from_records(
+    records: Iterable[tuple[str, Any]], fallback_id: str, manifest: SourceMeta
+) -> Iterator[Article]:
     for where, record in records:
         try:
             item = JsonArticle.model_validate(record)
         except ValidationError as exc:
             raise InputError(f"{where}: {_first_error(exc)}") from None
         meta = SourceMeta(**item.model_dump(exclude={"text"}))
-        yield build_article(item.text, where, f"{fallback_id}-{where.rsplit(':', 1)[-1]}", meta)
+        fid = f"{fallback_id}-{where.rsplit(':', 1)[-1]}"
+        yield build_article(item.text, where, fid, manifest, meta)
 
 
 def _read_file(path: Path, manifests: dict[Path, Manifest | None]) -> list[Article]:
@@ -235,23 +240,32 @@ def _read_file(path: Path, manifests: dict[Path, Manifest | None]) -> list[Artic
     text = _read_text(path)
     if suffix == ".jsonl":
         records = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        # Split on newlines only: str.splitlines() also breaks at U+2028, NEL and form feeds,
+        # which JSON allows raw inside strings.
+        for number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
                 try:
                     records.append((f"{path}:{number}", json.loads(line)))
                 except json.JSONDecodeError as exc:
                     raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
-        return list(_from_records(records, path.stem))
+        return _some(list(_from_records(records, path.stem, meta)), path)
     if suffix == ".json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
         items = data if isinstance(data, list) else [data]
-        return list(_from_records(((f"{path}:{i}", r) for i, r in enumerate(items, 1)), path.stem))
+        numbered = ((f"{path}:{i}", r) for i, r in enumerate(items, 1))
+        return _some(list(_from_records(numbered, path.stem, meta)), path)
     if suffix in HTML_SUFFIXES:
         return [_from_html(text, str(path), path.stem, meta)]
     return [build_article(text, str(path), path.stem, meta)]
+
+
+def _some(articles: list[Article], path: Path) -> list[Article]:
+    if not articles:
+        raise InputError(f"{path}: no articles in it")
+    return articles
 
 
 def _expand(source: str | Path) -> list[Path]:
@@ -290,14 +304,15 @@ def load(sources: Sequence[str | Path], stdin: IO[str] | None = None) -> list[Ar
 
 
 def _unique_ids(articles: list[Article]) -> list[Article]:
-    seen: dict[str, int] = {}
+    """Later duplicates get "-2", "-3", ...; never an id that another article already carries."""
+    given = {article.id for article in articles}
+    used: set[str] = set()
     result = []
     for article in articles:
-        count = seen.get(article.id, 0)
-        seen[article.id] = count + 1
-        result.append(
-            article
-            if count == 0
-            else article.model_copy(update={"id": f"{article.id}-{count + 1}"})
-        )
+        new_id, count = article.id, 1
+        while new_id in used or (count > 1 and new_id in given):
+            count += 1
+            new_id = f"{article.id}-{count}"
+        used.add(new_id)
+        result.append(article if count == 1 else article.model_copy(update={"id": new_id}))
     return result

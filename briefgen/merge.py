@@ -31,34 +31,11 @@ from briefgen.schemas import (
     Source,
     Usage,
 )
+from briefgen.similarity import Similarity
 
 # Firmest first: a folded claim reports the firmest certainty any one source gives it.
 CERTAINTY_ORDER: tuple[Certainty, ...] = ("confirmed", "planned", "reported", "speculated")
-SAME_CLAIM = 75.0
 SAME_PLACE = 85.0
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "for",
-        "and",
-        "or",
-        "in",
-        "on",
-        "with",
-        "from",
-        "its",
-        "their",
-        "his",
-        "her",
-        "by",
-        "as",
-        "at",
-    ]
-)
 _PLACE_NOISE = re.compile(
     r"\b(?:the|city of|russia|russian|north korea|far east(?:ern)?|in|region)\b|,"
 )
@@ -74,6 +51,7 @@ class _Item:
     text: str
     certainty: Certainty | None
     quote: str
+    written: str = ""  # a date as the article writes it, when `text` is the event
 
 
 def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | None = None) -> Brief:
@@ -196,20 +174,6 @@ def _quotes(pairs: object) -> list[Quote]:
 # --- claims ----------------------------------------------------------------------------------
 
 
-def _content(text: str) -> str:
-    return " ".join(w for w in fold(text).split() if w not in _STOP)
-
-
-def _same_claim(a: str, b: str) -> bool:
-    ca, cb = _content(a), _content(b)
-    if not ca or not cb:
-        return ca == cb
-    shared = set(ca.split()) & set(cb.split())
-    return len(shared) >= min(2, len(set(ca.split())), len(set(cb.split()))) and (
-        fuzz.token_set_ratio(ca, cb) >= SAME_CLAIM
-    )
-
-
 def _cluster(items: list[_Item], same: Callable[[str, str], bool]) -> list[list[_Item]]:
     """Greedy single pass: an item joins the first cluster whose first text it matches."""
     clusters: list[list[_Item]] = []
@@ -233,9 +197,10 @@ def _fold_claims(items: list[_Item]) -> list[Claim]:
     for item in items:
         key = (item.who and fold(item.who), item.whom and fold(item.whom))
         by_party.setdefault(key, []).append(item)
+    similarity = Similarity(item.text for item in items)
     claims = []
     for party_items in by_party.values():
-        for cluster in _cluster(party_items, _same_claim):
+        for cluster in _cluster(party_items, similarity.same):
             head = cluster[0]
             claims.append(
                 Claim(
@@ -282,29 +247,37 @@ def _venue_slot(items: list[_Item]) -> Slot:
 
 
 def _dates(done: list[tuple[int, ArticleExtraction]]) -> tuple[Slot, list[DatedEvent]]:
-    central: dict[str, list[_Item]] = {}
-    events: list[DatedEvent] = []
+    central: dict[str | None, list[_Item]] = {}
+    dated: dict[str | None, list[_Item]] = {}
     for n, result in done:
-        published = result.article.published
         for mention in result.extraction.dates:
-            resolved = resolve(mention.text, published, mention.relation)
+            resolved = resolve(mention.text, result.article.published, mention.relation)
             if mention.central:
                 item = _Item(n, None, None, mention.text, None, mention.quote)
-                central.setdefault(resolved or f"unresolved: {mention.text}", []).append(item)
+                central.setdefault(resolved, []).append(item)
+            event = _Item(n, None, None, mention.event, None, mention.quote, mention.text)
+            dated.setdefault(resolved, []).append(event)
+    values = [_slot_value(value, items) for value, items in central.items()]
+    known = [v.value for v in values if v.value is not None]
+    disputed = any(not overlap(a, b) for i, a in enumerate(known) for b in known[i + 1 :])
+    values.sort(key=lambda v: (-len(v.sources), v.value or "~"))
+    return Slot(values=values, disputed=disputed), _timeline(dated)
+
+
+def _timeline(dated: dict[str | None, list[_Item]]) -> list[DatedEvent]:
+    """Events in date order, undated last; events of one date that match are folded."""
+    similarity = Similarity(item.text for items in dated.values() for item in items)
+    events = []
+    for when in sorted(dated, key=lambda d: d or "~"):
+        same = similarity.same if when is not None else (lambda a, b: False)
+        for cluster in _cluster(dated[when], same):
             events.append(
                 DatedEvent(
-                    date=resolved,
-                    as_written=mention.text,
-                    event=mention.event,
-                    source=n,
-                    quote=mention.quote,
+                    date=when,
+                    as_written=list(dict.fromkeys(i.written for i in cluster)),
+                    event=cluster[0].text,
+                    sources=sorted({i.source for i in cluster}),
+                    quotes=_quotes((i.source, i.quote) for i in cluster),
                 )
             )
-    values = [_slot_value(value, items) for value, items in central.items()]
-    resolved_values = [v.value for v in values if not v.value.startswith("unresolved")]
-    disputed = any(
-        not overlap(a, b) for i, a in enumerate(resolved_values) for b in resolved_values[i + 1 :]
-    )
-    timeline = sorted((e for e in events if e.date), key=lambda e: (e.date or "", e.source))
-    values.sort(key=lambda v: (-len(v.sources), v.value))
-    return Slot(values=values, disputed=disputed), timeline
+    return events

@@ -47,9 +47,11 @@ def render(name: str, **context: Any) -> str:
     return _environment().get_template(f"{name}.j2").render(**context).strip()
 
 
-@cache
 def prompt_version(directory: Path = PROMPTS_DIR) -> str:
-    """PROMPT_FAMILY plus a hash of every template's name and bytes in `directory`."""
+    """PROMPT_FAMILY plus a hash of every template's name and bytes in `directory`.
+
+    Not cached: the environment reloads an edited template, so the version must follow it.
+    """
     digest = hashlib.sha256()
     for path in sorted(directory.glob("*.j2")):
         digest.update(path.name.encode())

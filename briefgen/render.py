@@ -23,10 +23,11 @@ def _hedge(certainty: str | None) -> str:
 
 def _value(value: SlotValue) -> str:
     written = "; ".join(f"“{w}”" for w in value.as_written if w != value.value)
-    return (
-        f"**{value.value}**{f' (as written: {written})' if written else ''}"
-        f"{_hedge(value.certainty)} — {_count(value.sources)} {cite(value.sources)}"
-    )
+    if value.value is None:
+        head = f"{written} (not resolvable to a date)"
+    else:
+        head = f"**{value.value}**{f' (as written: {written})' if written else ''}"
+    return f"{head}{_hedge(value.certainty)} — {_count(value.sources)} {cite(value.sources)}"
 
 
 def _slot(heading: str, slot: Slot) -> list[str]:
@@ -48,7 +49,9 @@ def _key_facts(brief: Brief) -> list[str]:
         lines.append("- **Who:** " + "; ".join(f"{a.name} {cite(a.sources)}" for a in top))
     for label, slot in (("Where", brief.venue), ("When", brief.date)):
         if slot.values:
-            answers = " vs ".join(f"{v.value} {cite(v.sources)}" for v in slot.values)
+            answers = " vs ".join(
+                f"{v.value or ' / '.join(v.as_written)} {cite(v.sources)}" for v in slot.values
+            )
             lines.append(f"- **{label}:** {answers}{' — **disputed**' if slot.disputed else ''}")
     for label, claims in (("Asks", brief.asks), ("Warnings", brief.warnings)):
         if claims:
@@ -94,11 +97,20 @@ def _actors(brief: Brief) -> list[str]:
 
 
 def _timeline(brief: Brief) -> list[str]:
+    dated = [e for e in brief.timeline if e.date]
+    undated = [e for e in brief.timeline if not e.date]
     if not brief.timeline:
         return []
     lines = ["## Timeline", ""]
-    for event in brief.timeline:
-        lines.append(f"- {event.date} — {event.event} (“{event.as_written}”) [{event.source}]")
+    for event in dated:
+        written = "; ".join(f"“{w}”" for w in event.as_written)
+        lines.append(f"- {event.date} — {event.event} ({written}) {cite(event.sources)}")
+    if undated:
+        lines += [
+            "",
+            "Not placed in time: "
+            + "; ".join(f"{e.event} (“{e.as_written[0]}”) {cite(e.sources)}" for e in undated),
+        ]
     return [*lines, ""]
 
 
@@ -125,10 +137,12 @@ def _quality(brief: Brief) -> list[str]:
     lines.append(
         f"- Items dropped because their quote is not in the article: {q.dropped_ungrounded}"
     )
-    lines.append(
-        f"- Model calls: {q.attempts}; tokens in/out: "
+    tokens = (
         f"{q.usage.input_tokens}/{q.usage.output_tokens}"
+        if q.usage.input_tokens or q.usage.output_tokens
+        else "not reported by the server"
     )
+    lines.append(f"- Model calls: {q.attempts}; tokens in/out: {tokens}")
     return [*lines, ""]
 
 

@@ -202,7 +202,7 @@ class Claim(Strict):
 class SlotValue(Strict):
     """One answer to 'where?' or 'when?', with the sources that give it."""
 
-    value: str
+    value: str | None = Field(description="Normalised answer; null for a date not resolvable.")
     as_written: list[str]
     certainty: Certainty | None = None
     sources: list[int]
@@ -215,11 +215,13 @@ class Slot(Strict):
 
 
 class DatedEvent(Strict):
-    date: str | None = Field(description="ISO date or 'start/end' range; null if unresolved.")
-    as_written: str
+    """An event on the timeline, folded across the articles that date it alike."""
+
+    date: str | None = Field(description="ISO date, month, year or 'start/end'; null if unknown.")
+    as_written: list[str]
     event: str
-    source: int
-    quote: str
+    sources: list[int]
+    quotes: list[Quote]
 
 
 class BriefQuality(Strict):

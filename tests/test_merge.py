@@ -188,14 +188,31 @@ def test_same_weekday_word_in_two_articles_resolves_to_two_dates():
         result(1, published=date(2023, 9, 5), dates=[when("On Tuesday", False, "before")]),
         result(2, published=date(2023, 9, 12), dates=[when("On Tuesday", False, "before")]),
     ])
-    assert [(e.date, e.source) for e in brief.timeline] == [("2023-09-05", 1), ("2023-09-12", 2)]
-    assert all(e.as_written == "On Tuesday" for e in brief.timeline)
+    assert [(e.date, e.sources) for e in brief.timeline] == [
+        ("2023-09-05", [1]), ("2023-09-12", [2])
+    ]
+    assert all(e.as_written == ["On Tuesday"] for e in brief.timeline)
+
+
+def test_timeline_folds_one_event_dated_alike_by_several_sources():
+    brief = merge([
+        result(1, dates=[when("in 2019", False, "before", "Putin and Kim first met in Vladivostok"),
+                         when("on Saturday", False, "after", "G20 summit begins")]),
+        result(2, dates=[when("2019", False, "before", "Kim last met Putin in Vladivostok"),
+                         when("on Saturday", False, "after", "foundation day celebrations")]),
+    ])
+    assert [(e.date, e.sources, e.as_written) for e in brief.timeline] == [
+        ("2019", [1, 2], ["in 2019", "2019"]),
+        ("2023-09-09", [1], ["on Saturday"]),
+        ("2023-09-09", [2], ["on Saturday"]),
+    ]
 
 
 def test_unknown_publication_date_leaves_relative_dates_unresolved():
     brief = merge([result(1, published=None, dates=[when("On Tuesday")])])
-    assert brief.timeline == []
-    assert brief.date.values[0].value == "unresolved: On Tuesday"
+    assert [(e.date, e.as_written) for e in brief.timeline] == [(None, ["On Tuesday"])]
+    assert brief.date.values[0].value is None
+    assert brief.date.values[0].as_written == ["On Tuesday"]
     assert not brief.date.disputed
 
 
