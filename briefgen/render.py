@@ -49,7 +49,7 @@ def _key_facts(brief: Brief) -> list[str]:
         lines.append("- **Who:** " + "; ".join(f"{a.name} {cite(a.sources)}" for a in top))
     for label, slot in (("Where", brief.venue), ("When", brief.date)):
         if slot.values:
-            answers = " vs ".join(
+            answers = (" vs " if slot.disputed else "; ").join(
                 f"{v.value or ' / '.join(v.as_written)} {cite(v.sources)}" for v in slot.values
             )
             lines.append(f"- **{label}:** {answers}{' — **disputed**' if slot.disputed else ''}")
