@@ -6,11 +6,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLE_TEXT, sample_extraction
-from fakeserver import Reply, chat_completion, error_body
 
 from briefgen.cli import main
 from briefgen.schemas import ArticleExtraction
+
+from conftest import SAMPLE_TEXT, sample_extraction
+from fakeserver import Reply, chat_completion, error_body
 
 
 @pytest.fixture
@@ -196,3 +197,40 @@ def test_stdin_is_an_article(runner, server):
                            input=SAMPLE_TEXT)
     assert result.exit_code == 0
     assert "`-`" in result.stdout
+
+
+def test_make_replay_of_the_bundled_recordings_equals_the_demo(runner, tmp_path):
+    from briefgen.pipeline import DEMO_DIR
+
+    made = invoke(runner, "make", DEMO_DIR, "--replay", DEMO_DIR / "recordings", "-q",
+                  "--json", tmp_path / "made.json")
+    demo = invoke(runner, "demo", "-q", "--json", tmp_path / "demo.json")
+    assert made.exit_code == demo.exit_code == 0
+    assert made.stdout == demo.stdout
+    assert (tmp_path / "made.json").read_text() == (tmp_path / "demo.json").read_text()
+
+
+def test_replay_with_another_model_names_the_difference(runner):
+    from briefgen.pipeline import DEMO_DIR
+
+    result = invoke(runner, "make", DEMO_DIR / "000_deedc7ba026f4e2c.txt",
+                    "--replay", DEMO_DIR / "recordings", "--model", "other-model")
+    assert result.exit_code == 2
+    assert "same article but differs in model" in result.stderr
+
+
+def test_ctrl_c_writes_nothing_and_exits_130(runner, articles, tmp_path, monkeypatch):
+    from briefgen import pipeline
+
+    def interrupted(*args, **kwargs):
+        # Raised here rather than inside the event loop: CPython 3.11 can corrupt its
+        # recursion counter when KeyboardInterrupt unwinds through a coroutine in-process.
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "make_brief", interrupted)
+    out = tmp_path / "brief.md"
+    out.write_text("previous\n")
+    result = invoke(runner, "make", articles, "--out", out)
+    assert result.exit_code == 130
+    assert "interrupted; nothing was written" in result.stderr
+    assert out.read_text() == "previous\n"
