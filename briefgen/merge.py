@@ -8,7 +8,7 @@ sources and marks the slot disputed; it never picks a winner.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -36,9 +36,9 @@ from briefgen.similarity import Similarity
 # Firmest first: a folded claim reports the firmest certainty any one source gives it.
 CERTAINTY_ORDER: tuple[Certainty, ...] = ("confirmed", "planned", "reported", "speculated")
 SAME_PLACE = 85.0
-_PLACE_NOISE = re.compile(
-    r"\b(?:the|city of|russia|russian|north korea|far east(?:ern)?|in|region)\b|,"
-)
+# "the city of Vladivostok, Russia" -> "vladivostok": qualifiers after a comma name the wider
+# area the place is in, not another place.
+_PLACE_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|port|village)\s+of\s+)?")
 
 
 @dataclass(frozen=True)
@@ -119,9 +119,8 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
     )
 
 
-def _joined(values: Sequence[str] | object) -> str:
-    seen: dict[str, None] = dict.fromkeys(v for v in values if v)  # type: ignore[union-attr]
-    return ", ".join(seen) or "unknown"
+def _joined(values: Iterable[str]) -> str:
+    return ", ".join(dict.fromkeys(v for v in values if v)) or "unknown"
 
 
 def _title(actors: list[BriefActor], count: int) -> str:
@@ -166,9 +165,9 @@ def _name_lookup(
     return lookup
 
 
-def _quotes(pairs: object) -> list[Quote]:
-    seen: dict[tuple[int, str], None] = dict.fromkeys(pairs)  # type: ignore[arg-type]
-    return [Quote(source=n, quote=q) for n, q in sorted(seen, key=lambda p: p[0])]
+def _quotes(pairs: Iterable[tuple[int, str]]) -> list[Quote]:
+    unique = dict.fromkeys(pairs)
+    return [Quote(source=n, quote=q) for n, q in sorted(unique, key=lambda p: p[0])]
 
 
 # --- claims ----------------------------------------------------------------------------------
@@ -219,7 +218,7 @@ def _fold_claims(items: list[_Item]) -> list[Claim]:
 
 
 def _place_key(place: str) -> str:
-    return " ".join(_PLACE_NOISE.sub(" ", fold(place)).split()) or fold(place)
+    return fold(_PLACE_PREFIX.sub("", place.split(",", 1)[0].strip().casefold())) or fold(place)
 
 
 def _same_place(a: str, b: str) -> bool:
