@@ -27,7 +27,8 @@ _FENCE_TAG = re.compile(r"<(/?)(article)\b", re.IGNORECASE)
 
 def fence(text: str) -> str:
     """Keep article text from closing or reopening the <article> fence it is placed in."""
-    return _FENCE_TAG.sub(lambda m: f"<{m.group(1)}\u200b{m.group(2)}", text)
+    # str() first: a StrictUndefined raises UndefinedError there, not a TypeError in re.sub.
+    return _FENCE_TAG.sub(lambda m: f"<{m.group(1)}\u200b{m.group(2)}", str(text))
 
 
 @cache
@@ -42,7 +43,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render(name: str, **context: Any) -> str:
+def render(name: str, /, **context: Any) -> str:
     """Render prompts/<name>.j2; a missing variable is an error, never an empty string."""
     return _environment().get_template(f"{name}.j2").render(**context).strip()
 

@@ -1,0 +1,162 @@
+"""The evidence check: quotes must appear in the article, forgiving only copy noise."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.grounding import ground, is_grounded, normalize
+from briefgen.schemas import ITEM_KINDS, Dropped, Extraction
+
+from conftest import SAMPLE_TEXT, sample_extraction
+
+ARTICLE = (
+    "Kirby stated to reporters, “We strongly advise North Korea to stop their discussions on arms "
+    "with Russia.”\n\nThe summit — if it happens — will be held in   Vladivostok, Russia’s Far "
+    "Eastern city. Kim Jong‑un’s train left on Sunday."
+)
+HAYSTACK = normalize(ARTICLE)
+
+
+def grounded(quote: str) -> bool:
+    return is_grounded(quote, HAYSTACK)
+
+
+# --- normalize ---------------------------------------------------------------------------------
+
+
+def test_normalize_quotes_dashes_space_and_case():
+    assert normalize("  “Don’t” — he SAID\u00a0\n\t‘twice’ – `ok` ″x″  ") == (
+        "\"don't\" - he said 'twice' - 'ok' \"x\""
+    )
+
+
+def test_normalize_drops_zero_width_space():
+    assert normalize("arti\u200bcle") == "article"
+
+
+# --- is_grounded ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        # exactly as written
+        "We strongly advise North Korea to stop their discussions",
+        # straight quotes for curly ones
+        '"We strongly advise North Korea',
+        "Russia's Far Eastern city",
+        # curly quotes where the article has them too, and curly for straight in the quote
+        "“We strongly advise",
+        "Russia‘s Far Eastern city",
+        # hyphen for an em dash, en dash for an em dash
+        "The summit - if it happens - will be held",
+        "The summit – if it happens – will be held",
+        # hyphen for the article's non-breaking hyphen
+        "Kim Jong-un's train left on Sunday",
+        # runs of white space, line breaks across paragraphs
+        "will be held in Vladivostok",
+        "arms with Russia.”  The summit",
+        "arms\nwith\tRussia",
+        # letter case
+        "KIM JONG-UN'S TRAIN",
+        "the summit — if it happens",
+        # an ellipsis at either end, in either form, and wrapping quote marks
+        "...stop their discussions on arms...",
+        "… stop their discussions on arms …",
+        '"Kim Jong-un\'s train left on Sunday."',
+        "“train left on Sunday…”",
+    ],
+)
+def test_grounded_quotes(quote):
+    assert grounded(quote)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        # invented
+        "Kim Jong Un will sell artillery shells to Russia",
+        # paraphrased: one word changed
+        "We strongly urge North Korea to stop",
+        # an ellipsis in the middle joins text that is not contiguous
+        "We strongly advise ... Vladivostok",
+        # words run together or split differently
+        "willbe held",
+        "Vladi vostok",
+        # empty, blank, or only punctuation the check strips
+        "",
+        "   ",
+        "...",
+        "…",
+        '""',
+    ],
+)
+def test_ungrounded_quotes(quote):
+    assert not grounded(quote)
+
+
+def test_quote_longer_than_the_article_is_not_grounded():
+    assert not grounded(ARTICLE + " And more.")
+    assert grounded(ARTICLE)
+
+
+# --- ground --------------------------------------------------------------------------------------
+
+
+def test_ground_keeps_everything_quoted_from_the_text():
+    extraction = sample_extraction()
+    kept, dropped = ground(extraction, SAMPLE_TEXT)
+    assert dropped == []
+    assert kept == extraction
+
+
+def test_ground_forgives_copy_noise_in_the_article_text():
+    text = SAMPLE_TEXT.replace(" ", "  ").replace("Mr. Kim", "MR. KIM").replace(",", ",\n")
+    kept, dropped = ground(sample_extraction(), text)
+    assert dropped == []
+    assert kept.motives[0].quote == "Mr. Kim wants satellite technology"
+
+
+def test_ground_drops_invented_and_empty_quotes_with_their_kind():
+    extraction = sample_extraction()
+    extraction.actors[1].quote = "Putin promised Kim a nuclear submarine"
+    extraction.warnings[0].quote = ""
+    extraction.dates[0].quote = "officials said on Wednesday"
+    kept, dropped = ground(extraction, SAMPLE_TEXT)
+
+    assert dropped == [
+        Dropped(kind="actors", quote="Putin promised Kim a nuclear submarine"),
+        Dropped(kind="warnings", quote=""),
+        Dropped(kind="dates", quote="officials said on Wednesday"),
+    ]
+    assert [a.name for a in kept.actors] == ["Kim Jong Un"]
+    assert kept.warnings == [] and kept.dates == []
+    # Untouched kinds come through whole and in order.
+    assert kept.motives == extraction.motives
+    assert kept.venues == extraction.venues
+    assert kept.asks == []
+    assert isinstance(kept, Extraction)
+
+
+def test_ground_does_not_modify_its_input():
+    extraction = sample_extraction()
+    extraction.venues[0].quote = "in Moscow"
+    before = extraction.model_dump()
+    kept, dropped = ground(extraction, SAMPLE_TEXT)
+    assert extraction.model_dump() == before
+    assert kept.venues == [] and dropped == [Dropped(kind="venues", quote="in Moscow")]
+
+
+def test_ground_against_empty_text_drops_everything():
+    extraction = sample_extraction()
+    kept, dropped = ground(extraction, "")
+    total = sum(len(getattr(extraction, kind)) for kind in ITEM_KINDS)
+    assert len(dropped) == total == 6
+    assert all(getattr(kept, kind) == [] for kind in ITEM_KINDS)
+    kinds = ["actors", "actors", "motives", "warnings", "venues", "dates"]
+    assert [d.kind for d in dropped] == kinds
+
+
+def test_ground_empty_extraction():
+    empty = Extraction(actors=[], motives=[], asks=[], warnings=[], venues=[], dates=[])
+    assert ground(empty, SAMPLE_TEXT) == (empty, [])
