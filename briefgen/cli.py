@@ -22,7 +22,7 @@ import click
 from pydantic import SecretStr, ValidationError
 
 from briefgen import __version__, merge, pipeline, render
-from briefgen.config import DEFAULT_MODEL, Settings
+from briefgen.config import Settings
 from briefgen.errors import BriefgenError, InputError
 from briefgen.extract import Result
 from briefgen.schemas import ArticleExtraction, ArticleFailure, Brief
@@ -70,11 +70,19 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
 # --- shared options --------------------------------------------------------------------------
 
 
+def _default(field: str) -> Any:
+    """Option defaults come from Settings, so the CLI and the library cannot drift apart."""
+    return Settings.model_fields[field].default
+
+
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+
+
 def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option(
             "--model",
-            default=DEFAULT_MODEL,
+            default=_default("model"),
             show_default=True,
             help="Model name sent to the server.",
         ),
@@ -87,21 +95,21 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--concurrency",
-            default=4,
+            default=_default("concurrency"),
             show_default=True,
             type=click.IntRange(1, 256),
             help="Articles extracted at once.",
         ),
         click.option(
             "--timeout",
-            default=120.0,
+            default=_default("timeout"),
             show_default=True,
             type=click.FloatRange(min=0, min_open=True),
             help="Seconds to wait for one model response.",
         ),
         click.option(
             "--retries",
-            default=3,
+            default=_default("retries"),
             show_default=True,
             type=click.IntRange(0, 20),
             help="Retries of a call that failed in transit (network, 429, 5xx).",
@@ -118,7 +126,7 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
             metavar="DIR",
             help="Save every exchange with the server in DIR (no headers, so no key).",
         ),
-        click.option("-q", "--quiet", is_flag=True, help="No progress on stderr."),
+        quiet_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -247,7 +255,7 @@ def make(
 
 @main.command()
 @output_options
-@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@quiet_option
 @guarded
 def demo(out: Path | None, json_out: Path | None, quiet: bool) -> int:
     """Make a brief of the bundled example offline, from hand-written recorded answers.
@@ -301,7 +309,7 @@ def _read_result(path: Path) -> Result:
 )
 @output_options
 @click.option("--title", help="Title of the brief (default: from its main actors).")
-@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@quiet_option
 @guarded
 def merge_command(
     extractions: tuple[Path, ...],
