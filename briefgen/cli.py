@@ -16,13 +16,13 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import click
 from pydantic import SecretStr, ValidationError
 
 from briefgen import __version__, merge, pipeline, render
-from briefgen.config import Settings
+from briefgen.config import Settings, StructuredOutput
 from briefgen.errors import BriefgenError, InputError
 from briefgen.extract import Result
 from briefgen.schemas import ArticleExtraction, ArticleFailure, Brief
@@ -75,6 +75,11 @@ def _default(field: str) -> Any:
     return Settings.model_fields[field].default
 
 
+def default_state_dir() -> Path:
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "briefgen"
+
+
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 
 
@@ -115,6 +120,49 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Retries of a call that failed in transit (network, 429, 5xx).",
         ),
         click.option(
+            "--reasks",
+            default=_default("reasks"),
+            show_default=True,
+            type=click.IntRange(0, 5),
+            help="Re-asks after an unusable answer (not JSON, fails the schema, cut off).",
+        ),
+        click.option(
+            "--structured-output",
+            default=_default("structured_output"),
+            show_default=True,
+            type=click.Choice(get_args(StructuredOutput)),
+            help="First structured-output mode to try; 'auto' starts where the last run "
+            "against this server and model succeeded. Rejected modes step down the ladder.",
+        ),
+        click.option(
+            "--article-deadline",
+            type=click.FloatRange(min=0, min_open=True),
+            metavar="SECONDS",
+            help="Give up on one article after this long, all its calls included.",
+        ),
+        click.option(
+            "--deadline",
+            type=click.FloatRange(min=0, min_open=True),
+            metavar="SECONDS",
+            help="Start no new model call after this long; unfinished articles fail "
+            "and the brief is partial (exit 3).",
+        ),
+        click.option(
+            "--max-tokens-total",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Start no new model call once the run has used N tokens (in + out).",
+        ),
+        click.option(
+            "--state-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="BRIEFGEN_STATE_DIR",
+            default=default_state_dir,
+            show_default="$XDG_CACHE_HOME/briefgen",
+            metavar="DIR",
+            help="Where briefgen remembers what worked per server [env: BRIEFGEN_STATE_DIR].",
+        ),
+        click.option(
             "--replay",
             type=click.Path(file_okay=False, path_type=Path),
             metavar="DIR",
@@ -144,9 +192,19 @@ def settings_from(options: dict[str, Any]) -> Settings:
         concurrency=options["concurrency"],
         timeout=options["timeout"],
         retries=options["retries"],
+        reasks=options["reasks"],
+        structured_output=options["structured_output"],
+        article_deadline=options.get("article_deadline"),
+        deadline=options.get("deadline"),
+        max_tokens_total=options.get("max_tokens_total"),
+        state_dir=options.get("state_dir"),
         replay=options.get("replay"),
         record=options.get("record"),
     )
+
+
+def _calls(count: int) -> str:
+    return f"{count} call{'s' if count != 1 else ''}"
 
 
 def progress(quiet: bool) -> Callable[[Result], None] | None:
@@ -155,13 +213,16 @@ def progress(quiet: bool) -> Callable[[Result], None] | None:
 
     def report(result: Result) -> None:
         if isinstance(result, ArticleFailure):
-            click.echo(f"failed   {result.article.id}: {result.reason}", err=True)
+            click.echo(
+                f"failed   {result.article.id} ({_calls(result.attempts)}): {result.reason}",
+                err=True,
+            )
         else:
             found = result.extraction
             click.echo(
                 f"done     {result.article.id}: {len(found.actors)} actors, "
                 f"{len(found.asks) + len(found.warnings) + len(found.motives)} claims, "
-                f"{len(result.dropped)} dropped",
+                f"{len(result.dropped)} dropped, {_calls(result.attempts)}",
                 err=True,
             )
 
@@ -202,7 +263,7 @@ def deliver(brief: Brief, out: Path | None, json_out: Path | None, quiet: bool) 
         q = brief.quality
         click.echo(
             f"brief: {len(brief.sources) - len(failed)} of {len(brief.sources)} articles, "
-            f"{len(brief.actors)} actors, {q.attempts} model calls, "
+            f"{len(brief.actors)} actors, {q.attempts} model calls, {q.reasks} re-asks, "
             f"tokens in/out {q.usage.input_tokens}/{q.usage.output_tokens}"
             + (f" -> {out}" if out else ""),
             err=True,

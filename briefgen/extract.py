@@ -6,16 +6,17 @@ import asyncio
 from collections.abc import Callable, Sequence
 
 from briefgen import prompts
+from briefgen.config import Settings
 from briefgen.errors import ArticleError, BriefgenError
 from briefgen.grounding import ground
-from briefgen.llm import Client, Message
+from briefgen.llm import CallStats, Client, Message
 from briefgen.schemas import (
     Article,
     ArticleExtraction,
     ArticleFailure,
     ArticleRef,
+    Dropped,
     Extraction,
-    Usage,
 )
 
 Result = ArticleExtraction | ArticleFailure
@@ -33,67 +34,91 @@ def messages_for(article: Article) -> list[Message]:
     ]
 
 
-async def extract_article(article: Article, client: Client, reasks: int = 1) -> Result:
+async def extract_article(
+    article: Article, client: Client, settings: Settings | None = None
+) -> Result:
     """Never raises for this article's own trouble; that comes back as an ArticleFailure.
 
-    Errors that doom every article (ModelSetupError, ReplayMissError) do propagate.
+    Re-asks: up to `settings.reasks` after an unusable answer (not JSON, fails the schema, cut
+    off), and one more, naming them, when evidence quotes are not in the article. An answer whose
+    ungrounded items survive that keeps its grounded items; the rest are dropped and counted.
+    Errors that doom every article (ModelSetupError, ReplayMissError) propagate.
     """
+    settings = settings or Settings()
     messages = messages_for(article)
-    attempts, usage, model = 0, Usage(), client.model
-    reason = "no answer"
+    stats = CallStats()
+    model, reason = client.model, "no answer"
+    reasks, invalid_reasks = 0, 0
+    regrounded = not settings.grounding_reask
+    best: tuple[Extraction, list[Dropped]] | None = None
     try:
-        for _ in range(reasks + 1):
-            completion = await client.complete(messages, Extraction)
-            attempts += completion.attempts
-            usage += completion.usage
-            model = completion.model or model
-            if completion.value is not None:
-                kept, dropped = ground(completion.value, article.text)
-                return ArticleExtraction(
-                    article=reference(article),
-                    extraction=kept,
-                    model=model,
-                    prompt_version=prompts.prompt_version(),
-                    usage=usage,
-                    attempts=attempts,
-                    dropped=dropped,
-                )
-            reason = completion.error or reason
-            if completion.refused:
-                break
-            messages = [
-                *messages,
-                {"role": "assistant", "content": completion.raw},
-                {"role": "user", "content": prompts.render("reask.user", error=reason)},
-            ]
+        async with asyncio.timeout(settings.article_deadline):
+            while True:
+                completion = await client.complete(messages, Extraction, stats)
+                model = completion.model or model
+                if completion.value is not None:
+                    best = ground(completion.value, article.text)
+                    if not best[1] or regrounded:
+                        break
+                    regrounded = True
+                    follow_up = prompts.render("reground.user", quotes=[d.quote for d in best[1]])
+                elif completion.refused or invalid_reasks >= settings.reasks:
+                    reason = completion.error or reason
+                    break
+                else:
+                    invalid_reasks += 1
+                    follow_up = prompts.render("reask.user", error=completion.error or reason)
+                reasks += 1
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": completion.raw},
+                    {"role": "user", "content": follow_up},
+                ]
     except ArticleError as exc:
         reason = str(exc)
+    except TimeoutError:
+        reason = f"article deadline of {settings.article_deadline:g} s reached"
+    if best is not None:
+        kept, dropped = best
+        return ArticleExtraction(
+            article=reference(article),
+            extraction=kept,
+            model=model,
+            prompt_version=prompts.prompt_version(),
+            usage=stats.usage,
+            attempts=stats.attempts,
+            reasks=reasks,
+            mode=stats.mode,
+            dropped=dropped,
+        )
     return ArticleFailure(
         article=reference(article),
         reason=reason,
         model=model,
         prompt_version=prompts.prompt_version(),
-        attempts=attempts,
+        usage=stats.usage,
+        attempts=stats.attempts,
+        reasks=reasks,
     )
 
 
 async def extract_all(
     articles: Sequence[Article],
     client: Client,
-    concurrency: int = 4,
-    reasks: int = 1,
+    settings: Settings | None = None,
     on_result: Callback | None = None,
 ) -> list[Result]:
-    """Extract concurrently, at most `concurrency` calls at once; results keep input order.
+    """Extract concurrently, `settings.concurrency` at once; results keep input order.
 
     One article's failure does not stop the others. An error that dooms every article cancels
     the rest and is raised as itself.
     """
-    gate = asyncio.Semaphore(concurrency)
+    settings = settings or Settings()
+    gate = asyncio.Semaphore(settings.concurrency)
 
     async def one(article: Article) -> Result:
         async with gate:
-            result = await extract_article(article, client, reasks)
+            result = await extract_article(article, client, settings)
         if on_result is not None:
             on_result(result)
         return result

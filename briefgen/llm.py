@@ -4,37 +4,56 @@ This is the only module that imports openai. Everything above it talks to `Clien
 messages and a pydantic schema, get back a `Completion` that holds either the validated value or
 the reason there is none. Faults are classified once, here:
 
-- transient (connection, timeout, 429, 5xx): retried by tenacity with backoff. The SDK's own
-  retries are switched off so the two loops never multiply attempts unnoticed;
-- invalid output (not JSON, fails the schema, truncated): returned as `Completion.error` for
-  the caller to re-ask;
-- refused (refusal text or content filter): returned with `refused=True`, never retried;
-- setup (401, 403, 404): `ModelSetupError`, which stops the whole run;
-- anything else the server rejects (e.g. 400): `ArticleError` for this article only.
+| fault                                   | outcome                                            |
+|-----------------------------------------|----------------------------------------------------|
+| connection error, read timeout, 5xx     | retried with exponential backoff and jitter        |
+| 429                                     | every worker pauses for Retry-After (capped), then |
+|                                         | retried; the same transport budget                 |
+| response_format rejected (400/422/500)  | next structured-output mode; remembered per server |
+| finish_reason "length"                  | asked once more with a larger max_tokens           |
+| not JSON, fails the schema, still cut   | `Completion.error`: the caller's re-ask budget     |
+| refusal, content filter                 | `Completion.refused`: never retried or re-asked    |
+| 401, 403, 404                           | `ModelSetupError`: the whole run stops             |
+| other 4xx, retries exhausted            | `ArticleError`: this article fails                 |
+| run deadline, token cap reached         | `LimitReached`: no new call starts                 |
+
+Two budgets stay apart: transport retries (`Settings.retries`) are spent here, re-asks
+(`Settings.reasks`) by the caller. The SDK's own retries are off, so they never multiply.
 """
 
 from __future__ import annotations
 
-import json
+import email.utils
+import random
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
 import httpx2
 import openai
-from pydantic import BaseModel, ValidationError
-from tenacity import (
-    AsyncRetrying,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
+from pydantic import BaseModel
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from briefgen.config import Settings
 from briefgen.errors import ArticleError, ModelSetupError
+from briefgen.limits import RunLimits, Throttle
 from briefgen.schemas import Usage
+from briefgen.store import InMemoryModes, ModeMemory
+from briefgen.structured import (
+    LADDER,
+    Mode,
+    next_mode,
+    parse_output,
+    rejects_mode,
+    request_messages,
+    response_format,
+)
 
 T = TypeVar("T", bound=BaseModel)
+
+# On finish_reason "length", ask again once with room for at least this many output tokens.
+MIN_ENLARGED_TOKENS = 4096
 
 
 class Message(TypedDict):
@@ -48,76 +67,35 @@ class Completion(Generic[T]):
     raw: str
     error: str | None = None
     refused: bool = False
-    usage: Usage = field(default_factory=Usage)
-    attempts: int = 1
     model: str | None = None  # as the server names itself, which may differ from the request
+
+
+@dataclass
+class CallStats:
+    """What calls for one article cost, updated as they happen, so a deadline that cancels an
+    article mid-call still leaves an honest count."""
+
+    attempts: int = 0
+    usage: Usage = field(default_factory=Usage)
+    mode: Mode | None = None
 
 
 class Client(Protocol):
     model: str
 
-    async def complete(self, messages: list[Message], schema: type[T]) -> Completion[T]: ...
+    async def complete(
+        self, messages: list[Message], schema: type[T], stats: CallStats
+    ) -> Completion[T]: ...
 
     async def aclose(self) -> None: ...
 
 
-# --- pure: schema to request, response text to value ------------------------------------------
+class LimitReached(ArticleError):
+    """The run deadline or token cap was reached: no new call starts."""
 
 
-def strict_json_schema(schema: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON Schema in the form strict structured outputs accept.
-
-    Strict mode wants every property required and no defaults; optional fields are already
-    spelled as `X | None`, so marking all required loses nothing.
-    """
-
-    def tighten(node: Any) -> None:
-        if isinstance(node, dict):
-            node.pop("default", None)
-            if node.get("type") == "object" and "properties" in node:
-                node["required"] = list(node["properties"])
-                node["additionalProperties"] = False
-            for child in node.values():
-                tighten(child)
-        elif isinstance(node, list):
-            for child in node:
-                tighten(child)
-
-    result = schema.model_json_schema()
-    tighten(result)
-    return result
-
-
-def response_format(schema: type[BaseModel]) -> dict[str, Any]:
-    return {
-        "type": "json_schema",
-        "json_schema": {
-            "name": schema.__name__,
-            "schema": strict_json_schema(schema),
-            "strict": True,
-        },
-    }
-
-
-_FENCED_JSON = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
-
-
-def parse_output(text: str, schema: type[T]) -> tuple[T | None, str | None]:
-    """Validate the model's text against the schema: (value, None) or (None, reason)."""
-    fenced = _FENCED_JSON.search(text)
-    candidate = fenced.group(1) if fenced else text
-    try:
-        data = json.loads(candidate)
-    except json.JSONDecodeError as exc:
-        return None, f"the answer is not valid JSON ({exc.msg} at char {exc.pos})"
-    try:
-        return schema.model_validate(data), None
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'top level'}: {err['msg']}"
-            for err in exc.errors()[:8]
-        )
-        return None, f"the answer does not match the schema ({problems})"
+class _ModeRejected(Exception):
+    """The server cannot do the structured-output mode it was asked for."""
 
 
 _SECRET = re.compile(r"(sk-[A-Za-z0-9_*-]{4,}|Bearer\s+\S+)")
@@ -128,29 +106,61 @@ def scrub(text: str) -> str:
     return _SECRET.sub("[redacted]", text)
 
 
+def _message(exc: openai.APIError) -> str:
+    return str(exc.message or type(exc).__name__)
+
+
+def _describe(exc: openai.APIError) -> str:
+    status = getattr(exc, "status_code", None)
+    prefix = f"HTTP {status}: " if status else ""
+    return scrub(prefix + _message(exc))[:500]
+
+
 def _is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, openai.APIConnectionError):  # includes timeouts
+    if isinstance(exc, openai.APIConnectionError):  # includes read timeouts
         return True
     return isinstance(exc, openai.APIStatusError) and (
         exc.status_code == 429 or exc.status_code >= 500
     )
 
 
-def _describe(exc: openai.APIError) -> str:
-    status = getattr(exc, "status_code", None)
-    prefix = f"HTTP {status}: " if status else ""
-    return scrub(prefix + (exc.message or type(exc).__name__))
-
-
-# --- the openai implementation ---------------------------------------------------------------
+def retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asks us to wait (Retry-After-Ms, Retry-After seconds or HTTP date)."""
+    response = getattr(exc, "response", None)
+    if response is None:
+        return None
+    headers = response.headers
+    try:
+        if (ms := headers.get("retry-after-ms")) is not None:
+            return max(0.0, float(ms) / 1000)
+        if (value := headers.get("retry-after")) is not None:
+            try:
+                return max(0.0, float(value))
+            except ValueError:
+                when = email.utils.parsedate_to_datetime(value)
+                return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+    return None
 
 
 class OpenAIClient:
     """Client over `openai.AsyncOpenAI`, for OpenAI and any OpenAI-compatible server."""
 
-    def __init__(self, settings: Settings, http_client: httpx2.AsyncClient | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        http_client: httpx2.AsyncClient | None = None,
+        *,
+        modes: ModeMemory | None = None,
+        limits: RunLimits | None = None,
+        throttle: Throttle | None = None,
+    ):
         self.model = settings.model
         self._settings = settings
+        self._modes = modes or InMemoryModes()
+        self._limits = limits or RunLimits()
+        self._throttle = throttle or Throttle()
         key = settings.api_key.get_secret_value() if settings.api_key else None
         try:
             self._sdk = self._make_sdk(key, settings, http_client)
@@ -182,25 +192,89 @@ class OpenAIClient:
     async def aclose(self) -> None:
         await self._sdk.close()
 
-    async def complete(self, messages: list[Message], schema: type[T]) -> Completion[T]:
-        attempts = 0
+    def _first_mode(self) -> Mode:
+        if self._settings.structured_output != "auto":
+            return Mode(self._settings.structured_output)
+        return self._modes.get(self.base_url, self.model) or LADDER[0]
+
+    async def complete(
+        self, messages: list[Message], schema: type[T], stats: CallStats
+    ) -> Completion[T]:
+        mode = self._first_mode()
+        while True:
+            stats.mode = mode
+            try:
+                response = await self._send(mode, messages, schema, stats)
+                break
+            except _ModeRejected as rejected:
+                lower = next_mode(mode)
+                if lower is None:
+                    raise ArticleError(
+                        f"the server rejects every structured-output mode ({rejected})"
+                    ) from None
+                mode = lower
+        if self._modes.get(self.base_url, self.model) is not mode:
+            self._modes.set(self.base_url, self.model, mode)
+        choice = response.choices[0] if response.choices else None
+        if choice is not None and choice.finish_reason == "length":
+            used = getattr(response.usage, "completion_tokens", 0) or 0
+            larger = max(2 * used, MIN_ENLARGED_TOKENS)
+            response = await self._send(mode, messages, schema, stats, max_tokens=larger)
+        return self._to_completion(response, schema)
+
+    def _wait(self, state: RetryCallState) -> float:
+        """Seconds before the next transport attempt. A 429 has already paused the shared
+        throttle, which every attempt waits on; other faults back off on their own."""
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, openai.RateLimitError):
+            return 0.0
+        base = self._settings.backoff
+        wait = min(base * 2 ** (state.attempt_number - 1) + random.uniform(0, base),
+                   self._settings.max_wait)
+        remaining = self._limits.remaining()
+        return wait if remaining is None else min(wait, remaining)
+
+    def _on_rate_limit(self, exc: openai.RateLimitError, attempt: int) -> None:
+        asked = retry_after(exc)
+        fallback = self._settings.backoff * 2 ** (attempt - 1)
+        self._throttle.pause(min(asked if asked is not None else fallback, self._settings.max_wait))
+
+    async def _send(
+        self,
+        mode: Mode,
+        messages: list[Message],
+        schema: type[BaseModel],
+        stats: CallStats,
+        max_tokens: int | None = None,
+    ) -> Any:
+        body_messages = request_messages(mode, list(messages), schema)  # type: ignore[arg-type]
+        fmt = response_format(mode, schema)
+        extra: dict[str, Any] = {}
+        if fmt is not None:
+            extra["response_format"] = fmt
+        if max_tokens is not None:
+            extra["max_tokens"] = max_tokens
         retrying = AsyncRetrying(
             retry=retry_if_exception(_is_transient),
             stop=stop_after_attempt(self._settings.retries + 1),
-            wait=wait_exponential_jitter(
-                multiplier=self._settings.backoff, jitter=self._settings.backoff, max=60
-            ),
+            wait=self._wait,
             reraise=True,
         )
         try:
             async for attempt in retrying:
                 with attempt:
-                    attempts += 1
-                    response = await self._sdk.chat.completions.create(
-                        model=self.model,
-                        messages=messages,  # type: ignore[arg-type]
-                        response_format=response_format(schema),  # type: ignore[arg-type]
+                    await self._throttle.wait()
+                    if reason := self._limits.exhausted():
+                        raise LimitReached(reason)
+                    stats.attempts += 1
+                    response = await self._create(body_messages, extra, attempt)
+                    usage = Usage(
+                        input_tokens=getattr(response.usage, "prompt_tokens", 0) or 0,
+                        output_tokens=getattr(response.usage, "completion_tokens", 0) or 0,
                     )
+                    stats.usage += usage
+                    self._limits.spend(usage)
+                    return response
         except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
             raise ModelSetupError(
                 f"the model server at {self.base_url} refused the credentials ({_describe(exc)})"
@@ -210,35 +284,40 @@ class OpenAIClient:
                 f"model {self.model!r} not found at {self.base_url} ({_describe(exc)})"
             ) from None
         except openai.APIError as exc:
-            raise ArticleError(f"{_describe(exc)} after {attempts} attempt(s)") from None
-        return self._to_completion(response, schema, attempts)
+            raise ArticleError(f"{_describe(exc)} after {stats.attempts} attempt(s)") from None
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    async def _create(self, messages: list[Any], extra: dict[str, Any], attempt: Any) -> Any:
+        remaining = self._limits.remaining()
+        timeout = self._settings.timeout if remaining is None else min(
+            self._settings.timeout, max(remaining, 0.001)
+        )
+        try:
+            return await self._sdk.chat.completions.create(
+                model=self.model, messages=messages, timeout=timeout, **extra
+            )
+        except openai.RateLimitError as exc:
+            self._on_rate_limit(exc, attempt.retry_state.attempt_number)
+            raise
+        except openai.APIStatusError as exc:
+            if rejects_mode(exc.status_code, _message(exc)):
+                raise _ModeRejected(_describe(exc)) from None
+            raise
 
     @staticmethod
-    def _to_completion(response: Any, schema: type[T], attempts: int) -> Completion[T]:
+    def _to_completion(response: Any, schema: type[T]) -> Completion[T]:
         model = getattr(response, "model", None)
-        usage = Usage(
-            input_tokens=getattr(response.usage, "prompt_tokens", 0) or 0,
-            output_tokens=getattr(response.usage, "completion_tokens", 0) or 0,
-        )
         if not response.choices:
-            return Completion(
-                None, "", "the server returned no choices", False, usage, attempts, model
-            )
+            return Completion(None, "", "the server returned no choices", model=model)
         choice = response.choices[0]
         raw = choice.message.content or ""
         refusal = getattr(choice.message, "refusal", None)
         if refusal or choice.finish_reason == "content_filter":
             reason = f"refused: {refusal}" if refusal else "refused by the content filter"
-            return Completion(None, raw, reason, True, usage, attempts, model)
+            return Completion(None, raw, reason, refused=True, model=model)
         if choice.finish_reason == "length":
             return Completion(
-                None,
-                raw,
-                "the answer was cut off (finish_reason=length)",
-                False,
-                usage,
-                attempts,
-                model,
+                None, raw, "the answer was cut off twice (finish_reason=length)", model=model
             )
         value, error = parse_output(raw, schema)
-        return Completion(value, raw, error, False, usage, attempts, model)
+        return Completion(value, raw, error, model=model)

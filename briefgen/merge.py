@@ -114,7 +114,8 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
         quality=BriefQuality(
             dropped_ungrounded=sum(len(r.dropped) for _, r in done),
             attempts=sum(r.attempts for r in results),
-            usage=sum((r.usage for _, r in done), Usage()),
+            reasks=sum(r.reasks for r in results),
+            usage=sum((r.usage for r in results), Usage()),
         ),
     )
 

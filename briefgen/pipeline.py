@@ -16,9 +16,11 @@ from pydantic import SecretStr
 from briefgen import extract, ingest, merge
 from briefgen.config import Settings
 from briefgen.extract import Result
+from briefgen.limits import RunLimits, Throttle
 from briefgen.llm import Client, OpenAIClient
 from briefgen.replay import RecordingTransport, ReplayTransport
 from briefgen.schemas import Brief
+from briefgen.store import StateStore
 
 DEMO_DIR = Path(str(files("briefgen") / "examples" / "kim-putin-2023-09"))
 
@@ -29,16 +31,20 @@ def demo_settings(**overrides: object) -> Settings:
 
 
 def build_client(settings: Settings) -> Client:
-    """The OpenAI client, below which a replay or recording transport plugs in if asked."""
+    """The OpenAI client, with the run's limits, and below it a replay or recording transport
+    if asked. Recording and replay start the structured-output ladder afresh, so a recording
+    holds every step a run took and replays the same without the state folder."""
+    limits = RunLimits(settings.deadline, settings.max_tokens_total)
+    fresh = settings.replay is not None or settings.record is not None
+    modes = StateStore(settings.state_dir) if settings.state_dir and not fresh else None
+    http_client = None
     if settings.replay is not None:
-        transport = ReplayTransport(settings.replay)
+        http_client = httpx2.AsyncClient(transport=ReplayTransport(settings.replay))
         if settings.api_key is None:  # the SDK insists on a key; replay never sends it
             settings = settings.model_copy(update={"api_key": SecretStr("sk-replay")})
-        return OpenAIClient(settings, httpx2.AsyncClient(transport=transport))
-    if settings.record is not None:
-        transport = RecordingTransport(settings.record)
-        return OpenAIClient(settings, httpx2.AsyncClient(transport=transport, timeout=None))
-    return OpenAIClient(settings)
+    elif settings.record is not None:
+        http_client = httpx2.AsyncClient(transport=RecordingTransport(settings.record))
+    return OpenAIClient(settings, http_client, modes=modes, limits=limits, throttle=Throttle())
 
 
 async def aextract(
@@ -53,9 +59,7 @@ async def aextract(
     owned = client is None
     client = client or build_client(settings)
     try:
-        return await extract.extract_all(
-            articles, client, settings.concurrency, settings.reasks, on_result
-        )
+        return await extract.extract_all(articles, client, settings, on_result)
     finally:
         if owned:
             await client.aclose()

@@ -142,7 +142,7 @@ def _quality(brief: Brief) -> list[str]:
         if q.usage.input_tokens or q.usage.output_tokens
         else "not reported by the server"
     )
-    lines.append(f"- Model calls: {q.attempts}; tokens in/out: {tokens}")
+    lines.append(f"- Model calls: {q.attempts}; re-asks: {q.reasks}; tokens in/out: {tokens}")
     return [*lines, ""]
 
 

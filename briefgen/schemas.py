@@ -153,7 +153,9 @@ class ArticleExtraction(Strict):
     model: str
     prompt_version: str
     usage: Usage = Usage()
-    attempts: int = 1
+    attempts: int = Field(default=1, description="HTTP requests made, retries included.")
+    reasks: int = Field(default=0, description="Times the model was asked again.")
+    mode: str | None = Field(default=None, description="Structured-output mode that answered.")
     dropped: list[Dropped] = []
 
 
@@ -162,7 +164,9 @@ class ArticleFailure(Strict):
     reason: str
     model: str
     prompt_version: str
+    usage: Usage = Usage()
     attempts: int = 0
+    reasks: int = 0
 
 
 # --- the merged brief -----------------------------------------------------------------------
@@ -226,7 +230,8 @@ class DatedEvent(Strict):
 
 class BriefQuality(Strict):
     dropped_ungrounded: int = 0
-    attempts: int = 0
+    attempts: int = Field(default=0, description="HTTP requests made, retries included.")
+    reasks: int = 0
     usage: Usage = Usage()
 
 

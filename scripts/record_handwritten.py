@@ -77,7 +77,7 @@ def main(answers_dir: Path, example_dir: Path, out_dir: Path) -> int:
         Settings(api_key="sk-fake-handwritten"),  # type: ignore[arg-type]
         httpx2.AsyncClient(transport=httpx2.MockTransport(answer)),
     )
-    results = asyncio.run(extract_all(articles, client, concurrency=1))
+    results = asyncio.run(extract_all(articles, client, Settings(concurrency=1)))
     for result in results:
         print(result.article.id, type(result).__name__, getattr(result, "dropped", ""))
     return 0

@@ -66,6 +66,12 @@ def sample_extraction() -> Extraction:
     )
 
 
+@pytest.fixture(autouse=True)
+def _state_dir(tmp_path, monkeypatch):
+    """Keep the CLI's memory of servers out of the real home folder."""
+    monkeypatch.setenv("BRIEFGEN_STATE_DIR", str(tmp_path / "state"))
+
+
 @pytest.fixture
 def server() -> Iterator[FakeServer]:
     with FakeServer() as running:

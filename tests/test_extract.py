@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from briefgen import prompts
+from briefgen.config import Settings
 from briefgen.errors import ArticleError, ModelSetupError
 from briefgen.extract import extract_all, extract_article, messages_for
 from briefgen.llm import Completion, OpenAIClient
@@ -28,8 +29,10 @@ class ScriptedClient:
         self.in_flight = 0
         self.most_in_flight = 0
 
-    async def complete(self, messages, schema):
+    async def complete(self, messages, schema, stats):
         self.calls.append(list(messages))
+        stats.attempts += 1
+        stats.usage += Usage(input_tokens=10)
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
@@ -39,7 +42,7 @@ class ScriptedClient:
                 raise answer
             if isinstance(answer, Completion):
                 return answer
-            return Completion(answer, answer.model_dump_json(), usage=Usage(input_tokens=10))
+            return Completion(answer, answer.model_dump_json())
         finally:
             self.in_flight -= 1
 
@@ -79,7 +82,7 @@ def test_invalid_answer_is_reasked_with_the_error(article):
 
 def test_still_invalid_after_the_reask_fails_the_article_with_the_reason(article):
     bad = Completion(None, "{}", error="the answer does not match the schema (actors: missing)")
-    result = asyncio.run(extract_article(article, ScriptedClient([bad, bad]), reasks=1))
+    result = asyncio.run(extract_article(article, ScriptedClient([bad, bad])))
     assert isinstance(result, ArticleFailure)
     assert "does not match the schema" in result.reason
     assert result.attempts == 2
@@ -94,19 +97,59 @@ def test_refusal_is_not_reasked(article):
     assert len(client.calls) == 1
 
 
-def test_items_whose_quote_is_not_in_the_article_are_dropped_and_counted(article):
+def _with_invented_quote():
     answer = sample_extraction()
     invented = answer.actors[0].model_copy(update={"quote": "Kim said he loves Moscow"})
-    answer = answer.model_copy(update={"actors": [invented, answer.actors[1]]})
-    result = asyncio.run(extract_article(article, ScriptedClient([answer])))
+    return answer.model_copy(update={"actors": [invented, answer.actors[1]]})
+
+
+def test_ungrounded_quotes_get_one_reask_that_names_them(article):
+    client = ScriptedClient([_with_invented_quote(), sample_extraction()])
+    result = asyncio.run(extract_article(article, client))
+    assert result.extraction == sample_extraction()
+    assert result.dropped == []
+    assert (result.reasks, result.attempts) == (1, 2)
+    follow_up = client.calls[1][-1]["content"]
+    assert '- "Kim said he loves Moscow"' in follow_up
+    assert "copied exactly" in follow_up
+
+
+def test_quotes_still_ungrounded_after_the_reask_are_dropped_and_counted(article):
+    client = ScriptedClient([_with_invented_quote(), _with_invented_quote()])
+    result = asyncio.run(extract_article(article, client))
     assert [a.name for a in result.extraction.actors] == ["Vladimir Putin"]
     assert [(d.kind, d.quote) for d in result.dropped] == [("actors", "Kim said he loves Moscow")]
+    assert len(client.calls) == 2
+
+
+def test_grounding_reask_can_be_switched_off(article):
+    client = ScriptedClient([_with_invented_quote()])
+    result = asyncio.run(extract_article(article, client, Settings(grounding_reask=False)))
+    assert len(result.dropped) == 1
+    assert len(client.calls) == 1
+
+
+def test_a_broken_answer_to_the_grounding_reask_keeps_the_grounded_items(article):
+    broken = Completion(None, "{", error="the answer is not valid JSON")
+    client = ScriptedClient([_with_invented_quote(), broken, broken])
+    result = asyncio.run(extract_article(article, client))
+    assert isinstance(result, ArticleExtraction)
+    assert [a.name for a in result.extraction.actors] == ["Vladimir Putin"]
+    assert result.reasks == 2  # the grounding re-ask, then one re-ask for the broken answer
+
+
+def test_article_deadline_fails_the_article_and_keeps_its_count(article):
+    client = ScriptedClient([], delay=1.0)
+    result = asyncio.run(extract_article(article, client, Settings(article_deadline=0.05)))
+    assert isinstance(result, ArticleFailure)
+    assert result.reason == "article deadline of 0.05 s reached"
+    assert result.attempts == 1
 
 
 def test_one_failing_article_does_not_stop_the_others(article):
     others = [article.model_copy(update={"id": f"a{i}"}) for i in range(4)]
     client = ScriptedClient([sample_extraction(), ArticleError("HTTP 400: too long")] * 2)
-    results = asyncio.run(extract_all(others, client, concurrency=1))
+    results = asyncio.run(extract_all(others, client, Settings(concurrency=1)))
     assert [type(r).__name__ for r in results] == [
         "ArticleExtraction", "ArticleFailure", "ArticleExtraction", "ArticleFailure"
     ]
@@ -117,7 +160,7 @@ def test_one_failing_article_does_not_stop_the_others(article):
 def test_concurrency_is_bounded_and_used(article):
     many = [article.model_copy(update={"id": f"a{i}"}) for i in range(12)]
     client = ScriptedClient([], delay=0.02)
-    results = asyncio.run(extract_all(many, client, concurrency=3))
+    results = asyncio.run(extract_all(many, client, Settings(concurrency=3)))
     assert len(results) == 12
     assert client.most_in_flight == 3
 
@@ -126,7 +169,7 @@ def test_a_setup_error_stops_the_whole_run(article):
     many = [article.model_copy(update={"id": f"a{i}"}) for i in range(5)]
     client = ScriptedClient([ModelSetupError("bad key")], delay=0.01)
     with pytest.raises(ModelSetupError, match="bad key"):
-        asyncio.run(extract_all(many, client, concurrency=2))
+        asyncio.run(extract_all(many, client, Settings(concurrency=2)))
 
 
 def test_results_are_reported_as_they_finish(article):

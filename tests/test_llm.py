@@ -8,7 +8,8 @@ import json
 import pytest
 
 from briefgen.errors import ArticleError, ModelSetupError
-from briefgen.llm import OpenAIClient, parse_output, response_format, strict_json_schema
+from briefgen.llm import CallStats, OpenAIClient
+from briefgen.structured import Mode, parse_output, response_format, strict_json_schema
 from briefgen.schemas import Extraction
 
 from conftest import sample_extraction, settings_for
@@ -18,14 +19,19 @@ MESSAGES = [{"role": "user", "content": "extract"}]
 
 
 def complete(server, **overrides):
+    """One call through the real SDK; the stats ride along on the result as `.stats`."""
+    stats = CallStats()
+
     async def run():
         client = OpenAIClient(settings_for(server, **overrides))
         try:
-            return await client.complete(MESSAGES, Extraction)
+            return await client.complete(MESSAGES, Extraction, stats)
         finally:
             await client.aclose()
 
-    return asyncio.run(run())
+    result = asyncio.run(run())
+    object.__setattr__(result, "stats", stats)
+    return result
 
 
 def test_valid_answer_is_parsed_with_usage_and_server_model(server):
@@ -34,9 +40,9 @@ def test_valid_answer_is_parsed_with_usage_and_server_model(server):
     result = complete(server)
     assert result.value == answer
     assert result.error is None
-    assert (result.usage.input_tokens, result.usage.output_tokens) == (100, 20)
+    assert (result.stats.usage.input_tokens, result.stats.usage.output_tokens) == (100, 20)
     assert result.model == "served-model"
-    assert result.attempts == 1
+    assert result.stats.attempts == 1
 
 
 def test_request_asks_for_strict_json_schema_and_sends_no_sdk_retries(server):
@@ -68,7 +74,7 @@ def test_strict_schema_has_no_defaults_and_every_object_closed():
                 walk(child)
 
     walk(strict_json_schema(Extraction))
-    assert response_format(Extraction)["json_schema"]["name"] == "Extraction"
+    assert response_format(Mode.STRICT, Extraction)["json_schema"]["name"] == "Extraction"
 
 
 def test_json_in_a_markdown_fence_is_accepted():
@@ -109,10 +115,12 @@ def test_content_filter_counts_as_refusal(server):
 
 
 def test_truncated_answer_is_an_error(server):
-    server.queue(Reply(body=chat_completion('{"actors": [', finish_reason="length")))
+    server.default = Reply(body=chat_completion('{"actors": [', finish_reason="length"))
     result = complete(server)
     assert result.value is None
-    assert "cut off" in result.error
+    assert "cut off twice" in result.error
+    assert "max_tokens" not in server.requests[0]
+    assert server.requests[1]["max_tokens"] == 4096
 
 
 def test_server_errors_are_retried_then_succeed(server):
@@ -123,7 +131,7 @@ def test_server_errors_are_retried_then_succeed(server):
     )
     result = complete(server, retries=3)
     assert result.value == sample_extraction()
-    assert result.attempts == 3
+    assert result.stats.attempts == 3
     assert len(server.requests) == 3
 
 
@@ -139,7 +147,7 @@ def test_rate_limit_is_retried(server):
         Reply(429, error_body("slow down"), {"retry-after": "0"}),
         Reply(body=chat_completion(sample_extraction().model_dump_json())),
     )
-    assert complete(server).attempts == 2
+    assert complete(server).stats.attempts == 2
 
 
 def test_bad_request_fails_the_article_without_retry(server):
@@ -173,7 +181,7 @@ def test_connection_refused_is_retried_then_fails_the_article():
     async def run():
         client = OpenAIClient(settings)
         try:
-            return await client.complete(MESSAGES, Extraction)
+            return await client.complete(MESSAGES, Extraction, CallStats())
         finally:
             await client.aclose()
 

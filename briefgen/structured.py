@@ -1,0 +1,146 @@
+"""Structured output, kept apart from the retry loop: schema -> request, answer -> value. Pure.
+
+Servers differ in what they accept, so there is a ladder of modes, firmest first:
+
+1. `json_schema_strict`: `response_format` json_schema with `strict: true` (OpenAI);
+2. `json_schema`: the same without `strict`, for servers that take a schema but not strict mode;
+3. `json_object`: `response_format` json_object, with the schema spelled out in the prompt;
+4. `prompt`: no `response_format` at all; the schema in the prompt, the JSON dug out of the text.
+
+Whatever the server promises, the answer is validated here with pydantic.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from briefgen import prompts
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class Mode(StrEnum):
+    STRICT = "json_schema_strict"
+    SCHEMA = "json_schema"
+    JSON_OBJECT = "json_object"
+    PROMPT = "prompt"
+
+
+LADDER: tuple[Mode, ...] = (Mode.STRICT, Mode.SCHEMA, Mode.JSON_OBJECT, Mode.PROMPT)
+
+
+def next_mode(mode: Mode) -> Mode | None:
+    index = LADDER.index(mode)
+    return LADDER[index + 1] if index + 1 < len(LADDER) else None
+
+
+def strict_json_schema(schema: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON Schema in the form strict structured outputs accept.
+
+    Strict mode wants every property required and no defaults; optional fields are already
+    spelled as `X | None`, so marking all required loses nothing.
+    """
+
+    def tighten(node: Any) -> None:
+        if isinstance(node, dict):
+            node.pop("default", None)
+            if node.get("type") == "object" and "properties" in node:
+                node["required"] = list(node["properties"])
+                node["additionalProperties"] = False
+            for child in node.values():
+                tighten(child)
+        elif isinstance(node, list):
+            for child in node:
+                tighten(child)
+
+    result = schema.model_json_schema()
+    tighten(result)
+    return result
+
+
+def response_format(mode: Mode, schema: type[BaseModel]) -> dict[str, Any] | None:
+    if mode in (Mode.STRICT, Mode.SCHEMA):
+        return {
+            "type": "json_schema",
+            "json_schema": {
+                "name": schema.__name__,
+                "schema": strict_json_schema(schema),
+                "strict": mode is Mode.STRICT,
+            },
+        }
+    if mode is Mode.JSON_OBJECT:
+        return {"type": "json_object"}
+    return None
+
+
+def request_messages(
+    mode: Mode, messages: list[dict[str, str]], schema: type[BaseModel]
+) -> list[dict[str, str]]:
+    """Messages as sent in `mode`: where the server does not hold the schema, the prompt does."""
+    if mode in (Mode.STRICT, Mode.SCHEMA):
+        return messages
+    spelled = prompts.render(
+        "schema.system", schema=json.dumps(strict_json_schema(schema), ensure_ascii=False)
+    )
+    if messages and messages[0]["role"] == "system":
+        first = {"role": "system", "content": f"{messages[0]['content']}\n\n{spelled}"}
+        return [first, *messages[1:]]
+    return [{"role": "system", "content": spelled}, *messages]
+
+
+_FENCED_JSON = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
+
+
+def _json_candidates(text: str) -> list[str]:
+    """The whole text, then a fenced block, then the outermost {...}: models wrap JSON in prose."""
+    candidates = [text]
+    if fenced := _FENCED_JSON.search(text):
+        candidates.append(fenced.group(1))
+    start, end = text.find("{"), text.rfind("}")
+    if 0 <= start < end:
+        candidates.append(text[start : end + 1])
+    return candidates
+
+
+def parse_output(text: str, schema: type[T]) -> tuple[T | None, str | None]:
+    """Validate the model's text against the schema: (value, None) or (None, reason)."""
+    data: Any = None
+    error = "the answer is empty"
+    for candidate in _json_candidates(text):
+        try:
+            data = json.loads(candidate)
+            break
+        except json.JSONDecodeError as exc:
+            if error == "the answer is empty" or candidate is text:
+                error = f"the answer is not valid JSON ({exc.msg} at char {exc.pos})"
+    else:
+        return None, error if text.strip() else "the answer is empty"
+    try:
+        return schema.model_validate(data), None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'top level'}: {err['msg']}"
+            for err in exc.errors()[:8]
+        )
+        return None, f"the answer does not match the schema ({problems})"
+
+
+# What servers say when they cannot do a response_format: OpenAI ("Invalid parameter:
+# 'response_format' of type 'json_schema' is not supported with this model"), vLLM, and
+# llama-cpp-python (HTTP 500: "response_format.type: Input should be 'text' or 'json_object'").
+_REJECTION = re.compile(
+    r"response_format|json_schema|json_object|structured output|strict mode|"
+    r"schema.{0,40}(?:not supported|unsupported|invalid)",
+    re.IGNORECASE,
+)
+REJECTION_STATUSES = frozenset({400, 422, 500, 501})
+
+
+def rejects_mode(status: int, message: str) -> bool:
+    """True when an error response says the server cannot do the structured-output mode."""
+    return status in REJECTION_STATUSES and bool(_REJECTION.search(message))
