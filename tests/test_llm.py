@@ -9,8 +9,8 @@ import pytest
 
 from briefgen.errors import ArticleError, ModelSetupError
 from briefgen.llm import CallStats, OpenAIClient
-from briefgen.structured import Mode, parse_output, response_format, strict_json_schema
 from briefgen.schemas import Extraction
+from briefgen.structured import Mode, parse_output, response_format, strict_json_schema
 
 from conftest import sample_extraction, settings_for
 from fakeserver import Reply, chat_completion, error_body
