@@ -13,7 +13,6 @@ import functools
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, get_args
@@ -25,6 +24,7 @@ from briefgen import __version__, merge, pipeline, render
 from briefgen.config import Settings, StructuredOutput
 from briefgen.errors import BriefgenError, InputError
 from briefgen.extract import Result
+from briefgen.files import write_atomic
 from briefgen.schemas import ArticleExtraction, ArticleFailure, Brief
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -33,22 +33,6 @@ EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
     click.echo(f"briefgen: error: {message}", err=True)
     sys.exit(code)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename it over the target."""
-    path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def guarded(command: Callable[..., int]) -> Callable[..., None]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -19,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx2
 
 from briefgen.errors import ReplayMissError
+from briefgen.files import write_atomic
 
 # Request fields that vary between runs without changing what is asked.
 VOLATILE_FIELDS = frozenset({"user", "metadata", "stream_options"})
@@ -43,11 +42,7 @@ def recording(body: dict[str, Any], status: int, response: Any, **source: Any) -
 def write_recording(directory: Path, exchange: dict[str, Any]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{exchange['key'][:16]}.json"
-    text = json.dumps(exchange, indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(exchange, indent=2, ensure_ascii=False) + "\n")
     return path
 
 

@@ -234,3 +234,21 @@ def test_ctrl_c_writes_nothing_and_exits_130(runner, articles, tmp_path, monkeyp
     assert result.exit_code == 130
     assert "interrupted; nothing was written" in result.stderr
     assert out.read_text() == "previous\n"
+
+
+def test_written_files_keep_or_get_ordinary_permissions(runner, server, articles, tmp_path):
+    import os
+    import stat
+
+    server.default = answer()
+    fresh, kept = tmp_path / "fresh.md", tmp_path / "kept.json"
+    kept.write_text("{}")
+    kept.chmod(0o640)
+    result = invoke(runner, "make", articles, "--out", fresh, "--json", kept,
+                    "--base-url", server.url, "-q")
+    assert result.exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    assert kept.read_text().startswith("{\n")
