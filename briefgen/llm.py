@@ -24,6 +24,7 @@ Two budgets stay apart: transport retries (`Settings.retries`) are spent here, r
 from __future__ import annotations
 
 import email.utils
+import json
 import random
 import re
 import time
@@ -38,6 +39,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 from briefgen.config import Settings
 from briefgen.errors import ArticleError, ModelSetupError
 from briefgen.limits import RunLimits, Throttle
+from briefgen.redact import scrub
 from briefgen.schemas import Usage
 from briefgen.store import InMemoryModes, ModeMemory
 from briefgen.structured import (
@@ -98,16 +100,18 @@ class _ModeRejected(Exception):
     """The server cannot do the structured-output mode it was asked for."""
 
 
-_SECRET = re.compile(r"(sk-[A-Za-z0-9_*-]{4,}|Bearer\s+\S+)")
-
-
-def scrub(text: str) -> str:
-    """Remove anything that looks like a key from text that may reach a log or the brief."""
-    return _SECRET.sub("[redacted]", text)
+_SDK_PREFIX = re.compile(r"^Error code: \d+(?: - )?")
 
 
 def _message(exc: openai.APIError) -> str:
-    return str(exc.message or type(exc).__name__)
+    """The server's own words. The SDK quotes only an OpenAI-shaped {"error": {"message": ...}}
+    body, after "Error code: N"; servers that answer {"error": "..."}, {"detail": [...]} or plain
+    text would say nothing, and their rejection of a response_format would go unrecognised."""
+    message = _SDK_PREFIX.sub("", str(exc.message or ""))
+    body = exc.body
+    if not message and body is not None:
+        message = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    return message or type(exc).__name__
 
 
 def _describe(exc: openai.APIError) -> str:
@@ -237,7 +241,9 @@ class OpenAIClient:
     def _on_rate_limit(self, exc: openai.RateLimitError, attempt: int) -> None:
         asked = retry_after(exc)
         fallback = self._settings.backoff * 2 ** (attempt - 1)
-        self._throttle.pause(min(asked if asked is not None else fallback, self._settings.max_wait))
+        wait = min(asked if asked is not None else fallback, self._settings.max_wait)
+        remaining = self._limits.remaining()  # never sleep through the run deadline
+        self._throttle.pause(wait if remaining is None else min(wait, remaining))
 
     async def _send(
         self,
@@ -297,6 +303,12 @@ class OpenAIClient:
                 model=self.model, messages=messages, timeout=timeout, **extra
             )
         except openai.RateLimitError as exc:
+            if getattr(exc, "code", None) == "insufficient_quota":
+                # Waiting cannot refill a quota: every article would fail the same way.
+                raise ModelSetupError(
+                    f"the model server at {self.base_url} says the quota is used up "
+                    f"({_describe(exc)})"
+                ) from None
             self._on_rate_limit(exc, attempt.retry_state.attempt_number)
             raise
         except openai.APIStatusError as exc:

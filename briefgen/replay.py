@@ -18,6 +18,7 @@ import httpx2
 
 from briefgen.errors import ReplayMissError
 from briefgen.files import write_atomic
+from briefgen.redact import scrub
 
 # Request fields that vary between runs without changing what is asked.
 VOLATILE_FIELDS = frozenset({"user", "metadata", "stream_options"})
@@ -130,7 +131,8 @@ class RecordingTransport(httpx2.AsyncBaseTransport):
         await response.aclose()
         try:
             body = json.loads(request.content or b"{}")
-            answer = json.loads(content)
+            # A server may echo the key in an error; it must not reach a file.
+            answer = json.loads(scrub(content.decode("utf-8")))
         except ValueError:
             answer = None
         if answer is not None and request.method == "POST":

@@ -2,13 +2,17 @@
 
 It speaks real HTTP, so the openai SDK, httpx2 and briefgen's transports run unmodified against
 it. Each POST to .../chat/completions takes the next scripted reply (or the default one); every
-request is kept for assertions.
+request is kept for assertions, with the `time.monotonic()` at which it arrived (`times`), so
+tests can check waits on the server's side instead of sleeping. A reply may be held back
+(`delay` seconds: a slow server, a read timeout) or never sent (`drop`: the connection is closed
+without an answer).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +25,8 @@ class Reply:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering
+    drop: bool = False  # close the connection without any response
 
 
 def chat_completion(
@@ -63,7 +69,9 @@ class FakeServer:
         self.default = default
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.times: list[float] = []  # time.monotonic() when each request arrived
         self.dropped = 0
+        self._closing = threading.Event()
         self._lock = threading.Lock()
         server = self
 
@@ -72,6 +80,11 @@ class FakeServer:
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 reply = server._next(body, dict(self.headers))
+                if reply.delay > 0 and server._closing.wait(reply.delay):
+                    reply = Reply(drop=True)  # shutting down: do not keep the test waiting
+                if reply.drop:
+                    self.close_connection = True
+                    return
                 payload = json.dumps(reply.body).encode()
                 self.send_response(reply.status)
                 self.send_header("content-type", "application/json")
@@ -109,6 +122,7 @@ class FakeServer:
 
     def _next(self, body: dict[str, Any], headers: dict[str, str]) -> Reply:
         with self._lock:
+            self.times.append(time.monotonic())
             self.requests.append(body)
             self.headers.append(headers)
             if self.replies:
@@ -124,6 +138,7 @@ class FakeServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._closing.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
