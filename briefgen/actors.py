@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from briefgen.schemas import Actor, ActorKind
+from briefgen.grouping import UnionFind
+from briefgen.schemas import Actor, ActorKind, BriefActor
 
 HONORIFICS = frozenset(
     """mr mrs ms miss dr sir madam comrade president premier chairman general admiral secretary
@@ -76,25 +77,9 @@ def _keys(actor: Actor) -> set[str]:
     return {k for k in map(fold, names) if k}
 
 
-class _Sets:
-    def __init__(self, size: int):
-        self.parent = list(range(size))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def resolve(mentions: list[Mention]) -> list[list[int]]:
     """Group mention indexes into actors; groups and members come in first-seen order."""
-    sets = _Sets(len(mentions))
+    sets = UnionFind(len(mentions))
     by_key: dict[tuple[ActorKind, str], int] = {}
     lone: dict[str, list[int]] = defaultdict(list)
     for i, mention in enumerate(mentions):
@@ -110,13 +95,10 @@ def resolve(mentions: list[Mention]) -> list[list[int]]:
 
     _link_similar(sets, by_key)
     _link_surnames(sets, by_key, lone)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(mentions)):
-        groups[sets.find(i)].append(i)
-    return sorted(groups.values(), key=lambda members: members[0])
+    return sorted(sets.groups(), key=lambda members: members[0])
 
 
-def _link_similar(sets: _Sets, by_key: dict[tuple[ActorKind, str], int]) -> None:
+def _link_similar(sets: UnionFind, by_key: dict[tuple[ActorKind, str], int]) -> None:
     blocks: dict[tuple[ActorKind, str], list[tuple[str, int]]] = defaultdict(list)
     for (kind, key), index in by_key.items():
         blocks[(kind, key[0])].append((key, index))
@@ -131,7 +113,7 @@ def _link_similar(sets: _Sets, by_key: dict[tuple[ActorKind, str], int]) -> None
 
 
 def _link_surnames(
-    sets: _Sets, by_key: dict[tuple[ActorKind, str], int], lone: dict[str, list[int]]
+    sets: UnionFind, by_key: dict[tuple[ActorKind, str], int], lone: dict[str, list[int]]
 ) -> None:
     """A lone name joins the single person whose full name begins or ends with it; with no
     such person, lone mentions of the same name join each other; with several, nothing."""
@@ -154,3 +136,70 @@ def canonical_name(actors: Iterable[Actor]) -> str:
     """The most used of the fullest names; ties go to the longer, then alphabetical."""
     names = Counter(a.name for a in actors)
     return max(names, key=lambda n: (len(person_key(n).split()), names[n], len(n), n))
+
+
+OFFICIAL_ROLES = frozenset(
+    """president premier prime minister leader chairman chairwoman ambassador envoy spokesman
+    spokeswoman spokesperson secretary adviser advisor coordinator king queen chancellor
+    foreign defense defence state council""".split()
+)
+
+
+def is_official(roles: Iterable[str]) -> bool:
+    """Speaks for a state or office by role: not an analyst, not a *former* minister."""
+    for role in roles:
+        words = fold(role).split()
+        if words and words[0] != "former" and OFFICIAL_ROLES & set(words):
+            return True
+    return False
+
+
+def sides(actors: list[BriefActor], affiliations: dict[str, list[str]]) -> dict[str, str]:
+    """Actor name -> the name of the actor it speaks for (itself when it speaks for itself).
+
+    Countries speak for themselves; an office (White House, Kremlin) for the country it belongs
+    to; a person for their office or country only when their role is an official one. The
+    affiliation is matched to an actor by name, or by a country named inside it
+    ("U.S. National Security Council", "Russian President").
+    """
+    by_name: dict[str, BriefActor] = {}
+    for actor in actors:
+        for name in actor.names:
+            by_name.setdefault(fold(name), actor)
+    countries = [a for a in actors if a.kind == "country"]
+
+    def country_in(text: str) -> BriefActor | None:
+        words = fold(text).split()
+        for country in countries:
+            for name in country.names:
+                target = fold(name).split()
+                for i in range(len(words) - len(target) + 1):
+                    window = words[i : i + len(target)]
+                    last, wanted = window[-1], target[-1]
+                    # "Russian" names Russia; "us" must not match "used"
+                    demonym = len(wanted) >= 4 and last.startswith(wanted)
+                    if window[:-1] == target[:-1] and (last == wanted or demonym):
+                        return country
+        return None
+
+    def affiliated(actor: BriefActor) -> BriefActor | None:
+        texts = affiliations.get(actor.name, [])
+        if actor.kind == "person":
+            texts = [*texts, *actor.roles]
+        for text in texts:
+            found = by_name.get(fold(text)) or country_in(text)
+            if found is not None and found is not actor:
+                return found
+        return None
+
+    result: dict[str, str] = {}
+    for actor in actors:
+        speaks_for = actor
+        if actor.kind != "country" and (actor.kind == "organization" or is_official(actor.roles)):
+            for _ in range(2):  # person -> office -> country
+                above = affiliated(speaks_for)
+                if above is None or above.kind == "person":
+                    break
+                speaks_for = above
+        result[actor.name] = speaks_for.name
+    return result

@@ -9,6 +9,7 @@ from briefgen import prompts
 from briefgen.config import Settings
 from briefgen.errors import ArticleError, BriefgenError
 from briefgen.grounding import ground
+from briefgen.independence import fingerprint
 from briefgen.llm import CallStats, Client, Message
 from briefgen.schemas import (
     Article,
@@ -24,7 +25,8 @@ Callback = Callable[[Result], None]
 
 
 def reference(article: Article) -> ArticleRef:
-    return ArticleRef(**article.model_dump(include=set(ArticleRef.model_fields)))
+    fields = article.model_dump(include=set(ArticleRef.model_fields))
+    return ArticleRef(**fields, fingerprint=fingerprint(article.text))
 
 
 def messages_for(article: Article) -> list[Message]:

@@ -1,57 +1,34 @@
 """Per-article extractions in, one Brief out. Pure: no I/O, no clock, no network.
 
-Every line of the brief keeps the citation numbers of the articles that support it. Where
-sources disagree (two venues, dates that cannot both hold) the brief shows each answer with its
-sources and marks the slot disputed; it never picks a winner.
+    actors   one actor per person or body (actors.resolve)
+    claims   asks, warnings, motives folded across articles (claims.fold)
+    slots    venue and date, disputes shown not resolved; the timeline (slots)
+
+Every line keeps the citation numbers of the articles that support it, and counts how many of
+them are independent (near-identical copies of one story count once: independence).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-
-from rapidfuzz import fuzz
+from collections.abc import Iterable, Sequence
 
 from briefgen import actors as actor_resolution
+from briefgen import claims, slots
 from briefgen.actors import Mention, fold, is_name_like, person_key
-from briefgen.dates import overlap, resolve
+from briefgen.grouping import quotes_of
+from briefgen.independence import story_groups
 from briefgen.schemas import (
     ArticleExtraction,
     ArticleFailure,
     Brief,
     BriefActor,
     BriefQuality,
-    Certainty,
     Claim,
-    DatedEvent,
-    Quote,
-    Slot,
-    SlotValue,
+    Extraction,
     Source,
     Usage,
 )
 from briefgen.similarity import Similarity
-
-# Firmest first: a folded claim reports the firmest certainty any one source gives it.
-CERTAINTY_ORDER: tuple[Certainty, ...] = ("confirmed", "planned", "reported", "speculated")
-SAME_PLACE = 85.0
-# "the city of Vladivostok, Russia" -> "vladivostok": qualifiers after a comma name the wider
-# area the place is in, not another place.
-_PLACE_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:city|town|port|village)\s+of\s+)?")
-
-
-@dataclass(frozen=True)
-class _Item:
-    """One claim, venue or date from one article, ready to be folded with its like."""
-
-    source: int
-    who: str | None
-    whom: str | None
-    text: str
-    certainty: Certainty | None
-    quote: str
-    written: str = ""  # a date as the article writes it, when `text` is the event
 
 
 def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | None = None) -> Brief:
@@ -60,55 +37,69 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
         for n, r in enumerate(results, start=1)
     ]
     done = [(n, r) for n, r in enumerate(results, start=1) if isinstance(r, ArticleExtraction)]
+    published = {n: r.article.published for n, r in done}
+    story = story_groups({n: r.article.fingerprint for n, r in done})
+
     mentions = [Mention(n, actor) for n, r in done for actor in r.extraction.actors]
     groups = actor_resolution.resolve(mentions)
     actors = [_brief_actor([mentions[i] for i in group]) for group in groups]
     name_of = _name_lookup(mentions, groups, actors)
+    speaks_for = actor_resolution.sides(actors, _affiliations(mentions, groups, actors))
 
     def who(n: int, name: str | None) -> str | None:
         if name is None:
             return None
         return name_of.get((n, fold(name))) or name_of.get((0, person_key(name))) or name
 
-    asks = _fold_claims(
-        [
-            _Item(n, who(n, a.asker), who(n, a.asked), a.ask, a.certainty, a.quote)
-            for n, r in done
-            for a in r.extraction.asks
-        ]
+    def side(name: str | None) -> str | None:
+        return None if name is None else speaks_for.get(name, name)
+
+    extractions = [(n, r.extraction) for n, r in done]
+    # One vocabulary for all claims: word rarity needs more texts than one kind has.
+    similarity = Similarity(
+        (text for _, x in extractions for text in _claim_texts(x)),
+        names=(name for a in actors for name in a.names),
     )
-    warnings = _fold_claims(
-        [
-            _Item(n, who(n, w.warner), who(n, w.warned), w.warning, w.certainty, w.quote)
-            for n, r in done
-            for w in r.extraction.warnings
-        ]
-    )
-    motives = _fold_claims(
-        [
-            _Item(n, who(n, m.actor), None, m.motive, m.certainty, m.quote)
-            for n, r in done
-            for m in r.extraction.motives
-        ]
-    )
-    venue = _venue_slot(
-        [
-            _Item(n, None, None, v.place, v.certainty, v.quote)
-            for n, r in done
-            for v in r.extraction.venues
-        ]
-    )
-    date_slot, timeline = _dates(done)
+
+    def fold_claims(items: Iterable[claims.ClaimItem], statements: bool = True) -> list[Claim]:
+        return claims.fold(list(items), side, story, similarity, statements)
+
+    date_slot, timeline = slots.dates_and_timeline(done, published, story)
     return Brief(
         title=title or _title(actors, len(results)),
         model=_joined(r.model for r in results),
         prompt_version=_joined(r.prompt_version for r in results),
         sources=sources,
         actors=actors,
-        asks=asks,
-        warnings=warnings,
-        motives=motives,
-        venue=venue,
+        asks=fold_claims(
+            claims.ClaimItem(n, who(n, a.asker), who(n, a.asked), a.ask, a.certainty, a.quote, k)
+            for n, x in extractions
+            for k, a in enumerate(x.asks)
+        ),
+        warnings=fold_claims(
+            claims.ClaimItem(
+                n, who(n, w.warner), who(n, w.warned), w.warning, w.certainty, w.quote, k
+            )
+            for n, x in extractions
+            for k, w in enumerate(x.warnings)
+        ),
+        motives=fold_claims(
+            (
+                claims.ClaimItem(n, who(n, m.actor), None, m.motive, m.certainty, m.quote, k)
+                for n, x in extractions
+                for k, m in enumerate(x.motives)
+            ),
+            statements=False,
+        ),
+        venue=slots.venue_slot(
+            [
+                slots.SlotItem(n, v.place, v.quote, v.certainty, v.within)
+                for n, x in extractions
+                for v in x.venues
+            ],
+            published,
+            story,
+        ),
         date=date_slot,
         timeline=timeline,
         quality=BriefQuality(
@@ -118,6 +109,12 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
             usage=sum((r.usage for r in results), Usage()),
         ),
     )
+
+
+def _claim_texts(extraction: Extraction) -> Iterable[str]:
+    yield from (a.ask for a in extraction.asks)
+    yield from (w.warning for w in extraction.warnings)
+    yield from (m.motive for m in extraction.motives)
 
 
 def _joined(values: Iterable[str]) -> str:
@@ -130,11 +127,7 @@ def _title(actors: list[BriefActor], count: int) -> str:
     return f"{subject}: brief from {count} article{'s' if count != 1 else ''}"
 
 
-# --- actors ----------------------------------------------------------------------------------
-
-
 def _brief_actor(mentions: list[Mention]) -> BriefActor:
-    first = mentions[0].actor
     names: dict[str, None] = {}
     roles: dict[str, None] = {}
     for m in mentions:
@@ -143,11 +136,11 @@ def _brief_actor(mentions: list[Mention]) -> BriefActor:
             roles[m.actor.role] = None
     return BriefActor(
         name=actor_resolution.canonical_name(m.actor for m in mentions),
-        kind=first.kind,
+        kind=mentions[0].actor.kind,
         names=list(names),
         roles=list(roles),
         sources=sorted({m.source for m in mentions}),
-        quotes=_quotes((m.source, m.actor.quote) for m in mentions),
+        quotes=quotes_of([(m.source, m.actor.quote, None) for m in mentions]),
     )
 
 
@@ -166,118 +159,10 @@ def _name_lookup(
     return lookup
 
 
-def _quotes(pairs: Iterable[tuple[int, str]]) -> list[Quote]:
-    unique = dict.fromkeys(pairs)
-    return [Quote(source=n, quote=q) for n, q in sorted(unique, key=lambda p: p[0])]
-
-
-# --- claims ----------------------------------------------------------------------------------
-
-
-def _cluster(items: list[_Item], same: Callable[[str, str], bool]) -> list[list[_Item]]:
-    """Greedy single pass: an item joins the first cluster whose first text it matches."""
-    clusters: list[list[_Item]] = []
-    for item in items:
-        for cluster in clusters:
-            if same(cluster[0].text, item.text):
-                cluster.append(item)
-                break
-        else:
-            clusters.append([item])
-    return clusters
-
-
-def _firmest(items: list[_Item]) -> Certainty:
-    found = [i.certainty for i in items if i.certainty]
-    return min(found, key=CERTAINTY_ORDER.index) if found else "reported"
-
-
-def _fold_claims(items: list[_Item]) -> list[Claim]:
-    by_party: dict[tuple[str | None, str | None], list[_Item]] = {}
-    for item in items:
-        key = (item.who and fold(item.who), item.whom and fold(item.whom))
-        by_party.setdefault(key, []).append(item)
-    similarity = Similarity(item.text for item in items)
-    claims = []
-    for party_items in by_party.values():
-        for cluster in _cluster(party_items, similarity.same):
-            head = cluster[0]
-            claims.append(
-                Claim(
-                    who=head.who or "unknown",
-                    whom=head.whom,
-                    what=max((i.text for i in cluster), key=len),
-                    certainty=_firmest(cluster),
-                    sources=sorted({i.source for i in cluster}),
-                    quotes=_quotes((i.source, i.quote) for i in cluster),
-                )
-            )
-    return sorted(claims, key=lambda c: (-len(c.sources), c.sources[0]))
-
-
-# --- venue and dates -------------------------------------------------------------------------
-
-
-def _place_key(place: str) -> str:
-    return fold(_PLACE_PREFIX.sub("", place.split(",", 1)[0].strip().casefold())) or fold(place)
-
-
-def _same_place(a: str, b: str) -> bool:
-    ka, kb = _place_key(a), _place_key(b)
-    return ka in kb or kb in ka or fuzz.ratio(ka, kb) >= SAME_PLACE
-
-
-def _slot_value(value: str, cluster: list[_Item]) -> SlotValue:
-    return SlotValue(
-        value=value,
-        as_written=list(dict.fromkeys(i.text for i in cluster)),
-        certainty=_firmest(cluster) if any(i.certainty for i in cluster) else None,
-        sources=sorted({i.source for i in cluster}),
-        quotes=_quotes((i.source, i.quote) for i in cluster),
-    )
-
-
-def _venue_slot(items: list[_Item]) -> Slot:
-    clusters = _cluster(items, _same_place)
-    values = [
-        _slot_value(min((i.text for i in c), key=len), c)
-        for c in sorted(clusters, key=lambda c: -len({i.source for i in c}))
-    ]
-    return Slot(values=values, disputed=len(values) > 1)
-
-
-def _dates(done: list[tuple[int, ArticleExtraction]]) -> tuple[Slot, list[DatedEvent]]:
-    central: dict[str | None, list[_Item]] = {}
-    dated: dict[str | None, list[_Item]] = {}
-    for n, result in done:
-        for mention in result.extraction.dates:
-            resolved = resolve(mention.text, result.article.published, mention.relation)
-            if mention.central:
-                item = _Item(n, None, None, mention.text, None, mention.quote)
-                central.setdefault(resolved, []).append(item)
-            event = _Item(n, None, None, mention.event, None, mention.quote, mention.text)
-            dated.setdefault(resolved, []).append(event)
-    values = [_slot_value(value, items) for value, items in central.items()]
-    known = [v.value for v in values if v.value is not None]
-    disputed = any(not overlap(a, b) for i, a in enumerate(known) for b in known[i + 1 :])
-    values.sort(key=lambda v: (-len(v.sources), v.value or "~"))
-    return Slot(values=values, disputed=disputed), _timeline(dated)
-
-
-def _timeline(dated: dict[str | None, list[_Item]]) -> list[DatedEvent]:
-    """Events in date order, undated last; events of one date that match are folded."""
-    similarity = Similarity(item.text for items in dated.values() for item in items)
-    events = []
-    for when in sorted(dated, key=lambda d: d or "~"):
-        same = similarity.same if when is not None else (lambda a, b: False)
-        for cluster in _cluster(dated[when], same):
-            events.append(
-                DatedEvent(
-                    date=when,
-                    as_written=list(dict.fromkeys(i.written for i in cluster)),
-                    event=cluster[0].text,
-                    sources=sorted({i.source for i in cluster}),
-                    quotes=_quotes((i.source, i.quote) for i in cluster),
-                )
-            )
-    return events
+def _affiliations(
+    mentions: list[Mention], groups: list[list[int]], actors: list[BriefActor]
+) -> dict[str, list[str]]:
+    return {
+        actor.name: list(dict.fromkeys(a for i in group if (a := mentions[i].actor.affiliation)))
+        for group, actor in zip(groups, actors, strict=True)
+    }

@@ -6,6 +6,8 @@ sources that give it and their own words, so the reader sees who says what.
 
 from __future__ import annotations
 
+from datetime import date
+
 from briefgen.schemas import Brief, BriefActor, Claim, Slot, SlotValue
 
 
@@ -13,31 +15,40 @@ def cite(sources: list[int]) -> str:
     return "".join(f"[{n}]" for n in sources)
 
 
-def _count(sources: list[int]) -> str:
-    return f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
-
-
 def _hedge(certainty: str | None) -> str:
     return f" _({certainty})_" if certainty and certainty != "confirmed" else ""
 
 
-def _value(value: SlotValue) -> str:
+def _value(value: SlotValue, latest: bool) -> str:
     written = "; ".join(f"“{w}”" for w in value.as_written if w != value.value)
     if value.value is None:
         head = f"{written} (not resolvable to a date)"
     else:
         head = f"**{value.value}**{f' (as written: {written})' if written else ''}"
-    return f"{head}{_hedge(value.certainty)} — {_count(value.sources)} {cite(value.sources)}"
+        if value.contains:
+            head += f", including {', '.join(value.contains)}"
+    when = f"; last reported {value.reported}" if value.reported else ""
+    mark = " (**the latest report**)" if latest else ""
+    return (
+        f"{head}{_hedge(value.certainty)} — {_count(value.sources, value.independent)} "
+        f"{cite(value.sources)}{when}{mark}"
+    )
 
 
-def _slot(heading: str, slot: Slot) -> list[str]:
+def _slot(heading: str, slot: Slot, published: dict[int, date | None]) -> list[str]:
     if not slot.values:
         return [f"## {heading}", "", "_No source says._", ""]
     lines = [f"## {heading}{' — sources disagree' if slot.disputed else ''}", ""]
+    reported = [v.reported for v in slot.values if v.reported]
+    newest = max(reported, default=None)
+    unique = reported.count(newest) == 1 if newest else False
     for value in slot.values:
-        lines.append(f"- {_value(value)}")
+        latest = slot.disputed and unique and value.reported == newest
+        lines.append(f"- {_value(value, latest)}")
         if slot.disputed:
-            lines.extend(f"  - [{q.source}] “{q.quote}”" for q in value.quotes)
+            for q in value.quotes:
+                day = f" ({published[q.source]})" if published.get(q.source) else ""
+                lines.append(f"  - [{q.source}]{day} “{q.quote}”")
     return [*lines, ""]
 
 
@@ -59,8 +70,15 @@ def _key_facts(brief: Brief) -> list[str]:
     return [*lines, ""]
 
 
+def _count(sources: list[int], independent: int | None = None) -> str:
+    text = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
+    if independent is not None and independent < len(sources):
+        text += f", {independent} independent"
+    return text
+
+
 def _claim_text(claim: Claim) -> str:
-    party = claim.who + (f" → {claim.whom}" if claim.whom else "")
+    party = " / ".join(claim.claimants or [claim.who]) + (f" → {claim.whom}" if claim.whom else "")
     return f"{party}: {claim.what}{_hedge(claim.certainty)} {cite(claim.sources)}"
 
 
@@ -69,10 +87,9 @@ def _claims(heading: str, claims: list[Claim]) -> list[str]:
         return []
     lines = [f"## {heading}", ""]
     for claim in claims:
-        lines.append(
-            f"- {_claim_text(claim)}"
-            + (f" — {_count(claim.sources)}" if len(claim.sources) > 1 else "")
-        )
+        many = len(claim.sources) > 1
+        count = f" — {_count(claim.sources, claim.independent)}" if many else ""
+        lines.append(f"- {_claim_text(claim)}{count}")
     return [*lines, ""]
 
 
@@ -149,8 +166,9 @@ def _quality(brief: Brief) -> list[str]:
 def markdown(brief: Brief) -> str:
     lines = [f"# {brief.title}", ""]
     lines += _key_facts(brief)
-    lines += _slot("Where", brief.venue)
-    lines += _slot("When", brief.date)
+    published = {s.n: s.article.published for s in brief.sources}
+    lines += _slot("Where", brief.venue, published)
+    lines += _slot("When", brief.date, published)
     lines += _actors(brief)
     lines += _claims("Asks", brief.asks)
     lines += _claims("Warnings", brief.warnings)

@@ -67,6 +67,10 @@ class WarningItem(Strict):
 
 class Venue(Strict):
     place: str = Field(description="Where the article's central event happens, e.g. a city.")
+    within: str | None = Field(
+        description="The larger place the article puts it in (a venue's city, a city's "
+        "region or country), if the article says."
+    )
     certainty: Certainty
     quote: str = Field(description=QUOTE_HELP)
 
@@ -125,6 +129,9 @@ class ArticleRef(Strict):
     outlet: str | None = None
     published: date | None = None
     source: str
+    fingerprint: str | None = Field(
+        default=None, description="SimHash of the text: near-identical articles count once."
+    )
 
 
 class Usage(Strict):
@@ -181,6 +188,10 @@ class Source(Strict):
 class Quote(Strict):
     source: int
     quote: str
+    certainty: Certainty | None = None
+    item: int | None = Field(
+        default=None, description="Index of the item in that article's extraction list."
+    )
 
 
 class BriefActor(Strict):
@@ -195,11 +206,15 @@ class BriefActor(Strict):
 class Claim(Strict):
     """An ask, warning or motive folded across the articles that state it."""
 
-    who: str
+    who: str = Field(description="The claimant most sources name.")
+    claimants: list[str] = Field(
+        description="Everyone the sources name for it: a leader, their office, their state."
+    )
     whom: str | None
     what: str
-    certainty: Certainty = Field(description="The firmest certainty any source gives it.")
+    certainty: Certainty = Field(description="The firmest certainty any one source gives it.")
     sources: list[int]
+    independent: int = Field(description="Sources that are not copies of one another.")
     quotes: list[Quote]
 
 
@@ -208,8 +223,13 @@ class SlotValue(Strict):
 
     value: str | None = Field(description="Normalised answer; null for a date not resolvable.")
     as_written: list[str]
+    contains: list[str] = Field(
+        default=[], description="Places inside this one that sources name (a venue in a city)."
+    )
     certainty: Certainty | None = None
     sources: list[int]
+    independent: int
+    reported: date | None = Field(description="Publication date of its latest source.")
     quotes: list[Quote]
 
 

@@ -2,63 +2,123 @@
 
 Lexical ratios fail both ways on claims: "stop arms talks and keep promises not to sell weapons"
 vs "cease arms negotiations and keep commitments not to sell arms" score low, while "North Korean
-artillery shells" vs "North Korean labor" score high on the shared country name. Weighting each
-word by how rare it is among the claims being compared (inverse document frequency) lets the
-words that carry the substance decide.
+artillery shells" vs "North Korean labor" score high on the shared country name. So words are
+stemmed (Snowball), folded through a small table of news-wire synonyms ("talks" = "negotiations",
+"shells" = "ammunition"), and weighted by how rare they are among the texts being compared
+(inverse document frequency): the words that carry the substance decide.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+from itertools import combinations
+
+import snowballstemmer
 
 STOP_WORDS = frozenset(
     """a an the of to for and or in on with from its it their his her by as at be is are was were
     that this these those any some more most also plus perhaps possibly may might could would
-    will should than into about over after before between through against""".split()
+    will should than into about over after before between through against has have had not
+    own other others such both all""".split()
+)
+
+# Words news copy uses interchangeably for the same thing. Each group folds to its first word.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("weapon", "weaponry", "arms", "armament", "armaments"),
+    ("ammunition", "ammo", "munition", "munitions", "shell", "shells"),
+    ("talks", "negotiation", "negotiations", "discussion", "discussions"),
+    ("deal", "deals", "agreement", "agreements", "pact"),
+    ("stop", "cease", "halt", "end"),
+    ("aid", "assistance", "support", "help"),
+    ("ties", "relations", "relationship", "relationships"),
+    ("strengthen", "bolster", "deepen", "boost", "enhance", "expand"),
+    ("obtain", "secure", "acquire", "procure", "get", "gain"),
+    ("replenish", "restock", "refill"),
+    ("supply", "supplies", "supplying", "provide", "providing", "send", "sending", "deliver"),
+    ("technology", "technologies", "technical", "tech"),
+    ("consequence", "consequences", "repercussion", "repercussions"),
+    ("breach", "violate", "violation"),
+    ("drill", "drills", "exercise", "exercises", "maneuvers", "manoeuvres"),
+    ("join", "partake", "participate"),
+    ("warn", "caution", "advise"),
+    ("promise", "promises", "commitment", "commitments", "pledge", "pledges"),
 )
 _WORD = re.compile(r"[a-z0-9]+")
+NAME_WEIGHT = 0.2
+_STEMMER = snowballstemmer.stemmer("english")
 
 
-def stem(word: str) -> str:
-    """Crude plural folding: enough to match 'missiles'/'missile', 'supplies'/'supply'."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+@cache
+def _canonical(word: str) -> str:
+    for group in SYNONYMS:
+        if word in group:
+            return _STEMMER.stemWord(group[0])
+    return _STEMMER.stemWord(word)
 
 
+@cache
 def content_words(text: str) -> frozenset[str]:
-    return frozenset(
-        stem(w) for w in _WORD.findall(text.casefold().replace("’", "'")) if w not in STOP_WORDS
-    )
+    words = _WORD.findall(text.casefold().replace("’", "'"))
+    return frozenset(_canonical(w) for w in words if w not in STOP_WORDS)
 
 
 class Similarity:
     """Compares texts drawn from one collection, weighting words by rarity in it."""
 
-    def __init__(self, texts: Iterable[str], threshold: float = 0.5):
+    def __init__(
+        self, texts: Iterable[str], threshold: float = 0.5, names: Iterable[str] = ()
+    ):
         bags = [content_words(t) for t in texts]
-        frequency = Counter(word for bag in bags for word in bag)
-        total = len(bags) or 1
-        self._idf = {w: math.log((total + 1) / (n + 0.5)) for w, n in frequency.items()}
-        self._default = math.log((total + 1) / 0.5)
+        self.frequency = Counter(word for bag in bags for word in bag)
+        self.size = len(bags) or 1
         self.threshold = threshold
+        # Words that name the parties ("North Korea", "Putin") say who, not what: who is
+        # compared on its own, so here they count for little.
+        self.names = frozenset(word for name in names for word in content_words(name))
 
-    def _weight(self, words: Iterable[str]) -> float:
-        return sum(self._idf.get(w, self._default) for w in words)
+    @cache  # noqa: B019 - one Similarity lives for one merge; its words are few
+    def weight(self, word: str) -> float:
+        idf = math.log((self.size + 1) / (self.frequency.get(word, 0) + 0.5))
+        return idf * NAME_WEIGHT if word in self.names else idf
 
     def score(self, a: str, b: str) -> float:
+        """Weighted Dice: twice the weight of the shared words over both texts' weight, 0..1.
+
+        Dice rather than overlap-with-the-smaller: a short vague text ("get help with space
+        programs") must not match every longer one that happens to contain its words.
+        """
         wa, wb = content_words(a), content_words(b)
         if not wa or not wb:
             return 1.0 if wa == wb else 0.0
-        smaller = min(self._weight(wa), self._weight(wb))
-        return self._weight(wa & wb) / smaller if smaller else 0.0
+        total = sum(map(self.weight, wa)) + sum(map(self.weight, wb))
+        return 2 * sum(map(self.weight, wa & wb)) / total if total else 0.0
 
     def same(self, a: str, b: str) -> bool:
         shared = content_words(a) & content_words(b)
         needed = min(2, len(content_words(a)), len(content_words(b)))
         return len(shared) >= needed and self.score(a, b) >= self.threshold
+
+
+# A word used by more texts than this proposes no candidate pairs: too common to mean much.
+COMMON_WORD_LIMIT = 64
+
+
+def candidate_pairs(texts: Sequence[str]) -> set[tuple[int, int]]:
+    """Index pairs of texts that share a word used by at most COMMON_WORD_LIMIT of them.
+
+    The only pairs worth scoring: texts sharing no such word cannot pass `Similarity.same`
+    unless they are made of common words alone. Keeps folding near-linear.
+    """
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        for word in content_words(text):
+            index[word].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in index.values():
+        if len(members) <= COMMON_WORD_LIMIT:
+            pairs.update(combinations(members, 2))
+    return pairs

@@ -54,7 +54,7 @@ def sample_extraction() -> Extraction:
                  "quote": "The White House warned Pyongyang against any arms deal."},
             ],
             "venues": [
-                {"place": "Vladivostok", "certainty": "reported",
+                {"place": "Vladivostok", "within": None, "certainty": "reported",
                  "quote": "will meet Russian President Vladimir Putin in Vladivostok"},
             ],
             "dates": [

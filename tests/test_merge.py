@@ -140,7 +140,7 @@ def test_claims_with_shared_words_but_different_substance_stay_apart():
 
 
 def venue(place, certainty="reported", quote="q") -> Venue:
-    return Venue(place=place, certainty=certainty, quote=quote)
+    return Venue(place=place, within=None, certainty=certainty, quote=quote)
 
 
 def test_two_venues_are_a_dispute_with_who_says_what():

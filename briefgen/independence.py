@@ -1,0 +1,58 @@
+"""Which articles are the same story: a wire copy reprinted, or rewritten lightly, counts once.
+
+Each article gets a 64-bit SimHash of its word 3-grams at ingest. Two articles whose hashes differ
+in at most `MAX_DISTANCE` bits are near-identical texts (unrelated texts differ in about 32).
+Candidates are found by banding: split the 64 bits into 8 bands of 8; two hashes within 6 bits of
+each other agree on at least two bands, so one shared band is a safe filter, only articles
+sharing a band are compared, and the cost stays near-linear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+
+BITS = 64
+BANDS = 8
+MAX_DISTANCE = 6
+_WORD = re.compile(r"\w+")
+
+
+def fingerprint(text: str) -> str:
+    """SimHash of the text's word 3-grams, as 16 hex digits."""
+    words = _WORD.findall(text.casefold())
+    shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
+    weights = [0] * BITS
+    for shingle in shingles:
+        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+        for bit in range(BITS):
+            weights[bit] += 1 if value >> bit & 1 else -1
+    result = sum(1 << bit for bit in range(BITS) if weights[bit] > 0)
+    return f"{result:016x}"
+
+
+def story_groups(fingerprints: Mapping[int, str | None]) -> dict[int, int]:
+    """Source number -> the lowest source number of its story; unknown prints stand alone."""
+    parent = {n: n for n in fingerprints}
+
+    def find(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    values = {n: int(fp, 16) for n, fp in fingerprints.items() if fp}
+    band_width = BITS // BANDS
+    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for n, value in values.items():
+        for band in range(BANDS):
+            buckets[(band, value >> (band * band_width) & (1 << band_width) - 1)].append(n)
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if (values[a] ^ values[b]).bit_count() <= MAX_DISTANCE:
+                    ra, rb = find(a), find(b)
+                    parent[max(ra, rb)] = min(ra, rb)
+    return {n: find(n) for n in fingerprints}
