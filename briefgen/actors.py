@@ -17,8 +17,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz.distance import Hamming
 
 from briefgen.grouping import UnionFind
 from briefgen.schemas import Actor, ActorKind, BriefActor
@@ -36,24 +37,40 @@ ROLE_WORDS = frozenset(
 )
 _POSSESSIVE = re.compile(r"['’]s\b")
 _NON_WORD = re.compile(r"[^\w\s]")
-SIMILAR = 90.0
+MIN_SIMILAR_LENGTH = 8
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across articles: fold each once
 def fold(name: str) -> str:
     """Case, punctuation, hyphens and possessives folded: 'Kim Jong-un’s' -> 'kim jong un'."""
     text = _POSSESSIVE.sub("", name.replace("-", " "))
     return " ".join(_NON_WORD.sub(" ", text).casefold().split())
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across articles: fold each once
+def person_tokens(name: str) -> tuple[str, ...]:
+    """A person's name as tokens, titles dropped: 'Russian President Vladimir Putin' ->
+    ['vladimir', 'putin']. Whatever precedes the last title word is the title's own
+    description ('North Korean Supreme Leader'), so only what follows it is the name.
+    Hyphens join rather than split ('Jong-un' -> 'jongun', 'Thomas-Greenfield' one surname)."""
+    text = _POSSESSIVE.sub("", name).replace("-", "")
+    tokens = " ".join(_NON_WORD.sub(" ", text).casefold().split()).split()
+    titles = [i for i, t in enumerate(tokens) if t in HONORIFICS]
+    if titles and titles[-1] + 1 < len(tokens):
+        return tuple(tokens[titles[-1] + 1 :])
+    return tuple(t for t in tokens if t not in HONORIFICS)
+
+
 def person_key(name: str) -> str:
-    """A person's name without honorifics or titles: 'Russian President Vladimir Putin'
-    keeps only what is not a title word, so titles written into names do not block a match."""
-    tokens = [t for t in fold(name).split() if t not in HONORIFICS]
-    while tokens and tokens[0] in {"the", "u", "us", "russian", "north", "korean", "american"}:
-        tokens.pop(0)
-    return " ".join(tokens)
+    """The name with spacing folded away: 'Kim Jong-un' and 'Kim Jong Un' -> 'kimjongun'."""
+    return "".join(person_tokens(name))
 
 
+def is_full_name(name: str) -> bool:
+    return len(person_tokens(name)) >= 2
+
+
+@lru_cache(maxsize=1 << 16)  # names repeat across articles: fold each once
 def is_name_like(alias: str) -> bool:
     """True for names ('Mr. Kim', 'Kim Jong Un'), false for descriptions ('the leader')."""
     words = [w for w in alias.replace("-", " ").split() if w]
@@ -70,11 +87,12 @@ class Mention:
     actor: Actor
 
 
-def _keys(actor: Actor) -> set[str]:
+def _keys(actor: Actor) -> set[tuple[str, bool]]:
+    """(key, is a full name) for the actor's name and its name-like aliases."""
     names = [actor.name, *(a for a in actor.aliases if is_name_like(a))]
     if actor.kind == "person":
-        return {k for k in map(person_key, names) if k}
-    return {k for k in map(fold, names) if k}
+        return {(person_key(n), is_full_name(n)) for n in names if person_key(n)}
+    return {(k, True) for k in map(fold, names) if k}
 
 
 def resolve(mentions: list[Mention]) -> list[list[int]]:
@@ -82,46 +100,59 @@ def resolve(mentions: list[Mention]) -> list[list[int]]:
     sets = UnionFind(len(mentions))
     by_key: dict[tuple[ActorKind, str], int] = {}
     lone: dict[str, list[int]] = defaultdict(list)
+    tokens: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for i, mention in enumerate(mentions):
-        for key in _keys(mention.actor):
-            if mention.actor.kind == "person" and " " not in key:
+        actor = mention.actor
+        for name in (actor.name, *actor.aliases):
+            if actor.kind == "person" and is_name_like(name) and is_full_name(name):
+                tokens[person_key(name)].add(person_tokens(name))
+        for key, full in _keys(actor):
+            if not full:
                 lone[key].append(i)  # a surname alone may mean several people
                 continue
-            slot = (mention.actor.kind, key)
+            slot = (actor.kind, key)
             if slot in by_key:
                 sets.union(by_key[slot], i)
             else:
                 by_key[slot] = i
-
     _link_similar(sets, by_key)
-    _link_surnames(sets, by_key, lone)
+    _link_surnames(sets, by_key, lone, tokens)
     return sorted(sets.groups(), key=lambda members: members[0])
 
 
 def _link_similar(sets: UnionFind, by_key: dict[tuple[ActorKind, str], int]) -> None:
-    blocks: dict[tuple[ActorKind, str], list[tuple[str, int]]] = defaultdict(list)
+    """Join full names one letter apart ('sergeishoigu' / 'sergeyshoigu'): a substitution, as
+    transliteration makes, never an added or dropped letter ('Petrov' / 'Petrova' are two
+    people). Two such keys agree on their first or their second half, so blocks by half keep
+    the comparisons few."""
+    blocks: dict[tuple[ActorKind, int, int, str], list[tuple[str, int]]] = defaultdict(list)
     for (kind, key), index in by_key.items():
-        blocks[(kind, key[0])].append((key, index))
+        if len(key) >= MIN_SIMILAR_LENGTH:
+            half = len(key) // 2
+            blocks[(kind, len(key), 0, key[:half])].append((key, index))
+            blocks[(kind, len(key), 1, key[half:])].append((key, index))
     for members in blocks.values():
         for n, (key_a, a) in enumerate(members):
-            compact_a = key_a.replace(" ", "")
             for key_b, b in members[n + 1 :]:
-                if len(key_a.split()) != len(key_b.split()):
-                    continue
-                if fuzz.ratio(compact_a, key_b.replace(" ", ""), score_cutoff=SIMILAR):
+                if Hamming.distance(key_a, key_b) == 1:
                     sets.union(a, b)
 
 
 def _link_surnames(
-    sets: UnionFind, by_key: dict[tuple[ActorKind, str], int], lone: dict[str, list[int]]
+    sets: UnionFind,
+    by_key: dict[tuple[ActorKind, str], int],
+    lone: dict[str, list[int]],
+    tokens: dict[str, set[tuple[str, ...]]],
 ) -> None:
     """A lone name joins the single person whose full name begins or ends with it; with no
-    such person, lone mentions of the same name join each other; with several, nothing."""
+    such person, lone mentions of the same name join each other; with several, nothing.
+
+    A name 'ends with' its surname however the surname is spaced: 'Omar Tanaka Ivanova' owns
+    'Ivanova' and 'Tanaka-Ivanova' alike, so two Tanaka-Ivanovas are seen as two."""
     owners: dict[str, set[int]] = defaultdict(set)
     for (kind, key), index in by_key.items():
-        if kind == "person":
-            parts = key.split()
-            for part in (parts[0], parts[-1]):
+        for parts in tokens.get(key, ()) if kind == "person" else ():
+            for part in (parts[0], *("".join(parts[k:]) for k in range(1, len(parts)))):
                 owners[part].add(sets.find(index))
     for key, indexes in lone.items():
         roots = owners.get(key, set())
@@ -135,7 +166,7 @@ def _link_surnames(
 def canonical_name(actors: Iterable[Actor]) -> str:
     """The most used of the fullest names; ties go to the longer, then alphabetical."""
     names = Counter(a.name for a in actors)
-    return max(names, key=lambda n: (len(person_key(n).split()), names[n], len(n), n))
+    return max(names, key=lambda n: (len(person_key(n)), names[n], len(n), n))
 
 
 OFFICIAL_ROLES = frozenset(

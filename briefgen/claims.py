@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from briefgen.grouping import UnionFind, firmest, quotes_of
 from briefgen.schemas import Certainty, Claim
-from briefgen.similarity import Similarity, candidate_pairs
+from briefgen.similarity import Similarity, group_similar
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,11 @@ def fold(
                 sets.union(joint[key], i)
             joint.setdefault(key, i)
     for members in blocks.values():
-        for x, y in candidate_pairs([items[i].text for i in members]):
-            a, b = members[x], members[y]
-            wa, wb = side(items[a].whom), side(items[b].whom)
-            if (wa is None or wb is None or wa == wb) and similarity.same(
-                items[a].text, items[b].text
-            ):
-                sets.union(a, b)
+        texts = [items[i].text for i in members]
+        whom = [side(items[i].whom) for i in members]
+        for group in group_similar(texts, similarity, whom):
+            for k in group[1:]:
+                sets.union(members[group[0]], members[k])
     claims = [_claim([items[i] for i in group], story) for group in sets.groups()]
     return sorted(claims, key=lambda c: (-c.independent, -len(c.sources), c.sources[0], c.what))
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from briefgen import actors as actor_resolution
 from briefgen import claims, slots
-from briefgen.actors import Mention, fold, is_name_like, person_key
+from briefgen.actors import Mention, fold, is_full_name, is_name_like, person_key
 from briefgen.grouping import quotes_of
 from briefgen.independence import story_groups
 from briefgen.schemas import (
@@ -154,7 +154,7 @@ def _name_lookup(
             m = mentions[i]
             for name in (m.actor.name, *m.actor.aliases):
                 lookup[(m.source, fold(name))] = actor.name
-                if is_name_like(name) and " " in person_key(name):
+                if is_name_like(name) and is_full_name(name):
                     lookup.setdefault((0, person_key(name)), actor.name)
     return lookup
 

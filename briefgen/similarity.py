@@ -13,11 +13,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from functools import cache
 from itertools import combinations
 
 import snowballstemmer
+
+from briefgen.grouping import UnionFind
 
 STOP_WORDS = frozenset(
     """a an the of to for and or in on with from its it their his her by as at be is are was were
@@ -103,16 +105,13 @@ class Similarity:
         return len(shared) >= needed and self.score(a, b) >= self.threshold
 
 
-# A word used by more texts than this proposes no candidate pairs: too common to mean much.
+# A word used by more distinct texts than this proposes no candidate pairs: too common to mean
+# much, and pairs through it would make folding quadratic.
 COMMON_WORD_LIMIT = 64
 
 
 def candidate_pairs(texts: Sequence[str]) -> set[tuple[int, int]]:
-    """Index pairs of texts that share a word used by at most COMMON_WORD_LIMIT of them.
-
-    The only pairs worth scoring: texts sharing no such word cannot pass `Similarity.same`
-    unless they are made of common words alone. Keeps folding near-linear.
-    """
+    """Index pairs of texts that share a word used by at most COMMON_WORD_LIMIT of them."""
     index: dict[str, list[int]] = defaultdict(list)
     for i, text in enumerate(texts):
         for word in content_words(text):
@@ -122,3 +121,31 @@ def candidate_pairs(texts: Sequence[str]) -> set[tuple[int, int]]:
         if len(members) <= COMMON_WORD_LIMIT:
             pairs.update(combinations(members, 2))
     return pairs
+
+
+def group_similar(
+    texts: Sequence[str],
+    similarity: Similarity,
+    keys: Sequence[Hashable] | None = None,
+) -> list[list[int]]:
+    """Indexes of `texts` grouped by `similarity.same`, transitively, in any input order.
+
+    Texts with the same content words (and the same key) are one unit and join without being
+    compared; units are compared in pairs that share a not-too-common word. At scale most
+    repeats are word-for-word, so units stay few and the cost near-linear. A key of None is
+    compatible with every key; two different keys never join.
+    """
+    keys = keys if keys is not None else [None] * len(texts)
+    units: dict[tuple[frozenset[str], Hashable], list[int]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        units[(content_words(text), keys[i])].append(i)
+    unit_list = sorted(units.values(), key=lambda members: sorted(texts[i] for i in members))
+    sets = UnionFind(len(unit_list))
+    firsts = [members[0] for members in unit_list]
+    for a, b in candidate_pairs([texts[i] for i in firsts]):
+        ka, kb = keys[firsts[a]], keys[firsts[b]]
+        if (ka is None or kb is None or ka == kb) and similarity.same(
+            texts[firsts[a]], texts[firsts[b]]
+        ):
+            sets.union(a, b)
+    return [[i for u in group for i in unit_list[u]] for group in sets.groups()]

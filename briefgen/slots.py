@@ -19,7 +19,7 @@ from briefgen.actors import fold
 from briefgen.dates import overlap, resolve
 from briefgen.grouping import UnionFind, firmest, quotes_of
 from briefgen.schemas import ArticleExtraction, Certainty, DatedEvent, Slot, SlotValue
-from briefgen.similarity import Similarity, candidate_pairs
+from briefgen.similarity import Similarity, group_similar
 
 SAME_PLACE = 85.0
 # "the city of Vladivostok, Russia" -> "vladivostok": what follows a comma names the wider area.
@@ -146,13 +146,12 @@ def _timeline(dated: dict[str | None, list[tuple[SlotItem, str]]]) -> list[Dated
     events = []
     for when in sorted(dated, key=lambda d: d or "~"):
         pairs = dated[when]
-        sets = UnionFind(len(pairs))
-        if when is not None:
-            for i, j in candidate_pairs([event for _, event in pairs]):
-                if similarity.same(pairs[i][1], pairs[j][1]):
-                    sets.union(i, j)
-        for group in sorted(sets.groups(), key=lambda g: (pairs[g[0]][0].source, g[0])):
-            members = [pairs[i] for i in group]
+        if when is None:  # undated events are not folded: nothing says they coincide
+            found = [[i] for i in range(len(pairs))]
+        else:
+            found = group_similar([event for _, event in pairs], similarity)
+        for group in sorted(found, key=lambda g: (min(pairs[i][0].source for i in g), min(g))):
+            members = [pairs[i] for i in sorted(group, key=lambda i: (pairs[i][0].source, i))]
             events.append(
                 DatedEvent(
                     date=when,

@@ -43,8 +43,10 @@ def groups(*actors_by_article: list[Actor]) -> list[set[str]]:
 
 def test_name_folding():
     assert fold("Kim Jong-un’s") == "kim jong un"
-    assert person_key("Mr. Kim Jong-un") == "kim jong un"
-    assert person_key("Russian President Vladimir Putin") == "vladimir putin"
+    assert person_key("Mr. Kim Jong-un") == person_key("Kim Jong Un") == "kimjongun"
+    assert person_key("Russian President Vladimir Putin") == "vladimirputin"
+    assert person_key("North Korean Supreme Leader Kim Jong-un") == "kimjongun"
+    assert person_key("Mr. Thomas-Greenfield") == "thomasgreenfield"
     assert is_name_like("Mr. Kim")
     assert not is_name_like("the North Korean leader")
     assert not is_name_like("North Korean leader")
@@ -245,3 +247,15 @@ def test_merge_is_independent_of_article_order_for_actors():
     two = merge([b, a])
     names = [sorted(sorted(x.names) for x in brief.actors) for brief in (one, two)]
     assert names[0] == names[1]
+
+
+def test_people_sharing_a_hyphenated_surname_stay_apart():
+    found = groups(
+        [person("Ivan Novak-Mensah", "Mr. Novak-Mensah")],
+        [person("Lena Novak-Mensah", "Mr. Novak-Mensah")],
+    )
+    assert len(found) == 2
+
+
+def test_an_added_letter_is_another_person_not_a_spelling():
+    assert len(groups([person("Anna Petrov")], [person("Anna Petrova")])) == 2
