@@ -233,8 +233,9 @@ def deliver(brief: Brief, out: Path | None, json_out: Path | None, quiet: bool) 
     """Write the brief (or not, if nothing was produced) and choose the exit code."""
     failed = brief.failures
     if len(failed) == len(brief.sources):
-        for source in failed:
-            click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
+        if quiet:  # otherwise progress has named each failure already
+            for source in failed:
+                click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
         fail("no article could be extracted; nothing was written", EXIT_NOTHING)
     text = render.markdown(brief)
     if json_out is not None:

@@ -21,15 +21,27 @@ _WORD = re.compile(r"\w+")
 
 
 def fingerprint(text: str) -> str:
-    """SimHash of the text's word 3-grams, as 16 hex digits."""
+    """SimHash of the text's word 3-grams, as 16 hex digits: bit b is set when most shingle
+    hashes have bit b set."""
     words = _WORD.findall(text.casefold())
-    shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
-    weights = [0] * BITS
+    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+    # Count set bits per column with bit-sliced binary counters: counters[j] holds bit j of
+    # all 64 column counts at once, so each hash costs a carry or two, not 64 additions.
+    counters: list[int] = []
     for shingle in shingles:
-        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for bit in range(BITS):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    result = sum(1 << bit for bit in range(BITS) if weights[bit] > 0)
+        carry = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+        for j, counter in enumerate(counters):
+            counters[j], carry = counter ^ carry, counter & carry
+            if not carry:
+                break
+        if carry:
+            counters.append(carry)
+    half = len(shingles) / 2
+    result = 0
+    for bit in range(BITS):
+        count = sum((counter >> bit & 1) << j for j, counter in enumerate(counters))
+        if count > half:
+            result |= 1 << bit
     return f"{result:016x}"
 
 

@@ -55,7 +55,7 @@ class Throttle:
         self,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        spread: float = 0.1,
+        spread: float = 0.0,
     ):
         self._clock = clock
         self._sleep = sleep
@@ -70,8 +70,10 @@ class Throttle:
             self.pauses += 1
 
     async def wait(self) -> float:
-        """Sleep out any pause; returns the seconds slept. Waiters resume spread over a small
-        fraction of the pause, so they return as a trickle, not a herd."""
+        """Sleep out any pause; returns the seconds slept. `spread` > 0 releases waiters over
+        that fraction of the pause; it defaults to 0 because, measured (bench/concurrency.py),
+        the first ones released re-armed the pause for the rest with fresh 429s and a storm
+        cost many pauses instead of one."""
         slept = 0.0
         while (delay := self._resume_at - self._clock()) > 0:
             delay += random.uniform(0, self._spread * delay)

@@ -257,7 +257,9 @@ class OpenAIClient:
         fmt = response_format(mode, schema)
         extra: dict[str, Any] = {}
         if fmt is not None:
-            extra["response_format"] = fmt
+            # As extra_body the schema goes into the JSON untouched; as a typed parameter the
+            # SDK walks all of it on every request (measured: the largest CPU cost per call).
+            extra["extra_body"] = {"response_format": fmt}
         if max_tokens is not None:
             extra["max_tokens"] = max_tokens
         retrying = AsyncRetrying(

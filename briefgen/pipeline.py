@@ -20,7 +20,7 @@ from briefgen.limits import RunLimits, Throttle
 from briefgen.llm import Client, OpenAIClient
 from briefgen.replay import RecordingTransport, ReplayTransport
 from briefgen.schemas import Brief
-from briefgen.store import StateStore
+from briefgen.store import ModeMemory, NoMemory, StateStore
 
 DEMO_DIR = Path(str(files("briefgen") / "examples" / "kim-putin-2023-09"))
 
@@ -32,11 +32,15 @@ def demo_settings(**overrides: object) -> Settings:
 
 def build_client(settings: Settings) -> Client:
     """The OpenAI client, with the run's limits, and below it a replay or recording transport
-    if asked. Recording and replay start the structured-output ladder afresh, so a recording
-    holds every step a run took and replays the same without the state folder."""
+    if asked. With recording and replay every call starts the structured-output ladder afresh,
+    so a recording holds every step each article took and replays in any order, at any
+    concurrency, without the state folder."""
     limits = RunLimits(settings.deadline, settings.max_tokens_total)
-    fresh = settings.replay is not None or settings.record is not None
-    modes = StateStore(settings.state_dir) if settings.state_dir and not fresh else None
+    modes: ModeMemory | None = None
+    if settings.replay is not None or settings.record is not None:
+        modes = NoMemory()
+    elif settings.state_dir is not None:
+        modes = StateStore(settings.state_dir)
     http_client = None
     if settings.replay is not None:
         http_client = httpx2.AsyncClient(transport=ReplayTransport(settings.replay))

@@ -81,8 +81,15 @@ def explain_miss(body: dict[str, Any], recordings: dict[str, dict[str, Any]]) ->
             for field in set(body) | set(recorded)
             if field not in VOLATILE_FIELDS and body.get(field) != recorded.get(field)
         )
+        if "response_format" in changed:
+            changed[changed.index("response_format")] = (
+                "response_format (another structured-output mode)"
+            )
         if "messages" in changed:
-            changed[changed.index("messages")] = "messages (the prompt changed)"
+            changed[changed.index("messages")] = (
+                "messages (the prompt changed, or a structured-output mode that spells the "
+                "schema in it)"
+            )
         return (
             f"no recording matches this request; {exchange['_path']} has the same article "
             f"but differs in {', '.join(changed)}"

@@ -46,6 +46,17 @@ class InMemoryModes:
         self._modes[(base_url, model)] = mode
 
 
+class NoMemory:
+    """Every call starts at the top of the ladder: recordings then hold every step each article
+    took, whatever order articles ran in, and replay at any concurrency."""
+
+    def get(self, base_url: str, model: str) -> Mode | None:
+        return None
+
+    def set(self, base_url: str, model: str, mode: Mode) -> None:
+        pass
+
+
 class StateStore:
     """The SQLite file in the state folder. Each call opens, commits and closes: runs are short,
     several may overlap, and a held connection would serialise them for nothing."""

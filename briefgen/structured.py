@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from enum import StrEnum
+from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -39,8 +40,10 @@ def next_mode(mode: Mode) -> Mode | None:
     return LADDER[index + 1] if index + 1 < len(LADDER) else None
 
 
+@cache  # built once per schema: pydantic's schema generation costs milliseconds per call
 def strict_json_schema(schema: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON Schema in the form strict structured outputs accept.
+    """The model's JSON Schema in the form strict structured outputs accept. Shared: do not
+    mutate the result.
 
     Strict mode wants every property required and no defaults; optional fields are already
     spelled as `X | None`, so marking all required loses nothing.
@@ -84,13 +87,18 @@ def request_messages(
     """Messages as sent in `mode`: where the server does not hold the schema, the prompt does."""
     if mode in (Mode.STRICT, Mode.SCHEMA):
         return messages
-    spelled = prompts.render(
-        "schema.system", schema=json.dumps(strict_json_schema(schema), ensure_ascii=False)
-    )
+    spelled = _spelled_schema(schema)
     if messages and messages[0]["role"] == "system":
         first = {"role": "system", "content": f"{messages[0]['content']}\n\n{spelled}"}
         return [first, *messages[1:]]
     return [{"role": "system", "content": spelled}, *messages]
+
+
+@cache
+def _spelled_schema(schema: type[BaseModel]) -> str:
+    return prompts.render(
+        "schema.system", schema=json.dumps(strict_json_schema(schema), ensure_ascii=False)
+    )
 
 
 _FENCED_JSON = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)

@@ -149,7 +149,7 @@ def test_merging_does_not_depend_on_the_order_of_articles(made, rng):
 def test_merging_a_set_with_a_copy_of_itself_changes_no_counts(made):
     extractions = [e for e, _ in made]
     copies = [
-        e.model_copy(update={"article": e.article.model_copy(update={"id": e.article.id + "-copy"})})
+        e.model_copy(update={"article": e.article.model_copy(update={"id": f"{e.article.id}-c"})})
         for e in extractions
     ]
     once, twice = merge(extractions), merge(extractions + copies)
