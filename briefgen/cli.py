@@ -229,11 +229,14 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def deliver(brief: Brief, out: Path | None, json_out: Path | None, quiet: bool) -> int:
-    """Write the brief (or not, if nothing was produced) and choose the exit code."""
+def deliver(
+    brief: Brief, out: Path | None, json_out: Path | None, quiet: bool, progressed: bool = True
+) -> int:
+    """Write the brief (or not, if nothing was produced) and choose the exit code.
+    `progressed`: progress lines have already named each failure on stderr."""
     failed = brief.failures
     if len(failed) == len(brief.sources):
-        if quiet:  # otherwise progress has named each failure already
+        if quiet or not progressed:
             for source in failed:
                 click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
         fail("no article could be extracted; nothing was written", EXIT_NOTHING)
@@ -366,7 +369,7 @@ def merge_command(
 ) -> int:
     """Merge EXTRACTION.json files (from `briefgen extract`) into one brief. No model call."""
     brief = merge.merge([_read_result(path) for path in extractions], title=title)
-    return deliver(brief, out, json_out, quiet)
+    return deliver(brief, out, json_out, quiet, progressed=False)
 
 
 @main.command()

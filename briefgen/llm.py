@@ -117,7 +117,8 @@ def _message(exc: openai.APIError) -> str:
 def _describe(exc: openai.APIError) -> str:
     status = getattr(exc, "status_code", None)
     prefix = f"HTTP {status}: " if status else ""
-    return scrub(prefix + _message(exc))[:500]
+    # One line, however the server formats its error (some send tracebacks).
+    return scrub(" ".join((prefix + _message(exc)).split()))[:500]
 
 
 def _is_transient(exc: BaseException) -> bool:

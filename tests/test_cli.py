@@ -252,3 +252,25 @@ def test_written_files_keep_or_get_ordinary_permissions(runner, server, articles
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640
     assert kept.read_text().startswith("{\n")
+
+
+def test_merge_of_failures_only_names_them_and_exits_1(runner, tmp_path):
+    failure = {"article": {"id": "x", "source": "x.txt"}, "reason": "refused: no",
+               "model": "m", "prompt_version": "v"}
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(failure))
+    result = invoke(runner, "merge", path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "failed   x: refused: no",
+        "briefgen: error: no article could be extracted; nothing was written",
+    ]
+
+
+def test_a_multi_line_server_error_becomes_one_line(runner, server, articles):
+    server.default = Reply(400, error_body("bad request\n  File \"app.py\", line 1\n    boom"))
+    result = invoke(runner, "make", articles / "one.txt", "--base-url", server.url)
+    assert result.exit_code == 1
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed")]
+    assert failed == ['failed   one (1 call): HTTP 400: bad request File "app.py", line 1 boom '
+                      "after 1 attempt(s)"]
