@@ -70,8 +70,9 @@ def _first_line(body: dict[str, Any], role: str) -> str:
 
 
 def explain_miss(body: dict[str, Any], recordings: dict[str, dict[str, Any]]) -> str:
-    """Say which part of the request no longer matches the closest recording."""
+    """Say which part of the request no longer matches the closest recording of the article."""
     user = [m for m in body.get("messages", []) if m.get("role") == "user"][:1]
+    closest: tuple[list[str], str] | None = None
     for exchange in recordings.values():
         recorded = exchange["request"]["body"]
         if [m for m in recorded.get("messages", []) if m.get("role") == "user"][:1] != user:
@@ -81,20 +82,20 @@ def explain_miss(body: dict[str, Any], recordings: dict[str, dict[str, Any]]) ->
             for field in set(body) | set(recorded)
             if field not in VOLATILE_FIELDS and body.get(field) != recorded.get(field)
         )
-        if "response_format" in changed:
-            changed[changed.index("response_format")] = (
-                "response_format (another structured-output mode)"
-            )
-        if "messages" in changed:
-            changed[changed.index("messages")] = (
-                "messages (the prompt changed, or a structured-output mode that spells the "
-                "schema in it)"
-            )
-        return (
-            f"no recording matches this request; {exchange['_path']} has the same article "
-            f"but differs in {', '.join(changed)}"
-        )
-    return f"no recording for the article beginning {_first_line(body, 'user')!r}"
+        if closest is None or len(changed) < len(closest[0]):
+            closest = (changed, exchange["_path"])
+    if closest is None:
+        return f"no recording for the article beginning {_first_line(body, 'user')!r}"
+    changed, path = closest
+    notes = {
+        "response_format": "response_format (another structured-output mode)",
+        "messages": "messages (the prompt changed, or a structured-output mode that spells the "
+        "schema in it)",
+    }
+    return (
+        f"no recording matches this request; {path} has the same article but differs in "
+        + ", ".join(notes.get(field, field) for field in changed)
+    )
 
 
 class ReplayTransport(httpx2.MockTransport):
