@@ -80,28 +80,18 @@ async def extract_article(
         reason = str(exc)
     except TimeoutError:
         reason = f"article deadline of {settings.article_deadline:g} s reached"
+    provenance = {
+        "article": reference(article),
+        "model": model,
+        "prompt_version": prompts.prompt_version(),
+        "usage": stats.usage,
+        "attempts": stats.attempts,
+        "reasks": reasks,
+    }
     if best is not None:
         kept, dropped = best
-        return ArticleExtraction(
-            article=reference(article),
-            extraction=kept,
-            model=model,
-            prompt_version=prompts.prompt_version(),
-            usage=stats.usage,
-            attempts=stats.attempts,
-            reasks=reasks,
-            mode=stats.mode,
-            dropped=dropped,
-        )
-    return ArticleFailure(
-        article=reference(article),
-        reason=reason,
-        model=model,
-        prompt_version=prompts.prompt_version(),
-        usage=stats.usage,
-        attempts=stats.attempts,
-        reasks=reasks,
-    )
+        return ArticleExtraction(**provenance, extraction=kept, mode=stats.mode, dropped=dropped)
+    return ArticleFailure(**provenance, reason=reason)
 
 
 async def extract_all(
