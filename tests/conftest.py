@@ -6,9 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from briefgen.cli import main
 from briefgen.config import Settings
 from briefgen.schemas import Article, Extraction
 
@@ -78,10 +80,25 @@ def server() -> Iterator[FakeServer]:
         yield running
 
 
+TEST_KEY = "sk-test-not-a-real-key"  # what settings_for and the CLI runner send
+
+
+@pytest.fixture
+def runner(monkeypatch) -> CliRunner:
+    """The CLI with a (fake) key in the environment and no base URL from it."""
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, *args: object):
+    return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
 def settings_for(server: FakeServer, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "base_url": server.url,
-        "api_key": "sk-test-not-a-real-key",
+        "api_key": TEST_KEY,
         "backoff": 0,
         "timeout": 5,
     }

@@ -5,20 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from briefgen.cli import main
 from briefgen.schemas import ArticleExtraction
 
-from conftest import SAMPLE_TEXT, sample_extraction
+from conftest import SAMPLE_TEXT, invoke, sample_extraction
 from fakeserver import Reply, chat_completion, error_body
-
-
-@pytest.fixture
-def runner(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    return CliRunner()
 
 
 @pytest.fixture
@@ -32,10 +24,6 @@ def articles(tmp_path):
 
 def answer() -> Reply:
     return Reply(body=chat_completion(sample_extraction().model_dump_json()))
-
-
-def invoke(runner, *args):
-    return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_make_against_a_live_server_on_loopback_writes_brief_and_json(

@@ -17,9 +17,7 @@ import threading
 import time
 
 import pytest
-from click.testing import CliRunner
 
-from briefgen.cli import main
 from briefgen.config import Settings
 from briefgen.extract import extract_all, extract_article
 from briefgen.limits import Throttle
@@ -29,10 +27,10 @@ from briefgen.schemas import ArticleExtraction, ArticleFailure, Extraction
 from briefgen.store import StateStore
 from briefgen.structured import Mode
 
-from conftest import SAMPLE_TEXT, sample_extraction, settings_for
+from conftest import SAMPLE_TEXT, TEST_KEY, invoke, sample_extraction, settings_for
 from fakeserver import FakeServer, Reply, chat_completion, error_body
 
-KEY = "sk-test-not-a-real-key"  # what settings_for and the CLI runner send
+KEY = TEST_KEY
 INVENTED = "Kim said he loves Moscow"  # a quote that is not in SAMPLE_TEXT
 
 
@@ -92,13 +90,6 @@ def article_of(body: dict) -> str:
 
 
 @pytest.fixture
-def runner(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    return CliRunner()
-
-
-@pytest.fixture
 def folder(tmp_path):
     """Three articles, read in the order a, b, c."""
     path = tmp_path / "articles"
@@ -106,10 +97,6 @@ def folder(tmp_path):
     for name, title in (("a", "Kim to meet Putin"), ("b", "Second report"), ("c", "Third")):
         (path / f"{name}.txt").write_text(f"{title}\n{SAMPLE_TEXT}")
     return path
-
-
-def invoke(runner, *args):
-    return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 # --- 429 -------------------------------------------------------------------------------------
