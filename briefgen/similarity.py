@@ -48,6 +48,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("join", "partake", "participate"),
     ("warn", "caution", "advise"),
     ("promise", "promises", "commitment", "commitments", "pledge", "pledges"),
+    ("war", "conflict", "fighting"),
+    ("arsenal", "stockpile", "stockpiles", "reserves"),
+    ("need", "needs", "demand", "want"),
 )
 _WORD = re.compile(r"[a-z0-9]+")
 NAME_WEIGHT = 0.2
