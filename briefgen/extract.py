@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from briefgen import prompts
 from briefgen.config import Settings
+from briefgen.dates import resolve
 from briefgen.errors import ArticleError, BriefgenError
 from briefgen.grounding import ground
 from briefgen.independence import fingerprint
@@ -90,7 +91,13 @@ async def extract_article(
     }
     if best is not None:
         kept, dropped = best
-        return ArticleExtraction(**provenance, extraction=kept, mode=stats.mode, dropped=dropped)
+        return ArticleExtraction(
+            **provenance,
+            extraction=kept,
+            mode=stats.mode,
+            dropped=dropped,
+            resolved_dates=[resolve(d.text, article.published, d.relation) for d in kept.dates],
+        )
     return ArticleFailure(**provenance, reason=reason)
 
 

@@ -164,6 +164,11 @@ class ArticleExtraction(Strict):
     reasks: int = Field(default=0, description="Times the model was asked again.")
     mode: str | None = Field(default=None, description="Structured-output mode that answered.")
     dropped: list[Dropped] = []
+    resolved_dates: list[str | None] = Field(
+        default=[],
+        description="extraction.dates resolved against the publication date, in order: ISO "
+        "date, month, year or 'start/end' range; null when it cannot be known.",
+    )
 
 
 class ArticleFailure(Strict):

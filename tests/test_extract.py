@@ -208,3 +208,9 @@ def test_an_article_with_fence_text_cannot_break_out(article):
     _, user = messages_for(hostile)
     assert user["content"].count("</article>") == 1
     assert user["content"].rstrip().endswith("</article>")
+
+
+def test_the_extraction_carries_its_dates_resolved_against_publication(article):
+    result = asyncio.run(extract_article(article, ScriptedClient([sample_extraction()])))
+    assert [d.text for d in result.extraction.dates] == ["on Tuesday"]
+    assert result.resolved_dates == ["2023-09-05"]  # published Tuesday 2023-09-05, "before"
