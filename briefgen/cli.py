@@ -22,7 +22,7 @@ from pydantic import SecretStr, ValidationError
 
 from briefgen import __version__, merge, pipeline, render
 from briefgen.config import Settings, StructuredOutput
-from briefgen.errors import BriefgenError, InputError
+from briefgen.errors import BriefgenError, InputError, validation_summary
 from briefgen.extract import Result
 from briefgen.files import write_atomic
 from briefgen.schemas import ArticleExtraction, ArticleFailure, Brief
@@ -347,9 +347,8 @@ def _read_result(path: Path) -> Result:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "top level"
-        raise InputError(f"{path}: not a briefgen extraction ({where}: {err['msg']})") from None
+        problem = validation_summary(exc)
+        raise InputError(f"{path}: not a briefgen extraction ({problem})") from None
 
 
 @main.command("merge")

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
+
+def validation_summary(exc: ValidationError, limit: int = 1) -> str:
+    """'field.path: message' for the first `limit` problems, joined with '; '."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or 'top level'}: {err['msg']}"
+        for err in exc.errors()[:limit]
+    )
+
 
 class BriefgenError(Exception):
     """Base class: str(error) is a complete one-line message, fit for stderr as it is."""

@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from briefgen.errors import InputError
+from briefgen.errors import InputError, validation_summary
 from briefgen.schemas import Article, Removed, Strict
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
@@ -176,8 +176,7 @@ def _manifest_for(folder: Path, cache: dict[Path, Manifest | None]) -> Manifest 
 
 def _first_error(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        return f"{'.'.join(str(p) for p in err['loc']) or 'top level'}: {err['msg']}"
+        return validation_summary(exc)
     return str(exc).splitlines()[0]
 
 

@@ -205,7 +205,7 @@ class OpenAIClient:
     async def complete(
         self, messages: list[Message], schema: type[T], stats: CallStats
     ) -> Completion[T]:
-        mode = self._first_mode()
+        first = mode = self._first_mode()
         while True:
             stats.mode = mode
             try:
@@ -218,7 +218,7 @@ class OpenAIClient:
                         f"the server rejects every structured-output mode ({rejected})"
                     ) from None
                 mode = lower
-        if self._modes.get(self.base_url, self.model) is not mode:
+        if mode is not first:
             self._modes.set(self.base_url, self.model, mode)
         choice = response.choices[0] if response.choices else None
         if choice is not None and choice.finish_reason == "length":

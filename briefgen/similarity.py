@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from functools import cache
+from functools import lru_cache
 from itertools import combinations
 
 import snowballstemmer
@@ -57,7 +57,7 @@ NAME_WEIGHT = 0.2
 _STEMMER = snowballstemmer.stemmer("english")
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: a scheduled job merges day after day in one process
 def _canonical(word: str) -> str:
     for group in SYNONYMS:
         if word in group:
@@ -65,7 +65,7 @@ def _canonical(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def content_words(text: str) -> frozenset[str]:
     words = _WORD.findall(text.casefold().replace("’", "'"))
     return frozenset(_canonical(w) for w in words if w not in STOP_WORDS)
@@ -84,11 +84,13 @@ class Similarity:
         # Words that name the parties ("North Korea", "Putin") say who, not what: who is
         # compared on its own, so here they count for little.
         self.names = frozenset(word for name in names for word in content_words(name))
+        self._weights: dict[str, float] = {}
 
-    @cache  # noqa: B019 - one Similarity lives for one merge; its words are few
     def weight(self, word: str) -> float:
-        idf = math.log((self.size + 1) / (self.frequency.get(word, 0) + 0.5))
-        return idf * NAME_WEIGHT if word in self.names else idf
+        if word not in self._weights:
+            idf = math.log((self.size + 1) / (self.frequency.get(word, 0) + 0.5))
+            self._weights[word] = idf * NAME_WEIGHT if word in self.names else idf
+        return self._weights[word]
 
     def score(self, a: str, b: str) -> float:
         """Weighted Dice: twice the weight of the shared words over both texts' weight, 0..1.

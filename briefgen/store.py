@@ -64,6 +64,9 @@ class StateStore:
     def __init__(self, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / "state.db"
+        # Read once per (server, model) and process: every model call asks, and the answer
+        # changes only through `set` (another process's change is seen on the next run).
+        self._known: dict[tuple[str, str], Mode | None] = {}
         with self._connect() as db:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
@@ -80,6 +83,11 @@ class StateStore:
             db.close()
 
     def get(self, base_url: str, model: str) -> Mode | None:
+        if (base_url, model) not in self._known:
+            self._known[(base_url, model)] = self._read(base_url, model)
+        return self._known[(base_url, model)]
+
+    def _read(self, base_url: str, model: str) -> Mode | None:
         with self._connect() as db:
             row = db.execute(
                 "SELECT mode FROM structured_modes WHERE base_url = ? AND model = ?",
@@ -91,6 +99,7 @@ class StateStore:
             return None
 
     def set(self, base_url: str, model: str, mode: Mode) -> None:
+        self._known[(base_url, model)] = mode
         with self._connect() as db:
             db.execute(
                 "INSERT INTO structured_modes (base_url, model, mode, updated) VALUES (?, ?, ?, ?)"

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from briefgen import prompts
+from briefgen.errors import validation_summary
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -117,24 +118,22 @@ def _json_candidates(text: str) -> list[str]:
 
 def parse_output(text: str, schema: type[T]) -> tuple[T | None, str | None]:
     """Validate the model's text against the schema: (value, None) or (None, reason)."""
+    if not text.strip():
+        return None, "the answer is empty"
     data: Any = None
-    error = "the answer is empty"
-    for candidate in _json_candidates(text):
+    error = ""
+    for candidate in _json_candidates(text):  # the whole text comes first
         try:
             data = json.loads(candidate)
             break
         except json.JSONDecodeError as exc:
-            if error == "the answer is empty" or candidate is text:
-                error = f"the answer is not valid JSON ({exc.msg} at char {exc.pos})"
+            error = error or f"the answer is not valid JSON ({exc.msg} at char {exc.pos})"
     else:
-        return None, error if text.strip() else "the answer is empty"
+        return None, error
     try:
         return schema.model_validate(data), None
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'top level'}: {err['msg']}"
-            for err in exc.errors()[:8]
-        )
+        problems = validation_summary(exc, limit=8)
         return None, f"the answer does not match the schema ({problems})"
 
 
