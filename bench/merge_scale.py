@@ -84,14 +84,38 @@ def article(i: int, population, rng: random.Random) -> tuple[ArticleExtraction, 
     actors = []
     for name, country in cast:
         written, aliases = variant(name, rng)
-        actors.append(Actor(name=written, kind="person", role=f"{country} minister",
-                            affiliation=country, aliases=aliases, quote=quote(written)))
+        actors.append(
+            Actor(
+                name=written,
+                kind="person",
+                role=f"{country} minister",
+                affiliation=country,
+                aliases=aliases,
+                quote=quote(written),
+            )
+        )
     for country in rng.sample(COUNTRIES, k=2):
-        actors.append(Actor(name=country, kind="country", role=None, affiliation=None,
-                            aliases=[], quote=quote(country)))
+        actors.append(
+            Actor(
+                name=country,
+                kind="country",
+                role=None,
+                affiliation=None,
+                aliases=[],
+                quote=quote(country),
+            )
+        )
     office = rng.choice(OFFICES)
-    actors.append(Actor(name=office, kind="organization", role=None, affiliation=None,
-                        aliases=[], quote=quote(office)))
+    actors.append(
+        Actor(
+            name=office,
+            kind="organization",
+            role=None,
+            affiliation=None,
+            aliases=[],
+            quote=quote(office),
+        )
+    )
     names = [a.name for a in actors]
 
     def claim_text() -> str:
@@ -99,25 +123,66 @@ def article(i: int, population, rng: random.Random) -> tuple[ArticleExtraction, 
         return rng.choice(pair).format(x=rng.choice(COUNTRIES), p=rng.choice(PLACES))
 
     certainty = ["confirmed", "planned", "reported", "speculated"]
-    asks = [Ask(asker=rng.choice(names), asked=rng.choice(names), ask=(t := claim_text()),
-                certainty=rng.choice(certainty), quote=quote(t)) for _ in range(3)]
-    warnings = [WarningItem(warner=rng.choice(names), warned=rng.choice(names),
-                            warning=(t := claim_text()), certainty=rng.choice(certainty),
-                            quote=quote(t)) for _ in range(2)]
-    motives = [Motive(actor=rng.choice(names), motive=(t := claim_text()),
-                      certainty=rng.choice(certainty), quote=quote(t)) for _ in range(3)]
-    venues = [Venue(place=(p := rng.choice(PLACES)), within=None,
-                    certainty=rng.choice(certainty), quote=quote(p))]
-    dates = [DateMention(text=(w := rng.choice(WHEN)), event=f"talks on {claim_text()}",
-                         relation=rng.choice(["before", "after"]), central=rng.random() < 0.3,
-                         quote=quote(w)) for _ in range(2)]
+    asks = [
+        Ask(
+            asker=rng.choice(names),
+            asked=rng.choice(names),
+            ask=(t := claim_text()),
+            certainty=rng.choice(certainty),
+            quote=quote(t),
+        )
+        for _ in range(3)
+    ]
+    warnings = [
+        WarningItem(
+            warner=rng.choice(names),
+            warned=rng.choice(names),
+            warning=(t := claim_text()),
+            certainty=rng.choice(certainty),
+            quote=quote(t),
+        )
+        for _ in range(2)
+    ]
+    motives = [
+        Motive(
+            actor=rng.choice(names),
+            motive=(t := claim_text()),
+            certainty=rng.choice(certainty),
+            quote=quote(t),
+        )
+        for _ in range(3)
+    ]
+    venues = [
+        Venue(
+            place=(p := rng.choice(PLACES)),
+            within=None,
+            certainty=rng.choice(certainty),
+            quote=quote(p),
+        )
+    ]
+    dates = [
+        DateMention(
+            text=(w := rng.choice(WHEN)),
+            event=f"talks on {claim_text()}",
+            relation=rng.choice(["before", "after"]),
+            central=rng.random() < 0.3,
+            quote=quote(w),
+        )
+        for _ in range(2)
+    ]
     text = " ".join(quotes) + f" article {i}"
-    ref = ArticleRef(id=f"a{i}", source=f"a{i}.txt", published=date(2023, 9, 1 + i % 28),
-                     fingerprint=fingerprint(text))
-    extraction = Extraction(actors=actors, motives=motives, asks=asks, warnings=warnings,
-                            venues=venues, dates=dates)
-    return ArticleExtraction(article=ref, extraction=extraction, model="synthetic",
-                             prompt_version="bench"), text
+    ref = ArticleRef(
+        id=f"a{i}",
+        source=f"a{i}.txt",
+        published=date(2023, 9, 1 + i % 28),
+        fingerprint=fingerprint(text),
+    )
+    extraction = Extraction(
+        actors=actors, motives=motives, asks=asks, warnings=warnings, venues=venues, dates=dates
+    )
+    return ArticleExtraction(
+        article=ref, extraction=extraction, model="synthetic", prompt_version="bench"
+    ), text
 
 
 def build(count: int, seed: int) -> list[ArticleExtraction]:
@@ -127,8 +192,15 @@ def build(count: int, seed: int) -> list[ArticleExtraction]:
     for i in range(count):
         if made and rng.random() < 0.1:  # a wire reprint: same story, another outlet
             original = rng.choice(made)
-            made.append(original.model_copy(update={"article": original.article.model_copy(
-                update={"id": f"a{i}", "source": f"a{i}.txt"})}))
+            made.append(
+                original.model_copy(
+                    update={
+                        "article": original.article.model_copy(
+                            update={"id": f"a{i}", "source": f"a{i}.txt"}
+                        )
+                    }
+                )
+            )
         else:
             made.append(article(i, population, rng)[0])
     return made
@@ -155,9 +227,11 @@ def main() -> int:
         results[size] = elapsed
         ratio = "" if base is None else f"{(elapsed / base[1]) / (size / base[0]):.2f}x"
         base = (size, elapsed)
-        print(f"{size:>9} {mentions:>9} {elapsed:>9.3f} {1000 * elapsed / size:>11.3f} "
-              f"{ratio:>10}   ({len(brief.actors)} actors, "
-              f"{len(brief.asks) + len(brief.warnings) + len(brief.motives)} claims)")
+        print(
+            f"{size:>9} {mentions:>9} {elapsed:>9.3f} {1000 * elapsed / size:>11.3f} "
+            f"{ratio:>10}   ({len(brief.actors)} actors, "
+            f"{len(brief.asks) + len(brief.warnings) + len(brief.motives)} claims)"
+        )
     print("\n'vs linear' is (time ratio) / (size ratio) against the size before: 1.00x is linear.")
     for size, goal in ((1000, 1.0), (10000, 15.0)):
         if size in results:

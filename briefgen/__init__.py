@@ -3,17 +3,58 @@
 from briefgen import make_brief, Settings, render
 brief = make_brief(["articles/"], Settings(model="gpt-4o-mini"))
 print(render.markdown(brief))
+
+Names are imported on first use (module `__getattr__`), so `import briefgen`, and the CLI's
+`--help`, do not pay for the openai SDK.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 try:
     __version__ = version("briefgen")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-from briefgen.config import Settings
-from briefgen.pipeline import aextract, amake_brief, make_brief
-from briefgen.schemas import Brief
+_LAZY = {
+    "Settings": "briefgen.config",
+    "load_settings": "briefgen.config",
+    "Brief": "briefgen.schemas",
+    "BriefgenError": "briefgen.errors",
+    "NothingProduced": "briefgen.errors",
+    "aextract": "briefgen.pipeline",
+    "amake_brief": "briefgen.pipeline",
+    "make_brief": "briefgen.pipeline",
+}
 
-__all__ = ["Brief", "Settings", "__version__", "aextract", "amake_brief", "make_brief"]
+__all__ = [
+    "Brief",
+    "BriefgenError",
+    "NothingProduced",
+    "Settings",
+    "__version__",
+    "aextract",
+    "amake_brief",
+    "load_settings",
+    "make_brief",
+]
+
+if TYPE_CHECKING:
+    from briefgen.config import Settings, load_settings
+    from briefgen.errors import BriefgenError, NothingProduced
+    from briefgen.pipeline import aextract, amake_brief, make_brief
+    from briefgen.schemas import Brief
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    try:  # submodules: briefgen.render, briefgen.merge, ...
+        return import_module(f"briefgen.{name}")
+    except ModuleNotFoundError:
+        raise AttributeError(f"module 'briefgen' has no attribute {name!r}") from None

@@ -1,31 +1,37 @@
 """The `briefgen` command: a thin layer over the library.
 
-Exit codes: 0 brief written; 1 nothing produced (every article failed); 2 usage or input error,
-or the model server refused the run; 3 partial brief (some articles failed, listed in the brief
-and on stderr); 130 interrupted. A brief is written atomically and only when there is one, so a
-failed run never replaces the previous brief.
+Exit codes: 0 brief written; 1 nothing produced (every article failed, or another run holds the
+output); 2 usage, input or configuration error, or the model server refused the run; 3 partial
+brief (some articles failed, listed in the brief and on stderr); 130 interrupted (Ctrl-C or
+SIGTERM). A brief is written atomically and only when there is one, so a failed run never
+replaces the previous brief.
+
+The options of `make`, `extract` and `config` are generated from the fields of
+`config.Settings` (name, type, bounds, help), so the command line cannot drift from the library.
+This module imports neither the openai SDK nor the pipeline until a command needs them:
+`briefgen --help` starts fast.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
-import os
+import re
+import signal
 import sys
+import types
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, Union, get_args, get_origin
 
+import annotated_types
 import click
-from pydantic import SecretStr, ValidationError
+from pydantic.fields import FieldInfo
 
-from briefgen import __version__, merge, pipeline, render
-from briefgen.config import Settings, StructuredOutput
-from briefgen.errors import BriefgenError, InputError, validation_summary
-from briefgen.extract import Result
-from briefgen.files import write_atomic
-from briefgen.schemas import ArticleExtraction, ArticleFailure, Brief
+from briefgen import __version__
+from briefgen.config import CONFIG_FILE, ConfigError, Loaded, Settings, load_settings
+from briefgen.errors import BriefgenError, NothingProduced
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -35,234 +41,188 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    _on_sigterm.received = True  # type: ignore[attr-defined]
+    # Raised as SIGINT would be, so asyncio cancels the run the same way and it ends cleanly.
+    signal.raise_signal(signal.SIGINT)
+
+
 def guarded(command: Callable[..., int]) -> Callable[..., None]:
-    """Turn briefgen's own errors and Ctrl-C into one line on stderr and an exit code."""
+    """Turn briefgen's own errors, Ctrl-C and SIGTERM into one line on stderr and an exit code."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
+        _on_sigterm.received = False  # type: ignore[attr-defined]
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             code = command(*args, **kwargs)
+        except NothingProduced as exc:
+            fail(str(exc), EXIT_NOTHING)
         except BriefgenError as exc:
+            from briefgen.errors import BusyError
+
+            fail(str(exc), EXIT_NOTHING if isinstance(exc, BusyError) else EXIT_USAGE)
+        except ConfigError as exc:
             fail(str(exc))
         except KeyboardInterrupt:
-            fail("interrupted; nothing was written", EXIT_INTERRUPTED)
+            what = "terminated (SIGTERM)" if _on_sigterm.received else "interrupted"  # type: ignore[attr-defined]
+            fail(f"{what}; nothing was written, finished articles are cached", EXIT_INTERRUPTED)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         sys.exit(code)
 
     return wrapper
 
 
-# --- shared options --------------------------------------------------------------------------
+# --- options from the settings model ---------------------------------------------------------
 
 
-def _default(field: str) -> Any:
-    """Option defaults come from Settings, so the CLI and the library cannot drift apart."""
-    return Settings.model_fields[field].default
+def _base_type(annotation: Any) -> Any:
+    """`X | None` -> X."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
 
 
-def default_state_dir() -> Path:
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "briefgen"
+def _bounds(info: FieldInfo) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for item in info.metadata:
+        if isinstance(item, annotated_types.Ge):
+            found["min"] = item.ge
+        elif isinstance(item, annotated_types.Gt):
+            found.update(min=item.gt, min_open=True)
+        elif isinstance(item, annotated_types.Le):
+            found["max"] = item.le
+        elif isinstance(item, annotated_types.Lt):
+            found.update(max=item.lt, max_open=True)
+    return found
 
 
-quiet_option = click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+def _click_type(kind: Any, info: FieldInfo) -> Any:
+    if get_origin(kind) is Literal:
+        return click.Choice([str(a) for a in get_args(kind)])
+    if kind is int:
+        return click.IntRange(**_bounds(info))
+    if kind is float:
+        return click.FloatRange(**_bounds(info))
+    if kind is Path:
+        return click.Path(path_type=Path)
+    return str
 
 
-def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
-        click.option(
-            "--model",
-            default=_default("model"),
-            show_default=True,
-            help="Model name sent to the server.",
-        ),
-        click.option(
-            "--base-url",
-            envvar="OPENAI_BASE_URL",
-            metavar="URL",
-            help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 "
-            "[env: OPENAI_BASE_URL].",
-        ),
-        click.option(
-            "--concurrency",
-            default=_default("concurrency"),
-            show_default=True,
-            type=click.IntRange(1, 256),
-            help="Articles extracted at once.",
-        ),
-        click.option(
-            "--timeout",
-            default=_default("timeout"),
-            show_default=True,
-            type=click.FloatRange(min=0, min_open=True),
-            help="Seconds to wait for one model response.",
-        ),
-        click.option(
-            "--retries",
-            default=_default("retries"),
-            show_default=True,
-            type=click.IntRange(0, 20),
-            help="Retries of a call that failed in transit (network, 429, 5xx).",
-        ),
-        click.option(
-            "--reasks",
-            default=_default("reasks"),
-            show_default=True,
-            type=click.IntRange(0, 5),
-            help="Re-asks after an unusable answer (not JSON, fails the schema, cut off).",
-        ),
-        click.option(
-            "--structured-output",
-            default=_default("structured_output"),
-            show_default=True,
-            type=click.Choice(get_args(StructuredOutput)),
-            help="First structured-output mode to try; 'auto' starts where the last run "
-            "against this server and model succeeded. Rejected modes step down the ladder.",
-        ),
-        click.option(
-            "--article-deadline",
-            type=click.FloatRange(min=0, min_open=True),
-            metavar="SECONDS",
-            help="Give up on one article after this long, all its calls included.",
-        ),
-        click.option(
-            "--deadline",
-            type=click.FloatRange(min=0, min_open=True),
-            metavar="SECONDS",
-            help="Start no new model call after this long; unfinished articles fail "
-            "and the brief is partial (exit 3).",
-        ),
-        click.option(
-            "--max-tokens-total",
-            type=click.IntRange(min=1),
-            metavar="N",
-            help="Start no new model call once the run has used N tokens (in + out).",
-        ),
-        click.option(
-            "--state-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            envvar="BRIEFGEN_STATE_DIR",
-            default=default_state_dir,
-            show_default="$XDG_CACHE_HOME/briefgen",
-            metavar="DIR",
-            help="Where briefgen remembers what worked per server [env: BRIEFGEN_STATE_DIR].",
-        ),
-        click.option(
-            "--replay",
-            type=click.Path(file_okay=False, path_type=Path),
-            metavar="DIR",
-            help="Answer from recordings in DIR; no network, no key.",
-        ),
-        click.option(
-            "--record",
-            type=click.Path(file_okay=False, path_type=Path),
-            metavar="DIR",
-            help="Save every exchange with the server in DIR (no headers, so no key).",
-        ),
-        quiet_option,
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+def _help(name: str, info: FieldInfo) -> str:
+    text = info.description or ""
+    if info.default not in (None, []):
+        default = info.default
+        shown = str(default).lower() if isinstance(default, bool) else default
+        text += f" [default: {shown}]"
+    return text
 
 
-def settings_from(options: dict[str, Any]) -> Settings:
+def setting_option(name: str) -> Callable[[Any], Any] | None:
+    """The click option for one Settings field, or None for a field with no option."""
+    info = Settings.model_fields[name]
+    meta = (info.json_schema_extra or {}).get("cli", {})  # type: ignore[union-attr]
+    if meta.get("hidden"):
+        return None
+    flag = meta.get("name") or "--" + name.replace("_", "-")
+    kind = _base_type(info.annotation)
+    declarations = [flag]
+    if kind is bool:
+        declarations = [f"{flag}/--no-{flag[2:]}"]
+    if meta.get("short"):
+        declarations.append(meta["short"])
+    extra: dict[str, Any] = {}
+    if kind is not bool:
+        extra["type"] = _click_type(kind, info)
+        if kind is Path:
+            extra["metavar"] = "PATH"
+        elif kind is int:
+            extra["metavar"] = "N"
+        elif kind is float:
+            extra["metavar"] = "SECONDS" if "econd" in (info.description or "") else "X"
+    return click.option(*declarations, name, default=None, help=_help(name, info), **extra)
+
+
+def settings_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Options for the named Settings fields (all with an option, if none are named)."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for name in reversed(names or tuple(Settings.model_fields)):
+            option = setting_option(name)
+            if option is not None:
+                command = option(command)
+        return command
+
+    return decorate
+
+
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PATH",
+    help=f"Read settings from this TOML file (default: ./{CONFIG_FILE}, or [tool.briefgen] "
+    "in ./pyproject.toml).",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Show nothing but errors.")
+MODEL_FIELDS = (
+    "model",
+    "base_url",
+    "concurrency",
+    "timeout",
+    "retries",
+    "backoff",
+    "max_wait",
+    "reasks",
+    "grounding_reask",
+    "structured_output",
+    "article_deadline",
+    "deadline",
+    "max_tokens_total",
+    "db",
+    "replay",
+    "record",
+)
+
+
+def load(options: dict[str, Any], config_path: Path | None) -> Loaded:
     if options.get("replay") and options.get("record"):
         raise click.UsageError("--replay and --record cannot be used together")
-    key = os.environ.get("OPENAI_API_KEY")
-    return Settings(
-        model=options["model"],
-        base_url=options.get("base_url"),
-        api_key=SecretStr(key) if key else None,
-        concurrency=options["concurrency"],
-        timeout=options["timeout"],
-        retries=options["retries"],
-        reasks=options["reasks"],
-        structured_output=options["structured_output"],
-        article_deadline=options.get("article_deadline"),
-        deadline=options.get("deadline"),
-        max_tokens_total=options.get("max_tokens_total"),
-        state_dir=options.get("state_dir"),
-        replay=options.get("replay"),
-        record=options.get("record"),
-    )
+    settings_keys = set(Settings.model_fields)
+    return load_settings({k: v for k, v in options.items() if k in settings_keys}, config_path)
 
 
-def _calls(count: int) -> str:
-    return f"{count} call{'s' if count != 1 else ''}"
+def _show_progress(settings: Settings, quiet: bool) -> Callable[[], None]:
+    from briefgen import progress
+
+    return progress.attach(settings.log_format, quiet)
 
 
-def progress(quiet: bool) -> Callable[[Result], None] | None:
-    if quiet:
-        return None
+def run_make(settings: Settings, quiet: bool) -> int:
+    from briefgen import pipeline, render
 
-    def report(result: Result) -> None:
-        if isinstance(result, ArticleFailure):
-            click.echo(
-                f"failed   {result.article.id} ({_calls(result.attempts)}): {result.reason}",
-                err=True,
-            )
-        else:
-            found = result.extraction
-            click.echo(
-                f"done     {result.article.id}: {len(found.actors)} actors, "
-                f"{len(found.asks) + len(found.warnings) + len(found.motives)} claims, "
-                f"{len(result.dropped)} dropped, {_calls(result.attempts)}",
-                err=True,
-            )
-
-    return report
-
-
-def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    command = click.option(
-        "--json",
-        "json_out",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Also write the brief as JSON here.",
-    )(command)
-    command = click.option(
-        "--out",
-        "-o",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Write the Markdown brief here (default: stdout).",
-    )(command)
-    return command
-
-
-def deliver(
-    brief: Brief, out: Path | None, json_out: Path | None, quiet: bool, progressed: bool = True
-) -> int:
-    """Write the brief (or not, if nothing was produced) and choose the exit code.
-    `progressed`: progress lines have already named each failure on stderr."""
-    failed = brief.failures
-    if len(failed) == len(brief.sources):
-        if quiet or not progressed:
-            for source in failed:
-                click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
-        fail("no article could be extracted; nothing was written", EXIT_NOTHING)
-    text = render.markdown(brief)
-    if json_out is not None:
-        write_atomic(json_out, brief.model_dump_json(indent=2) + "\n")
-    if out is not None:
-        write_atomic(out, text)
-    else:
-        click.echo(text, nl=False)
-    if not quiet:
-        q = brief.quality
-        click.echo(
-            f"brief: {len(brief.sources) - len(failed)} of {len(brief.sources)} articles, "
-            f"{len(brief.actors)} actors, {q.attempts} model calls, {q.reasks} re-asks, "
-            f"tokens in/out {q.usage.input_tokens}/{q.usage.output_tokens}"
-            + (f" -> {out}" if out else ""),
-            err=True,
-        )
-    if failed:
-        for source in failed:
-            click.echo(
-                f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True
-            )
-        return EXIT_PARTIAL
-    return EXIT_OK
+    detach = _show_progress(settings, quiet)
+    try:
+        try:
+            brief = pipeline.make_brief(None, settings)
+        except NothingProduced as exc:
+            if quiet:  # otherwise each failure has been shown as it happened
+                for source in getattr(exc.brief, "failures", []):
+                    click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
+            raise
+    finally:
+        detach()
+    if settings.out is None:
+        click.echo(render.markdown(brief), nl=False)
+    for source in brief.failures:
+        click.echo(f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True)
+    return EXIT_PARTIAL if brief.partial else EXIT_OK
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -273,58 +233,68 @@ def deliver(
 def main() -> None:
     """Turn news articles into one structured, cited brief with an LLM.
 
-    Exit codes: 0 ok, 1 nothing produced, 2 usage or input error, 3 partial brief.
+    Exit codes: 0 ok, 1 nothing produced, 2 usage or input error, 3 partial brief,
+    130 interrupted.
     """
 
 
 @main.command()
-@click.argument("articles", nargs=-1, required=True)
-@output_options
-@click.option("--title", help="Title of the brief (default: from its main actors).")
-@model_options
-@guarded
-def make(
-    articles: tuple[str, ...],
-    out: Path | None,
-    json_out: Path | None,
-    title: str | None,
-    **options: Any,
-) -> int:
-    """Make a brief from ARTICLES: files, folders, or - for stdin.
-
-    Files may be .txt/.md (plain text), .html, .json (an object or list with a "text" field)
-    or .jsonl. A manifest.json beside them may give titles, outlets and publication dates.
-    """
-    settings = settings_from(options)
-    brief = pipeline.make_brief(
-        list(articles), settings, title=title, on_result=progress(options["quiet"])
-    )
-    return deliver(brief, out, json_out, options["quiet"])
-
-
-@main.command()
-@output_options
+@click.argument("articles", nargs=-1)
+@config_option
+@settings_options()
 @quiet_option
 @guarded
-def demo(out: Path | None, json_out: Path | None, quiet: bool) -> int:
+def make(articles: tuple[str, ...], config_path: Path | None, quiet: bool, **options: Any) -> int:
+    """Make a brief from ARTICLES: files, folders, globs, or - for stdin.
+
+    With no ARTICLES, the sources of the config file (./briefgen.toml) are read. Files may be
+    .txt/.md (plain text), .html, .json (an object or list with a "text" field) or .jsonl. A
+    manifest.json beside them may give titles, outlets and publication dates.
+
+    Every option is also a key of briefgen.toml and a BRIEFGEN_<NAME> environment variable;
+    the command line wins over the environment, which wins over the file. An article seen
+    before with the same prompt, model and server comes from the cache, with no model call.
+    """
+    if articles:
+        options["sources"] = list(articles)
+    settings = load(options, config_path).settings
+    if not settings.sources:
+        raise click.UsageError(
+            f"no articles: give ARTICLES, or list sources in {CONFIG_FILE} "
+            "(see docs/configuration.md)"
+        )
+    return run_make(settings, quiet)
+
+
+@main.command()
+@settings_options("out", "json_out", "db")
+@quiet_option
+@guarded
+def demo(quiet: bool, **options: Any) -> int:
     """Make a brief of the bundled example offline, from hand-written recorded answers.
 
     The five articles about the planned 2023 Kim Jong Un-Putin meeting ship with briefgen; the
     model's answers are replayed through the real openai SDK, so no key or network is needed.
     """
-    brief = pipeline.make_brief(
-        [pipeline.DEMO_DIR], pipeline.demo_settings(), on_result=progress(quiet)
-    )
-    return deliver(brief, out, json_out, quiet)
+    from briefgen import pipeline
+
+    given = {k: v for k, v in options.items() if v is not None}
+    return run_make(pipeline.demo_settings(**given), quiet)
 
 
 @main.command("extract")
 @click.argument("article")
-@model_options
+@config_option
+@settings_options(*MODEL_FIELDS)
 @guarded
-def extract_command(article: str, **options: Any) -> int:
-    """Print one article's extraction as JSON (input for `briefgen merge`)."""
-    settings = settings_from(options)
+def extract_command(article: str, config_path: Path | None, **options: Any) -> int:
+    """Print one article's extraction as JSON (input for `briefgen merge`). No cache."""
+    import asyncio
+
+    from briefgen import pipeline
+    from briefgen.schemas import ArticleFailure
+
+    settings = load(options, config_path).settings
     results = asyncio.run(pipeline.aextract([article], settings))
     for result in results:
         click.echo(result.model_dump_json(indent=2))
@@ -336,7 +306,12 @@ def extract_command(article: str, **options: Any) -> int:
     return EXIT_PARTIAL if failures else EXIT_OK
 
 
-def _read_result(path: Path) -> Result:
+def _read_result(path: Path) -> Any:
+    from pydantic import ValidationError
+
+    from briefgen.errors import InputError, validation_summary
+    from briefgen.schemas import ArticleExtraction, ArticleFailure
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -355,25 +330,166 @@ def _read_result(path: Path) -> Result:
 @click.argument(
     "extractions", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
-@output_options
-@click.option("--title", help="Title of the brief (default: from its main actors).")
+@settings_options("out", "json_out", "title")
 @quiet_option
 @guarded
-def merge_command(
-    extractions: tuple[Path, ...],
-    out: Path | None,
-    json_out: Path | None,
-    title: str | None,
-    quiet: bool,
-) -> int:
+def merge_command(extractions: tuple[Path, ...], quiet: bool, **options: Any) -> int:
     """Merge EXTRACTION.json files (from `briefgen extract`) into one brief. No model call."""
-    brief = merge.merge([_read_result(path) for path in extractions], title=title)
-    return deliver(brief, out, json_out, quiet, progressed=False)
+    from briefgen import merge, pipeline, render
+    from briefgen.files import check_writable
+
+    settings = Settings(**{k: v for k, v in options.items() if v is not None})
+    for path in pipeline.outputs_of(settings):
+        check_writable(path)
+    brief = merge.merge([_read_result(path) for path in extractions], title=settings.title)
+    if len(brief.failures) == len(brief.sources):
+        for source in brief.failures:
+            click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
+        fail("no article could be extracted; nothing was written", EXIT_NOTHING)
+    pipeline.deliver(brief, settings)
+    if settings.out is None:
+        click.echo(render.markdown(brief), nl=False)
+    return EXIT_PARTIAL if brief.partial else EXIT_OK
 
 
 @main.command()
 @click.argument("which", type=click.Choice(["article", "brief"]), default="brief")
 def schema(which: str) -> None:
     """Print the JSON Schema of an output: `article` (extract) or `brief` (make --json)."""
+    from briefgen.schemas import ArticleExtraction, Brief
+
     model = ArticleExtraction if which == "article" else Brief
     click.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+@main.command("config")
+@config_option
+@settings_options()
+@guarded
+def config_command(config_path: Path | None, **options: Any) -> int:
+    """Print the effective settings and where each came from; the key is masked."""
+    from briefgen.config import describe
+
+    loaded = load(options, config_path)
+    if loaded.config_file is not None:
+        click.echo(f"# config file: {loaded.config_file}")
+    rows = describe(loaded)
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, origin in rows:
+        click.echo(f"{name:<{width}} = {value}  ({origin})")
+    return EXIT_OK
+
+
+def _store(options: dict[str, Any], config_path: Path | None) -> Any:
+    from briefgen.store import Store
+
+    return Store(load(options, config_path).settings.db_path)
+
+
+@main.group(invoke_without_command=True)
+@click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True)
+@config_option
+@settings_options("db")
+@click.pass_context
+def runs(ctx: click.Context, limit: int, config_path: Path | None, db: Path | None) -> None:
+    """List recent runs, newest first, one line each; `runs show ID` for one run."""
+    ctx.obj = {"db": db, "config_path": config_path}
+    if ctx.invoked_subcommand is None:
+        _list_runs(limit, db, config_path)
+
+
+@guarded
+def _list_runs(limit: int, db: Path | None, config_path: Path | None) -> int:
+    store = _store({"db": db}, config_path)
+    found = store.runs(limit)
+    if not found:
+        click.echo(f"no runs yet in {store.path}")
+    for run in found:
+        click.echo(_run_line(run))
+    return EXIT_OK
+
+
+def _run_line(run: Any) -> str:
+    when = run.started[:16].replace("T", " ")
+    outputs = f" -> {', '.join(run.outputs)}" if run.outputs else ""
+    return (
+        f"{run.id:>5}  {when}  {run.status:<11}  {run.articles} articles ({run.cached} cached, "
+        f"{run.failed} failed)  {run.calls} calls  "
+        f"{run.input_tokens + run.output_tokens} tokens  {run.model}{outputs}"
+    )
+
+
+@runs.command("show")
+@click.argument("run_id", type=int)
+@click.pass_obj
+@guarded
+def runs_show(obj: dict[str, Any], run_id: int) -> int:
+    """One run: its settings, totals, outputs and every article's outcome."""
+    from briefgen.errors import InputError
+
+    store = _store({"db": obj["db"]}, obj["config_path"])
+    found = store.run(run_id)
+    if found is None:
+        raise InputError(f"no run {run_id} in {store.path}")
+    run, articles = found
+    click.echo(_run_line(run))
+    click.echo(f"  started {run.started}, ended {run.ended or '-'}, exit {run.exit_code}")
+    click.echo(f"  server {run.base_url or '(default)'}, prompt {run.prompt_version}")
+    click.echo(f"  sources: {', '.join(run.inputs)}")
+    if run.error:
+        click.echo(f"  error: {run.error}")
+    for a in articles:
+        reason = f": {a.reason}" if a.reason else ""
+        click.echo(
+            f"  [{a.n}] {a.outcome:<9} {a.article_id}  {a.calls} calls, "
+            f"{a.input_tokens + a.output_tokens} tokens, {a.dropped} dropped{reason}"
+        )
+    return EXIT_OK
+
+
+_DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedelta:
+    match = _DURATION.match(value.strip().lower())
+    if match is None:
+        raise click.BadParameter("give a number and a unit: 30d, 12h, 2w, 90m")
+    return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+@main.group()
+def cache() -> None:
+    """The store of extractions (what makes a rerun free)."""
+
+
+@cache.command("prune")
+@click.option(
+    "--older-than",
+    default="30d",
+    show_default=True,
+    callback=_duration,
+    help="Forget extractions not used, and runs not started, within this long (30d, 12h, 2w).",
+)
+@config_option
+@settings_options("db")
+@guarded
+def cache_prune(older_than: timedelta, config_path: Path | None, db: Path | None) -> int:
+    """Keep the store bounded; each job's latest brief is kept for "What changed"."""
+    store = _store({"db": db}, config_path)
+    extractions, removed_runs = store.prune(older_than)
+    click.echo(f"removed {extractions} extractions and {removed_runs} runs from {store.path}")
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@guarded
+def diff(old: Path, new: Path) -> int:
+    """Print what changed from the JSON brief OLD to NEW ("What changed" of `make`)."""
+    from briefgen import changes, pipeline
+
+    found = changes.diff(pipeline.read_brief(old), pipeline.read_brief(new), since=str(old))
+    click.echo("\n".join(changes.markdown(found)).rstrip())
+    return EXIT_OK

@@ -1,29 +1,90 @@
-"""Settings for a run: one object, built once at the edge (CLI or caller), passed down."""
+"""Settings for a run: one pydantic model, and where each value came from.
+
+A value is taken from the first of these that gives it:
+
+    command line  >  environment (BRIEFGEN_<FIELD>, plus OPENAI_API_KEY, OPENAI_BASE_URL)
+                  >  config file (briefgen.toml, or [tool.briefgen] in pyproject.toml)
+                  >  the field's default
+
+`load()` layers them and validates the result once, as `Settings`; an error names the layer
+that gave the bad value (the file and key, the variable, or the option). `Settings(...)` itself
+is a plain model: a library caller who builds one gets exactly what they wrote.
+
+This module stays light (pydantic and the standard library): `briefgen --help` builds its options
+from these fields, and must start fast. pydantic-settings, which parses the environment, is
+imported only when settings are loaded.
+"""
 
 from __future__ import annotations
 
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
-
-from briefgen.schemas import Strict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 DEFAULT_MODEL = "gpt-4o-mini"
+ENV_PREFIX = "BRIEFGEN_"
+CONFIG_FILE = "briefgen.toml"
 StructuredOutput = Literal["auto", "json_schema_strict", "json_schema", "json_object", "prompt"]
+LogFormat = Literal["text", "json"]
+
+# A file may name a setting by the CLI's word for it.
+FILE_ALIASES = {"json": "json_out"}
+# Read from the environment when the BRIEFGEN_ variable is not set: what the openai SDK reads.
+OPENAI_ENV = {"api_key": "OPENAI_API_KEY", "base_url": "OPENAI_BASE_URL"}
 
 
-class Settings(Strict):
-    model: str = DEFAULT_MODEL
+def cli(name: str | None = None, *, short: str | None = None, hidden: bool = False) -> Any:
+    """Field metadata for the generated CLI option: its name, a short flag, or no option."""
+    return {"cli": {"name": name, "short": short, "hidden": hidden}}
+
+
+class Settings(BaseModel):
+    """Everything a run needs to know. Every field is also a config-file key and a
+    BRIEFGEN_<FIELD> variable; most are a command-line option of the same name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[str] = Field(
+        default=[],
+        description="Articles to read: files, folders, globs, '-' for stdin.",
+        json_schema_extra=cli(hidden=True),
+    )
+    out: Path | None = Field(
+        default=None,
+        description="Write the Markdown brief here (default: stdout).",
+        json_schema_extra=cli(short="-o"),
+    )
+    json_out: Path | None = Field(
+        default=None,
+        description="Also write the brief as JSON here.",
+        json_schema_extra=cli("--json"),
+    )
+    since: Path | None = Field(
+        default=None,
+        description="Say what changed since this JSON brief (default: the job's last brief "
+        "in the store).",
+    )
+    title: str | None = Field(
+        default=None, description="Title of the brief (default: from its main actors)."
+    )
+    model: str = Field(default=DEFAULT_MODEL, description="Model name sent to the server.")
     base_url: str | None = Field(
         default=None,
-        description="OpenAI-compatible endpoint; None means the SDK's own default "
-        "(OPENAI_BASE_URL, then api.openai.com).",
+        description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 "
+        "(default: api.openai.com).",
     )
     api_key: SecretStr | None = Field(
-        default=None, description="None means the SDK reads OPENAI_API_KEY."
+        default=None,
+        description="Key sent to the server; never on the command line.",
+        json_schema_extra=cli(hidden=True),
     )
-    concurrency: int = Field(default=4, ge=1, le=256)
+    concurrency: int = Field(default=4, ge=1, le=256, description="Articles extracted at once.")
     timeout: float = Field(default=120.0, gt=0, description="Seconds per HTTP request.")
     retries: int = Field(
         default=3, ge=0, le=20, description="Transport retries per call (network, 429, 5xx)."
@@ -32,7 +93,12 @@ class Settings(Strict):
     max_wait: float = Field(
         default=60.0, ge=0, description="Cap on one wait, Retry-After included, in seconds."
     )
-    reasks: int = Field(default=1, ge=0, le=5, description="Re-asks after unusable output.")
+    reasks: int = Field(
+        default=1,
+        ge=0,
+        le=5,
+        description="Re-asks after an unusable answer (not JSON, fails the schema, cut off).",
+    )
     grounding_reask: bool = Field(
         default=True, description="Re-ask once, naming them, when quotes are not in the article."
     )
@@ -45,13 +111,197 @@ class Settings(Strict):
         default=None, gt=0, description="Seconds one article may take, all calls included."
     )
     deadline: float | None = Field(
-        default=None, gt=0, description="Seconds the whole run may take."
+        default=None,
+        gt=0,
+        description="Seconds the run may take; then no new model call starts, unfinished "
+        "articles fail and the brief is partial.",
     )
     max_tokens_total: int | None = Field(
         default=None, gt=0, description="Token cap (input + output) for the whole run."
     )
-    state_dir: Path | None = Field(
-        default=None, description="Where to remember what worked per server; None: nowhere."
+    db: Path | None = Field(
+        default=None,
+        description="The SQLite store: cache, run log, what worked per server "
+        "(default: briefgen.db in the user's cache folder).",
     )
-    replay: Path | None = Field(default=None, description="Answer from recordings here.")
-    record: Path | None = Field(default=None, description="Save each exchange here.")
+    cache: bool = Field(
+        default=True,
+        description="Reuse extractions of articles seen before with the same prompt, model "
+        "and server; --no-cache asks the model again (and refreshes the cache).",
+    )
+    log_format: LogFormat = Field(
+        default="text",
+        description="Progress on stderr: 'text' (a bar on a terminal, timestamped lines "
+        "elsewhere) or 'json' (one object per line, for log collectors).",
+    )
+    replay: Path | None = Field(
+        default=None, description="Answer from recordings in this folder: no network, no key."
+    )
+    record: Path | None = Field(
+        default=None, description="Save every exchange with the server in this folder."
+    )
+
+    @property
+    def db_path(self) -> Path:
+        return self.db if self.db is not None else default_db()
+
+
+def default_db() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("briefgen", appauthor=False)) / "briefgen.db"
+
+
+PATH_FIELDS = frozenset({"out", "json_out", "since", "db", "replay", "record"})
+
+
+class ConfigError(ValueError):
+    """A bad config file, variable or option; str() is one line naming it."""
+
+
+@dataclass
+class Loaded:
+    settings: Settings
+    origins: dict[str, str] = field(default_factory=dict)  # field -> where its value came from
+    config_file: Path | None = None
+
+
+def find_config(cwd: Path) -> tuple[Path, tuple[str, ...]] | None:
+    """briefgen.toml in `cwd`, else a pyproject.toml there with a [tool.briefgen] table."""
+    own = cwd / CONFIG_FILE
+    if own.is_file():
+        return own, ()
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None  # somebody else's file: not ours to complain about
+        if isinstance(data.get("tool"), dict) and "briefgen" in data["tool"]:
+            return pyproject, ("tool", "briefgen")
+    return None
+
+
+def read_config(path: Path, table: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The file's settings, keys checked, relative paths made relative to the file's folder."""
+    try:
+        data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    for key in table:
+        data = data.get(key, {})
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: [{'.'.join(table)}] is not a table")
+    values: dict[str, Any] = {}
+    known = Settings.model_fields
+    for key, value in data.items():
+        name = FILE_ALIASES.get(key, key.replace("-", "_"))
+        if name not in known:
+            near = difflib.get_close_matches(name, [*known, *FILE_ALIASES], n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise ConfigError(f"{path}: unknown key {key!r}{hint}")
+        values[name] = _relative_to(path.parent, name, value)
+    return values
+
+
+def _relative_to(folder: Path, name: str, value: Any) -> Any:
+    """Paths in a config file mean the same wherever the job starts from."""
+
+    def fix(item: Any) -> Any:
+        if not isinstance(item, str) or item == "-" or "://" in item:
+            return item
+        expanded = Path(item).expanduser()
+        return str(expanded if expanded.is_absolute() else folder / expanded)
+
+    if name in PATH_FIELDS:
+        return fix(value)
+    if name == "sources" and isinstance(value, list):
+        return [fix(item) for item in value]
+    return value
+
+
+def env_values(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """Settings given by the environment, and the variable each came from."""
+    from pydantic_settings import EnvSettingsSource
+    from pydantic_settings.exceptions import SettingsError
+
+    environ = os.environ if environ is None else environ
+    source = EnvSettingsSource(Settings, env_prefix=ENV_PREFIX, case_sensitive=False)  # type: ignore[arg-type]
+    source.env_vars = {k.lower(): v for k, v in environ.items()}
+    try:
+        values = source()
+    except SettingsError as exc:
+        raise ConfigError(f"environment: {exc}") from None
+    origins = {name: f"env {ENV_PREFIX}{name.upper()}" for name in values}
+    for name, variable in OPENAI_ENV.items():
+        if name not in values and environ.get(variable):
+            values[name] = environ[variable]
+            origins[name] = f"env {variable}"
+    return values, origins
+
+
+def load_settings(
+    options: Mapping[str, Any] | None = None,
+    config: Path | None = None,
+    *,
+    cwd: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Loaded:
+    """Settings from the command line (`options`, None meaning not given), the environment,
+    the config file (`config`, or the one found in `cwd`) and the defaults."""
+    layers: list[tuple[dict[str, Any], dict[str, str]]] = []
+    found = (config, ()) if config is not None else find_config(cwd or Path.cwd())
+    config_file = None
+    if found is not None:
+        config_file = found[0]
+        file_values = read_config(*found)
+        layers.append((file_values, dict.fromkeys(file_values, str(config_file))))
+    layers.append(env_values(environ))
+    given = {k: v for k, v in (options or {}).items() if v is not None}
+    layers.append((given, {k: "command line" for k in given}))
+
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for layer_values, layer_origins in layers:
+        values.update(layer_values)
+        origins.update(layer_origins)
+    try:
+        settings = Settings.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else ""
+        where = origins.get(name, "settings")
+        detail = ".".join(str(p) for p in error["loc"])
+        if where == "command line":
+            where, detail = f"--{name.replace('_', '-')}", ""
+        raise ConfigError(f"{where}: {detail + ': ' if detail else ''}{error['msg']}") from None
+    return Loaded(settings, origins, config_file)
+
+
+def describe(loaded: Loaded) -> list[tuple[str, str, str]]:
+    """(field, effective value, origin) for every setting; the key masked."""
+    rows = []
+    settings = loaded.settings
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        origin = loaded.origins.get(name, "default")
+        if name == "api_key":
+            shown = _mask(value.get_secret_value()) if value is not None else "(none)"
+        elif name == "db" and value is None:
+            shown = str(settings.db_path)
+        elif value is None:
+            shown = "(none)"
+        elif isinstance(value, list):
+            shown = ", ".join(map(str, value)) or "(none)"
+        else:
+            shown = str(value)
+        rows.append((name, shown, origin))
+    return rows
+
+
+def _mask(key: str) -> str:
+    return f"{key[:3]}…{key[-4:]}" if len(key) > 12 else "****"

@@ -34,3 +34,16 @@ class ReplayMissError(BriefgenError):
 
 class ArticleError(BriefgenError):
     """One article could not be extracted; the others go on and the brief lists it."""
+
+
+class NothingProduced(BriefgenError):
+    """No article could be extracted, so there is no brief (exit 1). `brief` holds the sources
+    and why each failed; nothing was written."""
+
+    def __init__(self, message: str, brief: object | None = None):
+        super().__init__(message)
+        self.brief = brief
+
+
+class BusyError(BriefgenError):
+    """Another briefgen run is writing the same output file (exit 1); nothing was done."""

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
 
 from briefgen import prompts
+from briefgen.client import CallStats, Client, Message
 from briefgen.config import Settings
 from briefgen.dates import resolve
 from briefgen.errors import ArticleError, BriefgenError
 from briefgen.grounding import ground
 from briefgen.independence import fingerprint
-from briefgen.llm import CallStats, Client, Message
 from briefgen.schemas import (
+    ITEM_KINDS,
     Article,
     ArticleExtraction,
     ArticleFailure,
@@ -22,7 +24,7 @@ from briefgen.schemas import (
 )
 
 Result = ArticleExtraction | ArticleFailure
-Callback = Callable[[Result], None]
+Callback = Callable[[Result], Awaitable[None] | None]
 
 
 def reference(article: Article) -> ArticleRef:
@@ -45,6 +47,7 @@ async def extract_article(
     Re-asks: up to `settings.reasks` after an unusable answer (not JSON, fails the schema, cut
     off), and one more, naming them, when evidence quotes are not in the article. An answer whose
     ungrounded items survive that keeps its grounded items; the rest are dropped and counted.
+    An answer with no grounded item left, only dropped ones, is a failure: nothing of it holds.
     Errors that doom every article (ModelSetupError, ReplayMissError) propagate.
     """
     settings = settings or Settings()
@@ -89,7 +92,11 @@ async def extract_article(
         "attempts": stats.attempts,
         "reasks": reasks,
     }
-    if best is not None:
+    if best is not None and best[1] and not any(getattr(best[0], k) for k in ITEM_KINDS):
+        reason = (
+            f"every item was dropped: none of its {len(best[1])} evidence quotes is in the article"
+        )
+    elif best is not None:
         kept, dropped = best
         return ArticleExtraction(
             **provenance,
@@ -119,7 +126,9 @@ async def extract_all(
         async with gate:
             result = await extract_article(article, client, settings)
         if on_result is not None:
-            on_result(result)
+            pending = on_result(result)
+            if inspect.isawaitable(pending):
+                await pending
         return result
 
     try:

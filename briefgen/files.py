@@ -1,13 +1,17 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of either."""
+"""Output files: atomic writes (a reader sees the old file or the new one, never half of
+either), a check before the run that they can be written, and a lock per output file."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from briefgen.errors import InputError
+from briefgen.errors import BusyError, InputError
 
 
 def _mode_for(path: Path) -> int:
@@ -38,3 +42,45 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_writable(path: Path) -> None:
+    """Fail now, before any model call, if `path` cannot be written when the brief is done."""
+    path = path.expanduser()
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"{path}: not writable")
+
+
+@contextmanager
+def output_lock(paths: Sequence[Path], folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock per output file for the whole run, so two runs never write the
+    same brief; the second says at once who holds it. The locks live in `folder` (beside the
+    store), not beside the brief, and are released when the process ends, however it ends."""
+    import fcntl
+
+    held: list[int] = []
+    try:
+        for path in sorted({p.expanduser().resolve() for p in paths}):
+            name = hashlib.sha256(str(path).encode()).hexdigest()[:16]
+            (folder / "locks").mkdir(parents=True, exist_ok=True)
+            fd = os.open(folder / "locks" / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                os.close(fd)
+                raise BusyError(
+                    f"{path}: another briefgen run (pid {holder}) is writing it; nothing was done"
+                ) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            held.append(fd)
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)

@@ -23,19 +23,21 @@ Two budgets stay apart: transport retries (`Settings.retries`) are spent here, r
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json
+import logging
 import random
 import re
 import time
-from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypedDict, TypeVar
+from typing import Any, TypeVar
 
 import httpx2
 import openai
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from briefgen.client import CallStats, Completion, Message
 from briefgen.config import Settings
 from briefgen.errors import ArticleError, ModelSetupError
 from briefgen.limits import RunLimits, Throttle
@@ -53,43 +55,10 @@ from briefgen.structured import (
 )
 
 T = TypeVar("T", bound=BaseModel)
+log = logging.getLogger("briefgen")
 
 # On finish_reason "length", ask again once with room for at least this many output tokens.
 MIN_ENLARGED_TOKENS = 4096
-
-
-class Message(TypedDict):
-    role: str
-    content: str
-
-
-@dataclass(frozen=True)
-class Completion(Generic[T]):
-    value: T | None
-    raw: str
-    error: str | None = None
-    refused: bool = False
-    model: str | None = None  # as the server names itself, which may differ from the request
-
-
-@dataclass
-class CallStats:
-    """What calls for one article cost, updated as they happen, so a deadline that cancels an
-    article mid-call still leaves an honest count."""
-
-    attempts: int = 0
-    usage: Usage = field(default_factory=Usage)
-    mode: Mode | None = None
-
-
-class Client(Protocol):
-    model: str
-
-    async def complete(
-        self, messages: list[Message], schema: type[T], stats: CallStats
-    ) -> Completion[T]: ...
-
-    async def aclose(self) -> None: ...
 
 
 class LimitReached(ArticleError):
@@ -147,6 +116,19 @@ def retry_after(exc: BaseException) -> float | None:
     except (TypeError, ValueError):
         return None
     return None
+
+
+def _log_retry(state: RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    wait = state.next_action.sleep if state.next_action else 0.0
+    reason = _describe(exc) if isinstance(exc, openai.APIError) else type(exc).__name__
+    log.warning(
+        "retrying a model call (attempt %d failed: %s) in %.1f s",
+        state.attempt_number,
+        reason,
+        wait,
+        extra={"briefgen": {"event": "retry", "attempt": state.attempt_number, "reason": reason}},
+    )
 
 
 class OpenAIClient:
@@ -218,8 +200,8 @@ class OpenAIClient:
                         f"the server rejects every structured-output mode ({rejected})"
                     ) from None
                 mode = lower
-        if mode is not first:
-            self._modes.set(self.base_url, self.model, mode)
+        if mode is not first:  # off the event loop: the memory may be a file on a slow disk
+            await asyncio.to_thread(self._modes.set, self.base_url, self.model, mode)
         choice = response.choices[0] if response.choices else None
         if choice is not None and choice.finish_reason == "length":
             used = getattr(response.usage, "completion_tokens", 0) or 0
@@ -234,8 +216,10 @@ class OpenAIClient:
         if isinstance(exc, openai.RateLimitError):
             return 0.0
         base = self._settings.backoff
-        wait = min(base * 2 ** (state.attempt_number - 1) + random.uniform(0, base),
-                   self._settings.max_wait)
+        wait = min(
+            base * 2 ** (state.attempt_number - 1) + random.uniform(0, base),
+            self._settings.max_wait,
+        )
         remaining = self._limits.remaining()
         return wait if remaining is None else min(wait, remaining)
 
@@ -267,6 +251,7 @@ class OpenAIClient:
             retry=retry_if_exception(_is_transient),
             stop=stop_after_attempt(self._settings.retries + 1),
             wait=self._wait,
+            before_sleep=_log_retry,
             reraise=True,
         )
         try:
@@ -298,8 +283,10 @@ class OpenAIClient:
 
     async def _create(self, messages: list[Any], extra: dict[str, Any], attempt: Any) -> Any:
         remaining = self._limits.remaining()
-        timeout = self._settings.timeout if remaining is None else min(
-            self._settings.timeout, max(remaining, 0.001)
+        timeout = (
+            self._settings.timeout
+            if remaining is None
+            else min(self._settings.timeout, max(remaining, 0.001))
         )
         try:
             return await self._sdk.chat.completions.create(

@@ -102,8 +102,10 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
         ),
         date=date_slot,
         timeline=timeline,
+        partial=len(done) < len(results),
         quality=BriefQuality(
             dropped_ungrounded=sum(len(r.dropped) for _, r in done),
+            cached=sum(r.cached for _, r in done),
             attempts=sum(r.attempts for r in results),
             reasks=sum(r.reasks for r in results),
             usage=sum((r.usage for r in results), Usage()),

@@ -1,54 +1,163 @@
-"""The whole program, top to bottom: ingest -> extract -> merge. Render is the caller's choice.
+"""The whole program, top to bottom: ingest -> extract -> merge -> render, with the run log.
 
-`make_brief` is the one function a scheduled job calls; it prints nothing and returns the Brief.
+`make_brief` is the one function a scheduled job calls. It prints nothing (it logs through
+`logging.getLogger("briefgen")`), writes the outputs the settings name, returns the Brief, and
+raises `NothingProduced` when no article could be extracted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
+from contextlib import AsyncExitStack
 from importlib.resources import files
 from pathlib import Path
 
-import httpx2
-from pydantic import SecretStr
+from pydantic import ValidationError
 
-from briefgen import extract, ingest, merge
-from briefgen.config import Settings
-from briefgen.extract import Result
-from briefgen.limits import RunLimits, Throttle
-from briefgen.llm import Client, OpenAIClient
-from briefgen.replay import RecordingTransport, ReplayTransport
+from briefgen import changes, ingest, merge, render
+from briefgen.client import Client
+from briefgen.config import Settings, load_settings
+from briefgen.errors import BriefgenError, InputError, NothingProduced, validation_summary
+from briefgen.extract import Callback, Result
+from briefgen.files import check_writable, output_lock, write_atomic
+from briefgen.runlog import RunLog
 from briefgen.schemas import Brief
-from briefgen.store import ModeMemory, NoMemory, StateStore
+from briefgen.store import ModeMemory, NoMemory, Store
 
 DEMO_DIR = Path(str(files("briefgen") / "examples" / "kim-putin-2023-09"))
 
 
 def demo_settings(**overrides: object) -> Settings:
     """The bundled example answers from its hand-written recordings: offline, no key."""
-    return Settings(replay=DEMO_DIR / "recordings", **overrides)  # type: ignore[arg-type]
+    return Settings(sources=[str(DEMO_DIR)], replay=DEMO_DIR / "recordings", **overrides)  # type: ignore[arg-type]
 
 
-def build_client(settings: Settings) -> Client:
+def build_client(settings: Settings, store: Store | None = None) -> Client:
     """The OpenAI client, with the run's limits, and below it a replay or recording transport
     if asked. With recording and replay every call starts the structured-output ladder afresh,
     so a recording holds every step each article took and replays in any order, at any
-    concurrency, without the state folder."""
+    concurrency, whatever the store remembers."""
+    import httpx2
+    from pydantic import SecretStr
+
+    from briefgen.limits import RunLimits, Throttle
+    from briefgen.llm import OpenAIClient
+    from briefgen.replay import RecordingTransport, ReplayTransport
+
     limits = RunLimits(settings.deadline, settings.max_tokens_total)
-    modes: ModeMemory | None = None
-    if settings.replay is not None or settings.record is not None:
-        modes = NoMemory()
-    elif settings.state_dir is not None:
-        modes = StateStore(settings.state_dir)
+    modes: ModeMemory | None = store
     http_client = None
     if settings.replay is not None:
+        modes = NoMemory()
         http_client = httpx2.AsyncClient(transport=ReplayTransport(settings.replay))
         if settings.api_key is None:  # the SDK insists on a key; replay never sends it
             settings = settings.model_copy(update={"api_key": SecretStr("sk-replay")})
     elif settings.record is not None:
+        modes = NoMemory()
         http_client = httpx2.AsyncClient(transport=RecordingTransport(settings.record))
     return OpenAIClient(settings, http_client, modes=modes, limits=limits, throttle=Throttle())
+
+
+def outputs_of(settings: Settings) -> list[Path]:
+    return [p for p in (settings.out, settings.json_out) if p is not None]
+
+
+async def amake_brief(
+    sources: Sequence[str | Path] | None = None,
+    settings: Settings | None = None,
+    *,
+    client: Client | None = None,
+    title: str | None = None,
+    on_result: Callback | None = None,
+) -> Brief:
+    """Read the sources (default: `settings.sources`), extract each article with the model
+    (or from the cache), merge into one Brief, say what changed since the job's last brief,
+    and write `settings.out` / `settings.json_out` if set. `on_result` is called with each
+    article's result (a cached one too) as it is known."""
+    settings = settings or load_settings().settings
+    if title is not None:
+        settings = settings.model_copy(update={"title": title})
+    names = [str(s) for s in (sources if sources is not None else settings.sources)]
+    if settings.replay is not None and settings.record is not None:
+        raise InputError("replay and record cannot be used together")
+    for path in outputs_of(settings):
+        check_writable(path)  # before any model call
+    articles = ingest.load(names)
+    store = Store(settings.db_path)
+    started = time.monotonic()
+    async with AsyncExitStack() as stack:
+        stack.enter_context(output_lock(outputs_of(settings), store.path.parent))
+        if client is None:
+            client = build_client(settings, store)
+            stack.push_async_callback(client.aclose)
+        run = RunLog(store, settings, names, articles, client, on_result)
+        await run.start()
+        try:
+            results = await run.extract(client)
+            brief = merge.merge(results, title=settings.title)
+            if len(brief.failures) == len(brief.sources):
+                raise nothing_produced(brief)
+            brief = with_changes(brief, run, settings.since)
+            written = deliver(brief, settings)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            run.finish("interrupted", error="interrupted", elapsed=time.monotonic() - started)
+            raise
+        except BriefgenError as exc:
+            status = "nothing" if isinstance(exc, NothingProduced) else "error"
+            run.finish(status, error=str(exc), elapsed=time.monotonic() - started)
+            raise
+        except Exception as exc:
+            run.finish(
+                "error", error=f"{type(exc).__name__}: {exc}", elapsed=time.monotonic() - started
+            )
+            raise
+        run.finish(
+            "partial" if brief.partial else "ok",
+            outputs=[str(p) for p in written],
+            brief=brief,
+            elapsed=time.monotonic() - started,
+        )
+    return brief
+
+
+def with_changes(brief: Brief, run: RunLog, since: Path | None) -> Brief:
+    """The brief with what changed since `since` (a JSON brief) or the job's last brief."""
+    previous = (str(since), read_brief(since)) if since is not None else run.previous()
+    if previous is None:
+        return brief
+    label, old = previous
+    return brief.model_copy(update={"changes": changes.diff(old, brief, since=label)})
+
+
+def read_brief(path: Path) -> Brief:
+    try:
+        return Brief.model_validate_json(path.expanduser().read_bytes())
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        summary = validation_summary(exc) if isinstance(exc, ValidationError) else exc
+        raise InputError(f"{path}: not a briefgen JSON brief ({summary})") from None
+
+
+def nothing_produced(brief: Brief) -> NothingProduced:
+    count = len(brief.failures)
+    return NothingProduced(
+        f"no article could be extracted ({count} failed); nothing was written", brief
+    )
+
+
+def deliver(brief: Brief, settings: Settings) -> list[Path]:
+    """Write the outputs the settings name; returns the paths written."""
+    written = []
+    if settings.json_out is not None:
+        write_atomic(settings.json_out, brief.model_dump_json(indent=2) + "\n")
+        written.append(settings.json_out)
+    if settings.out is not None:
+        write_atomic(settings.out, render.markdown(brief))
+        written.append(settings.out)
+    return written
 
 
 async def aextract(
@@ -56,40 +165,33 @@ async def aextract(
     settings: Settings | None = None,
     *,
     client: Client | None = None,
-    on_result: extract.Callback | None = None,
 ) -> list[Result]:
-    settings = settings or Settings()
-    articles = ingest.load(sources)
+    """Each article's extraction or failure, in input order: no merge, no cache, no run log."""
+    from briefgen import extract
+
+    settings = settings or load_settings().settings
+    articles = ingest.load([str(s) for s in sources])
     owned = client is None
-    client = client or build_client(settings)
+    client = client or build_client(settings, Store(settings.db_path))
     try:
-        return await extract.extract_all(articles, client, settings, on_result)
+        return await extract.extract_all(articles, client, settings)
     finally:
         if owned:
             await client.aclose()
 
 
-async def amake_brief(
-    sources: Sequence[str | Path],
-    settings: Settings | None = None,
-    *,
-    client: Client | None = None,
-    title: str | None = None,
-    on_result: extract.Callback | None = None,
-) -> Brief:
-    results = await aextract(sources, settings, client=client, on_result=on_result)
-    return merge.merge(results, title=title)
-
-
 def make_brief(
-    sources: Sequence[str | Path],
+    sources: Sequence[str | Path] | None = None,
     settings: Settings | None = None,
     *,
     client: Client | None = None,
     title: str | None = None,
-    on_result: extract.Callback | None = None,
+    on_result: Callback | None = None,
 ) -> Brief:
-    """Read the sources, extract each article with the model, merge into one Brief."""
+    """Read the sources, extract each article with the model, merge into one Brief.
+
+    Raises NothingProduced (its `.brief` lists the failures) when no article succeeded, and
+    BriefgenError subclasses for bad input, settings or a server that refuses the run."""
     return asyncio.run(
         amake_brief(sources, settings, client=client, title=title, on_result=on_result)
     )

@@ -159,12 +159,19 @@ def _quality(brief: Brief) -> list[str]:
         if q.usage.input_tokens or q.usage.output_tokens
         else "not reported by the server"
     )
-    lines.append(f"- Model calls: {q.attempts}; re-asks: {q.reasks}; tokens in/out: {tokens}")
+    cached = f"; articles from the cache: {q.cached}" if q.cached else ""
+    lines.append(
+        f"- Model calls: {q.attempts}; re-asks: {q.reasks}; tokens in/out: {tokens}{cached}"
+    )
     return [*lines, ""]
 
 
 def markdown(brief: Brief) -> str:
     lines = [f"# {brief.title}", ""]
+    if brief.changes is not None:
+        from briefgen.changes import markdown as changes_markdown
+
+        lines += changes_markdown(brief.changes)
     lines += _key_facts(brief)
     published = {s.n: s.article.published for s in brief.sources}
     lines += _slot("Where", brief.venue, published)

@@ -163,6 +163,11 @@ class ArticleExtraction(Strict):
     attempts: int = Field(default=1, description="HTTP requests made, retries included.")
     reasks: int = Field(default=0, description="Times the model was asked again.")
     mode: str | None = Field(default=None, description="Structured-output mode that answered.")
+    cached: bool = Field(
+        default=False,
+        description="Taken from the cache: no model call this run, so usage, attempts and "
+        "re-asks are 0.",
+    )
     dropped: list[Dropped] = []
     resolved_dates: list[str | None] = Field(
         default=[],
@@ -255,9 +260,34 @@ class DatedEvent(Strict):
 
 class BriefQuality(Strict):
     dropped_ungrounded: int = 0
-    attempts: int = Field(default=0, description="HTTP requests made, retries included.")
+    attempts: int = Field(
+        default=0, description="HTTP requests made by this run, retries included."
+    )
+    cached: int = Field(
+        default=0, description="Articles whose extraction came from the cache: no model call."
+    )
     reasks: int = 0
     usage: Usage = Usage()
+
+
+ChangeKind = Literal["source", "actor", "ask", "warning", "motive", "venue", "date"]
+
+
+class Change(Strict):
+    """One line of "What changed": something new, dropped, disputed, settled or moved."""
+
+    kind: ChangeKind
+    change: Literal["new", "dropped", "disputed", "settled", "moved"]
+    text: str = Field(description="What changed, as the brief says it.")
+    sources: list[int] = Field(default=[], description="Citations in this brief.")
+    previous_sources: list[int] = Field(
+        default=[], description="Citations in the previous brief (for what was dropped)."
+    )
+
+
+class Changes(Strict):
+    since: str = Field(description="What this brief is compared with: a run or a file.")
+    items: list[Change]
 
 
 class Brief(Strict):
@@ -273,6 +303,12 @@ class Brief(Strict):
     date: Slot
     timeline: list[DatedEvent]
     quality: BriefQuality
+    partial: bool = Field(
+        default=False, description="True when some sources failed; they say why in `failed`."
+    )
+    changes: Changes | None = Field(
+        default=None, description="What changed since the previous brief of the same job."
+    )
 
     @property
     def failures(self) -> list[Source]:

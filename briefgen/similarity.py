@@ -74,9 +74,7 @@ def content_words(text: str) -> frozenset[str]:
 class Similarity:
     """Compares texts drawn from one collection, weighting words by rarity in it."""
 
-    def __init__(
-        self, texts: Iterable[str], threshold: float = 0.5, names: Iterable[str] = ()
-    ):
+    def __init__(self, texts: Iterable[str], threshold: float = 0.5, names: Iterable[str] = ()):
         bags = [content_words(t) for t in texts]
         self.frequency = Counter(word for bag in bags for word in bag)
         self.size = len(bags) or 1

@@ -41,8 +41,11 @@ def place_key(place: str) -> str:
 
 def same_place(a: str, b: str) -> bool:
     ka, kb = place_key(a), place_key(b)
-    return ka == kb or fuzz.ratio(ka, kb) >= SAME_PLACE or f" {ka} " in f" {kb} " or (
-        f" {kb} " in f" {ka} "
+    return (
+        ka == kb
+        or fuzz.ratio(ka, kb) >= SAME_PLACE
+        or f" {ka} " in f" {kb} "
+        or (f" {kb} " in f" {ka} ")
     )
 
 
@@ -94,8 +97,10 @@ def venue_slot(
     parent: dict[int, int] = {}
     for c in range(len(clusters)):
         for d in range(len(clusters)):
-            if c != d and d not in parent and any(
-                same_place(w, name) for w in withins[c] for name in names[d]
+            if (
+                c != d
+                and d not in parent
+                and any(same_place(w, name) for w in withins[c] for name in names[d])
             ):
                 parent[c] = d
                 break

@@ -1,19 +1,33 @@
-"""What briefgen remembers between runs, in one SQLite file: the structured-output mode that
-worked for each server and model, so the next run starts there instead of stepping down again.
+"""What briefgen keeps between runs, in one SQLite file:
+
+- `structured_modes`: the structured-output mode that worked per server and model;
+- `extractions`: validated, grounded extractions, keyed by what would change the answer
+  (see cache.py), so an article is paid for once;
+- `runs` and `run_articles`: the run log, one row per run and one per article in it, with the
+  brief each run made (compressed JSON), so the next run can say what changed.
 
 Schema changes are migrations keyed on SQLite's `user_version`; a file from a newer briefgen is
-left alone rather than rewritten.
+used as far as this one understands it, never rewritten down. The file is opened in WAL mode with
+a busy timeout, so two jobs can share it: readers never wait, writers wait their turn. Each call
+opens, commits and closes its own connection, so the methods may run in worker threads
+(`asyncio.to_thread`) and never stall the event loop on a slow disk.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from pydantic import BaseModel
+
+from briefgen.errors import InputError
 from briefgen.structured import Mode
 
 MIGRATIONS: tuple[str, ...] = (
@@ -24,7 +38,65 @@ MIGRATIONS: tuple[str, ...] = (
         updated TEXT NOT NULL,
         PRIMARY KEY (base_url, model)
     )""",
+    """CREATE TABLE extractions (
+        key TEXT PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        model TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        prompt_version TEXT NOT NULL,
+        schema_version TEXT NOT NULL,
+        created TEXT NOT NULL,
+        used TEXT NOT NULL,
+        result TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job TEXT NOT NULL,
+        started TEXT NOT NULL,
+        ended TEXT,
+        status TEXT NOT NULL,
+        exit_code INTEGER,
+        pid INTEGER,
+        config TEXT NOT NULL,
+        inputs TEXT NOT NULL,
+        model TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        prompt_version TEXT NOT NULL,
+        articles INTEGER NOT NULL DEFAULT 0,
+        cached INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        calls INTEGER NOT NULL DEFAULT 0,
+        reasks INTEGER NOT NULL DEFAULT 0,
+        input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        outputs TEXT NOT NULL DEFAULT '[]',
+        brief BLOB
+    );
+    CREATE INDEX runs_by_job ON runs (job, id);
+    CREATE TABLE run_articles (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        n INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT,
+        content_hash TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        reason TEXT,
+        calls INTEGER NOT NULL,
+        reasks INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        dropped INTEGER NOT NULL,
+        PRIMARY KEY (run_id, n)
+    );""",
 )
+SCHEMA_VERSION = len(MIGRATIONS)
+TOTALS = ("articles", "cached", "failed", "calls", "reasks", "input_tokens", "output_tokens")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class ModeMemory(Protocol):
@@ -34,7 +106,7 @@ class ModeMemory(Protocol):
 
 
 class InMemoryModes:
-    """For one run only: replay, tests, or no state folder."""
+    """For one run only: tests, or a client built without a store."""
 
     def __init__(self) -> None:
         self._modes: dict[tuple[str, str], Mode] = {}
@@ -57,38 +129,116 @@ class NoMemory:
         pass
 
 
-class StateStore:
-    """The SQLite file in the state folder. Each call opens, commits and closes: runs are short,
-    several may overlap, and a held connection would serialise them for nothing."""
+class RunRow(BaseModel):
+    """One run as the log keeps it."""
 
-    def __init__(self, folder: Path):
-        folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / "state.db"
+    id: int
+    job: str
+    started: str
+    ended: str | None
+    status: str
+    exit_code: int | None
+    pid: int | None
+    config: dict[str, Any]
+    inputs: list[str]
+    model: str
+    base_url: str
+    prompt_version: str
+    articles: int
+    cached: int
+    failed: int
+    calls: int
+    reasks: int
+    input_tokens: int
+    output_tokens: int
+    error: str | None
+    outputs: list[str]
+
+
+class ArticleRow(BaseModel):
+    """One article of one run."""
+
+    n: int
+    article_id: str
+    source: str
+    title: str | None
+    content_hash: str
+    outcome: str  # "extracted", "cached" or "failed"
+    reason: str | None
+    calls: int
+    reasks: int
+    input_tokens: int
+    output_tokens: int
+    dropped: int
+
+
+class CacheEntry(BaseModel):
+    key: str
+    content_hash: str
+    model: str
+    base_url: str
+    prompt_version: str
+    schema_version: str
+    result: str  # ArticleExtraction JSON
+
+
+class Store:
+    """The SQLite file. Safe to share between processes and threads."""
+
+    def __init__(self, path: Path):
+        self.path = path.expanduser()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise InputError(f"{self.path}: cannot open the briefgen store ({exc})") from None
         # Read once per (server, model) and process: every model call asks, and the answer
         # changes only through `set` (another process's change is seen on the next run).
         self._known: dict[tuple[str, str], Mode | None] = {}
-        with self._connect() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
-                db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.row_factory = sqlite3.Row
         try:
+            db.execute("PRAGMA foreign_keys = ON")
             with db:  # commits, or rolls back on error
                 yield db
         finally:
             db.close()
 
+    def _migrate(self) -> None:
+        with self.connect() as db:
+            db.execute("PRAGMA journal_mode = WAL")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then see it
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        finally:
+            db.close()
+
+    # --- structured-output modes ---------------------------------------------------------------
+
     def get(self, base_url: str, model: str) -> Mode | None:
         if (base_url, model) not in self._known:
-            self._known[(base_url, model)] = self._read(base_url, model)
+            self._known[(base_url, model)] = self._read_mode(base_url, model)
         return self._known[(base_url, model)]
 
-    def _read(self, base_url: str, model: str) -> Mode | None:
-        with self._connect() as db:
+    def _read_mode(self, base_url: str, model: str) -> Mode | None:
+        with self.connect() as db:
             row = db.execute(
                 "SELECT mode FROM structured_modes WHERE base_url = ? AND model = ?",
                 (base_url, model),
@@ -100,10 +250,166 @@ class StateStore:
 
     def set(self, base_url: str, model: str, mode: Mode) -> None:
         self._known[(base_url, model)] = mode
-        with self._connect() as db:
+        with self.connect() as db:
             db.execute(
                 "INSERT INTO structured_modes (base_url, model, mode, updated) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (base_url, model) DO UPDATE SET mode = excluded.mode,"
                 " updated = excluded.updated",
-                (base_url, model, mode.value, datetime.now(UTC).isoformat(timespec="seconds")),
+                (base_url, model, mode.value, now()),
             )
+
+    # --- the extraction cache ------------------------------------------------------------------
+
+    def cached(self, keys: Iterable[str]) -> dict[str, str]:
+        """key -> stored result JSON, for those keys the cache holds; marks them used."""
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, str] = {}
+        with self.connect() as db:
+            for start in range(0, len(keys), 500):  # SQLite's limit on parameters
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    f"SELECT key, result FROM extractions WHERE key IN ({marks})", chunk
+                )
+                found.update((row["key"], row["result"]) for row in rows)
+                db.execute(
+                    f"UPDATE extractions SET used = ? WHERE key IN ({marks})", [now(), *chunk]
+                )
+        return found
+
+    # --- the run log ---------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        job: str,
+        config: dict[str, Any],
+        inputs: list[str],
+        model: str,
+        base_url: str,
+        prompt_version: str,
+    ) -> int:
+        with self.connect() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (job, started, status, pid, config, inputs, model, base_url,"
+                " prompt_version) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                (
+                    job,
+                    now(),
+                    os.getpid(),
+                    json.dumps(config, default=str),
+                    json.dumps(inputs),
+                    model,
+                    base_url,
+                    prompt_version,
+                ),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def record_article(self, run_id: int, row: ArticleRow, entry: CacheEntry | None = None) -> None:
+        """One article's outcome, and its extraction for the cache, in one transaction."""
+        with self.connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO run_articles (run_id, n, article_id, source, title,"
+                " content_hash, outcome, reason, calls, reasks, input_tokens, output_tokens,"
+                " dropped) VALUES (:run_id, :n, :article_id, :source, :title, :content_hash,"
+                " :outcome, :reason, :calls, :reasks, :input_tokens, :output_tokens, :dropped)",
+                {"run_id": run_id, **row.model_dump()},
+            )
+            if entry is not None:
+                stamp = now()
+                db.execute(
+                    "INSERT OR REPLACE INTO extractions (key, content_hash, model, base_url,"
+                    " prompt_version, schema_version, created, used, result) VALUES (:key,"
+                    " :content_hash, :model, :base_url, :prompt_version, :schema_version,"
+                    " :created, :used, :result)",
+                    {**entry.model_dump(), "created": stamp, "used": stamp},
+                )
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        exit_code: int,
+        totals: dict[str, int],
+        error: str | None = None,
+        outputs: list[str] | None = None,
+        brief: str | None = None,
+    ) -> None:
+        known = {k: int(totals.get(k, 0)) for k in TOTALS}
+        with self.connect() as db:
+            db.execute(
+                "UPDATE runs SET ended = :ended, status = :status, exit_code = :exit_code,"
+                " error = :error, outputs = :outputs, brief = :brief, "
+                + ", ".join(f"{k} = :{k}" for k in known)
+                + " WHERE id = :id",
+                {
+                    **known,
+                    "id": run_id,
+                    "ended": now(),
+                    "status": status,
+                    "exit_code": exit_code,
+                    "error": error,
+                    "outputs": json.dumps(outputs or []),
+                    "brief": zlib.compress(brief.encode()) if brief is not None else None,
+                },
+            )
+
+    def runs(self, limit: int = 20) -> list[RunRow]:
+        with self.connect() as db:
+            rows = db.execute(
+                f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [_run_row(row) for row in rows]
+
+    def run(self, run_id: int) -> tuple[RunRow, list[ArticleRow]] | None:
+        with self.connect() as db:
+            row = db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                return None
+            articles = db.execute(
+                "SELECT * FROM run_articles WHERE run_id = ? ORDER BY n", (run_id,)
+            ).fetchall()
+        return _run_row(row), [
+            ArticleRow(**{k: a[k] for k in ArticleRow.model_fields}) for a in articles
+        ]
+
+    def previous_brief(self, job: str, before: int) -> tuple[int, str, str] | None:
+        """(run id, when it ended, brief JSON) of the job's last run that made a brief."""
+        with self.connect() as db:
+            row = db.execute(
+                "SELECT id, ended, brief FROM runs WHERE job = ? AND id < ? AND brief IS NOT NULL"
+                " ORDER BY id DESC LIMIT 1",
+                (job, before),
+            ).fetchone()
+        if row is None:
+            return None
+        return row["id"], row["ended"], zlib.decompress(row["brief"]).decode()
+
+    def prune(self, older_than: timedelta) -> tuple[int, int]:
+        """Forget cached extractions not used, and runs not started, within `older_than`;
+        returns (extractions, runs) removed. A job's newest brief is kept whatever its age, so
+        the next run can still say what changed."""
+        cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="seconds")
+        with self.connect() as db:
+            extractions = db.execute("DELETE FROM extractions WHERE used < ?", (cutoff,)).rowcount
+            runs = db.execute(
+                "DELETE FROM runs WHERE started < ? AND status != 'running' AND id NOT IN"
+                " (SELECT MAX(id) FROM runs WHERE brief IS NOT NULL GROUP BY job)",
+                (cutoff,),
+            ).rowcount
+        with self.connect() as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        sqlite3.connect(self.path).execute("VACUUM").connection.close()
+        return extractions, runs
+
+
+_RUN_COLUMNS = ", ".join(name for name in RunRow.model_fields)
+
+
+def _run_row(row: sqlite3.Row) -> RunRow:
+    data = {k: row[k] for k in RunRow.model_fields}
+    for key in ("config", "inputs", "outputs"):
+        data[key] = json.loads(data[key])
+    return RunRow(**data)

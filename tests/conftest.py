@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -38,40 +39,74 @@ def sample_extraction() -> Extraction:
     return Extraction.model_validate(
         {
             "actors": [
-                {"name": "Kim Jong Un", "kind": "person", "role": "North Korean leader",
-                 "affiliation": "North Korea", "aliases": ["Mr. Kim"],
-                 "quote": "North Korean leader Kim Jong Un will meet"},
-                {"name": "Vladimir Putin", "kind": "person", "role": "Russian President",
-                 "affiliation": "Russia", "aliases": ["Putin"],
-                 "quote": "Russian President Vladimir Putin"},
+                {
+                    "name": "Kim Jong Un",
+                    "kind": "person",
+                    "role": "North Korean leader",
+                    "affiliation": "North Korea",
+                    "aliases": ["Mr. Kim"],
+                    "quote": "North Korean leader Kim Jong Un will meet",
+                },
+                {
+                    "name": "Vladimir Putin",
+                    "kind": "person",
+                    "role": "Russian President",
+                    "affiliation": "Russia",
+                    "aliases": ["Putin"],
+                    "quote": "Russian President Vladimir Putin",
+                },
             ],
             "motives": [
-                {"actor": "Kim Jong Un", "motive": "satellite technology",
-                 "certainty": "reported", "quote": "Mr. Kim wants satellite technology"},
+                {
+                    "actor": "Kim Jong Un",
+                    "motive": "satellite technology",
+                    "certainty": "reported",
+                    "quote": "Mr. Kim wants satellite technology",
+                },
             ],
             "asks": [],
             "warnings": [
-                {"warner": "White House", "warned": "Pyongyang", "warning": "against an arms deal",
-                 "certainty": "confirmed",
-                 "quote": "The White House warned Pyongyang against any arms deal."},
+                {
+                    "warner": "White House",
+                    "warned": "Pyongyang",
+                    "warning": "against an arms deal",
+                    "certainty": "confirmed",
+                    "quote": "The White House warned Pyongyang against any arms deal.",
+                },
             ],
             "venues": [
-                {"place": "Vladivostok", "within": None, "certainty": "reported",
-                 "quote": "will meet Russian President Vladimir Putin in Vladivostok"},
+                {
+                    "place": "Vladivostok",
+                    "within": None,
+                    "certainty": "reported",
+                    "quote": "will meet Russian President Vladimir Putin in Vladivostok",
+                },
             ],
             "dates": [
-                {"text": "on Tuesday", "event": "officials announce the meeting",
-                 "relation": "before", "central": False,
-                 "quote": "officials said on Tuesday"},
+                {
+                    "text": "on Tuesday",
+                    "event": "officials announce the meeting",
+                    "relation": "before",
+                    "central": False,
+                    "quote": "officials said on Tuesday",
+                },
             ],
         }
     )
 
 
 @pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    """Keep the CLI's memory of servers out of the real home folder."""
-    monkeypatch.setenv("BRIEFGEN_STATE_DIR", str(tmp_path / "state"))
+def db(tmp_path, monkeypatch) -> Path:
+    """Each test has a store of its own, never the real one in the user's cache folder; and
+    no BRIEFGEN_ or OPENAI_ variable of the machine leaks into a test."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(("BRIEFGEN_", "OPENAI_")):
+            monkeypatch.delenv(name)
+    path = tmp_path / "store" / "briefgen.db"
+    monkeypatch.setenv("BRIEFGEN_DB", str(path))
+    return path
 
 
 @pytest.fixture
@@ -97,6 +132,7 @@ def invoke(runner: CliRunner, *args: object):
 
 def settings_for(server: FakeServer, **overrides: object) -> Settings:
     values: dict[str, object] = {
+        "db": os.environ["BRIEFGEN_DB"],
         "base_url": server.url,
         "api_key": TEST_KEY,
         "backoff": 0,

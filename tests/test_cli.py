@@ -31,8 +31,19 @@ def test_make_against_a_live_server_on_loopback_writes_brief_and_json(
 ):
     server.default = answer()
     out, js = tmp_path / "brief.md", tmp_path / "brief.json"
-    result = invoke(runner, "make", articles, "--out", out, "--json", js,
-                    "--base-url", server.url, "--model", "local-model")
+    result = invoke(
+        runner,
+        "make",
+        articles,
+        "--out",
+        out,
+        "--json",
+        js,
+        "--base-url",
+        server.url,
+        "--model",
+        "local-model",
+    )
     assert result.exit_code == 0, result.output
     text = out.read_text()
     assert text.startswith("# Kim Jong Un and Vladimir Putin: brief from 2 articles")
@@ -40,7 +51,9 @@ def test_make_against_a_live_server_on_loopback_writes_brief_and_json(
     brief = json.loads(js.read_text())
     assert [s["article"]["id"] for s in brief["sources"]] == ["one", "two"]
     assert {r["model"] for r in server.requests} == {"local-model"}
-    assert "brief: 2 of 2 articles" in result.stderr
+    assert "run 1 ok: 2 articles, 0 cached, 0 failed, 2 calls, tokens in/out 200/40" in (
+        result.stderr
+    )
 
 
 def test_make_prints_markdown_to_stdout_without_out(runner, server, articles):
@@ -67,8 +80,7 @@ def test_partial_brief_exits_3_and_lists_the_failure(runner, server, articles, t
     assert "**Failed:** [2] two: refused: I will not." in out.read_text()
 
 
-def test_nothing_produced_exits_1_and_keeps_the_previous_brief(runner, server, articles,
-                                                               tmp_path):
+def test_nothing_produced_exits_1_and_keeps_the_previous_brief(runner, server, articles, tmp_path):
     server.default = Reply(body=chat_completion("not json at all"))
     out = tmp_path / "brief.md"
     out.write_text("yesterday's brief\n")
@@ -82,7 +94,7 @@ def test_nothing_produced_exits_1_and_keeps_the_previous_brief(runner, server, a
 def test_bad_key_exits_2_with_one_line_and_no_key(runner, server, articles, tmp_path):
     server.default = Reply(401, error_body("Incorrect API key provided: sk-test-not-a-real-key"))
     out = tmp_path / "brief.md"
-    result = invoke(runner, "make", articles, "--out", out, "--base-url", server.url)
+    result = invoke(runner, "make", articles, "--out", out, "--base-url", server.url, "-q")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("briefgen: error: the model server at")
@@ -116,15 +128,17 @@ def test_empty_article_is_an_input_error(runner, tmp_path):
 
 def test_output_folder_must_exist(runner, server, articles, tmp_path):
     server.default = answer()
-    result = invoke(runner, "make", articles, "--out", tmp_path / "nope" / "brief.md",
-                    "--base-url", server.url)
+    result = invoke(
+        runner, "make", articles, "--out", tmp_path / "nope" / "brief.md", "--base-url", server.url
+    )
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
 
 
 def test_replay_and_record_together_is_a_usage_error(runner, articles, tmp_path):
-    result = runner.invoke(main, ["make", str(articles), "--replay", str(tmp_path),
-                                  "--record", str(tmp_path)])
+    result = runner.invoke(
+        main, ["make", str(articles), "--replay", str(tmp_path), "--record", str(tmp_path)]
+    )
     assert result.exit_code == 2
     assert "cannot be used together" in result.stderr
 
@@ -141,8 +155,9 @@ def test_extract_then_merge_gives_the_same_brief_as_make(runner, server, article
         path.write_text(result.stdout)
         paths.append(path)
     merged = invoke(runner, "merge", *paths, "--json", tmp_path / "merged.json", "-q")
-    made = invoke(runner, "make", articles, "--json", tmp_path / "made.json", "-q",
-                  "--base-url", server.url)
+    made = invoke(
+        runner, "make", articles, "--json", tmp_path / "made.json", "-q", "--base-url", server.url
+    )
     assert merged.exit_code == made.exit_code == 0
     assert merged.stdout == made.stdout
     assert (tmp_path / "merged.json").read_text() == (tmp_path / "made.json").read_text()
@@ -163,8 +178,7 @@ def test_extract_of_a_failing_article_exits_1(runner, server, articles):
     assert json.loads(result.stdout)["reason"].startswith("the answer does not match the schema")
 
 
-@pytest.mark.parametrize(("which", "title"), [("article", "ArticleExtraction"),
-                                              ("brief", "Brief")])
+@pytest.mark.parametrize(("which", "title"), [("article", "ArticleExtraction"), ("brief", "Brief")])
 def test_schema_prints_json_schema(runner, which, title):
     result = invoke(runner, "schema", which)
     assert result.exit_code == 0
@@ -174,15 +188,21 @@ def test_schema_prints_json_schema(runner, which, title):
 def test_version_and_help(runner):
     assert invoke(runner, "--version").stdout.startswith("briefgen, version ")
     help_text = invoke(runner, "make", "--help").stdout
-    for option in ("--out", "--json", "--model", "--base-url", "--concurrency", "--replay",
-                   "--record"):
+    for option in (
+        "--out",
+        "--json",
+        "--model",
+        "--base-url",
+        "--concurrency",
+        "--replay",
+        "--record",
+    ):
         assert option in help_text
 
 
 def test_stdin_is_an_article(runner, server):
     server.default = answer()
-    result = runner.invoke(main, ["make", "-", "--base-url", server.url, "-q"],
-                           input=SAMPLE_TEXT)
+    result = runner.invoke(main, ["make", "-", "--base-url", server.url, "-q"], input=SAMPLE_TEXT)
     assert result.exit_code == 0
     assert "`-`" in result.stdout
 
@@ -190,9 +210,21 @@ def test_stdin_is_an_article(runner, server):
 def test_make_replay_of_the_bundled_recordings_equals_the_demo(runner, tmp_path):
     from briefgen.pipeline import DEMO_DIR
 
-    made = invoke(runner, "make", DEMO_DIR, "--replay", DEMO_DIR / "recordings", "-q",
-                  "--json", tmp_path / "made.json")
-    demo = invoke(runner, "demo", "-q", "--json", tmp_path / "demo.json")
+    made = invoke(
+        runner,
+        "make",
+        DEMO_DIR,
+        "--replay",
+        DEMO_DIR / "recordings",
+        "-q",
+        "--json",
+        tmp_path / "made.json",
+        "--db",
+        tmp_path / "made.db",
+    )
+    demo = invoke(
+        runner, "demo", "-q", "--json", tmp_path / "demo.json", "--db", tmp_path / "demo.db"
+    )
     assert made.exit_code == demo.exit_code == 0
     assert made.stdout == demo.stdout
     assert (tmp_path / "made.json").read_text() == (tmp_path / "demo.json").read_text()
@@ -201,8 +233,15 @@ def test_make_replay_of_the_bundled_recordings_equals_the_demo(runner, tmp_path)
 def test_replay_with_another_model_names_the_difference(runner):
     from briefgen.pipeline import DEMO_DIR
 
-    result = invoke(runner, "make", DEMO_DIR / "000_deedc7ba026f4e2c.txt",
-                    "--replay", DEMO_DIR / "recordings", "--model", "other-model")
+    result = invoke(
+        runner,
+        "make",
+        DEMO_DIR / "000_deedc7ba026f4e2c.txt",
+        "--replay",
+        DEMO_DIR / "recordings",
+        "--model",
+        "other-model",
+    )
     assert result.exit_code == 2
     assert "same article but differs in model" in result.stderr
 
@@ -232,8 +271,9 @@ def test_written_files_keep_or_get_ordinary_permissions(runner, server, articles
     fresh, kept = tmp_path / "fresh.md", tmp_path / "kept.json"
     kept.write_text("{}")
     kept.chmod(0o640)
-    result = invoke(runner, "make", articles, "--out", fresh, "--json", kept,
-                    "--base-url", server.url, "-q")
+    result = invoke(
+        runner, "make", articles, "--out", fresh, "--json", kept, "--base-url", server.url, "-q"
+    )
     assert result.exit_code == 0
     umask = os.umask(0)
     os.umask(umask)
@@ -243,8 +283,12 @@ def test_written_files_keep_or_get_ordinary_permissions(runner, server, articles
 
 
 def test_merge_of_failures_only_names_them_and_exits_1(runner, tmp_path):
-    failure = {"article": {"id": "x", "source": "x.txt"}, "reason": "refused: no",
-               "model": "m", "prompt_version": "v"}
+    failure = {
+        "article": {"id": "x", "source": "x.txt"},
+        "reason": "refused: no",
+        "model": "m",
+        "prompt_version": "v",
+    }
     path = tmp_path / "x.json"
     path.write_text(json.dumps(failure))
     result = invoke(runner, "merge", path)
@@ -256,9 +300,15 @@ def test_merge_of_failures_only_names_them_and_exits_1(runner, tmp_path):
 
 
 def test_a_multi_line_server_error_becomes_one_line(runner, server, articles):
-    server.default = Reply(400, error_body("bad request\n  File \"app.py\", line 1\n    boom"))
+    server.default = Reply(400, error_body('bad request\n  File "app.py", line 1\n    boom'))
     result = invoke(runner, "make", articles / "one.txt", "--base-url", server.url)
     assert result.exit_code == 1
-    failed = [line for line in result.stderr.splitlines() if line.startswith("failed")]
-    assert failed == ['failed   one (1 call): HTTP 400: bad request File "app.py", line 1 boom '
-                      "after 1 attempt(s)"]
+    failed = [
+        line.split(" WARNING ", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if " WARNING " in line
+    ]
+    assert failed == [
+        'failed    one (1 call): HTTP 400: bad request File "app.py", line 1 '
+        "boom after 1 attempt(s)"
+    ]

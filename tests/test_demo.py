@@ -14,8 +14,17 @@ from briefgen.grounding import is_grounded, normalize
 from briefgen.pipeline import DEMO_DIR
 from briefgen.schemas import Brief
 
-NOISE = ("I cannot reword", "Subscribe", "Written by", "AP Images", "You can also read",
-         "Okinawa", "Tamaki", "Futenma", "24 Issues Per Year")
+NOISE = (
+    "I cannot reword",
+    "Subscribe",
+    "Written by",
+    "AP Images",
+    "You can also read",
+    "Okinawa",
+    "Tamaki",
+    "Futenma",
+    "24 Issues Per Year",
+)
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,11 @@ import asyncio
 import pytest
 
 from briefgen import prompts
+from briefgen.client import Completion
 from briefgen.config import Settings
 from briefgen.errors import ArticleError, ModelSetupError
 from briefgen.extract import extract_all, extract_article, messages_for
-from briefgen.llm import Completion, OpenAIClient
+from briefgen.llm import OpenAIClient
 from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Usage
 
 from conftest import sample_extraction, settings_for
@@ -151,7 +152,10 @@ def test_one_failing_article_does_not_stop_the_others(article):
     client = ScriptedClient([sample_extraction(), ArticleError("HTTP 400: too long")] * 2)
     results = asyncio.run(extract_all(others, client, Settings(concurrency=1)))
     assert [type(r).__name__ for r in results] == [
-        "ArticleExtraction", "ArticleFailure", "ArticleExtraction", "ArticleFailure"
+        "ArticleExtraction",
+        "ArticleFailure",
+        "ArticleExtraction",
+        "ArticleFailure",
     ]
     assert results[1].reason == "HTTP 400: too long"
     assert [r.article.id for r in results] == ["a0", "a1", "a2", "a3"]

@@ -18,13 +18,15 @@ import time
 
 import pytest
 
+from briefgen.client import CallStats
 from briefgen.config import Settings
+from briefgen.errors import NothingProduced
 from briefgen.extract import extract_all, extract_article
 from briefgen.limits import Throttle
-from briefgen.llm import CallStats, OpenAIClient
+from briefgen.llm import OpenAIClient
 from briefgen.pipeline import make_brief
 from briefgen.schemas import ArticleExtraction, ArticleFailure, Extraction
-from briefgen.store import StateStore
+from briefgen.store import Store
 from briefgen.structured import Mode
 
 from conftest import SAMPLE_TEXT, TEST_KEY, invoke, sample_extraction, settings_for
@@ -125,7 +127,9 @@ def test_429_pause_never_outlives_the_run_deadline(server, tmp_path):
     source.write_text("Kim to meet Putin\n" + SAMPLE_TEXT)
     server.default = Reply(429, error_body("Rate limit reached"), {"retry-after": "5"})
     started = time.monotonic()
-    brief = make_brief([source], settings_for(server, deadline=0.3))
+    with pytest.raises(NothingProduced) as raised:
+        make_brief([source], settings_for(server, deadline=0.3))
+    brief = raised.value.brief
     assert time.monotonic() - started < 1.5  # not the 5 s the server asked for
     assert brief.sources[0].failed == "run deadline of 0.3 s reached before this article finished"
     assert len(server.requests) == 1
@@ -249,8 +253,9 @@ def test_connect_error_is_retried_and_bounded(article):
     with socket.socket() as bound:  # a port that is taken but not listening: refused
         bound.bind(("127.0.0.1", 0))
         port = bound.getsockname()[1]
-        settings = Settings(base_url=f"http://127.0.0.1:{port}/v1", api_key=KEY, retries=2,
-                            backoff=0)
+        settings = Settings(
+            base_url=f"http://127.0.0.1:{port}/v1", api_key=KEY, retries=2, backoff=0
+        )
         result = extract_one(settings, article)
     assert isinstance(result, ArticleFailure)
     assert result.attempts == 3
@@ -269,8 +274,7 @@ def test_connect_error_is_retried_and_bounded(article):
     ],
     ids=["truncated", "prose", "empty"],
 )
-def test_unusable_content_is_reasked_outside_the_transport_budget(server, article, content,
-                                                                  error):
+def test_unusable_content_is_reasked_outside_the_transport_budget(server, article, content, error):
     server.queue(answer(content), good())
     result = extract_one(settings_for(server, retries=0, reasks=1), article)
     assert isinstance(result, ArticleExtraction)
@@ -344,16 +348,25 @@ def test_refusal_fails_the_article_after_exactly_one_request(server, article, re
 
 REJECTIONS = {
     Mode.STRICT.value: Reply(
-        400, error_body("Invalid schema for response_format 'Extraction': strict mode is not "
-                        "supported by this model")
+        400,
+        error_body(
+            "Invalid schema for response_format 'Extraction': strict mode is not "
+            "supported by this model"
+        ),
     ),
     Mode.SCHEMA.value: Reply(
-        422, error_body("Invalid parameter: 'response_format' of type 'json_schema' is not "
-                        "supported with this model.")
+        422,
+        error_body(
+            "Invalid parameter: 'response_format' of type 'json_schema' is not "
+            "supported with this model."
+        ),
     ),
     Mode.JSON_OBJECT.value: Reply(
-        400, error_body("Invalid parameter: 'response_format' of type 'json_object' is not "
-                        "supported with this model.")
+        400,
+        error_body(
+            "Invalid parameter: 'response_format' of type 'json_object' is not "
+            "supported with this model."
+        ),
     ),
 }
 
@@ -385,7 +398,10 @@ def test_rejected_modes_step_down_the_ladder_in_order(server, article):
     result = extract_one(settings_for(server, retries=3), article)
     assert isinstance(result, ArticleExtraction)
     assert [shape(b) for b in server.requests] == [
-        "json_schema_strict", "json_schema", "json_object", "prompt"
+        "json_schema_strict",
+        "json_schema",
+        "json_object",
+        "prompt",
     ]
     assert [schema_in_prompt(b) for b in server.requests] == [False, False, True, True]
     assert server.requests[1]["response_format"]["json_schema"]["strict"] is False
@@ -399,31 +415,50 @@ def test_llama_cpp_500_rejection_steps_down_and_is_not_retried(server, article):
     )
     result = extract_one(settings_for(server, retries=3), article)
     assert isinstance(result, ArticleExtraction)
-    assert [shape(b) for b in server.requests] == ["json_schema_strict", "json_schema",
-                                                   "json_object"]
+    assert [shape(b) for b in server.requests] == [
+        "json_schema_strict",
+        "json_schema",
+        "json_object",
+    ]
     assert result.mode == "json_object"
 
 
 def test_a_rejection_outside_the_openai_error_shape_still_steps_down(server, article):
     """FastAPI's own 422 body: the SDK quotes no message from it, briefgen must read the body."""
-    fastapi_422 = Reply(422, {"detail": [{
-        "type": "literal_error", "loc": ["body", "response_format", "type"],
-        "msg": "Input should be 'text' or 'json_object'", "input": "json_schema",
-    }]})
+    fastapi_422 = Reply(
+        422,
+        {
+            "detail": [
+                {
+                    "type": "literal_error",
+                    "loc": ["body", "response_format", "type"],
+                    "msg": "Input should be 'text' or 'json_object'",
+                    "input": "json_schema",
+                }
+            ]
+        },
+    )
     server.default = rejecting({Mode.STRICT.value: fastapi_422, Mode.SCHEMA.value: fastapi_422})
     result = extract_one(settings_for(server, retries=3), article)
     assert isinstance(result, ArticleExtraction)
-    assert [shape(b) for b in server.requests] == ["json_schema_strict", "json_schema",
-                                                   "json_object"]
+    assert [shape(b) for b in server.requests] == [
+        "json_schema_strict",
+        "json_schema",
+        "json_object",
+    ]
 
 
 @pytest.mark.parametrize(
     ("reply", "reason"),
     [
-        (Reply(400, {"error": "context window exceeded"}),
-         "HTTP 400: context window exceeded after 1 attempt(s)"),
-        (Reply(400, error_body("context window exceeded")),
-         "HTTP 400: context window exceeded after 1 attempt(s)"),
+        (
+            Reply(400, {"error": "context window exceeded"}),
+            "HTTP 400: context window exceeded after 1 attempt(s)",
+        ),
+        (
+            Reply(400, error_body("context window exceeded")),
+            "HTTP 400: context window exceeded after 1 attempt(s)",
+        ),
         (Reply(503, "upstream unavailable"), "HTTP 503: upstream unavailable after 2 attempt(s)"),
     ],
     ids=["error-string", "openai-shape", "text-body"],
@@ -450,14 +485,17 @@ def test_the_mode_that_worked_is_remembered_per_server_and_model(server, tmp_pat
     server.default = rejecting(
         {Mode.STRICT.value: LLAMA_CPP_REJECTION, Mode.SCHEMA.value: LLAMA_CPP_REJECTION}
     )
-    settings = settings_for(server, state_dir=state)
+    settings = settings_for(server, db=state / "briefgen.db", cache=False)
 
     first = make_brief([source], settings)
     assert not first.failures
-    assert [shape(b) for b in server.requests] == ["json_schema_strict", "json_schema",
-                                                   "json_object"]
+    assert [shape(b) for b in server.requests] == [
+        "json_schema_strict",
+        "json_schema",
+        "json_object",
+    ]
     url = server.url + "/"  # as the SDK spells the base URL: with a trailing slash
-    assert StateStore(state).get(url, settings.model) is Mode.JSON_OBJECT
+    assert Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT
 
     del server.requests[:]
     second = make_brief([source], settings)  # a new run, a new client: only the file remembers
@@ -477,13 +515,13 @@ def test_record_and_replay_start_the_ladder_afresh(server, tmp_path):
     source = tmp_path / "a.txt"
     source.write_text("Kim to meet Putin\n" + SAMPLE_TEXT)
     state, recordings = tmp_path / "state", tmp_path / "recordings"
-    settings = settings_for(server, state_dir=state)
+    settings = settings_for(server, db=state / "briefgen.db", cache=False)
     server.default = rejecting(
         {Mode.STRICT.value: LLAMA_CPP_REJECTION, Mode.SCHEMA.value: LLAMA_CPP_REJECTION}
     )
     make_brief([source], settings)  # the state file now says json_object for this server
     url = server.url + "/"  # as the SDK spells the base URL: with a trailing slash
-    assert StateStore(state).get(url, settings.model) is Mode.JSON_OBJECT
+    assert Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT
 
     del server.requests[:]
     server.default = good()  # the server learnt strict mode
@@ -494,8 +532,11 @@ def test_record_and_replay_start_the_ladder_afresh(server, tmp_path):
     # (json_object) would find no recording for its first request.
     replayed = make_brief([source], settings.model_copy(update={"replay": recordings}))
     assert len(server.requests) == 1  # replay never reached the server
-    assert replayed == recorded
-    assert StateStore(state).get(url, settings.model) is Mode.JSON_OBJECT  # left alone
+    assert replayed.model_copy(update={"changes": None}) == recorded.model_copy(
+        update={"changes": None}
+    )
+    assert replayed.changes is not None and replayed.changes.items == []
+    assert Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT  # left alone
 
 
 # --- 401 / 403 / 404: the whole run stops --------------------------------------------------
@@ -506,16 +547,32 @@ def test_record_and_replay_start_the_ladder_afresh(server, tmp_path):
     [
         (401, f"Incorrect API key provided: {KEY}.", "refused the credentials"),
         (403, f"Project does not have access to this model (key {KEY})", "refused the credentials"),
-        (404, "The model `gpt-4o-mini` does not exist or you do not have access to it.",
-         "model 'gpt-4o-mini' not found"),
+        (
+            404,
+            "The model `gpt-4o-mini` does not exist or you do not have access to it.",
+            "model 'gpt-4o-mini' not found",
+        ),
     ],
 )
-def test_setup_errors_fail_the_run_fast_through_the_cli(runner, server, folder, tmp_path,
-                                                        status, message, said):
+def test_setup_errors_fail_the_run_fast_through_the_cli(
+    runner, server, folder, tmp_path, status, message, said
+):
     server.default = Reply(status, error_body(message))
     out = tmp_path / "brief.md"
-    result = invoke(runner, "make", folder, "--out", out, "--base-url", server.url,
-                    "--concurrency", "1", "--retries", "3")
+    result = invoke(
+        runner,
+        "make",
+        folder,
+        "--out",
+        out,
+        "--base-url",
+        server.url,
+        "--concurrency",
+        "1",
+        "--retries",
+        "3",
+        "-q",
+    )
     assert result.exit_code == 2
     assert len(server.requests) == 1  # no retry, and no other article tried
     assert result.stderr.count("\n") == 1
@@ -528,12 +585,22 @@ def test_setup_errors_fail_the_run_fast_through_the_cli(runner, server, folder, 
 # --- run deadline and token cap --------------------------------------------------------------
 
 
-def test_run_deadline_stops_new_calls_and_gives_a_partial_brief(runner, server, folder,
-                                                                tmp_path):
+def test_run_deadline_stops_new_calls_and_gives_a_partial_brief(runner, server, folder, tmp_path):
     server.default = lambda body: good() if article_of(body) == "a" else Reply(delay=2.0)
     out = tmp_path / "brief.md"
-    result = invoke(runner, "make", folder, "--out", out, "--base-url", server.url,
-                    "--concurrency", "1", "--deadline", "0.6")
+    result = invoke(
+        runner,
+        "make",
+        folder,
+        "--out",
+        out,
+        "--base-url",
+        server.url,
+        "--concurrency",
+        "1",
+        "--deadline",
+        "0.6",
+    )
     assert result.exit_code == 3
     reason = "run deadline of 0.6 s reached before this article finished"
     assert f"partial: [2] b failed: {reason}" in result.stderr
@@ -546,8 +613,19 @@ def test_run_deadline_stops_new_calls_and_gives_a_partial_brief(runner, server, 
 def test_run_deadline_with_nothing_finished_exits_1(runner, server, folder, tmp_path):
     server.default = Reply(delay=2.0)
     out = tmp_path / "brief.md"
-    result = invoke(runner, "make", folder, "--out", out, "--base-url", server.url,
-                    "--concurrency", "1", "--deadline", "0.2")
+    result = invoke(
+        runner,
+        "make",
+        folder,
+        "--out",
+        out,
+        "--base-url",
+        server.url,
+        "--concurrency",
+        "1",
+        "--deadline",
+        "0.2",
+    )
     assert result.exit_code == 1
     assert "run deadline of 0.2 s reached" in result.stderr
     assert "nothing was written" in result.stderr
@@ -560,19 +638,33 @@ def test_run_deadline_with_nothing_finished_exits_1(runner, server, folder, tmp_
 def test_token_cap_stops_new_calls_and_gives_a_partial_brief(runner, server, folder, tmp_path):
     server.default = good(usage=(100, 20))
     out = tmp_path / "brief.md"
-    result = invoke(runner, "make", folder, "--out", out, "--base-url", server.url,
-                    "--concurrency", "1", "--max-tokens-total", "150")
+    result = invoke(
+        runner,
+        "make",
+        folder,
+        "--out",
+        out,
+        "--base-url",
+        server.url,
+        "--concurrency",
+        "1",
+        "--max-tokens-total",
+        "150",
+    )
     assert result.exit_code == 3
     assert len(server.requests) == 2  # 120 tokens < 150: one more call starts; then none
-    assert ("partial: [3] c failed: token cap reached (240 of 150 tokens used) before this "
-            "article finished") in result.stderr
+    assert (
+        "partial: [3] c failed: token cap reached (240 of 150 tokens used) before this "
+        "article finished"
+    ) in result.stderr
     assert "tokens in/out 200/40" in result.stderr
 
 
 def test_token_cap_reached_mid_article_fails_it_with_the_reason(runner, server, folder):
     server.default = answer("not json", usage=(80, 30))
-    result = invoke(runner, "make", folder / "a.txt", "--base-url", server.url,
-                    "--max-tokens-total", "100")
+    result = invoke(
+        runner, "make", folder / "a.txt", "--base-url", server.url, "--max-tokens-total", "100"
+    )
     assert result.exit_code == 1
     assert "token cap reached (110 of 100 tokens used)" in result.stderr
     assert len(server.requests) == 1  # the re-ask never started
@@ -581,8 +673,7 @@ def test_token_cap_reached_mid_article_fails_it_with_the_reason(runner, server, 
 # --- grounding ---------------------------------------------------------------------------------
 
 
-def test_ungrounded_quote_gets_one_reask_naming_it_then_is_dropped_and_counted(server,
-                                                                                tmp_path):
+def test_ungrounded_quote_gets_one_reask_naming_it_then_is_dropped_and_counted(server, tmp_path):
     source = tmp_path / "a.txt"
     source.write_text("Kim to meet Putin\n" + SAMPLE_TEXT)
     server.default = with_invented_quote()
@@ -638,12 +729,14 @@ def test_usage_attempts_and_reasks_match_the_wire_per_article_and_per_run(server
 def test_the_cli_summary_line_shows_calls_reasks_and_tokens(runner, server, folder):
     (folder / "c.txt").unlink()
     server.queue(*USAGE_SCRIPT)
-    result = invoke(runner, "make", folder, "--base-url", server.url, "--concurrency", "1",
-                    "--retries", "1")
+    result = invoke(
+        runner, "make", folder, "--base-url", server.url, "--concurrency", "1", "--retries", "1"
+    )
     assert result.exit_code == 0, result.stderr
-    assert ("brief: 2 of 2 articles, 2 actors, 4 model calls, 1 re-asks, tokens in/out 180/18"
-            in result.stderr)
-    assert "done     a: 2 actors, 2 claims, 0 dropped, 2 calls" in result.stderr
+    assert (
+        "run 1 ok: 2 articles, 0 cached, 0 failed, 4 calls, tokens in/out 180/18" in result.stderr
+    )
+    assert "INFO    extracted a: 2 actors, 2 claims, 0 dropped, 2 calls" in result.stderr
 
 
 def test_usage_of_a_failed_article_is_still_counted(server, article):
@@ -682,8 +775,19 @@ def test_the_key_is_never_in_the_brief_stderr_or_recordings(runner, server, fold
 
     server.default = reply
     out, js, recordings = tmp_path / "brief.md", tmp_path / "brief.json", tmp_path / "rec"
-    result = invoke(runner, "make", folder, "--out", out, "--json", js, "--record", recordings,
-                    "--base-url", server.url)
+    result = invoke(
+        runner,
+        "make",
+        folder,
+        "--out",
+        out,
+        "--json",
+        js,
+        "--record",
+        recordings,
+        "--base-url",
+        server.url,
+    )
     assert result.exit_code == 3
     assert {h["authorization"] for h in server.headers} == {f"Bearer {KEY}"}  # it was sent
     stored = [p.read_text() for p in recordings.glob("*.json")]
@@ -693,8 +797,9 @@ def test_the_key_is_never_in_the_brief_stderr_or_recordings(runner, server, fold
         assert "authorization" not in text.lower()
 
 
-def test_a_key_echoed_in_an_error_is_scrubbed_from_brief_and_stderr(runner, server, folder,
-                                                                    tmp_path):
+def test_a_key_echoed_in_an_error_is_scrubbed_from_brief_and_stderr(
+    runner, server, folder, tmp_path
+):
     def reply(body: dict) -> Reply:
         if article_of(body) == "b":
             return Reply(400, error_body(f"Invalid request from Bearer {KEY}: bad messages"))
@@ -709,12 +814,12 @@ def test_a_key_echoed_in_an_error_is_scrubbed_from_brief_and_stderr(runner, serv
         assert KEY not in text
 
 
-def test_a_key_echoed_by_the_server_is_not_stored_in_a_recording(runner, server, folder,
-                                                                  tmp_path):
+def test_a_key_echoed_by_the_server_is_not_stored_in_a_recording(runner, server, folder, tmp_path):
     server.default = Reply(400, error_body(f"Invalid request from Bearer {KEY}: bad messages"))
     recordings = tmp_path / "rec"
-    result = invoke(runner, "make", folder / "a.txt", "--record", recordings,
-                    "--base-url", server.url)
+    result = invoke(
+        runner, "make", folder / "a.txt", "--record", recordings, "--base-url", server.url
+    )
     assert result.exit_code == 1
     stored = "".join(p.read_text() for p in recordings.glob("*.json"))
     assert stored
@@ -723,8 +828,13 @@ def test_a_key_echoed_by_the_server_is_not_stored_in_a_recording(runner, server,
 
 
 def test_an_exhausted_quota_stops_the_run_instead_of_retrying(runner, server, folder):
-    body = {"error": {"message": "You exceeded your current quota", "type": "insufficient_quota",
-                      "code": "insufficient_quota"}}
+    body = {
+        "error": {
+            "message": "You exceeded your current quota",
+            "type": "insufficient_quota",
+            "code": "insufficient_quota",
+        }
+    }
     server.default = Reply(429, body, {"retry-after": "0"})
     result = invoke(runner, "make", folder, "--base-url", server.url, "--concurrency", "1")
     assert result.exit_code == 2

@@ -13,8 +13,9 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "library.md"
 
 
 def test_the_documented_canned_client_makes_a_brief(tmp_path):
-    code = re.search(r"```python\n(from briefgen import make_brief\n.*?)```", DOC.read_text(),
-                     re.DOTALL)
+    code = re.search(
+        r"```python\n(from briefgen import make_brief\n.*?)```", DOC.read_text(), re.DOTALL
+    )
     assert code, "the custom-client example is missing from docs/library.md"
     story = tmp_path / "story.txt"
     story.write_text("Kim to meet Putin\n" + SAMPLE_TEXT)

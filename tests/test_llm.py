@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+from briefgen.client import CallStats
 from briefgen.errors import ArticleError, ModelSetupError
-from briefgen.llm import CallStats, OpenAIClient
+from briefgen.llm import OpenAIClient
 from briefgen.schemas import Extraction
 from briefgen.structured import Mode, parse_output, response_format, strict_json_schema
 

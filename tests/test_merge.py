@@ -20,8 +20,9 @@ from briefgen.schemas import (
 
 
 def person(name: str, *aliases: str, role: str | None = None, kind: str = "person") -> Actor:
-    return Actor(name=name, kind=kind, role=role, affiliation=None, aliases=list(aliases),
-                 quote=name)
+    return Actor(
+        name=name, kind=kind, role=role, affiliation=None, aliases=list(aliases), quote=name
+    )
 
 
 def result(n: int, published: date | None = date(2023, 9, 5), **items) -> ArticleExtraction:
@@ -37,8 +38,9 @@ def result(n: int, published: date | None = date(2023, 9, 5), **items) -> Articl
 
 def groups(*actors_by_article: list[Actor]) -> list[set[str]]:
     mentions = [Mention(n, a) for n, actors in enumerate(actors_by_article, 1) for a in actors]
-    return [{f"{mentions[i].source}:{mentions[i].actor.name}" for i in g}
-            for g in resolve(mentions)]
+    return [
+        {f"{mentions[i].source}:{mentions[i].actor.name}" for i in g} for g in resolve(mentions)
+    ]
 
 
 def test_name_folding():
@@ -68,7 +70,9 @@ def test_different_kims_stay_apart():
         [person("Kim Jong Il"), person("Kim Jong-un")],
     )
     assert sorted(map(sorted, found)) == [
-        ["1:Kim Jong Un", "2:Kim Jong-un"], ["1:Kim Yo Jong"], ["2:Kim Jong Il"]
+        ["1:Kim Jong Un", "2:Kim Jong-un"],
+        ["1:Kim Yo Jong"],
+        ["2:Kim Jong Il"],
     ]
 
 
@@ -96,11 +100,13 @@ def test_people_and_organisations_do_not_merge():
 
 
 def test_merged_actor_keeps_all_names_roles_and_sources():
-    brief = merge([
-        result(1, actors=[person("Kim Jong-un", "Mr. Kim", role="North Korean leader")]),
-        result(2, actors=[person("Kim Jong Un", "Kim", role="Supreme Leader")]),
-        result(3, actors=[person("Vladimir Putin")]),
-    ])
+    brief = merge(
+        [
+            result(1, actors=[person("Kim Jong-un", "Mr. Kim", role="North Korean leader")]),
+            result(2, actors=[person("Kim Jong Un", "Kim", role="Supreme Leader")]),
+            result(3, actors=[person("Vladimir Putin")]),
+        ]
+    )
     kim = next(a for a in brief.actors if "Kim" in a.name)
     assert set(kim.names) == {"Kim Jong-un", "Mr. Kim", "Kim Jong Un", "Kim"}
     assert kim.roles == ["North Korean leader", "Supreme Leader"]
@@ -114,14 +120,28 @@ def ask(who, whom, what, quote="q", certainty="reported") -> Ask:
 
 
 def test_restated_claims_fold_with_all_citations_and_distinct_ones_stay_apart():
-    brief = merge([
-        result(1, actors=[person("Vladimir Putin", "Mr. Putin"), person("Kim Jong-un", "Mr. Kim")],
-               asks=[ask("Mr. Putin", "Mr. Kim", "artillery ammunition and anti-tank missiles")]),
-        result(2, actors=[person("Vladimir Putin"), person("Kim Jong Un")],
-               asks=[ask("Vladimir Putin", "Kim Jong Un",
-                         "anti-tank missiles and artillery shells", certainty="confirmed"),
-                     ask("Kim Jong Un", "Vladimir Putin", "satellite technology")]),
-    ])
+    brief = merge(
+        [
+            result(
+                1,
+                actors=[person("Vladimir Putin", "Mr. Putin"), person("Kim Jong-un", "Mr. Kim")],
+                asks=[ask("Mr. Putin", "Mr. Kim", "artillery ammunition and anti-tank missiles")],
+            ),
+            result(
+                2,
+                actors=[person("Vladimir Putin"), person("Kim Jong Un")],
+                asks=[
+                    ask(
+                        "Vladimir Putin",
+                        "Kim Jong Un",
+                        "anti-tank missiles and artillery shells",
+                        certainty="confirmed",
+                    ),
+                    ask("Kim Jong Un", "Vladimir Putin", "satellite technology"),
+                ],
+            ),
+        ]
+    )
     assert len(brief.asks) == 2
     shells = brief.asks[0]
     assert shells.sources == [1, 2]
@@ -133,11 +153,18 @@ def test_restated_claims_fold_with_all_citations_and_distinct_ones_stay_apart():
 
 
 def test_claims_with_shared_words_but_different_substance_stay_apart():
-    brief = merge([
-        result(1, actors=[person("Vladimir Putin")],
-               asks=[ask("Vladimir Putin", None, "North Korean artillery shells"),
-                     ask("Vladimir Putin", None, "North Korean labor for construction")]),
-    ])
+    brief = merge(
+        [
+            result(
+                1,
+                actors=[person("Vladimir Putin")],
+                asks=[
+                    ask("Vladimir Putin", None, "North Korean artillery shells"),
+                    ask("Vladimir Putin", None, "North Korean labor for construction"),
+                ],
+            ),
+        ]
+    )
     assert len(brief.asks) == 2
 
 
@@ -146,11 +173,13 @@ def venue(place, certainty="reported", quote="q") -> Venue:
 
 
 def test_two_venues_are_a_dispute_with_who_says_what():
-    brief = merge([
-        result(1, venues=[venue("Vladivostok", quote="potentially in Vladivostok")]),
-        result(2, venues=[venue("Vladivostok, Russia")]),
-        result(3, venues=[venue("Vostochny Cosmodrome", "confirmed", "at the Vostochny")]),
-    ])
+    brief = merge(
+        [
+            result(1, venues=[venue("Vladivostok", quote="potentially in Vladivostok")]),
+            result(2, venues=[venue("Vladivostok, Russia")]),
+            result(3, venues=[venue("Vostochny Cosmodrome", "confirmed", "at the Vostochny")]),
+        ]
+    )
     assert brief.venue.disputed
     values = {v.value: v.sources for v in brief.venue.values}
     assert values == {"Vladivostok": [1, 2], "Vostochny Cosmodrome": [3]}
@@ -160,8 +189,12 @@ def test_two_venues_are_a_dispute_with_who_says_what():
 
 
 def test_one_venue_in_all_sources_is_agreement():
-    brief = merge([result(1, venues=[venue("Vladivostok")]),
-                   result(2, venues=[venue("the city of Vladivostok")])])
+    brief = merge(
+        [
+            result(1, venues=[venue("Vladivostok")]),
+            result(2, venues=[venue("the city of Vladivostok")]),
+        ]
+    )
     assert not brief.venue.disputed
     assert brief.venue.values[0].sources == [1, 2]
 
@@ -171,38 +204,57 @@ def when(text, central=True, relation="after", event="the summit") -> DateMentio
 
 
 def test_overlapping_dates_agree_and_disjoint_dates_are_disputed():
-    agree = merge([
-        result(1, dates=[when("September 10-13")]),
-        result(2, published=date(2023, 9, 12), dates=[when("Wednesday")]),
-    ])
+    agree = merge(
+        [
+            result(1, dates=[when("September 10-13")]),
+            result(2, published=date(2023, 9, 12), dates=[when("Wednesday")]),
+        ]
+    )
     assert not agree.date.disputed
     assert {v.value for v in agree.date.values} == {"2023-09-10/2023-09-13", "2023-09-13"}
 
-    disagree = merge([
-        result(1, dates=[when("September 10-13")]),
-        result(2, dates=[when("September 20")]),
-    ])
+    disagree = merge(
+        [
+            result(1, dates=[when("September 10-13")]),
+            result(2, dates=[when("September 20")]),
+        ]
+    )
     assert disagree.date.disputed
 
 
 def test_same_weekday_word_in_two_articles_resolves_to_two_dates():
-    brief = merge([
-        result(1, published=date(2023, 9, 5), dates=[when("On Tuesday", False, "before")]),
-        result(2, published=date(2023, 9, 12), dates=[when("On Tuesday", False, "before")]),
-    ])
+    brief = merge(
+        [
+            result(1, published=date(2023, 9, 5), dates=[when("On Tuesday", False, "before")]),
+            result(2, published=date(2023, 9, 12), dates=[when("On Tuesday", False, "before")]),
+        ]
+    )
     assert [(e.date, e.sources) for e in brief.timeline] == [
-        ("2023-09-05", [1]), ("2023-09-12", [2])
+        ("2023-09-05", [1]),
+        ("2023-09-12", [2]),
     ]
     assert all(e.as_written == ["On Tuesday"] for e in brief.timeline)
 
 
 def test_timeline_folds_one_event_dated_alike_by_several_sources():
-    brief = merge([
-        result(1, dates=[when("in 2019", False, "before", "Putin and Kim first met in Vladivostok"),
-                         when("on Saturday", False, "after", "G20 summit begins")]),
-        result(2, dates=[when("2019", False, "before", "Kim last met Putin in Vladivostok"),
-                         when("on Saturday", False, "after", "foundation day celebrations")]),
-    ])
+    brief = merge(
+        [
+            result(
+                1,
+                dates=[
+                    when("in 2019", False, "before", "Putin and Kim first met in Vladivostok"),
+                    when("on Saturday", False, "after", "G20 summit begins"),
+                ],
+            ),
+            result(
+                2,
+                dates=[
+                    when("2019", False, "before", "Kim last met Putin in Vladivostok"),
+                    when("on Saturday", False, "after", "foundation day celebrations"),
+                ],
+            ),
+        ]
+    )
     assert [(e.date, e.sources, e.as_written) for e in brief.timeline] == [
         ("2019", [1, 2], ["in 2019", "2019"]),
         ("2023-09-09", [1], ["on Saturday"]),
@@ -219,23 +271,42 @@ def test_unknown_publication_date_leaves_relative_dates_unresolved():
 
 
 def test_failures_are_sources_with_a_reason_and_provenance_is_kept():
-    failure = ArticleFailure(article=ArticleRef(id="bad", source="bad.txt"), reason="refused",
-                             model="m", prompt_version="v")
+    failure = ArticleFailure(
+        article=ArticleRef(id="bad", source="bad.txt"),
+        reason="refused",
+        model="m",
+        prompt_version="v",
+    )
     brief = merge([result(1, actors=[person("Vladimir Putin")]), failure])
     assert [(s.n, s.article.id, s.failed) for s in brief.sources] == [
-        (1, "a1", None), (2, "bad", "refused")
+        (1, "a1", None),
+        (2, "bad", "refused"),
     ]
     assert [s.n for s in brief.failures] == [2]
     assert brief.model == "m" and brief.prompt_version == "v"
 
 
 def test_warnings_resolve_role_aliases_within_their_article():
-    brief = merge([
-        result(1, actors=[person("John Kirby", "Kirby"),
-                          person("North Korea", "Pyongyang", kind="country")],
-               warnings=[WarningItem(warner="Kirby", warned="Pyongyang", warning="stop arms talks",
-                                     certainty="confirmed", quote="q")]),
-    ])
+    brief = merge(
+        [
+            result(
+                1,
+                actors=[
+                    person("John Kirby", "Kirby"),
+                    person("North Korea", "Pyongyang", kind="country"),
+                ],
+                warnings=[
+                    WarningItem(
+                        warner="Kirby",
+                        warned="Pyongyang",
+                        warning="stop arms talks",
+                        certainty="confirmed",
+                        quote="q",
+                    )
+                ],
+            ),
+        ]
+    )
     assert brief.warnings[0].who == "John Kirby"
     assert brief.warnings[0].whom == "North Korea"
 

@@ -31,8 +31,7 @@ PEOPLE = [
     ("Sergey Shoigu", ()),
     ("John Kirby", ("Kirby",)),
 ]
-COUNTRIES = [("Russia", ("Moscow",)), ("North Korea", ("Pyongyang",)),
-             ("United States", ("U.S.",))]
+COUNTRIES = [("Russia", ("Moscow",)), ("North Korea", ("Pyongyang",)), ("United States", ("U.S.",))]
 WHAT = [
     "artillery shells and anti-tank missiles",
     "anti-tank missiles and artillery ammunition",
@@ -42,8 +41,11 @@ WHAT = [
     "cease arms negotiations with Russia",
     "join naval drills",
 ]
-PLACES = [("Vladivostok", None), ("Vostochny Cosmodrome", "Amur region"),
-          ("Far Eastern Federal University", "Vladivostok")]
+PLACES = [
+    ("Vladivostok", None),
+    ("Vostochny Cosmodrome", "Amur region"),
+    ("Far Eastern Federal University", "Vladivostok"),
+]
 WHEN = ["September 10-13", "On Tuesday", "in July", "September 20", "next week"]
 
 
@@ -59,29 +61,38 @@ def extraction(draw) -> tuple[Extraction, str]:
     people = draw(st.lists(st.sampled_from(PEOPLE), max_size=4, unique=True))
     countries = draw(st.lists(st.sampled_from(COUNTRIES), max_size=2, unique=True))
     actors = [
-        Actor(name=n, kind="person", role=None, affiliation=None, aliases=list(a),
-              quote=quote(n))
+        Actor(name=n, kind="person", role=None, affiliation=None, aliases=list(a), quote=quote(n))
         for n, a in people
     ] + [
-        Actor(name=n, kind="country", role=None, affiliation=None, aliases=list(a),
-              quote=quote(n))
+        Actor(name=n, kind="country", role=None, affiliation=None, aliases=list(a), quote=quote(n))
         for n, a in countries
     ]
     names = [a.name for a in actors] or ["Russia"]
     certainty = st.sampled_from(["confirmed", "planned", "reported", "speculated"])
     asks = [
-        Ask(asker=draw(st.sampled_from(names)), asked=draw(st.sampled_from([None, *names])),
-            ask=w, certainty=draw(certainty), quote=quote(w))
+        Ask(
+            asker=draw(st.sampled_from(names)),
+            asked=draw(st.sampled_from([None, *names])),
+            ask=w,
+            certainty=draw(certainty),
+            quote=quote(w),
+        )
         for w in draw(st.lists(st.sampled_from(WHAT), max_size=3))
     ]
     warnings = [
-        WarningItem(warner=draw(st.sampled_from(names)), warned=None, warning=w,
-                    certainty=draw(certainty), quote=quote(w))
+        WarningItem(
+            warner=draw(st.sampled_from(names)),
+            warned=None,
+            warning=w,
+            certainty=draw(certainty),
+            quote=quote(w),
+        )
         for w in draw(st.lists(st.sampled_from(WHAT), max_size=2))
     ]
     motives = [
-        Motive(actor=draw(st.sampled_from(names)), motive=w, certainty=draw(certainty),
-               quote=quote(w))
+        Motive(
+            actor=draw(st.sampled_from(names)), motive=w, certainty=draw(certainty), quote=quote(w)
+        )
         for w in draw(st.lists(st.sampled_from(WHAT), max_size=2))
     ]
     venues = [
@@ -89,12 +100,18 @@ def extraction(draw) -> tuple[Extraction, str]:
         for p, w in draw(st.lists(st.sampled_from(PLACES), max_size=2, unique=True))
     ]
     dates = [
-        DateMention(text=t, event=f"event {t}", relation=draw(st.sampled_from(
-            ["before", "after", "unclear"])), central=draw(st.booleans()), quote=quote(t))
+        DateMention(
+            text=t,
+            event=f"event {t}",
+            relation=draw(st.sampled_from(["before", "after", "unclear"])),
+            central=draw(st.booleans()),
+            quote=quote(t),
+        )
         for t in draw(st.lists(st.sampled_from(WHEN), max_size=2))
     ]
-    found = Extraction(actors=actors, motives=motives, asks=asks, warnings=warnings,
-                       venues=venues, dates=dates)
+    found = Extraction(
+        actors=actors, motives=motives, asks=asks, warnings=warnings, venues=venues, dates=dates
+    )
     return found, "Story. " + " ".join(quotes) + f" Unique {draw(st.integers(0, 10**9))}."
 
 
@@ -105,10 +122,12 @@ def results(draw) -> list[tuple[ArticleExtraction, str]]:
     for i in range(count):
         found, text = draw(extraction())
         published = draw(st.sampled_from([None, date(2023, 9, 5), date(2023, 9, 12)]))
-        ref = ArticleRef(id=f"a{i}", source=f"a{i}.txt", published=published,
-                         fingerprint=fingerprint(text))
-        made.append((ArticleExtraction(article=ref, extraction=found, model="m",
-                                       prompt_version="v"), text))
+        ref = ArticleRef(
+            id=f"a{i}", source=f"a{i}.txt", published=published, fingerprint=fingerprint(text)
+        )
+        made.append(
+            (ArticleExtraction(article=ref, extraction=found, model="m", prompt_version="v"), text)
+        )
     return made
 
 
@@ -128,8 +147,7 @@ def canonical(brief: Brief) -> dict:
             kind: {(c.certainty, c.independent, quoted(c.quotes)) for c in getattr(brief, kind)}
             for kind in ("asks", "warnings", "motives")
         },
-        "venue": (brief.venue.disputed,
-                  {(v.value, cited(v.sources)) for v in brief.venue.values}),
+        "venue": (brief.venue.disputed, {(v.value, cited(v.sources)) for v in brief.venue.values}),
         "date": (brief.date.disputed, {(v.value, cited(v.sources)) for v in brief.date.values}),
         "timeline": {(e.date, quoted(e.quotes)) for e in brief.timeline},
     }
@@ -171,8 +189,9 @@ def test_every_citation_points_to_an_article_that_holds_the_evidence(made):
     brief = merge([e for e, _ in made])
     texts = {n: text for n, (_, text) in enumerate(made, start=1)}
     quotes = [q for a in brief.actors for q in a.quotes]
-    quotes += [q for k in ("asks", "warnings", "motives") for c in getattr(brief, k)
-               for q in c.quotes]
+    quotes += [
+        q for k in ("asks", "warnings", "motives") for c in getattr(brief, k) for q in c.quotes
+    ]
     quotes += [q for slot in (brief.venue, brief.date) for v in slot.values for q in v.quotes]
     quotes += [q for e in brief.timeline for q in e.quotes]
     for q in quotes:

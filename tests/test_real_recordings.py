@@ -53,7 +53,7 @@ from pydantic import ValidationError
 from briefgen import ingest
 from briefgen.cli import main
 from briefgen.config import Settings
-from briefgen.errors import ReplayMissError
+from briefgen.errors import NothingProduced, ReplayMissError
 from briefgen.llm import MIN_ENLARGED_TOKENS
 from briefgen.pipeline import DEMO_DIR, make_brief
 from briefgen.replay import ReplayTransport, load_recordings, request_key
@@ -234,7 +234,8 @@ def test_two_answers_filled_the_context_and_were_asked_for_again_with_more_room(
         assert "max_tokens" not in exchange["request"]["body"]
         used = exchange["response"]["body"]["usage"]["completion_tokens"]
         resent = [
-            e for e in answered()
+            e
+            for e in answered()
             if e["request"]["body"]["messages"] == exchange["request"]["body"]["messages"]
             and "max_tokens" in e["request"]["body"]
         ]
@@ -265,8 +266,9 @@ def test_the_re_ask_hands_back_the_answer_and_what_was_wrong_with_it():
         _, error = parse_output(answer, Extraction)
         assistant, user = again[0]["request"]["body"]["messages"][-2:]
         assert assistant == {"role": "assistant", "content": answer}
-        assert user["role"] == "user" and f"Your answer could not be used: {error}" in (
-            user["content"]
+        assert (
+            user["role"] == "user"
+            and f"Your answer could not be used: {error}" in (user["content"])
         )
 
 
@@ -298,6 +300,8 @@ def replay(**settings) -> tuple[Brief, dict[str, ArticleFailure]]:
         )
     except ReplayMissError as exc:
         pytest.fail(f"{RERECORD}: {exc}")
+    except NothingProduced as exc:
+        brief = exc.brief
     assert all(isinstance(r, ArticleFailure) for r in results)
     return brief, {r.article.id: r for r in results}
 
@@ -335,8 +339,9 @@ def test_replay_at_concurrency_4_gives_the_same_result_as_at_1():
     assert four_failures == one_failures
 
 
-@pytest.mark.parametrize("concurrency", [[], ["--concurrency", "4"], ["--concurrency", "1"]],
-                         ids=["default", "4", "1"])
+@pytest.mark.parametrize(
+    "concurrency", [[], ["--concurrency", "4"], ["--concurrency", "1"]], ids=["default", "4", "1"]
+)
 def test_replayed_cli_run_exits_1_writes_nothing_and_names_each_failure(
     tmp_path, monkeypatch, concurrency
 ):
@@ -345,8 +350,19 @@ def test_replayed_cli_run_exits_1_writes_nothing_and_names_each_failure(
     out, js = tmp_path / "brief.md", tmp_path / "brief.json"
     result = CliRunner().invoke(
         main,
-        ["make", str(DEMO_DIR), "--model", MODEL, "--replay", str(RECORDINGS),
-         *concurrency, "--out", str(out), "--json", str(js)],
+        [
+            "make",
+            str(DEMO_DIR),
+            "--model",
+            MODEL,
+            "--replay",
+            str(RECORDINGS),
+            *concurrency,
+            "--out",
+            str(out),
+            "--json",
+            str(js),
+        ],
         catch_exceptions=False,
     )
     if "no recording matches this request" in result.stderr:
@@ -354,12 +370,16 @@ def test_replayed_cli_run_exits_1_writes_nothing_and_names_each_failure(
     assert result.exit_code == 1, result.output
     assert not out.exists() and not js.exists()
     lines = result.stderr.rstrip("\n").split("\n")
-    assert lines[-1] == "briefgen: error: no article could be extracted; nothing was written"
+    assert lines[-1] == (
+        "briefgen: error: no article could be extracted (5 failed); nothing was written"
+    )
     # One line per article, as each finished: the order may vary with concurrency.
-    assert sorted(lines[:-1]) == [
-        f"failed   {article} ({outcome.calls} calls): {outcome.reason()}"
+    failed = sorted(line.split(" WARNING ", 1)[1].strip() for line in lines if " WARNING " in line)
+    assert failed == [
+        f"failed    {article} ({outcome.calls} calls): {outcome.reason()}"
         for article, outcome in sorted(OUTCOMES.items())
     ]
+    assert " INFO    run 1 nothing: 5 articles, 0 cached, 5 failed" in lines[-2]
 
 
 # --- optional: against a live server -----------------------------------------------------------
@@ -379,10 +399,30 @@ def test_live_server_gives_a_brief_or_a_clean_failure(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "OPENAI_BASE_URL"}
     model = os.environ.get("BRIEFGEN_LIVE_MODEL", MODEL)
     done = subprocess.run(
-        [command, "make", str(article), "--base-url", LIVE_URL, "--model", model,
-         "--out", str(out), "--concurrency", "1", "--timeout", "600", "--retries", "1",
-         "--state-dir", str(tmp_path / "state")],  # leave the user's remembered modes alone
-        capture_output=True, text=True, env=env, timeout=1800, check=False,
+        [
+            command,
+            "make",
+            str(article),
+            "--base-url",
+            LIVE_URL,
+            "--model",
+            model,
+            "--out",
+            str(out),
+            "--concurrency",
+            "1",
+            "--timeout",
+            "600",
+            "--retries",
+            "1",
+            "--state-dir",
+            str(tmp_path / "state"),
+        ],  # leave the user's remembered modes alone
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+        check=False,
     )
     assert done.returncode in {0, 1, 3}, done.stderr
     assert "Traceback (most recent call last)" not in done.stderr

@@ -12,30 +12,63 @@ from test_merge import ask, person, result, venue, when
 
 
 def sample_brief():
-    failure = ArticleFailure(article=ArticleRef(id="broken", source="broken.txt"),
-                             reason="refused by the content filter", model="m",
-                             prompt_version="v")
-    return merge([
-        result(1, actors=[person("Kim Jong-un", "Mr. Kim", role="North Korean leader"),
-                          person("Vladimir Putin")],
-               asks=[ask("Vladimir Putin", "Kim Jong-un", "artillery shells",
-                         quote="Putin wants shells")],
-               venues=[venue("Vladivostok", quote="potentially in Vladivostok")],
-               dates=[when("September 10-13")]),
-        result(2, published=date(2023, 9, 12),
-               actors=[person("Kim Jong Un"), person("Vladimir Putin")],
-               asks=[ask("Vladimir Putin", "Kim Jong Un", "artillery shells and missiles",
-                         certainty="confirmed")],
-               venues=[venue("Vostochny Cosmodrome", "confirmed", "at the Vostochny Cosmodrome")],
-               dates=[when("On Tuesday", central=False, relation="before", event="Kim leaves")]),
-        failure,
-    ])
+    failure = ArticleFailure(
+        article=ArticleRef(id="broken", source="broken.txt"),
+        reason="refused by the content filter",
+        model="m",
+        prompt_version="v",
+    )
+    return merge(
+        [
+            result(
+                1,
+                actors=[
+                    person("Kim Jong-un", "Mr. Kim", role="North Korean leader"),
+                    person("Vladimir Putin"),
+                ],
+                asks=[
+                    ask(
+                        "Vladimir Putin",
+                        "Kim Jong-un",
+                        "artillery shells",
+                        quote="Putin wants shells",
+                    )
+                ],
+                venues=[venue("Vladivostok", quote="potentially in Vladivostok")],
+                dates=[when("September 10-13")],
+            ),
+            result(
+                2,
+                published=date(2023, 9, 12),
+                actors=[person("Kim Jong Un"), person("Vladimir Putin")],
+                asks=[
+                    ask(
+                        "Vladimir Putin",
+                        "Kim Jong Un",
+                        "artillery shells and missiles",
+                        certainty="confirmed",
+                    )
+                ],
+                venues=[venue("Vostochny Cosmodrome", "confirmed", "at the Vostochny Cosmodrome")],
+                dates=[when("On Tuesday", central=False, relation="before", event="Kim leaves")],
+            ),
+            failure,
+        ]
+    )
 
 
 def test_markdown_has_every_section_with_citations():
     text = markdown(sample_brief())
-    for heading in ("## Key facts", "## Where", "## When", "## Actors", "## Asks",
-                    "## Timeline", "## Sources", "## How this brief was made"):
+    for heading in (
+        "## Key facts",
+        "## Where",
+        "## When",
+        "## Actors",
+        "## Asks",
+        "## Timeline",
+        "## Sources",
+        "## How this brief was made",
+    ):
         assert heading in text
     assert "**Kim Jong-un** (North Korean leader) — also: Mr. Kim, Kim Jong Un [1][2]" in text
     assert "Vladimir Putin → Kim Jong-un: artillery shells and missiles [1][2] — 2 sources" in text

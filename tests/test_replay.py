@@ -29,8 +29,9 @@ def run_extract(settings, article):
 
 
 def test_record_then_replay_gives_the_same_result_offline(server, article, tmp_path):
-    server.queue(Reply(body=chat_completion(sample_extraction().model_dump_json(),
-                                            model="served-model")))
+    server.queue(
+        Reply(body=chat_completion(sample_extraction().model_dump_json(), model="served-model"))
+    )
     recorded = run_extract(settings_for(server, record=tmp_path), article)
 
     files = list(tmp_path.glob("*.json"))
@@ -82,4 +83,6 @@ def test_missing_or_broken_recordings_are_clear_errors(tmp_path):
 
 
 def test_public_url_strips_credentials_and_query():
-    assert public_url("https://user:pw@example.com:8443/v1?key=abc#x") == "https://example.com:8443/v1"
+    assert (
+        public_url("https://user:pw@example.com:8443/v1?key=abc#x") == "https://example.com:8443/v1"
+    )

@@ -1,0 +1,55 @@
+"""What makes two extractions the same: the cache key. Pure.
+
+An extraction is reused only when nothing that could change the model's answer has changed:
+
+    the article as the prompt shows it (text, title, outlet, author, publication date)
+  + the prompt version (every template's bytes)  + the schema version (the JSON Schema sent)
+  + the model  + the server's base URL  + the settings that shape the answer (re-asks, the
+    grounding re-ask)
+
+The article's id and path are not in the key: a renamed or moved file is still the same article.
+Only validated, grounded extractions are stored; a failure is asked again on the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+
+from briefgen.config import Settings
+from briefgen.schemas import Article, Extraction
+
+
+def _digest(data: object) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def content_hash(article: Article) -> str:
+    return _digest(article.model_dump(include={"text", "title", "outlet", "author", "published"}))
+
+
+@cache
+def schema_version() -> str:
+    from briefgen.structured import strict_json_schema
+
+    return _digest(strict_json_schema(Extraction))[:16]
+
+
+def answer_settings(settings: Settings) -> dict[str, object]:
+    """The settings, beyond model and server, that change what an extraction holds."""
+    return {"reasks": settings.reasks, "grounding_reask": settings.grounding_reask}
+
+
+def key(article_hash: str, settings: Settings, base_url: str, prompt_version: str) -> str:
+    return _digest(
+        {
+            "article": article_hash,
+            "prompt": prompt_version,
+            "schema": schema_version(),
+            "model": settings.model,
+            "base_url": base_url,
+            **answer_settings(settings),
+        }
+    )

@@ -1,0 +1,268 @@
+"""One run's record in the store, and its log lines: what was asked, what each article came to,
+what the run cost, how it ended. Also the cache around extraction, since a cache hit is one
+kind of article outcome.
+
+Every store write runs in a worker thread (`asyncio.to_thread`), so a slow disk never stalls
+the model calls; each article's extraction is stored the moment it is grounded, so a run that
+is killed half-way has paid for its finished articles once, and the rerun resumes.
+
+Log records go to `logging.getLogger("briefgen")`; each carries `record.briefgen`, a dict with
+the event's fields (`event`: run_start, article, run_end), for progress displays and JSON logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from briefgen import cache, extract, prompts
+from briefgen.client import Client
+from briefgen.config import Settings
+from briefgen.extract import Result
+from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Usage
+from briefgen.store import ArticleRow, CacheEntry, Store
+
+log = logging.getLogger("briefgen")
+
+# status -> exit code, as the CLI exits and as the run log keeps them
+STATUS_CODES = {"ok": 0, "nothing": 1, "error": 2, "partial": 3, "interrupted": 130}
+
+
+def job_key(sources: Sequence[str]) -> str:
+    """The same sources are the same job, whatever else changed (model, prompt)."""
+    return hashlib.sha256(json.dumps(sorted(sources)).encode()).hexdigest()[:16]
+
+
+def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
+    log.log(level, message, extra={"briefgen": fields})
+
+
+class RunLog:
+    def __init__(
+        self,
+        store: Store | None,
+        settings: Settings,
+        sources: list[str],
+        articles: Sequence[Article],
+        client: Client,
+        on_result: extract.Callback | None = None,
+    ):
+        self.store = store
+        self.on_result = on_result
+        self.settings = settings
+        self.base_url = str(getattr(client, "base_url", None) or settings.base_url or "")
+        self.model = client.model
+        self.prompt_version = prompts.prompt_version()
+        self.job = job_key(sources)
+        self.sources = sources
+        self.articles = list(articles)
+        self.hashes = [cache.content_hash(a) for a in self.articles]
+        self.keys = [
+            cache.key(h, settings, self.base_url, self.prompt_version) for h in self.hashes
+        ]
+        # Replay and recording are about the exchanges themselves: they neither read nor
+        # fill the cache.
+        exchanges = settings.replay is not None or settings.record is not None
+        self.reads_cache = store is not None and settings.cache and not exchanges
+        self.writes_cache = store is not None and not exchanges
+        self.id: int | None = None
+        self.outcomes: dict[int, Result] = {}
+
+    async def start(self) -> None:
+        if self.store is not None:
+            config = self.settings.model_dump(mode="json", exclude={"api_key"})
+            self.id = await asyncio.to_thread(
+                self.store.start_run,
+                self.job,
+                config,
+                self.sources,
+                self.model,
+                self.base_url,
+                self.prompt_version,
+            )
+
+    async def extract(self, client: Client) -> list[Result]:
+        """Every article's result in input order: from the cache where it holds one, from the
+        model for the rest."""
+        hits = await self._cached()
+        event(
+            f"run {self.id or '-'} started: {len(self.articles)} articles, {len(hits)} cached, "
+            f"model {self.model}" + (f" at {self.base_url}" if self.base_url else ""),
+            event="run_start",
+            run=self.id,
+            articles=len(self.articles),
+            cached=len(hits),
+        )
+        for index, result in sorted(hits.items()):
+            await self._record(index, result)
+        todo = [i for i in range(len(self.articles)) if i not in hits]
+        index_of = {self.articles[i].id: i for i in todo}  # ingest makes ids unique
+
+        async def done(result: Result) -> None:
+            await self._record(index_of[result.article.id], result)
+
+        await extract.extract_all(
+            [self.articles[i] for i in todo], client, self.settings, on_result=done
+        )
+        return [self.outcomes[i] for i in range(len(self.articles))]
+
+    async def _cached(self) -> dict[int, ArticleExtraction]:
+        if not self.reads_cache or self.store is None:
+            return {}
+        stored = await asyncio.to_thread(self.store.cached, self.keys)
+        hits: dict[int, ArticleExtraction] = {}
+        for index, key in enumerate(self.keys):
+            if key not in stored:
+                continue
+            try:
+                result = ArticleExtraction.model_validate_json(stored[key])
+            except ValueError:  # written by another briefgen: ask again
+                continue
+            hits[index] = result.model_copy(
+                update={
+                    "article": extract.reference(self.articles[index]),
+                    "cached": True,
+                    "attempts": 0,
+                    "reasks": 0,
+                    "usage": Usage(),
+                }
+            )
+        return hits
+
+    async def _record(self, index: int, result: Result) -> None:
+        self.outcomes[index] = result
+        if self.on_result is not None:
+            pending = self.on_result(result)
+            if inspect.isawaitable(pending):
+                await pending
+        article = self.articles[index]
+        cached = isinstance(result, ArticleExtraction) and result.cached
+        failed = isinstance(result, ArticleFailure)
+        outcome = "failed" if failed else "cached" if cached else "extracted"
+        reason = result.reason if isinstance(result, ArticleFailure) else None
+        dropped = len(result.dropped) if isinstance(result, ArticleExtraction) else 0
+        if failed:
+            calls = f"{result.attempts} call{'s' if result.attempts != 1 else ''}"
+            event(
+                f"failed    {article.id} ({calls}): {reason}",
+                logging.WARNING,
+                event="article",
+                outcome=outcome,
+                id=article.id,
+                reason=reason,
+                calls=result.attempts,
+            )
+        else:
+            assert isinstance(result, ArticleExtraction)
+            found = result.extraction
+            claims = len(found.asks) + len(found.warnings) + len(found.motives)
+            event(
+                f"{outcome:<9} {article.id}: {len(found.actors)} actors, {claims} claims, "
+                f"{dropped} dropped, {result.attempts} call{'s' if result.attempts != 1 else ''}",
+                event="article",
+                outcome=outcome,
+                id=article.id,
+                calls=result.attempts,
+                tokens=result.usage.input_tokens + result.usage.output_tokens,
+                dropped=dropped,
+            )
+        if self.store is None or self.id is None:
+            return
+        row = ArticleRow(
+            n=index + 1,
+            article_id=article.id,
+            source=article.source,
+            title=article.title,
+            content_hash=self.hashes[index],
+            outcome=outcome,
+            reason=reason,
+            calls=result.attempts,
+            reasks=result.reasks,
+            input_tokens=result.usage.input_tokens,
+            output_tokens=result.usage.output_tokens,
+            dropped=dropped,
+        )
+        entry = None
+        if outcome == "extracted" and self.writes_cache:
+            entry = CacheEntry(
+                key=self.keys[index],
+                content_hash=self.hashes[index],
+                model=self.model,
+                base_url=self.base_url,
+                prompt_version=self.prompt_version,
+                schema_version=cache.schema_version(),
+                result=result.model_dump_json(),
+            )
+        await asyncio.to_thread(self.store.record_article, self.id, row, entry)
+
+    def previous(self) -> tuple[str, Brief] | None:
+        """The job's last brief before this run, and how to name it."""
+        if self.store is None or self.id is None:
+            return None
+        found = self.store.previous_brief(self.job, self.id)
+        if found is None:
+            return None
+        run_id, ended, text = found
+        try:
+            return f"run {run_id} ({ended[:16].replace('T', ' ')} UTC)", Brief.model_validate_json(
+                text
+            )
+        except ValueError:  # a brief of an older briefgen's shape: no comparison
+            return None
+
+    def totals(self) -> dict[str, int]:
+        results = list(self.outcomes.values())
+        return {
+            "articles": len(self.articles),
+            "cached": sum(isinstance(r, ArticleExtraction) and r.cached for r in results),
+            "failed": sum(isinstance(r, ArticleFailure) for r in results),
+            "calls": sum(r.attempts for r in results),
+            "reasks": sum(r.reasks for r in results),
+            "input_tokens": sum(r.usage.input_tokens for r in results),
+            "output_tokens": sum(r.usage.output_tokens for r in results),
+        }
+
+    def finish(
+        self,
+        status: str,
+        *,
+        error: str | None = None,
+        outputs: Sequence[str] = (),
+        brief: Brief | None = None,
+        elapsed: float = 0.0,
+    ) -> None:
+        """Close the run's row (synchronously: this also runs while the run is being
+        cancelled) and log the closing summary."""
+        totals = self.totals()
+        code = STATUS_CODES[status]
+        if self.store is not None and self.id is not None:
+            self.store.finish_run(
+                self.id,
+                status=status,
+                exit_code=code,
+                totals=totals,
+                error=error,
+                outputs=list(outputs),
+                brief=brief.model_dump_json() if brief is not None else None,
+            )
+        event(
+            f"run {self.id or '-'} {status}: {totals['articles']} articles, "
+            f"{totals['cached']} cached, {totals['failed']} failed, {totals['calls']} calls, "
+            f"tokens in/out {totals['input_tokens']}/{totals['output_tokens']}, "
+            f"{elapsed:.1f} s"
+            + (f" -> {', '.join(outputs)}" if outputs else "")
+            + (f"; {error}" if error and status == "interrupted" else ""),
+            event="run_end",
+            run=self.id,
+            status=status,
+            exit_code=code,
+            error=error,
+            seconds=round(elapsed, 3),
+            outputs=list(outputs),
+            **totals,
+        )
