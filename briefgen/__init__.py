@@ -11,13 +11,7 @@ Names are imported on first use (module `__getattr__`), so `import briefgen`, an
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
-
-try:
-    __version__ = version("briefgen")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
 
 _LAZY = {
     "Settings": "briefgen.config",
@@ -49,7 +43,19 @@ if TYPE_CHECKING:
     from briefgen.schemas import Brief
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # 60 ms: only when asked
+
+    try:
+        return version("briefgen")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = _version()
+        return globals()[name]
     if name in _LAZY:
         value = getattr(import_module(_LAZY[name]), name)
         globals()[name] = value

@@ -29,7 +29,6 @@ import annotated_types
 import click
 from pydantic.fields import FieldInfo
 
-from briefgen import __version__
 from briefgen.config import CONFIG_FILE, ConfigError, Loaded, Settings, load_settings
 from briefgen.errors import BriefgenError, NothingProduced
 
@@ -229,7 +228,7 @@ def run_make(settings: Settings, quiet: bool) -> int:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="briefgen")
+@click.version_option(package_name="briefgen", prog_name="briefgen")
 def main() -> None:
     """Turn news articles into one structured, cited brief with an LLM.
 

@@ -8,6 +8,7 @@ text.
 
 from __future__ import annotations
 
+import glob
 import json
 import re
 import sys
@@ -281,6 +282,13 @@ def _expand(source: str | Path) -> list[Path]:
         if not files:
             raise InputError(f"{path}: no article files (.txt, .md, .html, .json, .jsonl)")
         return files
+    if not path.exists() and any(c in str(source) for c in "*?["):
+        matches = sorted(
+            Path(p) for p in glob.glob(str(path.expanduser()), recursive=True) if Path(p).is_file()
+        )
+        if not matches:
+            raise InputError(f"{source}: no file matches")
+        return matches
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
     return [path]

@@ -2,9 +2,10 @@
 what the run cost, how it ended. Also the cache around extraction, since a cache hit is one
 kind of article outcome.
 
-Every store write runs in a worker thread (`asyncio.to_thread`), so a slow disk never stalls
-the model calls; each article's extraction is stored the moment it is grounded, so a run that
-is killed half-way has paid for its finished articles once, and the rerun resumes.
+Every store write goes to one writer thread, so a slow disk never stalls the model calls. Each
+article's extraction is handed to it the moment it is grounded, and a write once handed over is
+finished even if the run is then cancelled (`finish` waits for the writer): a run killed
+half-way has paid for its finished articles once, and the rerun resumes.
 
 Log records go to `logging.getLogger("briefgen")`; each carries `record.briefgen`, a dict with
 the event's fields (`event`: run_start, article, run_end), for progress displays and JSON logs.
@@ -17,8 +18,9 @@ import hashlib
 import inspect
 import json
 import logging
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from briefgen import cache, extract, prompts
 from briefgen.client import Client
@@ -28,6 +30,7 @@ from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, 
 from briefgen.store import ArticleRow, CacheEntry, Store
 
 log = logging.getLogger("briefgen")
+T = TypeVar("T")
 
 # status -> exit code, as the CLI exits and as the run log keeps them
 STATUS_CODES = {"ok": 0, "nothing": 1, "error": 2, "partial": 3, "interrupted": 130}
@@ -72,11 +75,17 @@ class RunLog:
         self.writes_cache = store is not None and not exchanges
         self.id: int | None = None
         self.outcomes: dict[int, Result] = {}
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefgen-store")
+
+    async def _write(self, function: Callable[..., T], *args: Any) -> T:
+        """Run a store write on the writer thread. Shielded: a cancelled run still completes
+        the writes it handed over."""
+        return await asyncio.shield(asyncio.wrap_future(self._writer.submit(function, *args)))
 
     async def start(self) -> None:
         if self.store is not None:
             config = self.settings.model_dump(mode="json", exclude={"api_key"})
-            self.id = await asyncio.to_thread(
+            self.id = await self._write(
                 self.store.start_run,
                 self.job,
                 config,
@@ -136,10 +145,13 @@ class RunLog:
 
     async def _record(self, index: int, result: Result) -> None:
         self.outcomes[index] = result
+        await self._store_outcome(index, result)
         if self.on_result is not None:
             pending = self.on_result(result)
             if inspect.isawaitable(pending):
                 await pending
+
+    async def _store_outcome(self, index: int, result: Result) -> None:
         article = self.articles[index]
         cached = isinstance(result, ArticleExtraction) and result.cached
         failed = isinstance(result, ArticleFailure)
@@ -198,7 +210,7 @@ class RunLog:
                 schema_version=cache.schema_version(),
                 result=result.model_dump_json(),
             )
-        await asyncio.to_thread(self.store.record_article, self.id, row, entry)
+        await self._write(self.store.record_article, self.id, row, entry)
 
     def previous(self) -> tuple[str, Brief] | None:
         """The job's last brief before this run, and how to name it."""
@@ -238,6 +250,7 @@ class RunLog:
     ) -> None:
         """Close the run's row (synchronously: this also runs while the run is being
         cancelled) and log the closing summary."""
+        self._writer.shutdown(wait=True)  # every write handed over is done first
         totals = self.totals()
         code = STATUS_CODES[status]
         if self.store is not None and self.id is not None:

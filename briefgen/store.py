@@ -393,9 +393,9 @@ class Store:
         the next run can still say what changed."""
         cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="seconds")
         with self.connect() as db:
-            extractions = db.execute("DELETE FROM extractions WHERE used < ?", (cutoff,)).rowcount
+            extractions = db.execute("DELETE FROM extractions WHERE used <= ?", (cutoff,)).rowcount
             runs = db.execute(
-                "DELETE FROM runs WHERE started < ? AND status != 'running' AND id NOT IN"
+                "DELETE FROM runs WHERE started <= ? AND status != 'running' AND id NOT IN"
                 " (SELECT MAX(id) FROM runs WHERE brief IS NOT NULL GROUP BY job)",
                 (cutoff,),
             ).rowcount

@@ -312,3 +312,198 @@ def test_a_multi_line_server_error_becomes_one_line(runner, server, articles):
         'failed    one (1 call): HTTP 400: bad request File "app.py", line 1 '
         "boom after 1 attempt(s)"
     ]
+
+
+# --- the morning job ---------------------------------------------------------------------------
+
+
+def _job_folder(tmp_path, server, **extra):
+    job = tmp_path / "job"
+    (job / "inbox").mkdir(parents=True)
+    (job / "inbox" / "one.txt").write_text("Kim to meet Putin\n" + SAMPLE_TEXT)
+    (job / "inbox" / "two.txt").write_text("Second report\n" + SAMPLE_TEXT)
+    lines = ['sources = ["inbox/"]', f'base_url = "{server.url}"', "backoff = 0"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in extra.items()]
+    (job / "briefgen.toml").write_text("\n".join(lines) + "\n")
+    return job
+
+
+def test_make_in_a_folder_with_briefgen_toml_runs_the_job(runner, server, tmp_path, monkeypatch):
+    server.default = answer()
+    job = _job_folder(tmp_path, server, json="out/brief.json")
+    (job / "out").mkdir()
+    monkeypatch.chdir(job)
+    result = invoke(runner, "make", "--out", "brief.md")
+    assert result.exit_code == 0, result.stderr
+    assert (job / "brief.md").read_text().startswith("# Kim Jong Un and Vladimir Putin")
+    assert json.loads((job / "out" / "brief.json").read_text())["partial"] is False
+    assert len(server.requests) == 2
+
+    monkeypatch.chdir(tmp_path)  # from anywhere, with --config: paths are the file's
+    again = invoke(runner, "make", "--config", job / "briefgen.toml", "-q")
+    assert again.exit_code == 0
+    assert len(server.requests) == 2  # every article from the cache
+    assert again.stdout.startswith("# Kim Jong Un")
+    assert "## Nothing changed since run 1" in again.stdout
+
+
+def test_make_without_articles_or_config_is_a_usage_error(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["make"])
+    assert result.exit_code == 2
+    assert "no articles: give ARTICLES, or list sources in briefgen.toml" in result.stderr
+
+
+def test_a_bad_config_file_is_one_line_naming_file_and_key(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_text('sources = ["x"]\nconcurrency = 0\n')
+    result = runner.invoke(main, ["make"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"briefgen: error: {tmp_path / 'briefgen.toml'}: concurrency: "
+        "Input should be greater than or equal to 1\n"
+    )
+
+
+def test_runs_lists_runs_and_shows_one(runner, server, articles, tmp_path):
+    server.default = answer()
+    invoke(runner, "make", articles, "--base-url", server.url, "-q", "--out", tmp_path / "b.md")
+    invoke(runner, "make", articles, "--base-url", server.url, "-q", "--out", tmp_path / "b.md")
+    listed = invoke(runner, "runs")
+    assert listed.exit_code == 0
+    lines = listed.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].split()[:1] == ["2"] and " ok " in lines[0]
+    assert "2 articles (2 cached, 0 failed)  0 calls" in lines[0]
+    assert "2 articles (0 cached, 0 failed)  2 calls" in lines[1]
+    assert lines[1].endswith(f"-> {tmp_path / 'b.md'}")
+    shown = invoke(runner, "runs", "show", "1")
+    assert shown.exit_code == 0
+    assert "[1] extracted one  1 calls, 120 tokens, 0 dropped" in shown.stdout
+    assert "[2] extracted two" in shown.stdout
+    missing = runner.invoke(main, ["runs", "show", "99"])
+    assert missing.exit_code == 2
+    assert "no run 99 in" in missing.stderr
+
+
+def test_diff_prints_what_changed_between_two_json_briefs(runner, server, articles, tmp_path):
+    server.default = answer()
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    invoke(runner, "make", articles / "one.txt", "--base-url", server.url, "-q", "--json", old)
+    invoke(runner, "make", articles, "--base-url", server.url, "-q", "--json", new)
+    result = invoke(runner, "diff", old, new)
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"## What changed since {old}")
+    assert "**New** source" in result.stdout and "[2]" in result.stdout
+    same = invoke(runner, "diff", new, new)
+    assert same.stdout.startswith(f"## Nothing changed since {new}")
+    bad = runner.invoke(main, ["diff", str(articles / "one.txt"), str(new)])
+    assert bad.exit_code == 2 and "not a briefgen JSON brief" in bad.stderr
+
+
+def test_cache_prune_forgets_old_entries(runner, server, articles, tmp_path):
+    server.default = answer()
+    invoke(runner, "make", articles, "--base-url", server.url, "-q")
+    kept = invoke(runner, "cache", "prune", "--older-than", "30d")
+    assert kept.stdout.startswith("removed 0 extractions and 0 runs")
+    pruned = invoke(runner, "cache", "prune", "--older-than", "0s")
+    # the run is kept: it holds the job's latest brief, for the next "What changed"
+    assert pruned.stdout.startswith("removed 2 extractions and 0 runs")
+    invoke(runner, "make", articles, "--base-url", server.url, "-q")
+    assert len(server.requests) == 2 + 2
+    bad = runner.invoke(main, ["cache", "prune", "--older-than", "soon"])
+    assert bad.exit_code == 2 and "give a number and a unit" in bad.stderr
+
+
+def test_fast_commands_never_import_openai(tmp_path):
+    import subprocess
+    import sys
+
+    from briefgen.pipeline import DEMO_DIR
+
+    extraction = tmp_path / "x.json"
+    failure = {
+        "article": {"id": "x", "source": "x.txt"},
+        "reason": "refused: no",
+        "model": "m",
+        "prompt_version": "v",
+    }
+    extraction.write_text(json.dumps(failure))
+    for args in (
+        ["--help"],
+        ["schema"],
+        ["runs"],
+        ["merge", str(extraction)],
+        ["diff", "--help"],
+        ["config"],
+    ):
+        code = (
+            "import sys\nfrom briefgen.cli import main\n"
+            f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write('OPENAI=%s' % ('openai' in sys.modules))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={"BRIEFGEN_DB": str(tmp_path / "b.db"), "PATH": ""},
+            cwd=tmp_path,
+            timeout=60,
+        )
+        assert done.stderr.endswith("OPENAI=False"), (args, done.stderr)
+    assert DEMO_DIR.is_dir()
+
+
+def test_sigterm_is_handled_like_ctrl_c(server, articles, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from briefgen.store import Store
+
+    def two_is_slow(body):
+        if "Article two" in body["messages"][1]["content"]:
+            return Reply(body=chat_completion(sample_extraction().model_dump_json()), delay=30)
+        return answer()
+
+    server.default = two_is_slow
+    db, out = tmp_path / "job.db", tmp_path / "brief.md"
+    out.write_text("yesterday's brief\n")
+    env = {**os.environ, "BRIEFGEN_DB": str(db), "OPENAI_API_KEY": "sk-test"}
+    command = [
+        sys.executable,
+        "-c",
+        "from briefgen.cli import main; main()",
+        "make",
+        str(articles),
+        "--out",
+        str(out),
+        "--base-url",
+        server.url,
+        "--concurrency",
+        "2",
+    ]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # until article one is stored and two is asked
+            if len(server.requests) == 2 and db.exists():
+                with Store(db).connect() as conn:
+                    if conn.execute("SELECT COUNT(*) FROM run_articles").fetchone()[0] == 1:
+                        break
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert stderr.splitlines()[-1] == (
+        "briefgen: error: terminated (SIGTERM); nothing was written, finished articles are cached"
+    )
+    assert out.read_text() == "yesterday's brief\n"
+    (run,) = Store(db).runs()
+    assert (run.status, run.exit_code) == ("interrupted", 130)
+    with Store(db).connect() as conn:
+        assert conn.execute("SELECT COUNT(*) FROM extractions").fetchone()[0] == 1
