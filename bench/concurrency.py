@@ -452,7 +452,18 @@ class Run:
     pauses: int  # silences of at least half a Retry-After between requests reaching the server
 
 
-def settings_for(url: str, concurrency: int) -> Any:
+_STORE: list[Path] = []
+
+
+def bench_db() -> Path:
+    """A store of the benchmark's own, so the user's cache is neither read nor filled."""
+    if not _STORE:
+        _STORE.append(Path(tempfile.mkdtemp(prefix="briefgen-bench-")) / "briefgen.db")
+    return _STORE[0]
+
+
+def settings_for(url: str, concurrency: int, cache: bool = False) -> Any:
+    """Extraction is what is measured here: the cache is off unless asked for."""
     from briefgen.config import Settings
 
     return Settings(
@@ -465,7 +476,8 @@ def settings_for(url: str, concurrency: int) -> Any:
         retries=3,
         timeout=30.0,
         deadline=300.0,  # bounded whatever happens
-        state_dir=None,
+        db=bench_db(),
+        cache=cache,
     )
 
 

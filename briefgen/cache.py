@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cache
 
 from briefgen.config import Settings
@@ -35,6 +36,13 @@ def schema_version() -> str:
     from briefgen.structured import strict_json_schema
 
     return _digest(strict_json_schema(Extraction))[:16]
+
+
+def server_url(settings: Settings) -> str:
+    """The base URL as the openai SDK will use it, without building a client (that costs an
+    import of the SDK and a TLS context: a rerun that is all cache hits needs neither)."""
+    url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    return url.rstrip("/") + "/"
 
 
 def answer_settings(settings: Settings) -> dict[str, object]:

@@ -235,7 +235,12 @@ def env_values(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any]
     try:
         values = source()
     except SettingsError as exc:
-        raise ConfigError(f"environment: {exc}") from None
+        # pydantic-settings names the field; name the variable, as the file's key is named.
+        bad = next((n for n in Settings.model_fields if f'"{n}"' in str(exc)), None)
+        where = f"env {ENV_PREFIX}{bad.upper()}" if bad else "environment"
+        cause = exc.__cause__
+        problem = f"not valid JSON ({cause})" if isinstance(cause, ValueError) else str(exc)
+        raise ConfigError(f"{where}: {problem}") from None
     origins = {name: f"env {ENV_PREFIX}{name.upper()}" for name in values}
     for name, variable in OPENAI_ENV.items():
         if name not in values and environ.get(variable):
@@ -254,7 +259,11 @@ def load_settings(
     """Settings from the command line (`options`, None meaning not given), the environment,
     the config file (`config`, or the one found in `cwd`) and the defaults."""
     layers: list[tuple[dict[str, Any], dict[str, str]]] = []
-    found = (config, ()) if config is not None else find_config(cwd or Path.cwd())
+    found: tuple[Path, tuple[str, ...]] | None
+    if config is not None:  # an explicit pyproject.toml means its [tool.briefgen] table
+        found = (config, ("tool", "briefgen") if config.name == "pyproject.toml" else ())
+    else:
+        found = find_config(cwd or Path.cwd())
     config_file = None
     if found is not None:
         config_file = found[0]

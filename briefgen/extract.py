@@ -27,9 +27,10 @@ Result = ArticleExtraction | ArticleFailure
 Callback = Callable[[Result], Awaitable[None] | None]
 
 
-def reference(article: Article) -> ArticleRef:
+def reference(article: Article, known_fingerprint: str | None = None) -> ArticleRef:
+    """What the brief says of the article; `known_fingerprint` spares hashing a text again."""
     fields = article.model_dump(include=set(ArticleRef.model_fields))
-    return ArticleRef(**fields, fingerprint=fingerprint(article.text))
+    return ArticleRef(**fields, fingerprint=known_fingerprint or fingerprint(article.text))
 
 
 def messages_for(article: Article) -> list[Message]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from briefgen import changes, ingest, merge, render
+from briefgen import cache, changes, ingest, merge, render
 from briefgen.client import Client
 from briefgen.config import Settings, load_settings
 from briefgen.errors import BriefgenError, InputError, NothingProduced, validation_summary
@@ -89,13 +89,20 @@ async def amake_brief(
     started = time.monotonic()
     async with AsyncExitStack() as stack:
         stack.enter_context(output_lock(outputs_of(settings), store.path.parent))
-        if client is None:
-            client = build_client(settings, store)
-            stack.push_async_callback(client.aclose)
-        run = RunLog(store, settings, names, articles, client, on_result)
+
+        def connect() -> Client:  # only when an article is not in the cache
+            nonlocal client
+            if client is None:
+                client = build_client(settings, store)
+                stack.push_async_callback(client.aclose)
+            return client
+
+        model = client.model if client is not None else settings.model
+        server = getattr(client, "base_url", None) or cache.server_url(settings)
+        run = RunLog(store, settings, names, articles, model, str(server), on_result)
         await run.start()
         try:
-            results = await run.extract(client)
+            results = await run.extract(connect)
             brief = merge.merge(results, title=settings.title)
             if len(brief.failures) == len(brief.sources):
                 raise nothing_produced(brief)
@@ -192,6 +199,15 @@ def make_brief(
 
     Raises NothingProduced (its `.brief` lists the failures) when no article succeeded, and
     BriefgenError subclasses for bad input, settings or a server that refuses the run."""
-    return asyncio.run(
-        amake_brief(sources, settings, client=client, title=title, on_result=on_result)
-    )
+    made: list[Brief] = []
+
+    async def run() -> None:
+        # The Brief is handed out through `made`, not returned: asyncio.run reprs its main
+        # task when restoring the SIGINT handler, and the repr of a finished task includes its
+        # result; for a large brief that took longer than the whole cached rerun (measured).
+        made.append(
+            await amake_brief(sources, settings, client=client, title=title, on_result=on_result)
+        )
+
+    asyncio.run(run())
+    return made[0]

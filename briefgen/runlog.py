@@ -52,14 +52,15 @@ class RunLog:
         settings: Settings,
         sources: list[str],
         articles: Sequence[Article],
-        client: Client,
+        model: str,
+        base_url: str,
         on_result: extract.Callback | None = None,
     ):
         self.store = store
         self.on_result = on_result
         self.settings = settings
-        self.base_url = str(getattr(client, "base_url", None) or settings.base_url or "")
-        self.model = client.model
+        self.base_url = base_url
+        self.model = model
         self.prompt_version = prompts.prompt_version()
         self.job = job_key(sources)
         self.sources = sources
@@ -95,9 +96,10 @@ class RunLog:
                 self.prompt_version,
             )
 
-    async def extract(self, client: Client) -> list[Result]:
+    async def extract(self, connect: Callable[[], Client]) -> list[Result]:
         """Every article's result in input order: from the cache where it holds one, from the
-        model for the rest."""
+        model for the rest. `connect` gives the client, and is called only if a model call is
+        needed."""
         hits = await self._cached()
         event(
             f"run {self.id or '-'} started: {len(self.articles)} articles, {len(hits)} cached, "
@@ -107,16 +109,17 @@ class RunLog:
             articles=len(self.articles),
             cached=len(hits),
         )
-        for index, result in sorted(hits.items()):
-            await self._record(index, result)
+        await self._record_hits(hits)
         todo = [i for i in range(len(self.articles)) if i not in hits]
+        if not todo:
+            return [self.outcomes[i] for i in range(len(self.articles))]
         index_of = {self.articles[i].id: i for i in todo}  # ingest makes ids unique
 
         async def done(result: Result) -> None:
             await self._record(index_of[result.article.id], result)
 
         await extract.extract_all(
-            [self.articles[i] for i in todo], client, self.settings, on_result=done
+            [self.articles[i] for i in todo], connect(), self.settings, on_result=done
         )
         return [self.outcomes[i] for i in range(len(self.articles))]
 
@@ -133,8 +136,8 @@ class RunLog:
             except ValueError:  # written by another briefgen: ask again
                 continue
             hits[index] = result.model_copy(
-                update={
-                    "article": extract.reference(self.articles[index]),
+                update={  # same text, same fingerprint
+                    "article": extract.reference(self.articles[index], result.article.fingerprint),
                     "cached": True,
                     "attempts": 0,
                     "reasks": 0,
@@ -143,15 +146,29 @@ class RunLog:
             )
         return hits
 
+    async def _record_hits(self, hits: dict[int, ArticleExtraction]) -> None:
+        """Cache hits: logged each, stored in one transaction."""
+        rows = [self._outcome(index, result) for index, result in sorted(hits.items())]
+        if self.store is not None and self.id is not None and rows:
+            await self._write(self.store.record_articles, self.id, rows)
+        for result in hits.values():
+            await self._call_back(result)
+
     async def _record(self, index: int, result: Result) -> None:
-        self.outcomes[index] = result
-        await self._store_outcome(index, result)
+        row = self._outcome(index, result)
+        if self.store is not None and self.id is not None:
+            await self._write(self.store.record_articles, self.id, [row])
+        await self._call_back(result)
+
+    async def _call_back(self, result: Result) -> None:
         if self.on_result is not None:
             pending = self.on_result(result)
             if inspect.isawaitable(pending):
                 await pending
 
-    async def _store_outcome(self, index: int, result: Result) -> None:
+    def _outcome(self, index: int, result: Result) -> tuple[ArticleRow, CacheEntry | None]:
+        """Log one article's outcome; its run-log row and, if it is new, its cache entry."""
+        self.outcomes[index] = result
         article = self.articles[index]
         cached = isinstance(result, ArticleExtraction) and result.cached
         failed = isinstance(result, ArticleFailure)
@@ -183,8 +200,6 @@ class RunLog:
                 tokens=result.usage.input_tokens + result.usage.output_tokens,
                 dropped=dropped,
             )
-        if self.store is None or self.id is None:
-            return
         row = ArticleRow(
             n=index + 1,
             article_id=article.id,
@@ -210,7 +225,7 @@ class RunLog:
                 schema_version=cache.schema_version(),
                 result=result.model_dump_json(),
             )
-        await self._write(self.store.record_article, self.id, row, entry)
+        return row, entry
 
     def previous(self) -> tuple[str, Brief] | None:
         """The job's last brief before this run, and how to name it."""

@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -202,6 +202,9 @@ class Store:
         db.row_factory = sqlite3.Row
         try:
             db.execute("PRAGMA foreign_keys = ON")
+            # WAL with NORMAL: a commit is durable once the WAL is synced at a checkpoint; a
+            # crash may lose the last commits, never corrupt the file. The cache can afford it.
+            db.execute("PRAGMA synchronous = NORMAL")
             with db:  # commits, or rolls back on error
                 yield db
         finally:
@@ -307,24 +310,32 @@ class Store:
             return cursor.lastrowid
 
     def record_article(self, run_id: int, row: ArticleRow, entry: CacheEntry | None = None) -> None:
-        """One article's outcome, and its extraction for the cache, in one transaction."""
+        self.record_articles(run_id, [(row, entry)])
+
+    def record_articles(
+        self, run_id: int, outcomes: Sequence[tuple[ArticleRow, CacheEntry | None]]
+    ) -> None:
+        """Articles' outcomes, and their extractions for the cache, in one transaction."""
+        stamp = now()
         with self.connect() as db:
-            db.execute(
+            db.executemany(
                 "INSERT OR REPLACE INTO run_articles (run_id, n, article_id, source, title,"
                 " content_hash, outcome, reason, calls, reasks, input_tokens, output_tokens,"
                 " dropped) VALUES (:run_id, :n, :article_id, :source, :title, :content_hash,"
                 " :outcome, :reason, :calls, :reasks, :input_tokens, :output_tokens, :dropped)",
-                {"run_id": run_id, **row.model_dump()},
+                [{"run_id": run_id, **row.model_dump()} for row, _ in outcomes],
             )
-            if entry is not None:
-                stamp = now()
-                db.execute(
-                    "INSERT OR REPLACE INTO extractions (key, content_hash, model, base_url,"
-                    " prompt_version, schema_version, created, used, result) VALUES (:key,"
-                    " :content_hash, :model, :base_url, :prompt_version, :schema_version,"
-                    " :created, :used, :result)",
-                    {**entry.model_dump(), "created": stamp, "used": stamp},
-                )
+            db.executemany(
+                "INSERT OR REPLACE INTO extractions (key, content_hash, model, base_url,"
+                " prompt_version, schema_version, created, used, result) VALUES (:key,"
+                " :content_hash, :model, :base_url, :prompt_version, :schema_version,"
+                " :created, :used, :result)",
+                [
+                    {**entry.model_dump(), "created": stamp, "used": stamp}
+                    for _, entry in outcomes
+                    if entry is not None
+                ],
+            )
 
     def finish_run(
         self,

@@ -244,13 +244,13 @@ def test_the_run_log_has_a_row_per_run_and_per_article(server, folder, tmp_path)
 
 def test_store_writes_run_off_the_event_loop(server, folder, monkeypatch):
     threads = set()
-    original = Store.record_article
+    original = Store.record_articles
 
     def spy(self, *args, **kwargs):
         threads.add(threading.current_thread() is threading.main_thread())
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Store, "record_article", spy)
+    monkeypatch.setattr(Store, "record_articles", spy)
     server.default = replies
     make_brief([folder], settings_for(server))
     assert threads == {False}
