@@ -230,8 +230,13 @@ def env_values(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any]
     from pydantic_settings.exceptions import SettingsError
 
     environ = os.environ if environ is None else environ
-    source = EnvSettingsSource(Settings, env_prefix=ENV_PREFIX, case_sensitive=False)  # type: ignore[arg-type]
-    source.env_vars = {k.lower(): v for k, v in environ.items()}
+    source = EnvSettingsSource(
+        Settings,  # type: ignore[arg-type]
+        env_prefix=ENV_PREFIX,
+        case_sensitive=False,
+    )
+    # BRIEFGEN_MODEL= (set but empty) means not set, as in a systemd EnvironmentFile.
+    source.env_vars = {k.lower(): v for k, v in environ.items() if v != ""}
     try:
         values = source()
     except SettingsError as exc:

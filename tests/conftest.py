@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from briefgen import config
 from briefgen.cli import main
 from briefgen.config import Settings
 from briefgen.schemas import Article, Extraction
@@ -106,6 +107,9 @@ def db(tmp_path, monkeypatch) -> Path:
             monkeypatch.delenv(name)
     path = tmp_path / "store" / "briefgen.db"
     monkeypatch.setenv("BRIEFGEN_DB", str(path))
+    # Settings(...) built in a test reads no environment: its default store is this one too.
+    monkeypatch.setattr(config, "default_db", lambda: path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     return path
 
 

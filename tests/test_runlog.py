@@ -1,0 +1,62 @@
+"""The run log's events and bookkeeping, with a scripted client and no server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from briefgen.client import Completion
+from briefgen.config import Settings
+from briefgen.runlog import RunLog, job_key
+from briefgen.store import Store
+
+from conftest import sample_extraction
+
+
+class Canned:
+    model = "canned"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def complete(self, messages, schema, stats):
+        self.calls += 1
+        stats.attempts += 1
+        value = sample_extraction()
+        return Completion(value, value.model_dump_json(), model="canned")
+
+    async def aclose(self) -> None:
+        pass
+
+
+def test_the_same_sources_are_the_same_job_in_any_order():
+    assert job_key(["a/", "b.txt"]) == job_key(["b.txt", "a/"])
+    assert job_key(["a/"]) != job_key(["a/", "b.txt"])
+
+
+def test_events_carry_their_fields_and_the_run_is_closed(article, db, caplog):
+    caplog.set_level(logging.INFO, logger="briefgen")
+    store = Store(db)
+    client = Canned()
+    connected = []
+
+    def connect():
+        connected.append(True)
+        return client
+
+    async def run_twice():
+        for _ in range(2):
+            run = RunLog(store, Settings(db=db), ["x"], [article], "canned", "http://x/v1/")
+            await run.start()
+            await run.extract(connect)
+            run.finish("ok", elapsed=0.5)
+
+    asyncio.run(run_twice())
+    assert client.calls == 1 and connected == [True]  # the second run needed no client
+    events = [r.briefgen for r in caplog.records if hasattr(r, "briefgen")]
+    assert [e["event"] for e in events] == ["run_start", "article", "run_end"] * 2
+    first_end, second_start, second_article = events[2], events[3], events[4]
+    assert first_end["status"] == "ok" and first_end["calls"] == 1 and first_end["cached"] == 0
+    assert second_start["cached"] == 1
+    assert second_article["outcome"] == "cached" and second_article["calls"] == 0
+    assert [r.status for r in store.runs()] == ["ok", "ok"]
