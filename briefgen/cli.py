@@ -277,8 +277,11 @@ def demo(quiet: bool, **options: Any) -> int:
     """
     from briefgen import pipeline
 
+    # The store and the log format as configured; never the job's outputs or model.
+    configured = load({"db": options.pop("db")}, None).settings
     given = {k: v for k, v in options.items() if v is not None}
-    return run_make(pipeline.demo_settings(**given), quiet)
+    settings = pipeline.demo_settings(db=configured.db, log_format=configured.log_format, **given)
+    return run_make(settings, quiet)
 
 
 @main.command("extract")

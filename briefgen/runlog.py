@@ -103,7 +103,7 @@ class RunLog:
         hits = await self._cached()
         event(
             f"run {self.id or '-'} started: {len(self.articles)} articles, {len(hits)} cached, "
-            f"model {self.model}" + (f" at {self.base_url}" if self.base_url else ""),
+            f"model {self.model}" + self._where(),
             event="run_start",
             run=self.id,
             articles=len(self.articles),
@@ -122,6 +122,13 @@ class RunLog:
             [self.articles[i] for i in todo], connect(), self.settings, on_result=done
         )
         return [self.outcomes[i] for i in range(len(self.articles))]
+
+    def _where(self) -> str:
+        if self.settings.replay is not None:
+            return f", answers replayed from {self.settings.replay}"
+        if self.settings.record is not None:
+            return f" at {self.base_url}, recording to {self.settings.record}"
+        return f" at {self.base_url}"
 
     async def _cached(self) -> dict[int, ArticleExtraction]:
         if not self.reads_cache or self.store is None:

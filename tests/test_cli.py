@@ -507,3 +507,17 @@ def test_sigterm_is_handled_like_ctrl_c(server, articles, tmp_path):
     assert (run.status, run.exit_code) == ("interrupted", 130)
     with Store(db).connect() as conn:
         assert conn.execute("SELECT COUNT(*) FROM extractions").fetchone()[0] == 1
+
+
+def test_demo_logs_its_run_in_the_configured_store_and_ignores_the_jobs_file(
+    runner, db, tmp_path, monkeypatch
+):
+    from briefgen.store import Store
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "briefgen.toml").write_text('out = "job-brief.md"\nmodel = "job-model"\n')
+    result = invoke(runner, "demo", "-q")
+    assert result.exit_code == 0
+    assert not (tmp_path / "job-brief.md").exists()  # the job's output is not the demo's
+    (run,) = Store(db).runs()
+    assert run.status == "ok" and run.calls == 5 and run.model == "gpt-4o-mini"
