@@ -521,3 +521,52 @@ def test_demo_logs_its_run_in_the_configured_store_and_ignores_the_jobs_file(
     assert not (tmp_path / "job-brief.md").exists()  # the job's output is not the demo's
     (run,) = Store(db).runs()
     assert run.status == "ok" and run.calls == 5 and run.model == "gpt-4o-mini"
+
+
+def test_two_processes_share_a_store_and_never_write_the_same_brief(server, articles, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from briefgen.store import Store
+
+    # Slow enough that the first run still holds its output when the others start.
+    server.default = Reply(body=chat_completion(sample_extraction().model_dump_json()), delay=3)
+    db = tmp_path / "shared.db"
+    env = {**os.environ, "BRIEFGEN_DB": str(db), "OPENAI_API_KEY": "sk-test"}
+
+    def start(out: str, *extra: str) -> subprocess.Popen:
+        command = [
+            sys.executable,
+            "-m",
+            "briefgen",
+            "make",
+            str(articles),
+            "--out",
+            str(tmp_path / out),
+            "--base-url",
+            server.url,
+            "--no-cache",
+            *extra,
+        ]
+        return subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+
+    first = start("a.md")
+    deadline = time.monotonic() + 20
+    while not server.requests and time.monotonic() < deadline:  # it holds its lock now
+        time.sleep(0.02)
+    same = start("a.md", "-q")
+    other = start("b.md", "-q")
+    try:
+        _, same_err = same.communicate(timeout=30)
+        other.communicate(timeout=30)
+        first.communicate(timeout=30)
+    finally:
+        for process in (first, same, other):
+            process.kill()
+    assert (first.returncode, other.returncode, same.returncode) == (0, 0, 1)
+    assert "another briefgen run (pid " in same_err and "is writing it" in same_err
+    assert (tmp_path / "a.md").exists() and (tmp_path / "b.md").exists()
+    statuses = sorted(r.status for r in Store(db).runs())
+    assert statuses == ["ok", "ok"]  # the refused run never started a run
