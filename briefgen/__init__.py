@@ -10,8 +10,13 @@ Names are imported on first use (module `__getattr__`), so `import briefgen`, an
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+# A library logs and never prints: with no handler configured by the program, the standard
+# library would print warnings (failed articles, retries) to stderr through its last resort.
+logging.getLogger("briefgen").addHandler(logging.NullHandler())
 
 _LAZY = {
     "Settings": "briefgen.config",

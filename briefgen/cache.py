@@ -1,4 +1,4 @@
-"""What makes two extractions the same: the cache key. Pure.
+"""What makes two extractions the same: the cache key.
 
 An extraction is reused only when nothing that could change the model's answer has changed:
 
@@ -50,13 +50,17 @@ def answer_settings(settings: Settings) -> dict[str, object]:
     return {"reasks": settings.reasks, "grounding_reask": settings.grounding_reask}
 
 
-def key(article_hash: str, settings: Settings, base_url: str, prompt_version: str) -> str:
+def key(
+    article_hash: str, settings: Settings, base_url: str, prompt_version: str, model: str
+) -> str:
+    """`model` and `base_url` are those of the client that answers, which a library caller's
+    own client may set apart from the settings."""
     return _digest(
         {
             "article": article_hash,
             "prompt": prompt_version,
             "schema": schema_version(),
-            "model": settings.model,
+            "model": model,
             "base_url": base_url,
             **answer_settings(settings),
         }

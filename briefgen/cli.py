@@ -29,7 +29,7 @@ import annotated_types
 import click
 from pydantic.fields import FieldInfo
 
-from briefgen.config import CONFIG_FILE, ConfigError, Loaded, Settings, load_settings
+from briefgen.config import CONFIG_FILE, Loaded, Settings, load_settings
 from briefgen.errors import BriefgenError, NothingProduced
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -65,8 +65,6 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
             from briefgen.errors import BusyError
 
             fail(str(exc), EXIT_NOTHING if isinstance(exc, BusyError) else EXIT_USAGE)
-        except ConfigError as exc:
-            fail(str(exc))
         except KeyboardInterrupt:
             what = "terminated (SIGTERM)" if _on_sigterm.received else "interrupted"  # type: ignore[attr-defined]
             fail(f"{what}; nothing was written, finished articles are cached", EXIT_INTERRUPTED)

@@ -27,6 +27,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from briefgen.errors import ConfigError
+
 DEFAULT_MODEL = "gpt-4o-mini"
 ENV_PREFIX = "BRIEFGEN_"
 CONFIG_FILE = "briefgen.toml"
@@ -153,10 +155,6 @@ def default_db() -> Path:
 
 
 PATH_FIELDS = frozenset({"out", "json_out", "since", "db", "replay", "record"})
-
-
-class ConfigError(ValueError):
-    """A bad config file, variable or option; str() is one line naming it."""
 
 
 @dataclass

@@ -17,6 +17,10 @@ class BriefgenError(Exception):
     """Base class: str(error) is a complete one-line message, fit for stderr as it is."""
 
 
+class ConfigError(BriefgenError, ValueError):
+    """A bad config file, environment variable or option (exit 2); names where it came from."""
+
+
 class InputError(BriefgenError):
     """A source cannot be read or holds no text (exit 2)."""
 

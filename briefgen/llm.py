@@ -1,4 +1,4 @@
-"""The model interface, and its one implementation over the openai SDK.
+"""The one implementation of the model interface (`client.Client`) over the openai SDK.
 
 This is the only module that imports openai. Everything above it talks to `Client`: give it
 messages and a pydantic schema, get back a `Completion` that holds either the validated value or

@@ -98,7 +98,10 @@ async def amake_brief(
             return client
 
         model = client.model if client is not None else settings.model
-        server = getattr(client, "base_url", None) or cache.server_url(settings)
+        if client is None:
+            server = cache.server_url(settings)
+        else:  # a caller's own client: its answers are its own, whatever the settings say
+            server = getattr(client, "base_url", None) or f"client:{type(client).__qualname__}"
         run = RunLog(store, settings, names, articles, model, str(server), on_result)
         await run.start()
         try:

@@ -2,10 +2,12 @@
 what the run cost, how it ended. Also the cache around extraction, since a cache hit is one
 kind of article outcome.
 
-Every store write goes to one writer thread, so a slow disk never stalls the model calls. Each
-article's extraction is handed to it the moment it is grounded, and a write once handed over is
-finished even if the run is then cancelled (`finish` waits for the writer): a run killed
-half-way has paid for its finished articles once, and the rerun resumes.
+The run's writes (its start, each article's outcome and extraction) go to one writer thread,
+and the cache lookup to a worker thread, so a slow disk never stalls the model calls. Each
+article's extraction is handed to the writer the moment it is grounded, and a write once handed
+over is finished even if the run is then cancelled (`finish` waits for the writer, then closes
+the run's row itself): a run killed half-way has paid for its finished articles once, and the
+rerun resumes.
 
 Log records go to `logging.getLogger("briefgen")`; each carries `record.briefgen`, a dict with
 the event's fields (`event`: run_start, article, run_end), for progress displays and JSON logs.
@@ -18,6 +20,7 @@ import hashlib
 import inspect
 import json
 import logging
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -37,8 +40,12 @@ STATUS_CODES = {"ok": 0, "nothing": 1, "error": 2, "partial": 3, "interrupted": 
 
 
 def job_key(sources: Sequence[str]) -> str:
-    """The same sources are the same job, whatever else changed (model, prompt)."""
-    return hashlib.sha256(json.dumps(sorted(sources)).encode()).hexdigest()[:16]
+    """The same sources are the same job, whatever else changed (model, prompt); `inbox/`,
+    `./inbox` and its absolute path are one source."""
+    resolved = sorted(
+        s if s == "-" or "://" in s else os.path.abspath(os.path.expanduser(s)) for s in sources
+    )
+    return hashlib.sha256(json.dumps(resolved).encode()).hexdigest()[:16]
 
 
 def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
@@ -67,7 +74,7 @@ class RunLog:
         self.articles = list(articles)
         self.hashes = [cache.content_hash(a) for a in self.articles]
         self.keys = [
-            cache.key(h, settings, self.base_url, self.prompt_version) for h in self.hashes
+            cache.key(h, settings, self.base_url, self.prompt_version, model) for h in self.hashes
         ]
         # Replay and recording are about the exchanges themselves: they neither read nor
         # fill the cache.

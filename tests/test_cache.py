@@ -10,7 +10,7 @@ from briefgen.schemas import Article
 
 
 def key(article: Article, settings: Settings, url: str = "http://x/v1/", prompt: str = "p1"):
-    return cache.key(cache.content_hash(article), settings, url, prompt)
+    return cache.key(cache.content_hash(article), settings, url, prompt, settings.model)
 
 
 def test_what_the_prompt_shows_of_an_article_is_in_the_key(article):

@@ -354,3 +354,33 @@ def test_a_failed_result_keeps_its_reason_in_the_library_result(server, folder):
     with pytest.raises(NothingProduced, match=r"no article could be extracted \(3 failed\)"):
         make_brief([folder], settings_for(server), on_result=seen.append)
     assert all(isinstance(r, ArticleFailure) and r.reason == "refused: no" for r in seen)
+
+
+def test_a_callers_own_client_fills_no_cache_entry_that_a_server_run_would_use(server, folder):
+    from briefgen.client import Completion
+
+    class Canned:
+        model = "gpt-4o-mini"  # the same name as the settings' model: still another source
+
+        async def complete(self, messages, schema, stats):
+            stats.attempts += 1
+            value = sample_extraction()
+            return Completion(value, value.model_dump_json(), model=self.model)
+
+        async def aclose(self):
+            pass
+
+    settings = settings_for(server, model="gpt-4o-mini")
+    make_brief([folder], settings, client=Canned())
+    assert server.requests == []
+    server.default = replies
+    brief = make_brief([folder], settings)
+    assert calls(server) == ["a", "b", "c"] and brief.quality.cached == 0
+
+
+def test_the_same_folder_spelled_two_ways_is_one_job(server, folder, monkeypatch):
+    server.default = replies
+    make_brief([folder], settings_for(server))
+    monkeypatch.chdir(folder.parent)
+    brief = make_brief([f"./{folder.name}/"], settings_for(server))
+    assert brief.changes is not None and brief.changes.since.startswith("run 1 ")
