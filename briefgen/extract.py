@@ -11,7 +11,7 @@ from briefgen.client import CallStats, Client, Message
 from briefgen.config import Settings
 from briefgen.dates import resolve
 from briefgen.errors import ArticleError, BriefgenError
-from briefgen.grounding import ground
+from briefgen.grounding import QUOTE_MISSING, ground
 from briefgen.independence import fingerprint
 from briefgen.schemas import (
     ITEM_KINDS,
@@ -68,7 +68,11 @@ async def extract_article(
                     if not best[1] or regrounded:
                         break
                     regrounded = True
-                    follow_up = prompts.render("reground.user", quotes=[d.quote for d in best[1]])
+                    follow_up = prompts.render(
+                        "reground.user",
+                        quotes=[d.quote for d in best[1] if d.reason == QUOTE_MISSING],
+                        others=[d for d in best[1] if d.reason != QUOTE_MISSING],
+                    )
                 elif completion.refused or invalid_reasks >= settings.reasks:
                     reason = completion.error or reason
                     break
@@ -94,8 +98,9 @@ async def extract_article(
         "reasks": reasks,
     }
     if best is not None and best[1] and not any(getattr(best[0], k) for k in ITEM_KINDS):
+        reasons = dict.fromkeys(d.reason.split(":")[0] for d in best[1])
         reason = (
-            f"every item was dropped: none of its {len(best[1])} evidence quotes is in the article"
+            f"no item grounded in the article ({len(best[1])} dropped: {', '.join(reasons)})"
         )
     elif best is not None:
         kept, dropped = best

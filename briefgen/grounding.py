@@ -1,12 +1,25 @@
-"""Evidence check: every extracted item's quote must appear in the article it came from.
+"""Evidence check: every extracted item must be in the article it came from, not only its quote.
 
-Comparison forgives what copying through a model changes without changing the words: curly vs
-straight quote marks, dash styles, runs of white space, letter case and an ellipsis at either end.
+- every item's quote must appear in the article;
+- an actor's name or one of its aliases must appear in it (aliases that do not are removed);
+- a venue's place must appear in it (a `within` that does not is removed);
+- a date's expression must appear in it;
+- a word of the prompt's own header ("Article", "Outlet", "Published", ...) is never a name,
+  a place or a date, even where the article uses the word.
+
+Quotes are compared forgiving what copying through a model changes without changing the words:
+curly vs straight quote marks, dash styles, runs of white space, letter case and an ellipsis at
+either end. Names, places and dates are compared as whole words, punctuation aside ("Kim
+Jong-un" is "Kim Jong Un", "Mr. Kim" is "Mr Kim"; "Kim" is not found in "Kimberley").
+
+The text compared with is the article's text only: the header the prompt puts above it (id,
+title line, outlet, date) and the fences around it are not the article.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from briefgen.schemas import ITEM_KINDS, Dropped, Extraction
 
@@ -45,16 +58,55 @@ def is_grounded(quote: str, normalized_text: str) -> bool:
     return bool(needle) and needle in normalized_text
 
 
+# The labels of the prompt's header (prompts/extract.user.j2) and its fence.
+PROMPT_WORDS = frozenset({"article", "outlet", "published", "title", "author", "source"})
+QUOTE_MISSING = "quote not in the article"
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def words(text: str) -> str:
+    """` word word `: normalized, punctuation as spaces, padded for whole-word search."""
+    return f" {_NON_WORD.sub(' ', normalize(text)).strip()} "
+
+
+def occurs(term: str | None, article_words: str) -> bool:
+    """True when `term` stands in the article as whole words and is not a word of the prompt."""
+    needle = words(term or "")
+    return needle.strip() not in PROMPT_WORDS and needle != "  " and needle in article_words
+
+
+def _check(kind: str, item: Any, article_words: str) -> tuple[Any | None, str | None]:
+    """The item as kept (maybe with invented parts removed), or None and why it is dropped."""
+    if kind == "actors":
+        aliases = [a for a in item.aliases if occurs(a, article_words)]
+        if not occurs(item.name, article_words) and not aliases:
+            return None, f"name not in the article: {item.name!r}"
+        return item.model_copy(update={"aliases": aliases}), None
+    if kind == "venues":
+        if not occurs(item.place, article_words):
+            return None, f"place not in the article: {item.place!r}"
+        if item.within is not None and not occurs(item.within, article_words):
+            return item.model_copy(update={"within": None}), None
+    if kind == "dates" and not occurs(item.text, article_words):
+        return None, f"date not in the article: {item.text!r}"
+    return item, None
+
+
 def ground(extraction: Extraction, text: str) -> tuple[Extraction, list[Dropped]]:
-    """Keep the items whose quote is in `text`; return the rest as `Dropped`."""
+    """Keep the items grounded in `text`; return the rest as `Dropped`, each with its reason."""
     haystack = normalize(text)
+    article_words = words(text)
     kept: dict[str, list] = {}
     dropped: list[Dropped] = []
     for kind in ITEM_KINDS:
         kept[kind] = []
         for item in getattr(extraction, kind):
-            if is_grounded(item.quote, haystack):
-                kept[kind].append(item)
+            if not is_grounded(item.quote, haystack):
+                dropped.append(Dropped(kind=kind, quote=item.quote, reason=QUOTE_MISSING))
+                continue
+            checked, reason = _check(kind, item, article_words)
+            if checked is None:
+                dropped.append(Dropped(kind=kind, quote=item.quote, reason=reason or ""))
             else:
-                dropped.append(Dropped(kind=kind, quote=item.quote))
+                kept[kind].append(checked)
     return Extraction(**kept), dropped

@@ -146,10 +146,14 @@ class Usage(Strict):
 
 
 class Dropped(Strict):
-    """An extracted item whose evidence quote is not in the article."""
+    """An extracted item that is not grounded in the article, and why."""
 
     kind: str
     quote: str
+    reason: str = Field(
+        default="quote not in the article",
+        description="What of it is not in the article: its quote, a name, a place, a date.",
+    )
 
 
 class ArticleExtraction(Strict):

@@ -840,3 +840,53 @@ def test_an_exhausted_quota_stops_the_run_instead_of_retrying(runner, server, fo
     assert result.exit_code == 2
     assert "quota is used up" in result.stderr
     assert len(server.requests) == 1
+
+
+def test_a_model_that_answers_with_the_prompts_header_words_gets_no_item_through(server, tmp_path):
+    """A weak model copies the header the prompt puts above the article ("Article a:",
+    "Outlet:", "Published:") into its answer. None of it is the article."""
+    source = tmp_path / "a.txt"
+    source.write_text("Kim to meet Putin\n" + SAMPLE_TEXT)
+    (tmp_path / "manifest.json").write_text(
+        '{"articles": {"a.txt": {"outlet": "Daily Planet", "published": "2023-09-05"}}}'
+    )
+    quote = "officials said on Tuesday"
+    header = {
+        "actors": [
+            {
+                "name": name,
+                "kind": "organization",
+                "role": None,
+                "affiliation": None,
+                "aliases": [],
+                "quote": quote,
+            }
+            for name in ("Outlet", "Daily Planet", "Article a")
+        ],
+        "motives": [],
+        "asks": [],
+        "warnings": [],
+        "venues": [{"place": "Published", "within": None, "certainty": "reported", "quote": quote}],
+        "dates": [
+            {
+                "text": "2023-09-05",
+                "event": "published",
+                "relation": "before",
+                "central": False,
+                "quote": quote,
+            }
+        ],
+    }
+    server.default = answer(json.dumps(header))
+    with pytest.raises(NothingProduced) as raised:
+        make_brief([source], settings_for(server))
+    (failed,) = raised.value.brief.failures
+    assert failed.failed == (
+        "no item grounded in the article (5 dropped: name not in the article, "
+        "place not in the article, date not in the article)"
+    )
+    assert len(server.requests) == 2  # one re-ask, naming what is not in the article
+    follow_up = server.requests[1]["messages"][-1]["content"]
+    assert "- actors: name not in the article: 'Outlet'" in follow_up
+    assert "- venues: place not in the article: 'Published'" in follow_up
+    assert "Daily Planet" in server.requests[0]["messages"][1]["content"]  # it was in the header

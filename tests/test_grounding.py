@@ -160,3 +160,127 @@ def test_ground_against_empty_text_drops_everything():
 def test_ground_empty_extraction():
     empty = Extraction(actors=[], motives=[], asks=[], warnings=[], venues=[], dates=[])
     assert ground(empty, SAMPLE_TEXT) == (empty, [])
+
+
+# --- names, places and dates -------------------------------------------------------------------
+
+
+def _actor(name: str, aliases: list[str], quote: str) -> dict:
+    return {
+        "name": name,
+        "kind": "person",
+        "role": None,
+        "affiliation": None,
+        "aliases": aliases,
+        "quote": quote,
+    }
+
+
+def _extraction(**lists: list[dict]) -> Extraction:
+    return Extraction.model_validate({kind: lists.get(kind, []) for kind in ITEM_KINDS})
+
+
+def test_an_actor_needs_its_name_or_an_alias_in_the_article():
+    answer = _extraction(
+        actors=[
+            _actor("Kim Jong Un", ["Mr. Kim", "the Dear Leader"], "Kim Jong‑un’s train left"),
+            _actor("John Kirby", ["Kirby"], "Kirby stated to reporters"),  # the alias is there
+            _actor("Vladimir Putin", [], "Kirby stated to reporters"),  # quote fine, name invented
+        ]
+    )
+    kept, dropped = ground(answer, ARTICLE + " Mr. Kim waved.")
+    assert [(a.name, a.aliases) for a in kept.actors] == [
+        ("Kim Jong Un", ["Mr. Kim"]),  # "Jong-un" is "Jong Un"; the invented alias is removed
+        ("John Kirby", ["Kirby"]),
+    ]
+    assert dropped == [
+        Dropped(
+            kind="actors",
+            quote="Kirby stated to reporters",
+            reason="name not in the article: 'Vladimir Putin'",
+        )
+    ]
+
+
+def test_names_match_whole_words_only():
+    answer = _extraction(actors=[_actor("Kim", [], "Kimberley Smith said")])
+    kept, dropped = ground(answer, "Kimberley Smith said so.")
+    assert kept.actors == [] and dropped[0].reason == "name not in the article: 'Kim'"
+
+
+@pytest.mark.parametrize("word", ["Article", "Outlet", "Published", "TITLE"])
+def test_a_word_of_the_prompt_header_is_never_a_name_or_place(word):
+    text = f"The {word.lower()} of record was published in Vladivostok. {word} said nothing."
+    answer = _extraction(
+        actors=[_actor(word, [], f"{word} said nothing")],
+        venues=[
+            {
+                "place": word,
+                "within": None,
+                "certainty": "reported",
+                "quote": f"{word} said nothing",
+            }
+        ],
+    )
+    kept, dropped = ground(answer, text)
+    assert kept.actors == [] and kept.venues == []
+    assert [d.reason for d in dropped] == [
+        f"name not in the article: {word!r}",
+        f"place not in the article: {word!r}",
+    ]
+
+
+def test_a_venue_needs_its_place_and_loses_an_invented_within():
+    answer = _extraction(
+        venues=[
+            {
+                "place": "Vladivostok",
+                "within": "Siberia",
+                "certainty": "planned",
+                "quote": "will be held in Vladivostok",
+            },
+            {
+                "place": "Moscow",
+                "within": None,
+                "certainty": "planned",
+                "quote": "will be held in Vladivostok",
+            },
+        ]
+    )
+    kept, dropped = ground(answer, ARTICLE)
+    assert [(v.place, v.within) for v in kept.venues] == [("Vladivostok", None)]
+    assert [d.reason for d in dropped] == ["place not in the article: 'Moscow'"]
+
+
+def test_a_date_needs_its_expression_in_the_article():
+    answer = _extraction(
+        dates=[
+            {
+                "text": "on Sunday",
+                "event": "the train left",
+                "relation": "before",
+                "central": False,
+                "quote": "train left on Sunday",
+            },
+            {
+                "text": "September 10",
+                "event": "the summit",
+                "relation": "after",
+                "central": True,
+                "quote": "train left on Sunday",
+            },
+        ]
+    )
+    kept, dropped = ground(answer, ARTICLE)
+    assert [d.text for d in kept.dates] == ["on Sunday"]
+    assert [d.reason for d in dropped] == ["date not in the article: 'September 10'"]
+
+
+def test_a_failed_quote_says_so():
+    answer = _extraction(actors=[_actor("Kirby", [], "Kirby said he loves Moscow")])
+    _, dropped = ground(answer, ARTICLE)
+    assert dropped == [
+        Dropped(
+            kind="actors", quote="Kirby said he loves Moscow", reason="quote not in the article"
+        )
+    ]

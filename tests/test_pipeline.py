@@ -335,7 +335,7 @@ def test_an_article_with_every_item_dropped_is_a_failure(server, folder):
     assert brief.partial
     (failed,) = brief.failures
     assert failed.article.id == "b"
-    assert failed.failed.startswith("every item was dropped: none of its 6 evidence quotes")
+    assert failed.failed == "no item grounded in the article (6 dropped: quote not in the article)"
 
 
 def test_since_compares_with_a_given_json_brief(server, folder, tmp_path):
