@@ -99,9 +99,7 @@ async def extract_article(
     }
     if best is not None and best[1] and not any(getattr(best[0], k) for k in ITEM_KINDS):
         reasons = dict.fromkeys(d.reason.split(":")[0] for d in best[1])
-        reason = (
-            f"no item grounded in the article ({len(best[1])} dropped: {', '.join(reasons)})"
-        )
+        reason = f"no item grounded in the article ({len(best[1])} dropped: {', '.join(reasons)})"
     elif best is not None:
         kept, dropped = best
         return ArticleExtraction(
@@ -111,7 +109,7 @@ async def extract_article(
             dropped=dropped,
             resolved_dates=[resolve(d.text, article.published, d.relation) for d in kept.dates],
         )
-    return ArticleFailure(**provenance, reason=reason)
+    return ArticleFailure(**provenance, reason=reason, dropped=best[1] if best else [])
 
 
 async def extract_all(

@@ -10,6 +10,7 @@ them are independent (near-identical copies of one story count once: independenc
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from briefgen import actors as actor_resolution
@@ -18,6 +19,7 @@ from briefgen.actors import Mention, fold, is_full_name, is_name_like, person_ke
 from briefgen.grouping import quotes_of
 from briefgen.independence import story_groups
 from briefgen.schemas import (
+    ITEM_KINDS,
     ArticleExtraction,
     ArticleFailure,
     Brief,
@@ -32,10 +34,7 @@ from briefgen.similarity import Similarity
 
 
 def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | None = None) -> Brief:
-    sources = [
-        Source(n=n, article=r.article, failed=r.reason if isinstance(r, ArticleFailure) else None)
-        for n, r in enumerate(results, start=1)
-    ]
+    sources = [_source(n, r) for n, r in enumerate(results, start=1)]
     done = [(n, r) for n, r in enumerate(results, start=1) if isinstance(r, ArticleExtraction)]
     published = {n: r.article.published for n, r in done}
     story = story_groups({n: r.article.fingerprint for n, r in done})
@@ -104,13 +103,25 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
         timeline=timeline,
         partial=len(done) < len(results),
         quality=BriefQuality(
-            dropped_ungrounded=sum(len(r.dropped) for _, r in done),
+            dropped_ungrounded=sum(len(r.dropped) for r in results),
+            dropped_reasons=dict(
+                Counter(d.reason.split(":")[0] for r in results for d in r.dropped)
+            ),
             cached=sum(r.cached for _, r in done),
             attempts=sum(r.attempts for r in results),
             reasks=sum(r.reasks for r in results),
             usage=sum((r.usage for r in results), Usage()),
         ),
     )
+
+
+def _source(n: int, result: ArticleExtraction | ArticleFailure) -> Source:
+    if isinstance(result, ArticleFailure):
+        return Source(
+            n=n, article=result.article, failed=result.reason, dropped=len(result.dropped)
+        )
+    kept = sum(len(getattr(result.extraction, kind)) for kind in ITEM_KINDS)
+    return Source(n=n, article=result.article, kept=kept, dropped=len(result.dropped))
 
 
 def _claim_texts(extraction: Extraction) -> Iterable[str]:

@@ -138,7 +138,14 @@ def _sources(brief: Brief) -> list[str]:
         about = ", ".join(str(x) for x in (a.outlet, a.published) if x)
         title = a.title or a.id
         failed = f" — **failed:** {source.failed}" if source.failed else ""
-        lines.append(f"{source.n}. {title}{f' — {about}' if about else ''} (`{a.source}`){failed}")
+        counts = (
+            f" — {source.kept} item{'s' if source.kept != 1 else ''}" if not source.failed else ""
+        )
+        if source.dropped:
+            counts += f"{',' if counts else ' —'} {source.dropped} dropped"
+        lines.append(
+            f"{source.n}. {title}{f' — {about}' if about else ''} (`{a.source}`){counts}{failed}"
+        )
     return [*lines, ""]
 
 
@@ -151,8 +158,10 @@ def _quality(brief: Brief) -> list[str]:
     lines.append(f"- Articles used: {used} of {len(brief.sources)}")
     for source in failed:
         lines.append(f"- **Failed:** [{source.n}] {source.article.id}: {source.failed}")
+    why = "; ".join(f"{reason}: {count}" for reason, count in q.dropped_reasons.items())
     lines.append(
-        f"- Items dropped because their quote is not in the article: {q.dropped_ungrounded}"
+        f"- Items dropped as not grounded in the article: {q.dropped_ungrounded}"
+        + (f" ({why})" if why else "")
     )
     tokens = (
         f"{q.usage.input_tokens}/{q.usage.output_tokens}"

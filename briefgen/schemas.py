@@ -188,6 +188,9 @@ class ArticleFailure(Strict):
     usage: Usage = Usage()
     attempts: int = 0
     reasks: int = 0
+    dropped: list[Dropped] = Field(
+        default=[], description="When no item was grounded: the items dropped, and why."
+    )
 
 
 # --- the merged brief -----------------------------------------------------------------------
@@ -197,6 +200,8 @@ class Source(Strict):
     n: int = Field(description="Citation number, as in [n].")
     article: ArticleRef
     failed: str | None = Field(default=None, description="Why no facts came from it, if so.")
+    kept: int = Field(default=0, description="Items of its extraction grounded in the article.")
+    dropped: int = Field(default=0, description="Items dropped as not grounded in the article.")
 
 
 class Quote(Strict):
@@ -263,7 +268,12 @@ class DatedEvent(Strict):
 
 
 class BriefQuality(Strict):
-    dropped_ungrounded: int = 0
+    dropped_ungrounded: int = Field(
+        default=0, description="Items dropped as not grounded in their article, all sources."
+    )
+    dropped_reasons: dict[str, int] = Field(
+        default={}, description="Those drops by reason: quote, name, place or date not there."
+    )
     attempts: int = Field(
         default=0, description="HTTP requests made by this run, retries included."
     )

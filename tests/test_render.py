@@ -108,3 +108,31 @@ def test_timeline_keeps_the_words_as_written():
 def test_empty_slots_say_no_source_says():
     text = markdown(merge([result(1, actors=[person("Vladimir Putin")])]))
     assert "## Where\n\n_No source says._" in text
+
+
+def test_each_source_says_what_was_kept_and_dropped_and_why():
+    from briefgen.schemas import Dropped
+
+    kept = result(1, actors=[person("Kim Jong-un")]).model_copy(
+        update={
+            "dropped": [
+                Dropped(kind="actors", quote="x", reason="name not in the article: 'Outlet'")
+            ]
+        }
+    )
+    empty = ArticleFailure(
+        article=ArticleRef(id="weak", source="weak.txt"),
+        reason="no item grounded in the article (2 dropped: quote not in the article)",
+        model="m",
+        prompt_version="v",
+        dropped=[Dropped(kind="actors", quote="a"), Dropped(kind="dates", quote="b")],
+    )
+    brief = merge([kept, empty])
+    assert [(s.kept, s.dropped) for s in brief.sources] == [(1, 1), (0, 2)]
+    text = markdown(brief)
+    assert "(`a1.txt`) — 1 item, 1 dropped" in text
+    assert "(`weak.txt`) — 2 dropped — **failed:** no item grounded" in text
+    assert (
+        "Items dropped as not grounded in the article: 3 (name not in the article: 1; "
+        "quote not in the article: 2)"
+    ) in text
