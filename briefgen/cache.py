@@ -4,6 +4,7 @@ An extraction is reused only when nothing that could change the model's answer h
 
     the article as the prompt shows it (text, title, outlet, author, publication date)
   + the prompt version (every template's bytes)  + the schema version (the JSON Schema sent)
+  + the rules version (grounding and date resolution, raised by hand when they change)
   + the model  + the server's base URL  + the settings that shape the answer (re-asks, the
     grounding re-ask)
 
@@ -50,6 +51,11 @@ def answer_settings(settings: Settings) -> dict[str, object]:
     return {"reasks": settings.reasks, "grounding_reask": settings.grounding_reask}
 
 
+# What briefgen does with an answer before it is cached: grounding and date resolution. Raise it
+# when either changes, so cached extractions are made again under the new rules.
+RULES_VERSION = "2"
+
+
 def key(
     article_hash: str, settings: Settings, base_url: str, prompt_version: str, model: str
 ) -> str:
@@ -60,6 +66,7 @@ def key(
             "article": article_hash,
             "prompt": prompt_version,
             "schema": schema_version(),
+            "rules": RULES_VERSION,
             "model": model,
             "base_url": base_url,
             **answer_settings(settings),

@@ -112,8 +112,10 @@ def _line(change: Change) -> str:
 
 
 def _source_key(source: Source) -> str:
+    """A URL is a source's identity; a local file's is its id (its name), which stays the same
+    however the folder was spelled on the command line or in the config file."""
     where = source.article.source
-    return where if where and where != "-" else source.article.id
+    return where if "://" in where else source.article.id
 
 
 def _keyed(sources: list[Source]) -> dict[tuple[str, int], Source]:

@@ -40,8 +40,8 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, handled as Ctrl-C is."""
+# Set by a make run whose finished articles go to the cache: an interrupted run can say so.
+_RESUMABLE: list[bool] = []
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
@@ -56,6 +56,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         _on_sigterm.received = False  # type: ignore[attr-defined]
+        _RESUMABLE.clear()
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             code = command(*args, **kwargs)
@@ -67,7 +68,8 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
             fail(str(exc), EXIT_NOTHING if isinstance(exc, BusyError) else EXIT_USAGE)
         except KeyboardInterrupt:
             what = "terminated (SIGTERM)" if _on_sigterm.received else "interrupted"  # type: ignore[attr-defined]
-            fail(f"{what}; nothing was written, finished articles are cached", EXIT_INTERRUPTED)
+            kept = ", finished articles are cached" if _RESUMABLE else ""
+            fail(f"{what}; nothing was written{kept}", EXIT_INTERRUPTED)
         finally:
             signal.signal(signal.SIGTERM, previous)
         sys.exit(code)
@@ -204,6 +206,8 @@ def _show_progress(settings: Settings, quiet: bool) -> Callable[[], None]:
 def run_make(settings: Settings, quiet: bool) -> int:
     from briefgen import pipeline, render
 
+    if settings.replay is None and settings.record is None:
+        _RESUMABLE.append(True)
     detach = _show_progress(settings, quiet)
     try:
         try:
@@ -410,11 +414,13 @@ def _list_runs(limit: int, db: Path | None, config_path: Path | None) -> int:
 
 
 def _run_line(run: Any) -> str:
+    from briefgen.runlog import count
+
     when = run.started[:16].replace("T", " ")
     outputs = f" -> {', '.join(run.outputs)}" if run.outputs else ""
     return (
-        f"{run.id:>5}  {when}  {run.status:<11}  {run.articles} articles ({run.cached} cached, "
-        f"{run.failed} failed)  {run.calls} calls  "
+        f"{run.id:>5}  {when}  {run.status:<11}  {count(run.articles, 'article')} "
+        f"({run.cached} cached, {run.failed} failed)  {count(run.calls, 'call')}  "
         f"{run.input_tokens + run.output_tokens} tokens  {run.model}{outputs}"
     )
 
@@ -426,6 +432,7 @@ def _run_line(run: Any) -> str:
 def runs_show(obj: dict[str, Any], run_id: int) -> int:
     """One run: its settings, totals, outputs and every article's outcome."""
     from briefgen.errors import InputError
+    from briefgen.runlog import count
 
     store = _store({"db": obj["db"]}, obj["config_path"])
     found = store.run(run_id)
@@ -436,12 +443,14 @@ def runs_show(obj: dict[str, Any], run_id: int) -> int:
     click.echo(f"  started {run.started}, ended {run.ended or '-'}, exit {run.exit_code}")
     click.echo(f"  server {run.base_url or '(default)'}, prompt {run.prompt_version}")
     click.echo(f"  sources: {', '.join(run.inputs)}")
+    shown = ("model", "base_url", "concurrency", "reasks", "structured_output", "cache", "db")
+    click.echo("  settings: " + ", ".join(f"{k}={run.config.get(k)}" for k in shown))
     if run.error:
         click.echo(f"  error: {run.error}")
     for a in articles:
         reason = f": {a.reason}" if a.reason else ""
         click.echo(
-            f"  [{a.n}] {a.outcome:<9} {a.article_id}  {a.calls} calls, "
+            f"  [{a.n}] {a.outcome:<9} {a.article_id}  {count(a.calls, 'call')}, "
             f"{a.input_tokens + a.output_tokens} tokens, {a.dropped} dropped{reason}"
         )
     return EXIT_OK

@@ -102,7 +102,8 @@ class Settings(BaseModel):
         description="Re-asks after an unusable answer (not JSON, fails the schema, cut off).",
     )
     grounding_reask: bool = Field(
-        default=True, description="Re-ask once, naming them, when quotes are not in the article."
+        default=True,
+        description="Re-ask once, naming them, when items are not grounded in the article.",
     )
     structured_output: StructuredOutput = Field(
         default="auto",

@@ -84,6 +84,7 @@ async def amake_brief(
         raise InputError("replay and record cannot be used together")
     for path in outputs_of(settings):
         check_writable(path)  # before any model call
+    since = read_brief(settings.since) if settings.since is not None else None
     articles = ingest.load(names)
     store = Store(settings.db_path)
     started = time.monotonic()
@@ -98,7 +99,9 @@ async def amake_brief(
             return client
 
         model = client.model if client is not None else settings.model
-        if client is None:
+        if settings.replay is not None:
+            server = f"replay:{settings.replay}"
+        elif client is None:
             server = cache.server_url(settings)
         else:  # a caller's own client: its answers are its own, whatever the settings say
             server = getattr(client, "base_url", None) or f"client:{type(client).__qualname__}"
@@ -109,10 +112,10 @@ async def amake_brief(
             brief = merge.merge(results, title=settings.title)
             if len(brief.failures) == len(brief.sources):
                 raise nothing_produced(brief)
-            brief = with_changes(brief, run, settings.since)
+            brief = with_changes(brief, run, since, settings.since)
             written = deliver(brief, settings)
         except (asyncio.CancelledError, KeyboardInterrupt):
-            run.finish("interrupted", error="interrupted", elapsed=time.monotonic() - started)
+            run.finish("interrupted", elapsed=time.monotonic() - started)
             raise
         except BriefgenError as exc:
             status = "nothing" if isinstance(exc, NothingProduced) else "error"
@@ -132,9 +135,9 @@ async def amake_brief(
     return brief
 
 
-def with_changes(brief: Brief, run: RunLog, since: Path | None) -> Brief:
-    """The brief with what changed since `since` (a JSON brief) or the job's last brief."""
-    previous = (str(since), read_brief(since)) if since is not None else run.previous()
+def with_changes(brief: Brief, run: RunLog, since: Brief | None, path: Path | None) -> Brief:
+    """The brief with what changed since `since` (read from `path`) or the job's last brief."""
+    previous = (str(path), since) if since is not None else run.previous()
     if previous is None:
         return brief
     label, old = previous

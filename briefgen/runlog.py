@@ -48,6 +48,11 @@ def job_key(sources: Sequence[str]) -> str:
     return hashlib.sha256(json.dumps(resolved).encode()).hexdigest()[:16]
 
 
+def count(n: int, word: str) -> str:
+    """'1 call', '2 calls'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
     log.log(level, message, extra={"briefgen": fields})
 
@@ -109,7 +114,8 @@ class RunLog:
         needed."""
         hits = await self._cached()
         event(
-            f"run {self.id or '-'} started: {len(self.articles)} articles, {len(hits)} cached, "
+            f"run {self.id or '-'} started: {count(len(self.articles), 'article')}, "
+            f"{len(hits)} cached, "
             f"model {self.model}" + self._where(),
             event="run_start",
             run=self.id,
@@ -131,7 +137,7 @@ class RunLog:
         return [self.outcomes[i] for i in range(len(self.articles))]
 
     def _where(self) -> str:
-        if self.settings.replay is not None:
+        if self.settings.replay is not None:  # base_url then names the recordings
             return f", answers replayed from {self.settings.replay}"
         if self.settings.record is not None:
             return f" at {self.base_url}, recording to {self.settings.record}"
@@ -188,9 +194,9 @@ class RunLog:
         failed = isinstance(result, ArticleFailure)
         outcome = "failed" if failed else "cached" if cached else "extracted"
         reason = result.reason if isinstance(result, ArticleFailure) else None
-        dropped = len(result.dropped) if isinstance(result, ArticleExtraction) else 0
+        dropped = len(result.dropped)
         if failed:
-            calls = f"{result.attempts} call{'s' if result.attempts != 1 else ''}"
+            calls = count(result.attempts, "call")
             event(
                 f"failed    {article.id} ({calls}): {reason}",
                 logging.WARNING,
@@ -206,7 +212,7 @@ class RunLog:
             claims = len(found.asks) + len(found.warnings) + len(found.motives)
             event(
                 f"{outcome:<9} {article.id}: {len(found.actors)} actors, {claims} claims, "
-                f"{dropped} dropped, {result.attempts} call{'s' if result.attempts != 1 else ''}",
+                f"{dropped} dropped, {count(result.attempts, 'call')}",
                 event="article",
                 outcome=outcome,
                 id=article.id,
@@ -293,12 +299,13 @@ class RunLog:
                 brief=brief.model_dump_json() if brief is not None else None,
             )
         event(
-            f"run {self.id or '-'} {status}: {totals['articles']} articles, "
-            f"{totals['cached']} cached, {totals['failed']} failed, {totals['calls']} calls, "
+            f"run {self.id or '-'} {status}: {count(totals['articles'], 'article')}, "
+            f"{totals['cached']} cached, {totals['failed']} failed, "
+            f"{count(totals['calls'], 'call')}, "
             f"tokens in/out {totals['input_tokens']}/{totals['output_tokens']}, "
             f"{elapsed:.1f} s"
             + (f" -> {', '.join(outputs)}" if outputs else "")
-            + (f"; {error}" if error and status == "interrupted" else ""),
+            + (f"; {error}" if error and status not in ("interrupted", "nothing") else ""),
             event="run_end",
             run=self.id,
             status=status,

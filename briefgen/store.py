@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -211,8 +212,23 @@ class Store:
             db.close()
 
     def _migrate(self) -> None:
+        """Bring the file to this schema. Two processes opening a new file at once contend for
+        the switch to WAL, which SQLite answers with 'locked' at once rather than through the
+        busy timeout: that is retried, for a few seconds at most."""
+        for _ in range(100):
+            try:
+                self._migrate_once()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(0.05)
+        self._migrate_once()
+
+    def _migrate_once(self) -> None:
         with self.connect() as db:
-            db.execute("PRAGMA journal_mode = WAL")
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
             version = db.execute("PRAGMA user_version").fetchone()[0]
         if version >= SCHEMA_VERSION:
             return

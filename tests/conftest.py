@@ -96,6 +96,17 @@ def sample_extraction() -> Extraction:
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _session_store(tmp_path_factory) -> Iterator[None]:
+    """Module- and session-scoped fixtures run before `db`: they get a store of their own too."""
+    path = tmp_path_factory.mktemp("session-store") / "briefgen.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(config, "default_db", lambda: path)
+        patch.setenv("BRIEFGEN_DB", str(path))
+        patch.setenv("XDG_CACHE_HOME", str(path.parent / "cache"))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def db(tmp_path, monkeypatch) -> Path:
     """Each test has a store of its own, never the real one in the user's cache folder; and

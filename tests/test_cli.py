@@ -379,7 +379,8 @@ def test_runs_lists_runs_and_shows_one(runner, server, articles, tmp_path):
     assert lines[1].endswith(f"-> {tmp_path / 'b.md'}")
     shown = invoke(runner, "runs", "show", "1")
     assert shown.exit_code == 0
-    assert "[1] extracted one  1 calls, 120 tokens, 0 dropped" in shown.stdout
+    assert "[1] extracted one  1 call, 120 tokens, 0 dropped" in shown.stdout
+    assert "  settings: model=gpt-4o-mini, base_url=" in shown.stdout
     assert "[2] extracted two" in shown.stdout
     missing = runner.invoke(main, ["runs", "show", "99"])
     assert missing.exit_code == 2

@@ -415,9 +415,9 @@ def test_live_server_gives_a_brief_or_a_clean_failure(tmp_path):
             "600",
             "--retries",
             "1",
-            "--state-dir",
-            str(tmp_path / "state"),
-        ],  # leave the user's remembered modes alone
+            "--db",
+            str(tmp_path / "briefgen.db"),
+        ],  # leave the user's store alone
         capture_output=True,
         text=True,
         env=env,
