@@ -48,7 +48,14 @@ def server_url(settings: Settings) -> str:
 
 def answer_settings(settings: Settings) -> dict[str, object]:
     """The settings, beyond model and server, that change what an extraction holds."""
-    return {"reasks": settings.reasks, "grounding_reask": settings.grounding_reask}
+    return {
+        "reasks": settings.reasks,
+        "grounding_reask": settings.grounding_reask,
+        "max_output_tokens": settings.max_output_tokens,
+        "temperature": settings.temperature,
+        "frequency_penalty": settings.frequency_penalty,
+        "repeat_penalty": settings.repeat_penalty,
+    }
 
 
 # What briefgen does with an answer before it is cached: grounding and date resolution. Raise it

@@ -1,21 +1,22 @@
-"""The model interface: what every stage above the SDK talks to. Imports no SDK.
+"""The model interface: what every stage above a backend talks to. Imports no SDK.
 
-`Client.complete(messages, schema, stats)` sends a conversation and returns a `Completion`: the
-answer validated against `schema`, or the reason there is none. `llm.OpenAIClient` is the one
-implementation over a server; test doubles implement the same protocol.
+`Client.complete(messages, schema, stats, max_tokens=...)` sends a conversation, asking for an
+answer in the shape of `schema` however the server can be asked, and returns a `Completion`:
+the answer's text and how generation finished. It does not judge the text. Validation against
+the schema, refusals and cut-off answers are handled above the client (`structured.read`, and
+`extract`), so a test double or a second backend gets them, and the re-asks, for free.
+
+`llm.OpenAIClient` is the implementation for OpenAI and OpenAI-compatible servers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypedDict, TypeVar
+from typing import Protocol, TypedDict
 
 from pydantic import BaseModel
 
 from briefgen.schemas import Usage
-from briefgen.structured import Mode
-
-T = TypeVar("T", bound=BaseModel)
 
 
 class Message(TypedDict):
@@ -24,11 +25,10 @@ class Message(TypedDict):
 
 
 @dataclass(frozen=True)
-class Completion(Generic[T]):
-    value: T | None
-    raw: str
-    error: str | None = None
-    refused: bool = False
+class Completion:
+    raw: str  # the answer's text (for a tool call: its arguments)
+    finish_reason: str | None = "stop"  # "stop", "length", "content_filter", "tool_calls", ...
+    refusal: str | None = None  # the server's refusal message, if it refused
     model: str | None = None  # as the server names itself, which may differ from the request
 
 
@@ -39,14 +39,19 @@ class CallStats:
 
     attempts: int = 0
     usage: Usage = field(default_factory=Usage)
-    mode: Mode | None = None
+    mode: str | None = None  # the structured-output mode that answered last
 
 
 class Client(Protocol):
     model: str
 
     async def complete(
-        self, messages: list[Message], schema: type[T], stats: CallStats
-    ) -> Completion[T]: ...
+        self,
+        messages: list[Message],
+        schema: type[BaseModel],
+        stats: CallStats,
+        *,
+        max_tokens: int | None = None,
+    ) -> Completion: ...
 
     async def aclose(self) -> None: ...

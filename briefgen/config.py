@@ -32,7 +32,16 @@ from briefgen.errors import ConfigError
 DEFAULT_MODEL = "gpt-4o-mini"
 ENV_PREFIX = "BRIEFGEN_"
 CONFIG_FILE = "briefgen.toml"
-StructuredOutput = Literal["auto", "json_schema_strict", "json_schema", "json_object", "prompt"]
+StructuredOutput = Literal[
+    "auto",
+    "json_schema_strict",
+    "json_schema",
+    "json_object_schema",
+    "guided_json",
+    "tools",
+    "json_object",
+    "prompt",
+]
 LogFormat = Literal["text", "json"]
 
 # A file may name a setting by the CLI's word for it.
@@ -104,6 +113,29 @@ class Settings(BaseModel):
     grounding_reask: bool = Field(
         default=True,
         description="Re-ask once, naming them, when items are not grounded in the article.",
+    )
+    max_output_tokens: int = Field(
+        default=4096,
+        ge=64,
+        le=131072,
+        description="Cap on the tokens one answer may take. Each call asks for a budget sized "
+        "from the article, at most this; a cut-off answer is asked once more with twice the "
+        "budget, at most this.",
+    )
+    temperature: float | None = Field(
+        default=None, ge=0, le=2, description="Sampling temperature (default: the server's)."
+    )
+    frequency_penalty: float | None = Field(
+        default=None,
+        ge=-2,
+        le=2,
+        description="Penalty on repeated tokens, which stops a weak model looping on one item.",
+    )
+    repeat_penalty: float | None = Field(
+        default=None,
+        ge=0,
+        le=3,
+        description="llama.cpp's repetition penalty (1.0: none); other servers ignore it.",
     )
     structured_output: StructuredOutput = Field(
         default="auto",

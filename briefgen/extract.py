@@ -6,7 +6,7 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 
-from briefgen import prompts
+from briefgen import prompts, structured
 from briefgen.client import CallStats, Client, Message
 from briefgen.config import Settings
 from briefgen.dates import resolve
@@ -40,13 +40,24 @@ def messages_for(article: Article) -> list[Message]:
     ]
 
 
+def output_budget(article: Article, settings: Settings) -> int:
+    """Tokens an answer may take: room for the schema's frame and for facts in proportion to
+    the article (about one token of answer per three characters of text, which is generous for
+    news), never more than `settings.max_output_tokens`. A looping model stops there."""
+    return min(settings.max_output_tokens, 512 + len(article.text) // 3)
+
+
 async def extract_article(
     article: Article, client: Client, settings: Settings | None = None
 ) -> Result:
     """Never raises for this article's own trouble; that comes back as an ArticleFailure.
 
+    Every call carries a `max_tokens` budget (`output_budget`). An answer cut off by it is asked
+    once more with twice the budget, up to `settings.max_output_tokens`; one cut off at the cap
+    counts as unusable, and the result says it hit the cap (`cut_off`).
+
     Re-asks: up to `settings.reasks` after an unusable answer (not JSON, fails the schema, cut
-    off), and one more, naming them, when evidence quotes are not in the article. An answer whose
+    off), and one more, naming them, when items are not grounded in the article. An answer whose
     ungrounded items survive that keeps its grounded items; the rest are dropped and counted.
     An answer with no grounded item left, only dropped ones, is a failure: nothing of it holds.
     Errors that doom every article (ModelSetupError, ReplayMissError) propagate.
@@ -58,13 +69,25 @@ async def extract_article(
     reasks, invalid_reasks = 0, 0
     regrounded = not settings.grounding_reask
     best: tuple[Extraction, list[Dropped]] | None = None
+    cap, budget, cut_off = settings.max_output_tokens, output_budget(article, settings), False
     try:
         async with asyncio.timeout(settings.article_deadline):
             while True:
-                completion = await client.complete(messages, Extraction, stats)
+                completion = await client.complete(messages, Extraction, stats, max_tokens=budget)
+                if completion.finish_reason == "length" and budget < cap:
+                    budget = min(2 * budget, cap)
+                    completion = await client.complete(
+                        messages, Extraction, stats, max_tokens=budget
+                    )
                 model = completion.model or model
-                if completion.value is not None:
-                    best = ground(completion.value, article.text)
+                answer = structured.read(completion, Extraction)
+                if completion.finish_reason == "length":
+                    cut_off = True
+                    answer = structured.Answer(
+                        None, f"the answer was cut off at the cap of {budget} tokens"
+                    )
+                if answer.value is not None:
+                    best = ground(answer.value, article.text)
                     if not best[1] or regrounded:
                         break
                     regrounded = True
@@ -73,12 +96,12 @@ async def extract_article(
                         quotes=[d.quote for d in best[1] if d.reason == QUOTE_MISSING],
                         others=[d for d in best[1] if d.reason != QUOTE_MISSING],
                     )
-                elif completion.refused or invalid_reasks >= settings.reasks:
-                    reason = completion.error or reason
+                elif answer.refused or invalid_reasks >= settings.reasks:
+                    reason = answer.error or reason
                     break
                 else:
                     invalid_reasks += 1
-                    follow_up = prompts.render("reask.user", error=completion.error or reason)
+                    follow_up = prompts.render("reask.user", error=answer.error or reason)
                 reasks += 1
                 messages = [
                     *messages,
@@ -96,6 +119,7 @@ async def extract_article(
         "usage": stats.usage,
         "attempts": stats.attempts,
         "reasks": reasks,
+        "cut_off": cut_off,
     }
     if best is not None and best[1] and not any(getattr(best[0], k) for k in ITEM_KINDS):
         reasons = dict.fromkeys(d.reason.split(":")[0] for d in best[1])

@@ -121,7 +121,9 @@ def _source(n: int, result: ArticleExtraction | ArticleFailure) -> Source:
             n=n, article=result.article, failed=result.reason, dropped=len(result.dropped)
         )
     kept = sum(len(getattr(result.extraction, kind)) for kind in ITEM_KINDS)
-    return Source(n=n, article=result.article, kept=kept, dropped=len(result.dropped))
+    return Source(
+        n=n, article=result.article, kept=kept, dropped=len(result.dropped), cut_off=result.cut_off
+    )
 
 
 def _claim_texts(extraction: Extraction) -> Iterable[str]:

@@ -158,6 +158,9 @@ def _quality(brief: Brief) -> list[str]:
     lines.append(f"- Articles used: {used} of {len(brief.sources)}")
     for source in failed:
         lines.append(f"- **Failed:** [{source.n}] {source.article.id}: {source.failed}")
+    capped = [f"[{s.n}] {s.article.id}" for s in brief.sources if s.cut_off]
+    if capped:
+        lines.append(f"- Answers cut off at the token cap: {', '.join(capped)}")
     why = "; ".join(f"{reason}: {count}" for reason, count in q.dropped_reasons.items())
     lines.append(
         f"- Items dropped as not grounded in the article: {q.dropped_ungrounded}"

@@ -172,6 +172,9 @@ class ArticleExtraction(Strict):
         description="Taken from the cache: no model call this run, so usage, attempts and "
         "re-asks are 0.",
     )
+    cut_off: bool = Field(
+        default=False, description="An answer was cut off at the token cap (max_output_tokens)."
+    )
     dropped: list[Dropped] = []
     resolved_dates: list[str | None] = Field(
         default=[],
@@ -191,6 +194,9 @@ class ArticleFailure(Strict):
     dropped: list[Dropped] = Field(
         default=[], description="When no item was grounded: the items dropped, and why."
     )
+    cut_off: bool = Field(
+        default=False, description="An answer was cut off at the token cap (max_output_tokens)."
+    )
 
 
 # --- the merged brief -----------------------------------------------------------------------
@@ -202,6 +208,9 @@ class Source(Strict):
     failed: str | None = Field(default=None, description="Why no facts came from it, if so.")
     kept: int = Field(default=0, description="Items of its extraction grounded in the article.")
     dropped: int = Field(default=0, description="Items dropped as not grounded in the article.")
+    cut_off: bool = Field(
+        default=False, description="An answer was cut off at the token cap (max_output_tokens)."
+    )
 
 
 class Quote(Strict):

@@ -1,26 +1,37 @@
 """Structured output, kept apart from the retry loop: schema -> request, answer -> value. Pure.
 
-Servers differ in what they accept, so there is a ladder of modes, firmest first:
+Servers differ in how they take a schema, so there is a ladder of modes, firmest first. Each
+step is one a real server documents; a server that rejects a step's request (HTTP 400/422/500
+naming the parameter) is asked again one step down, and the step that worked is remembered per
+server and model (ladder.py):
 
 1. `json_schema_strict`: `response_format` json_schema with `strict: true` (OpenAI);
-2. `json_schema`: the same without `strict`, for servers that take a schema but not strict mode;
-3. `json_object`: `response_format` json_object, with the schema spelled out in the prompt;
-4. `prompt`: no `response_format` at all; the schema in the prompt, the JSON dug out of the text.
+2. `json_schema`: the same without `strict` (vLLM, Ollama >= 0.5, llama.cpp's llama-server);
+3. `json_object_schema`: `response_format: {"type": "json_object", "schema": ...}`, which
+   llama-cpp-python's server turns into a grammar that constrains decoding;
+4. `guided_json`: vLLM's own parameters, `guided_json` (up to 0.11) and
+   `structured_outputs: {"json": ...}` (0.12 and later), sent together in the body;
+5. `tools`: one function whose parameters are the schema, and `tool_choice` forcing it; the
+   answer is the call's arguments;
+6. `json_object`: `response_format` json_object, with the schema spelled out in the prompt;
+7. `prompt`: no `response_format` at all; the schema in the prompt, the JSON dug out of the text.
 
-Whatever the server promises, the answer is validated here with pydantic.
+Whatever the server promises, the answer is validated here with pydantic (`read`).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from briefgen import prompts
+from briefgen.client import Completion
 from briefgen.errors import validation_summary
 
 T = TypeVar("T", bound=BaseModel)
@@ -29,14 +40,22 @@ T = TypeVar("T", bound=BaseModel)
 class Mode(StrEnum):
     STRICT = "json_schema_strict"
     SCHEMA = "json_schema"
+    JSON_OBJECT_SCHEMA = "json_object_schema"
+    GUIDED = "guided_json"
+    TOOLS = "tools"
     JSON_OBJECT = "json_object"
     PROMPT = "prompt"
 
 
-LADDER: tuple[Mode, ...] = (Mode.STRICT, Mode.SCHEMA, Mode.JSON_OBJECT, Mode.PROMPT)
+LADDER: tuple[Mode, ...] = tuple(Mode)
+# Modes in which the server holds the schema; the others spell it out in the prompt.
+SERVER_HELD = frozenset(
+    {Mode.STRICT, Mode.SCHEMA, Mode.JSON_OBJECT_SCHEMA, Mode.GUIDED, Mode.TOOLS}
+)
 
 
 def next_mode(mode: Mode) -> Mode | None:
+    """The step below `mode`, or None at the bottom."""
     index = LADDER.index(mode)
     return LADDER[index + 1] if index + 1 < len(LADDER) else None
 
@@ -67,26 +86,49 @@ def strict_json_schema(schema: type[BaseModel]) -> dict[str, Any]:
     return result
 
 
-def response_format(mode: Mode, schema: type[BaseModel]) -> dict[str, Any] | None:
+def request_body(mode: Mode, schema: type[BaseModel]) -> dict[str, Any]:
+    """What `mode` adds to the request body beside the messages (response_format, tools or a
+    server's own parameters). Shared pieces: do not mutate."""
     if mode in (Mode.STRICT, Mode.SCHEMA):
         return {
-            "type": "json_schema",
-            "json_schema": {
-                "name": schema.__name__,
-                "schema": strict_json_schema(schema),
-                "strict": mode is Mode.STRICT,
-            },
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": schema.__name__,
+                    "schema": strict_json_schema(schema),
+                    "strict": mode is Mode.STRICT,
+                },
+            }
+        }
+    if mode is Mode.JSON_OBJECT_SCHEMA:
+        return {"response_format": {"type": "json_object", "schema": strict_json_schema(schema)}}
+    if mode is Mode.GUIDED:
+        held = strict_json_schema(schema)
+        return {"guided_json": held, "structured_outputs": {"json": held}}
+    if mode is Mode.TOOLS:
+        return {
+            "tools": [
+                {
+                    "type": "function",
+                    "function": {
+                        "name": schema.__name__,
+                        "description": "Record the facts found in the article.",
+                        "parameters": strict_json_schema(schema),
+                    },
+                }
+            ],
+            "tool_choice": {"type": "function", "function": {"name": schema.__name__}},
         }
     if mode is Mode.JSON_OBJECT:
-        return {"type": "json_object"}
-    return None
+        return {"response_format": {"type": "json_object"}}
+    return {}
 
 
 def request_messages(
     mode: Mode, messages: list[dict[str, str]], schema: type[BaseModel]
 ) -> list[dict[str, str]]:
     """Messages as sent in `mode`: where the server does not hold the schema, the prompt does."""
-    if mode in (Mode.STRICT, Mode.SCHEMA):
+    if mode in SERVER_HELD:
         return messages
     spelled = _spelled_schema(schema)
     if messages and messages[0]["role"] == "system":
@@ -116,6 +158,30 @@ def _json_candidates(text: str) -> list[str]:
     return candidates
 
 
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    """A completion judged against the schema: the value, or why there is none."""
+
+    value: T | None
+    error: str | None = None
+    refused: bool = False  # a refusal or the content filter: neither re-asked nor retried
+
+
+def read(completion: Completion, schema: type[T]) -> Answer[T]:
+    """What the model's answer is worth: refused, cut off, not JSON, not the schema, or a value."""
+    if completion.refusal or completion.finish_reason == "content_filter":
+        reason = (
+            f"refused: {completion.refusal}"
+            if completion.refusal
+            else "refused by the content filter"
+        )
+        return Answer(None, reason, refused=True)
+    if completion.finish_reason == "length":
+        return Answer(None, "the answer was cut off (finish_reason=length)")
+    value, error = parse_output(completion.raw, schema)
+    return Answer(value, error)
+
+
 def parse_output(text: str, schema: type[T]) -> tuple[T | None, str | None]:
     """Validate the model's text against the schema: (value, None) or (None, reason)."""
     if not text.strip():
@@ -141,7 +207,8 @@ def parse_output(text: str, schema: type[T]) -> tuple[T | None, str | None]:
 # 'response_format' of type 'json_schema' is not supported with this model"), vLLM, and
 # llama-cpp-python (HTTP 500: "response_format.type: Input should be 'text' or 'json_object'").
 _REJECTION = re.compile(
-    r"response_format|json_schema|json_object|structured output|strict mode|"
+    r"response_format|json_schema|json_object|structured.output|strict mode|guided_json|"
+    r"tool_choice|tools? (?:are|is) not supported|"
     r"schema.{0,40}(?:not supported|unsupported|invalid)",
     re.IGNORECASE,
 )

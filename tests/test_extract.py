@@ -26,12 +26,14 @@ class ScriptedClient:
     def __init__(self, answers, delay: float = 0.0):
         self.answers = list(answers)
         self.calls: list[list[dict]] = []
+        self.budgets: list[int | None] = []
         self.delay = delay
         self.in_flight = 0
         self.most_in_flight = 0
 
-    async def complete(self, messages, schema, stats):
+    async def complete(self, messages, schema, stats, *, max_tokens=None):
         self.calls.append(list(messages))
+        self.budgets.append(max_tokens)
         stats.attempts += 1
         stats.usage += Usage(input_tokens=10)
         self.in_flight += 1
@@ -43,7 +45,7 @@ class ScriptedClient:
                 raise answer
             if isinstance(answer, Completion):
                 return answer
-            return Completion(answer, answer.model_dump_json())
+            return Completion(answer.model_dump_json())
         finally:
             self.in_flight -= 1
 
@@ -71,7 +73,7 @@ def test_valid_answer_becomes_an_extraction_with_provenance(article):
 
 
 def test_invalid_answer_is_reasked_with_the_error(article):
-    bad = Completion(None, '{"actors": [', error="the answer is not valid JSON (x at char 12)")
+    bad = Completion('{"actors": [')
     client = ScriptedClient([bad, sample_extraction()])
     result = asyncio.run(extract_article(article, client))
     assert isinstance(result, ArticleExtraction)
@@ -82,7 +84,7 @@ def test_invalid_answer_is_reasked_with_the_error(article):
 
 
 def test_still_invalid_after_the_reask_fails_the_article_with_the_reason(article):
-    bad = Completion(None, "{}", error="the answer does not match the schema (actors: missing)")
+    bad = Completion("{}")
     result = asyncio.run(extract_article(article, ScriptedClient([bad, bad])))
     assert isinstance(result, ArticleFailure)
     assert "does not match the schema" in result.reason
@@ -90,7 +92,7 @@ def test_still_invalid_after_the_reask_fails_the_article_with_the_reason(article
 
 
 def test_refusal_is_not_reasked(article):
-    refused = Completion(None, "", error="refused: no", refused=True)
+    refused = Completion("", refusal="no")
     client = ScriptedClient([refused, sample_extraction()])
     result = asyncio.run(extract_article(article, client))
     assert isinstance(result, ArticleFailure)
@@ -131,7 +133,7 @@ def test_grounding_reask_can_be_switched_off(article):
 
 
 def test_a_broken_answer_to_the_grounding_reask_keeps_the_grounded_items(article):
-    broken = Completion(None, "{", error="the answer is not valid JSON")
+    broken = Completion("{")
     client = ScriptedClient([_with_invented_quote(), broken, broken])
     result = asyncio.run(extract_article(article, client))
     assert isinstance(result, ArticleExtraction)

@@ -21,13 +21,13 @@ import pytest
 from briefgen.client import CallStats
 from briefgen.config import Settings
 from briefgen.errors import NothingProduced
-from briefgen.extract import extract_all, extract_article
+from briefgen.extract import extract_all, extract_article, output_budget
 from briefgen.limits import Throttle
 from briefgen.llm import OpenAIClient
 from briefgen.pipeline import make_brief
 from briefgen.schemas import ArticleExtraction, ArticleFailure, Extraction
 from briefgen.store import Store
-from briefgen.structured import Mode
+from briefgen.structured import Mode, strict_json_schema
 
 from conftest import SAMPLE_TEXT, TEST_KEY, invoke, sample_extraction, settings_for
 from fakeserver import FakeServer, Reply, chat_completion, error_body
@@ -69,11 +69,17 @@ def extract_one(settings: Settings, article, **client_options):
 
 def shape(body: dict) -> str:
     """The structured-output mode a request was sent in, read off the wire."""
+    if "guided_json" in body:
+        assert body["structured_outputs"] == {"json": body["guided_json"]}
+        return Mode.GUIDED.value
+    if "tools" in body:
+        assert body["tool_choice"]["function"]["name"] == "Extraction"
+        return Mode.TOOLS.value
     fmt = body.get("response_format")
     if fmt is None:
         return Mode.PROMPT.value
     if fmt["type"] == "json_object":
-        return Mode.JSON_OBJECT.value
+        return (Mode.JSON_OBJECT_SCHEMA if "schema" in fmt else Mode.JSON_OBJECT).value
     assert fmt["type"] == "json_schema"
     return (Mode.STRICT if fmt["json_schema"]["strict"] else Mode.SCHEMA).value
 
@@ -308,23 +314,50 @@ def test_schema_failure_is_reasked_with_the_validation_error(server, article):
 # --- finish_reason length, refusals ------------------------------------------------------------
 
 
-def test_cut_off_answer_is_asked_once_more_with_larger_max_tokens_then_fails(server, article):
-    server.default = answer('{"actors": [', finish_reason="length", usage=(100, 3000))
-    result = extract_one(settings_for(server, reasks=0), article)
+def test_every_call_carries_a_budget_sized_from_the_article_and_capped(server, article):
+    server.default = good()
+    extract_one(settings_for(server), article)
+    assert server.requests[0]["max_tokens"] == output_budget(article, Settings())
+    assert 512 < server.requests[0]["max_tokens"] < 4096
+    del server.requests[:]
+    extract_one(settings_for(server, max_output_tokens=300), article)
+    assert server.requests[0]["max_tokens"] == 300
+
+
+def test_a_looping_answer_costs_at_most_twice_the_budget_then_fails_at_the_cap(server, article):
+    server.default = answer('{"actors": [{"name": "Kim", "name": "Kim", ', finish_reason="length")
+    result = extract_one(settings_for(server, reasks=0, max_output_tokens=1000), article)
     assert isinstance(result, ArticleFailure)
-    assert result.reason == "the answer was cut off twice (finish_reason=length)"
-    assert len(server.requests) == 2
-    assert "max_tokens" not in server.requests[0]
-    assert server.requests[1]["max_tokens"] == 6000  # twice what the cut-off answer used
+    budget = output_budget(article, Settings(max_output_tokens=1000))
+    assert [r["max_tokens"] for r in server.requests] == [budget, min(2 * budget, 1000)]
+    assert result.reason == "the answer was cut off at the cap of 1000 tokens"
+    assert result.cut_off
     assert server.requests[1]["messages"] == server.requests[0]["messages"]
 
 
-def test_cut_off_answer_completed_with_larger_max_tokens_is_used(server, article):
+def test_a_cut_off_answer_completed_with_a_larger_budget_is_used(server, article):
     server.queue(answer('{"actors": [', finish_reason="length", usage=(100, 10)), good())
     result = extract_one(settings_for(server), article)
     assert isinstance(result, ArticleExtraction)
-    assert (result.attempts, result.reasks) == (2, 0)
-    assert server.requests[1]["max_tokens"] == 4096  # at least MIN_ENLARGED_TOKENS
+    assert (result.attempts, result.reasks, result.cut_off) == (2, 0, False)
+    first = server.requests[0]["max_tokens"]
+    assert server.requests[1]["max_tokens"] == min(2 * first, 4096)
+
+
+def test_sampling_settings_go_to_the_server(server, article):
+    server.default = good()
+    extract_one(
+        settings_for(server, temperature=0.2, frequency_penalty=0.6, repeat_penalty=1.3), article
+    )
+    body = server.requests[0]
+    assert (body["temperature"], body["frequency_penalty"], body["repeat_penalty"]) == (
+        0.2,
+        0.6,
+        1.3,
+    )
+    del server.requests[:]
+    extract_one(settings_for(server), article)
+    assert not {"temperature", "frequency_penalty", "repeat_penalty"} & set(server.requests[0])
 
 
 @pytest.mark.parametrize(
@@ -361,6 +394,11 @@ REJECTIONS = {
             "supported with this model."
         ),
     ),
+    Mode.JSON_OBJECT_SCHEMA.value: Reply(
+        400, error_body("Unrecognized request argument: response_format.schema")
+    ),
+    Mode.GUIDED.value: Reply(400, error_body("Unrecognized request argument: guided_json")),
+    Mode.TOOLS.value: Reply(400, error_body("tool_choice is not supported by this server")),
     Mode.JSON_OBJECT.value: Reply(
         400,
         error_body(
@@ -397,16 +435,11 @@ def test_rejected_modes_step_down_the_ladder_in_order(server, article):
     server.default = rejecting(REJECTIONS)
     result = extract_one(settings_for(server, retries=3), article)
     assert isinstance(result, ArticleExtraction)
-    assert [shape(b) for b in server.requests] == [
-        "json_schema_strict",
-        "json_schema",
-        "json_object",
-        "prompt",
-    ]
-    assert [schema_in_prompt(b) for b in server.requests] == [False, False, True, True]
+    assert [shape(b) for b in server.requests] == [m.value for m in Mode]
+    assert [schema_in_prompt(b) for b in server.requests] == [False] * 5 + [True, True]
     assert server.requests[1]["response_format"]["json_schema"]["strict"] is False
     assert result.mode == "prompt"
-    assert result.attempts == 4 and result.reasks == 0
+    assert result.attempts == 7 and result.reasks == 0
 
 
 def test_llama_cpp_500_rejection_steps_down_and_is_not_retried(server, article):
@@ -418,9 +451,12 @@ def test_llama_cpp_500_rejection_steps_down_and_is_not_retried(server, article):
     assert [shape(b) for b in server.requests] == [
         "json_schema_strict",
         "json_schema",
-        "json_object",
+        "json_object_schema",
     ]
-    assert result.mode == "json_object"
+    assert result.mode == "json_object_schema"
+    sent = server.requests[2]
+    assert sent["response_format"]["schema"] == strict_json_schema(Extraction)
+    assert not schema_in_prompt(sent)  # the server holds it: the prompt stays short
 
 
 def test_a_rejection_outside_the_openai_error_shape_still_steps_down(server, article):
@@ -444,7 +480,7 @@ def test_a_rejection_outside_the_openai_error_shape_still_steps_down(server, art
     assert [shape(b) for b in server.requests] == [
         "json_schema_strict",
         "json_schema",
-        "json_object",
+        "json_object_schema",
     ]
 
 
@@ -492,15 +528,15 @@ def test_the_mode_that_worked_is_remembered_per_server_and_model(server, tmp_pat
     assert [shape(b) for b in server.requests] == [
         "json_schema_strict",
         "json_schema",
-        "json_object",
+        "json_object_schema",
     ]
     url = server.url + "/"  # as the SDK spells the base URL: with a trailing slash
-    assert Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT
+    assert Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT_SCHEMA
 
     del server.requests[:]
     second = make_brief([source], settings)  # a new run, a new client: only the file remembers
     assert not second.failures
-    assert [shape(b) for b in server.requests] == ["json_object"]
+    assert [shape(b) for b in server.requests] == ["json_object_schema"]
 
     del server.requests[:]
     make_brief([source], settings.model_copy(update={"model": "another-model"}))
@@ -519,9 +555,9 @@ def test_record_and_replay_start_the_ladder_afresh(server, tmp_path):
     server.default = rejecting(
         {Mode.STRICT.value: LLAMA_CPP_REJECTION, Mode.SCHEMA.value: LLAMA_CPP_REJECTION}
     )
-    make_brief([source], settings)  # the state file now says json_object for this server
+    make_brief([source], settings)  # the store now says json_object_schema for this server
     url = server.url + "/"  # as the SDK spells the base URL: with a trailing slash
-    assert Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT
+    assert Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT_SCHEMA
 
     del server.requests[:]
     server.default = good()  # the server learnt strict mode
@@ -536,7 +572,9 @@ def test_record_and_replay_start_the_ladder_afresh(server, tmp_path):
         update={"changes": None}
     )
     assert replayed.changes is not None and replayed.changes.items == []
-    assert Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT  # left alone
+    assert (
+        Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT_SCHEMA
+    )  # left alone
 
 
 # --- 401 / 403 / 404: the whole run stops --------------------------------------------------
@@ -761,7 +799,7 @@ def test_call_stats_count_every_request_including_mode_steps(server):
     asyncio.run(run())
     assert stats.attempts == len(server.requests) == 2
     assert (stats.usage.input_tokens, stats.usage.output_tokens) == (100, 20)  # 400 cost none
-    assert stats.mode is Mode.SCHEMA
+    assert stats.mode == Mode.SCHEMA
 
 
 # --- secrets -------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from types import SimpleNamespace
 
 import pytest
 
@@ -11,7 +12,7 @@ from briefgen.client import CallStats
 from briefgen.errors import ArticleError, ModelSetupError
 from briefgen.llm import OpenAIClient
 from briefgen.schemas import Extraction
-from briefgen.structured import Mode, parse_output, response_format, strict_json_schema
+from briefgen.structured import Mode, parse_output, read, request_body, strict_json_schema
 
 from conftest import sample_extraction, settings_for
 from fakeserver import Reply, chat_completion, error_body
@@ -20,7 +21,7 @@ MESSAGES = [{"role": "user", "content": "extract"}]
 
 
 def complete(server, **overrides):
-    """One call through the real SDK; the stats ride along on the result as `.stats`."""
+    """One call through the real SDK, and its answer judged as extract judges it."""
     stats = CallStats()
 
     async def run():
@@ -30,9 +31,17 @@ def complete(server, **overrides):
         finally:
             await client.aclose()
 
-    result = asyncio.run(run())
-    object.__setattr__(result, "stats", stats)
-    return result
+    completion = asyncio.run(run())
+    answer = read(completion, Extraction)
+    return SimpleNamespace(
+        value=answer.value,
+        error=answer.error,
+        refused=answer.refused,
+        raw=completion.raw,
+        model=completion.model,
+        finish_reason=completion.finish_reason,
+        stats=stats,
+    )
 
 
 def test_valid_answer_is_parsed_with_usage_and_server_model(server):
@@ -75,7 +84,8 @@ def test_strict_schema_has_no_defaults_and_every_object_closed():
                 walk(child)
 
     walk(strict_json_schema(Extraction))
-    assert response_format(Mode.STRICT, Extraction)["json_schema"]["name"] == "Extraction"
+    fmt = request_body(Mode.STRICT, Extraction)["response_format"]
+    assert fmt["json_schema"]["name"] == "Extraction"
 
 
 def test_json_in_a_markdown_fence_is_accepted():
@@ -115,13 +125,12 @@ def test_content_filter_counts_as_refusal(server):
     assert complete(server).refused
 
 
-def test_truncated_answer_is_an_error(server):
+def test_a_truncated_answer_comes_back_as_cut_off_for_the_caller_to_handle(server):
     server.default = Reply(body=chat_completion('{"actors": [', finish_reason="length"))
     result = complete(server)
-    assert result.value is None
-    assert "cut off twice" in result.error
-    assert "max_tokens" not in server.requests[0]
-    assert server.requests[1]["max_tokens"] == 4096
+    assert (result.value, result.finish_reason) == (None, "length")
+    assert "cut off" in result.error
+    assert len(server.requests) == 1  # asking again with a larger budget is extract's job
 
 
 def test_server_errors_are_retried_then_succeed(server):

@@ -362,10 +362,10 @@ def test_a_callers_own_client_fills_no_cache_entry_that_a_server_run_would_use(s
     class Canned:
         model = "gpt-4o-mini"  # the same name as the settings' model: still another source
 
-        async def complete(self, messages, schema, stats):
+        async def complete(self, messages, schema, stats, *, max_tokens=None):
             stats.attempts += 1
             value = sample_extraction()
-            return Completion(value, value.model_dump_json(), model=self.model)
+            return Completion(value.model_dump_json(), model=self.model)
 
         async def aclose(self):
             pass

@@ -19,11 +19,11 @@ class Canned:
     def __init__(self) -> None:
         self.calls = 0
 
-    async def complete(self, messages, schema, stats):
+    async def complete(self, messages, schema, stats, *, max_tokens=None):
         self.calls += 1
         stats.attempts += 1
         value = sample_extraction()
-        return Completion(value, value.model_dump_json(), model="canned")
+        return Completion(value.model_dump_json(), model="canned")
 
     async def aclose(self) -> None:
         pass
