@@ -122,6 +122,13 @@ class Settings(BaseModel):
         "from the article, at most this; a cut-off answer is asked once more with twice the "
         "budget, at most this.",
     )
+    max_items: int = Field(
+        default=8,
+        ge=1,
+        le=100,
+        description="Most items per list (actors, asks, ...) where the server decodes under a "
+        "grammar from the schema (llama.cpp, vLLM): a small model then cannot loop for ever.",
+    )
     temperature: float | None = Field(
         default=None, ge=0, le=2, description="Sampling temperature (default: the server's)."
     )

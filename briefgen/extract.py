@@ -54,7 +54,8 @@ async def extract_article(
 
     Every call carries a `max_tokens` budget (`output_budget`). An answer cut off by it is asked
     once more with twice the budget, up to `settings.max_output_tokens`; one cut off at the cap
-    counts as unusable, and the result says it hit the cap (`cut_off`).
+    fails the article (a model that ran to the cap once would again), and the result says it hit
+    the cap (`cut_off`). So an article costs at most budget + cap output tokens per turn.
 
     Re-asks: up to `settings.reasks` after an unusable answer (not JSON, fails the schema, cut
     off), and one more, naming them, when items are not grounded in the article. An answer whose
@@ -82,10 +83,10 @@ async def extract_article(
                 model = completion.model or model
                 answer = structured.read(completion, Extraction)
                 if completion.finish_reason == "length":
+                    # At the cap: asking again would cost as much and end the same way.
                     cut_off = True
-                    answer = structured.Answer(
-                        None, f"the answer was cut off at the cap of {budget} tokens"
-                    )
+                    reason = f"the answer was cut off at the cap of {budget} tokens"
+                    break
                 if answer.value is not None:
                     best = ground(answer.value, article.text)
                     if not best[1] or regrounded:

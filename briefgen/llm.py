@@ -180,7 +180,8 @@ class OpenAIClient:
             body = request_messages(mode, list(messages), schema)  # type: ignore[arg-type]
             # Sent as extra_body, the schema goes into the JSON untouched; as typed parameters
             # the SDK walks all of it on every request (measured: the largest CPU cost per call).
-            extra: dict[str, Any] = {"extra_body": {**self._sampling, **request_body(mode, schema)}}
+            held = request_body(mode, schema, self._settings.max_items)
+            extra: dict[str, Any] = {"extra_body": {**self._sampling, **held}}
             if max_tokens is not None:
                 extra["max_tokens"] = max_tokens
             return await self._transport.call(

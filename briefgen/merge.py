@@ -118,7 +118,11 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
 def _source(n: int, result: ArticleExtraction | ArticleFailure) -> Source:
     if isinstance(result, ArticleFailure):
         return Source(
-            n=n, article=result.article, failed=result.reason, dropped=len(result.dropped)
+            n=n,
+            article=result.article,
+            failed=result.reason,
+            dropped=len(result.dropped),
+            cut_off=result.cut_off,
         )
     kept = sum(len(getattr(result.extraction, kind)) for kind in ITEM_KINDS)
     return Source(

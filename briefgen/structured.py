@@ -86,7 +86,33 @@ def strict_json_schema(schema: type[BaseModel]) -> dict[str, Any]:
     return result
 
 
-def request_body(mode: Mode, schema: type[BaseModel]) -> dict[str, Any]:
+# Grammar-constrained decoders (llama.cpp, vLLM) turn these bounds into the grammar, so a model
+# that loops on one item, or one string, is stopped by the schema before the token budget.
+GRAMMAR_MAX_LENGTH = 300
+
+
+@cache
+def bounded_json_schema(schema: type[BaseModel], max_items: int = 8) -> dict[str, Any]:
+    """The strict schema with every list (`max_items`) and string bounded, for servers that
+    decode under a grammar. Not for OpenAI's strict mode, which has rejected these keywords.
+    Shared: do not mutate."""
+
+    def bound(node: Any) -> Any:
+        if isinstance(node, dict):
+            node = {key: bound(value) for key, value in node.items()}
+            if node.get("type") == "array":
+                node["maxItems"] = max_items
+            if node.get("type") == "string" and "enum" not in node:
+                node["maxLength"] = GRAMMAR_MAX_LENGTH
+            return node
+        if isinstance(node, list):
+            return [bound(item) for item in node]
+        return node
+
+    return bound(strict_json_schema(schema))
+
+
+def request_body(mode: Mode, schema: type[BaseModel], max_items: int = 8) -> dict[str, Any]:
     """What `mode` adds to the request body beside the messages (response_format, tools or a
     server's own parameters). Shared pieces: do not mutate."""
     if mode in (Mode.STRICT, Mode.SCHEMA):
@@ -101,9 +127,10 @@ def request_body(mode: Mode, schema: type[BaseModel]) -> dict[str, Any]:
             }
         }
     if mode is Mode.JSON_OBJECT_SCHEMA:
-        return {"response_format": {"type": "json_object", "schema": strict_json_schema(schema)}}
+        held = bounded_json_schema(schema, max_items)
+        return {"response_format": {"type": "json_object", "schema": held}}
     if mode is Mode.GUIDED:
-        held = strict_json_schema(schema)
+        held = bounded_json_schema(schema, max_items)
         return {"guided_json": held, "structured_outputs": {"json": held}}
     if mode is Mode.TOOLS:
         return {

@@ -455,7 +455,14 @@ def test_llama_cpp_500_rejection_steps_down_and_is_not_retried(server, article):
     ]
     assert result.mode == "json_object_schema"
     sent = server.requests[2]
-    assert sent["response_format"]["schema"] == strict_json_schema(Extraction)
+    held = sent["response_format"]["schema"]
+    assert held["$defs"]["Actor"]["properties"]["aliases"]["maxItems"] == 8  # loops stop here
+    assert held["properties"]["actors"]["maxItems"] == 8
+    assert held["$defs"]["Actor"]["properties"]["quote"]["maxLength"] == 300
+    assert (
+        held["$defs"]["Actor"]["required"]
+        == strict_json_schema(Extraction)["$defs"]["Actor"]["required"]
+    )
     assert not schema_in_prompt(sent)  # the server holds it: the prompt stays short
 
 
