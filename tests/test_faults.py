@@ -935,3 +935,37 @@ def test_a_model_that_answers_with_the_prompts_header_words_gets_no_item_through
     assert "- actors: name not in the article: 'Outlet'" in follow_up
     assert "- venues: place not in the article: 'Published'" in follow_up
     assert "Daily Planet" in server.requests[0]["messages"][1]["content"]  # it was in the header
+
+
+def test_the_tools_step_reads_the_forced_calls_arguments(server, article):
+    def tool_call(body: dict) -> Reply:
+        assert shape(body) == Mode.TOOLS.value
+        reply = chat_completion(None, finish_reason="tool_calls")
+        reply["choices"][0]["message"]["tool_calls"] = [
+            {
+                "id": "call_1",
+                "type": "function",
+                "function": {
+                    "name": "Extraction",
+                    "arguments": sample_extraction().model_dump_json(),
+                },
+            }
+        ]
+        return Reply(body=reply)
+
+    server.default = tool_call
+    result = extract_one(settings_for(server, structured_output="tools"), article)
+    assert isinstance(result, ArticleExtraction)
+    assert result.extraction == sample_extraction() and result.mode == "tools"
+    tool = server.requests[0]["tools"][0]["function"]
+    assert tool["parameters"] == strict_json_schema(Extraction)
+    assert not schema_in_prompt(server.requests[0])
+
+
+def test_the_guided_step_sends_vllms_fields_with_the_bounded_schema(server, article):
+    server.default = good()
+    extract_one(settings_for(server, structured_output="guided_json", max_items=5), article)
+    body = server.requests[0]
+    assert "response_format" not in body
+    assert body["guided_json"]["properties"]["dates"]["maxItems"] == 5
+    assert body["structured_outputs"] == {"json": body["guided_json"]}
