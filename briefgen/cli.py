@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import signal
 import sys
@@ -221,8 +222,11 @@ def run_make(settings: Settings, quiet: bool) -> int:
         detach()
     if settings.out is None:
         click.echo(render.markdown(brief), nl=False)
-    for source in brief.failures:
-        click.echo(f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True)
+    if settings.log_format == "text":  # in JSON logs the run_end event says it
+        for source in brief.failures:
+            click.echo(
+                f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True
+            )
     return EXIT_PARTIAL if brief.partial else EXIT_OK
 
 
@@ -413,13 +417,26 @@ def _list_runs(limit: int, db: Path | None, config_path: Path | None) -> int:
     return EXIT_OK
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def _run_line(run: Any) -> str:
     from briefgen.runlog import count
 
     when = run.started[:16].replace("T", " ")
+    status = run.status
+    if status == "running" and run.pid and not _alive(run.pid):
+        status = "killed"  # ended without closing its row: SIGKILL, a crash, a power cut
     outputs = f" -> {', '.join(run.outputs)}" if run.outputs else ""
     return (
-        f"{run.id:>5}  {when}  {run.status:<11}  {count(run.articles, 'article')} "
+        f"{run.id:>5}  {when}  {status:<11}  {count(run.articles, 'article')} "
         f"({run.cached} cached, {run.failed} failed)  {count(run.calls, 'call')}  "
         f"{run.input_tokens + run.output_tokens} tokens  {run.model}{outputs}"
     )

@@ -46,6 +46,8 @@ LogFormat = Literal["text", "json"]
 
 # A file may name a setting by the CLI's word for it.
 FILE_ALIASES = {"json": "json_out"}
+# BRIEFGEN_ variables that are not settings: the opt-in live test's.
+OTHER_VARIABLES = frozenset({"BRIEFGEN_LIVE_BASE_URL", "BRIEFGEN_LIVE_MODEL"})
 # Read from the environment when the BRIEFGEN_ variable is not set: what the openai SDK reads.
 OPENAI_ENV = {"api_key": "OPENAI_API_KEY", "base_url": "OPENAI_BASE_URL"}
 
@@ -285,6 +287,13 @@ def env_values(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any]
         problem = f"not valid JSON ({cause})" if isinstance(cause, ValueError) else str(exc)
         raise ConfigError(f"{where}: {problem}") from None
     origins = {name: f"env {ENV_PREFIX}{name.upper()}" for name in values}
+    known = {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}
+    for variable in environ:
+        name = variable.upper()
+        if name.startswith(ENV_PREFIX) and name not in known | OTHER_VARIABLES:
+            near = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise ConfigError(f"env {variable}: not a briefgen setting{hint}")
     for name, variable in OPENAI_ENV.items():
         if name not in values and environ.get(variable):
             values[name] = environ[variable]

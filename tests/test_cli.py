@@ -571,3 +571,14 @@ def test_two_processes_share_a_store_and_never_write_the_same_brief(server, arti
     assert (tmp_path / "a.md").exists() and (tmp_path / "b.md").exists()
     statuses = sorted(r.status for r in Store(db).runs())
     assert statuses == ["ok", "ok"]  # the refused run never started a run
+
+
+def test_a_run_that_died_without_closing_its_row_is_listed_as_killed(runner, db):
+    from briefgen.store import Store
+
+    store = Store(db)
+    store.start_run("job", {}, ["inbox/"], "m", "u", "p")
+    with store.connect() as conn:
+        conn.execute("UPDATE runs SET pid = 2147483646")  # no such process
+    listed = invoke(runner, "runs")
+    assert " killed " in listed.stdout

@@ -532,3 +532,13 @@ def test_config_command_with_a_missing_explicit_file(runner, tmp_path, monkeypat
     result = invoke(runner, "config", "--config", "missing.toml")
     assert result.exit_code == 2
     assert result.stderr == "briefgen: error: missing.toml: no such config file\n"
+
+
+def test_an_unknown_briefgen_variable_is_an_error_with_a_hint(tmp_path):
+    with pytest.raises(
+        ConfigError,
+        match=r"env BRIEFGEN_CONCURENCY: not a briefgen setting "
+        r"\(did you mean BRIEFGEN_CONCURRENCY\?\)",
+    ):
+        load_settings(environ={"BRIEFGEN_CONCURENCY": "3"}, cwd=tmp_path)
+    assert load_settings(environ={"BRIEFGEN_LIVE_BASE_URL": "x"}, cwd=tmp_path).settings
