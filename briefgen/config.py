@@ -86,6 +86,11 @@ class Settings(BaseModel):
     title: str | None = Field(
         default=None, description="Title of the brief (default: from its main actors)."
     )
+    strict: bool = Field(
+        default=False,
+        description="Any unreadable file or record is an error (exit 2) before any model call; "
+        "by default it is a failure in the brief and the rest go on.",
+    )
     model: str = Field(default=DEFAULT_MODEL, description="Model name sent to the server.")
     base_url: str | None = Field(
         default=None,

@@ -1,41 +1,31 @@
-"""Reading sources into `Article`s: files, folders, stdin, JSON/JSONL, HTML; then cleaning.
+"""Reading sources into `Article`s: files, folders, globs, stdin, JSON/JSONL, HTML.
 
-Cleaning removes the noise real article text carries (bylines, subscription ads, photo credits,
-links to other stories, leftovers of an LLM rewrite that refused) and records every removal, so
-nothing disappears silently. The model sees, and evidence quotes are checked against, the cleaned
-text.
+Each text is cleaned (cleaning.py) on its way in; what a manifest, a record or a page says about
+the article (metadata.py) is attached to it.
 """
 
 from __future__ import annotations
 
 import glob
 import json
-import re
+import logging
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import ValidationError
 
+from briefgen.cleaning import clean, guess_title
 from briefgen.errors import InputError, validation_summary
-from briefgen.schemas import Article, Removed, Strict
+from briefgen.metadata import SourceMeta, parse_published
+from briefgen.schemas import Article, Strict, Unreadable
 
+log = logging.getLogger("briefgen")
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 MANIFEST = "manifest.json"
-
-
-class SourceMeta(Strict):
-    """What a manifest, a JSON record or HTML metadata may say about an article."""
-
-    id: str | None = None
-    title: str | None = None
-    outlet: str | None = None
-    author: str | None = None
-    published: date | None = None
-    url: str | None = None
 
 
 class JsonArticle(SourceMeta):
@@ -45,98 +35,6 @@ class JsonArticle(SourceMeta):
 class Manifest(Strict):
     about: str | None = None
     articles: dict[str, SourceMeta]
-
-
-# --- cleaning --------------------------------------------------------------------------------
-
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_BYLINE = re.compile(
-    # A line ending like a sentence ("By Tuesday, Kim had left.") is article text, not a byline.
-    r"^(?:Written by|By)\s+(?![^\n]*[a-z]{3}[.!?][\"”’']?\s*$)"
-    rf"(?P<author>[^\n]{{2,60}}?)"
-    rf"(?:\s+on\s+(?P<date>(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}))?\s*$",
-)
-_REFUSAL = re.compile(
-    r"^[\"“”'\s]*(?:I cannot (?:reword|rephrase|rewrite|fulfil|comply|help)|I can[’']t (?:reword|"
-    r"rephrase|rewrite|help)|I[’']m sorry, but|As an AI(?: language model)?)\b",
-    re.IGNORECASE,
-)
-_PHOTO = re.compile(
-    r"^(?:(?:AP|AFP|Getty|Reuters|EPA|Shutterstock)(?: Images| Photo)?|\d{4} photo of .{0,120}|"
-    r"(?:Photo|Image|File photo|Pictured)\s*[:|].{0,160})$",
-    re.IGNORECASE,
-)
-_RELATED = re.compile(r"^(?:You can also read|Also read|Read more|Related|See also)\s*:", re.I)
-_SUBSCRIBE = re.compile(
-    r"^(?:Subscribe to|Subscribe now|Sign up for|Support our journalism)\b", re.I
-)
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\s]*\)")
-_MD_EMPHASIS = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
-_BLANKS = re.compile(r"\n{3,}")
-
-
-def _line_noise(line: str) -> str | None:
-    """The reason a single line is noise, or None when it is article text."""
-    if _REFUSAL.match(line) and len(line) < 200:
-        return "model refusal remnant"
-    if (byline := _BYLINE.match(line)) and byline["author"][0].isupper():
-        return "byline"  # a name starts with a capital: "By the end of May, ..." is text
-    if _PHOTO.match(line):
-        return "photo caption or credit"
-    if _RELATED.match(line):
-        return "link to another story"
-    return None
-
-
-def clean(text: str) -> tuple[str, list[Removed], SourceMeta]:
-    """Cleaned text, what was removed and why, and metadata found on the way (bylines)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _MD_EMPHASIS.sub(r"\1", _MD_LINK.sub(r"\1", text))
-    lines = text.split("\n")
-    removed: list[Removed] = []
-    found = SourceMeta()
-
-    # A subscription pitch runs to the end; cut it only in the last third so a story that
-    # mentions subscribing early on keeps its text.
-    for i, line in enumerate(lines):
-        if _SUBSCRIBE.match(line.strip()) and i >= len(lines) * 2 // 3:
-            tail = "\n".join(x for x in lines[i:] if x.strip())
-            removed.append(Removed(reason="subscription advertisement", text=tail))
-            lines = lines[:i]
-            break
-
-    kept: list[str] = []
-    for line in lines:
-        stripped = line.strip()
-        reason = _line_noise(stripped) if stripped else None
-        if reason is None:
-            kept.append(line.rstrip())
-            continue
-        if reason == "byline" and found.author is None:
-            match = _BYLINE.match(stripped)
-            assert match is not None
-            found = SourceMeta(author=match["author"], published=_parse_date(match["date"]))
-        removed.append(Removed(reason=reason, text=stripped))
-    cleaned = _BLANKS.sub("\n\n", "\n".join(kept)).strip()
-    return cleaned, removed, found
-
-
-def _parse_date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return datetime.strptime(text, "%B %d, %Y").date()
-    except ValueError:
-        return None
-
-
-def guess_title(text: str) -> str | None:
-    """The first line, when it reads like a headline: short and followed by more text."""
-    first, _, rest = text.partition("\n")
-    first = first.strip()
-    if rest.strip() and 10 <= len(first) <= 150:
-        return first
-    return None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -222,32 +120,47 @@ def _iso_date(text: str | None) -> date | None:
 
 def _from_records(
     records: Iterable[tuple[str, Any]], fallback_id: str, manifest: SourceMeta
-) -> Iterator[Article]:
+) -> Iterator[Article | Unreadable]:
     for where, record in records:
-        try:
-            item = JsonArticle.model_validate(record)
-        except ValidationError as exc:
-            raise InputError(f"{where}: {_first_error(exc)}") from None
-        meta = SourceMeta(**item.model_dump(exclude={"text"}))
         fid = f"{fallback_id}-{where.rsplit(':', 1)[-1]}"
-        yield build_article(item.text, where, fid, manifest, meta)
+        try:
+            if isinstance(record, Unreadable):
+                yield record
+                continue
+            if isinstance(record, dict) and parse_published(record.get("published"))[1]:
+                log.warning(
+                    "%s: published %r is not a date; relative dates in it cannot be resolved",
+                    where,
+                    record["published"],
+                    extra={"briefgen": {"event": "input_warning", "source": where}},
+                )
+            item = JsonArticle.model_validate(record)
+            meta = SourceMeta(**item.model_dump(exclude={"text"}))
+            yield build_article(item.text, where, fid, manifest, meta)
+        except ValidationError as exc:
+            yield Unreadable(id=fid, source=where, reason=f"{where}: {_first_error(exc)}")
+        except InputError as exc:
+            yield Unreadable(id=fid, source=where, reason=str(exc))
 
 
-def _read_file(path: Path, manifests: dict[Path, Manifest | None]) -> list[Article]:
+def _read_file(path: Path, manifests: dict[Path, Manifest | None]) -> list[Article | Unreadable]:
     manifest = _manifest_for(path.parent, manifests)
     meta = manifest.articles.get(path.name, SourceMeta()) if manifest else SourceMeta()
     suffix = path.suffix.lower()
     text = _read_text(path)
     if suffix == ".jsonl":
-        records = []
+        records: list[tuple[str, Any]] = []
         # Split on newlines only: str.splitlines() also breaks at U+2028, NEL and form feeds,
         # which JSON allows raw inside strings.
         for number, line in enumerate(text.split("\n"), start=1):
             if line.strip():
+                where = f"{path}:{number}"
                 try:
-                    records.append((f"{path}:{number}", json.loads(line)))
+                    records.append((where, json.loads(line)))
                 except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
+                    reason = f"{where}: not JSON ({exc.msg})"
+                    bad = Unreadable(id=f"{path.stem}-{number}", source=where, reason=reason)
+                    records.append((where, bad))
         return _some(list(_from_records(records, path.stem, meta)), path)
     if suffix == ".json":
         try:
@@ -262,7 +175,7 @@ def _read_file(path: Path, manifests: dict[Path, Manifest | None]) -> list[Artic
     return [build_article(text, str(path), path.stem, meta)]
 
 
-def _some(articles: list[Article], path: Path) -> list[Article]:
+def _some(articles: list[Article | Unreadable], path: Path) -> list[Article | Unreadable]:
     if not articles:
         raise InputError(f"{path}: no articles in it")
     return articles
@@ -294,23 +207,48 @@ def _expand(source: str | Path) -> list[Path]:
     return [path]
 
 
-def load(sources: Sequence[str | Path], stdin: IO[str] | None = None) -> list[Article]:
-    """Read every source in order; '-' reads one article from stdin. Ids are made unique."""
+def read(
+    sources: Sequence[str | Path], stdin: IO[str] | None = None, *, strict: bool = False
+) -> list[Article | Unreadable]:
+    """Every source in order, as articles, and as `Unreadable` where a file or a record could
+    not be read (no text, not decodable, a malformed record); '-' reads one article from stdin.
+    A source that does not exist is an `InputError` whatever `strict` says; with `strict`, so
+    is anything unreadable. Ids are made unique."""
     if not sources:
         raise InputError("no articles given")
     manifests: dict[Path, Manifest | None] = {}
-    articles: list[Article] = []
+    found: list[Article | Unreadable] = []
     for source in sources:
         if str(source) == "-":
             text = (stdin or sys.stdin).read()
-            articles.append(build_article(text, "-", "stdin"))
+            found.extend(
+                _guarded("-", "stdin", lambda t=text: [build_article(t, "-", "stdin")])  # type: ignore[misc]
+            )
             continue
         for path in _expand(source):
-            articles.extend(_read_file(path, manifests))
-    return _unique_ids(articles)
+            found.extend(_guarded(str(path), path.stem, lambda p=path: _read_file(p, manifests)))
+    if strict:
+        for item in found:
+            if isinstance(item, Unreadable):
+                raise InputError(item.reason)
+    return _unique_ids(found)
 
 
-def _unique_ids(articles: list[Article]) -> list[Article]:
+def _guarded(
+    source: str, fallback_id: str, reading: Callable[[], list[Article | Unreadable]]
+) -> Any:
+    try:
+        return reading()
+    except InputError as exc:
+        return [Unreadable(id=fallback_id, source=source, reason=str(exc))]
+
+
+def load(sources: Sequence[str | Path], stdin: IO[str] | None = None) -> list[Article]:
+    """The articles of `sources`; anything unreadable is an `InputError`."""
+    return [a for a in read(sources, stdin, strict=True) if isinstance(a, Article)]
+
+
+def _unique_ids(articles: list[Article | Unreadable]) -> list[Article | Unreadable]:
     """Later duplicates get "-2", "-3", ...; never an id that another article already carries."""
     given = {article.id for article in articles}
     used: set[str] = set()

@@ -23,7 +23,7 @@ from briefgen.errors import BriefgenError, InputError, NothingProduced, validati
 from briefgen.extract import Callback, Result
 from briefgen.files import check_writable, output_lock, write_atomic
 from briefgen.runlog import RunLog
-from briefgen.schemas import Brief
+from briefgen.schemas import Article, Brief, Unreadable
 from briefgen.store import ModeMemory, NoMemory, Store
 
 DEMO_DIR = Path(str(files("briefgen") / "examples" / "kim-putin-2023-09"))
@@ -85,7 +85,9 @@ async def amake_brief(
     for path in outputs_of(settings):
         check_writable(path)  # before any model call
     since = read_brief(settings.since) if settings.since is not None else None
-    articles = ingest.load(names)
+    items = ingest.read(names, strict=settings.strict)
+    articles = [item for item in items if isinstance(item, Article)]
+    unreadable = [item for item in items if isinstance(item, Unreadable)]
     store = Store(settings.db_path)
     started = time.monotonic()
     async with AsyncExitStack() as stack:
@@ -105,7 +107,7 @@ async def amake_brief(
             server = cache.server_url(settings)
         else:  # a caller's own client: its answers are its own, whatever the settings say
             server = getattr(client, "base_url", None) or f"client:{type(client).__qualname__}"
-        run = RunLog(store, settings, names, articles, model, str(server), on_result)
+        run = RunLog(store, settings, names, articles, model, str(server), on_result, unreadable)
         await run.start()
         try:
             results = await run.extract(connect)

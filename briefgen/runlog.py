@@ -29,7 +29,15 @@ from briefgen import cache, extract, prompts
 from briefgen.client import Client
 from briefgen.config import Settings
 from briefgen.extract import Result
-from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Usage
+from briefgen.schemas import (
+    Article,
+    ArticleExtraction,
+    ArticleFailure,
+    ArticleRef,
+    Brief,
+    Unreadable,
+    Usage,
+)
 from briefgen.store import ArticleRow, CacheEntry, Store
 
 log = logging.getLogger("briefgen")
@@ -67,6 +75,7 @@ class RunLog:
         model: str,
         base_url: str,
         on_result: extract.Callback | None = None,
+        unreadable: Sequence[Unreadable] = (),
     ):
         self.store = store
         self.on_result = on_result
@@ -77,6 +86,9 @@ class RunLog:
         self.job = job_key(sources)
         self.sources = sources
         self.articles = list(articles)
+        # Sources that could not be read: failures from the start, after the articles.
+        self.unreadable = [self._failure(u) for u in unreadable]
+        self.total = len(self.articles) + len(self.unreadable)
         self.hashes = [cache.content_hash(a) for a in self.articles]
         self.keys = [
             cache.key(h, settings, self.base_url, self.prompt_version, model) for h in self.hashes
@@ -114,18 +126,20 @@ class RunLog:
         needed."""
         hits = await self._cached()
         event(
-            f"run {self.id or '-'} started: {count(len(self.articles), 'article')}, "
+            f"run {self.id or '-'} started: {count(self.total, 'article')}, "
             f"{len(hits)} cached, "
             f"model {self.model}" + self._where(),
             event="run_start",
             run=self.id,
-            articles=len(self.articles),
+            articles=self.total,
             cached=len(hits),
         )
         await self._record_hits(hits)
+        for offset, failure in enumerate(self.unreadable):
+            await self._record(len(self.articles) + offset, failure)
         todo = [i for i in range(len(self.articles)) if i not in hits]
         if not todo:
-            return [self.outcomes[i] for i in range(len(self.articles))]
+            return [self.outcomes[i] for i in range(self.total)]
         index_of = {self.articles[i].id: i for i in todo}  # ingest makes ids unique
 
         async def done(result: Result) -> None:
@@ -134,7 +148,15 @@ class RunLog:
         await extract.extract_all(
             [self.articles[i] for i in todo], connect(), self.settings, on_result=done
         )
-        return [self.outcomes[i] for i in range(len(self.articles))]
+        return [self.outcomes[i] for i in range(self.total)]
+
+    def _failure(self, unreadable: Unreadable) -> ArticleFailure:
+        return ArticleFailure(
+            article=ArticleRef(id=unreadable.id, source=unreadable.source),
+            reason=unreadable.reason,
+            model=self.model,
+            prompt_version=self.prompt_version,
+        )
 
     def _where(self) -> str:
         if self.settings.replay is not None:  # base_url then names the recordings
@@ -189,7 +211,7 @@ class RunLog:
     def _outcome(self, index: int, result: Result) -> tuple[ArticleRow, CacheEntry | None]:
         """Log one article's outcome; its run-log row and, if it is new, its cache entry."""
         self.outcomes[index] = result
-        article = self.articles[index]
+        article = result.article
         cached = isinstance(result, ArticleExtraction) and result.cached
         failed = isinstance(result, ArticleFailure)
         outcome = "failed" if failed else "cached" if cached else "extracted"
@@ -225,7 +247,7 @@ class RunLog:
             article_id=article.id,
             source=article.source,
             title=article.title,
-            content_hash=self.hashes[index],
+            content_hash=self.hashes[index] if index < len(self.hashes) else "",
             outcome=outcome,
             reason=reason,
             calls=result.attempts,
@@ -265,7 +287,7 @@ class RunLog:
     def totals(self) -> dict[str, int]:
         results = list(self.outcomes.values())
         return {
-            "articles": len(self.articles),
+            "articles": self.total,
             "cached": sum(isinstance(r, ArticleExtraction) and r.cached for r in results),
             "failed": sum(isinstance(r, ArticleFailure) for r in results),
             "calls": sum(r.attempts for r in results),

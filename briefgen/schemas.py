@@ -121,6 +121,15 @@ class Article(Strict):
     removed: list[Removed] = []
 
 
+class Unreadable(Strict):
+    """A source, or one record of it, that could not be read into an article: a failure in the
+    brief, not an abort (unless the run is strict)."""
+
+    id: str
+    source: str
+    reason: str
+
+
 class ArticleRef(Strict):
     """What the brief says about a source; the text itself stays with the Article."""
 

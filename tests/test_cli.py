@@ -118,12 +118,23 @@ def test_bad_input_exits_2_without_traceback(runner, args, message):
     assert "Traceback" not in result.stderr
 
 
-def test_empty_article_is_an_input_error(runner, tmp_path):
+def test_an_empty_article_fails_and_strict_makes_it_an_input_error(runner, server, tmp_path):
+    server.default = answer()
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n")
-    result = invoke(runner, "make", empty, "--base-url", "http://127.0.0.1:9/v1")
-    assert result.exit_code == 2
-    assert result.stderr == f"briefgen: error: {empty}: no article text\n"
+    good = tmp_path / "good.txt"
+    good.write_text("Kim to meet Putin\n" + SAMPLE_TEXT)
+    alone = invoke(runner, "make", empty, "--base-url", server.url, "-q")
+    assert alone.exit_code == 1  # nothing else to make a brief of
+    assert f"failed   empty: {empty}: no article text" in alone.stderr
+    mixed = invoke(runner, "make", empty, good, "--base-url", server.url)
+    assert mixed.exit_code == 3
+    assert f"partial: [2] empty failed: {empty}: no article text" in mixed.stderr
+    assert len(server.requests) == 1  # only the good one
+    strict = invoke(runner, "make", empty, good, "--base-url", server.url, "--strict")
+    assert strict.exit_code == 2
+    assert strict.stderr == f"briefgen: error: {empty}: no article text\n"
+    assert len(server.requests) == 1  # nothing asked
 
 
 def test_output_folder_must_exist(runner, server, articles, tmp_path):

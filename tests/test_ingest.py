@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from briefgen.cleaning import clean, guess_title
 from briefgen.errors import InputError
-from briefgen.ingest import MANIFEST, SourceMeta, build_article, clean, guess_title, load
+from briefgen.ingest import MANIFEST, build_article, load
+from briefgen.metadata import SourceMeta
 from briefgen.schemas import Article
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "briefgen" / "examples" / "kim-putin-2023-09"
@@ -556,7 +558,6 @@ def test_load_jsonl_with_crlf_and_raw_line_separators_in_text(tmp_path):
         ("bad.json", json.dumps({"title": "no text"}), r"bad.json:1: text: Field required"),
         ("bad.json", json.dumps([{"text": "a"}, {"text": 5}]), r"bad.json:2: text: "),
         ("bad.json", json.dumps({"text": BODY, "body": "x"}), r"bad.json:1: body: Extra"),
-        ("bad.json", json.dumps({"text": BODY, "published": "Tuesday"}), r"bad.json:1: published"),
         ("bad.json", json.dumps(["just a string"]), r"bad.json:1: top level"),
         ("bad.json", json.dumps({"text": "  "}), r"bad.json:1: no article text"),
         ("empty.json", "[]", r"empty.json: no articles in it"),
@@ -567,6 +568,67 @@ def test_load_bad_json_is_an_input_error(tmp_path, name, content, message):
     path = write(tmp_path / name, content)
     with pytest.raises(InputError, match=message):
         load([path])
+
+
+def test_read_keeps_the_good_records_and_names_each_bad_one(tmp_path):
+    from briefgen.ingest import read
+    from briefgen.schemas import Unreadable
+
+    lines = [
+        json.dumps({"id": "a", "text": BODY}),
+        "{broken",
+        json.dumps({"id": "c", "title": "no text"}),
+        json.dumps({"id": "d", "text": BODY + " Four."}),
+    ]
+    path = write(tmp_path / "feed.jsonl", "\n".join(lines))
+    found = read([path])
+    assert [(type(x).__name__, x.id) for x in found] == [
+        ("Article", "a"),
+        ("Unreadable", "feed-2"),
+        ("Unreadable", "feed-3"),
+        ("Article", "d"),
+    ]
+    assert [x.reason for x in found if isinstance(x, Unreadable)] == [
+        f"{path}:2: not JSON (Expecting property name enclosed in double quotes)",
+        f"{path}:3: text: Field required",
+    ]
+    with pytest.raises(InputError, match=r"feed\.jsonl:2: not JSON"):
+        read([path], strict=True)
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("2016-11-06T14:30:00Z", date(2016, 11, 6)),
+        ("2016-11-06T23:30:00-05:00", date(2016, 11, 6)),  # its own zone: not the 7th in UTC
+        ("2016-11-06 14:30", date(2016, 11, 6)),
+        ("Sun, 06 Nov 2016 14:30:00 GMT", date(2016, 11, 6)),
+        ("November 6, 2016", date(2016, 11, 6)),
+        ("6 novembre 2016", date(2016, 11, 6)),
+        ("2016-11-06", date(2016, 11, 6)),
+        ("None", None),
+        ("null", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_published_takes_the_forms_real_data_has(tmp_path, published, expected):
+    path = write(tmp_path / "a.json", json.dumps({"text": BODY, "published": published}))
+    (article,) = load([path])
+    assert article.published == expected
+
+
+@pytest.mark.parametrize("published", ["Tuesday", "sometime soon", "2016-13-45", "yesterday"])
+def test_an_unparseable_date_is_missing_with_one_warning_naming_the_record(
+    tmp_path, caplog, published
+):
+    path = write(tmp_path / "a.jsonl", json.dumps({"text": BODY, "published": published}))
+    with caplog.at_level("WARNING", logger="briefgen"):
+        (article,) = load([path])
+    assert article.published is None
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{path}:1: published {published!r} is not a date; relative dates in it cannot be resolved"
+    ]
 
 
 # --- load(): manifest ------------------------------------------------------------------------
@@ -617,7 +679,6 @@ def test_manifest_wins_over_json_record(tmp_path):
     "content",
     [
         "{broken",
-        json.dumps({"articles": {"a.txt": {"published": "soon"}}}),
         json.dumps({"articles": {"a.txt": {"publisher": "X"}}}),
         json.dumps({"files": {}}),
     ],
