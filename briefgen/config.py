@@ -86,6 +86,20 @@ class Settings(BaseModel):
     title: str | None = Field(
         default=None, description="Title of the brief (default: from its main actors)."
     )
+    max_input_bytes: int = Field(
+        default=5_000_000,
+        ge=1000,
+        description="Largest article, file or page read, in bytes; a larger one is a failure "
+        "in the brief.",
+    )
+    fetch_timeout: float = Field(
+        default=20.0, gt=0, description="Seconds to fetch one URL (a page or a feed)."
+    )
+    max_age: float | None = Field(
+        default=None,
+        gt=0,
+        description="Skip feed entries published more than this many days ago.",
+    )
     strict: bool = Field(
         default=False,
         description="Any unreadable file or record is an error (exit 2) before any model call; "

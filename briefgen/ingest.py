@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -25,6 +26,7 @@ from briefgen.schemas import Article, Strict, Unreadable
 log = logging.getLogger("briefgen")
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
+FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml", ".feed"})
 MANIFEST = "manifest.json"
 
 
@@ -190,7 +192,8 @@ def _expand(source: str | Path) -> list[Path]:
             if p.is_file()
             and not p.name.startswith(".")
             and p.name != MANIFEST
-            and p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl"}
+            and p.suffix.lower()
+            in TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | {".json", ".jsonl"}
         )
         if not files:
             raise InputError(f"{path}: no article files (.txt, .md, .html, .json, .jsonl)")
@@ -207,8 +210,25 @@ def _expand(source: str | Path) -> list[Path]:
     return [path]
 
 
+@dataclass(frozen=True)
+class InputOptions:
+    """What bounds reading: sizes, fetch time, feed age (from `Settings`)."""
+
+    max_bytes: int = 5_000_000
+    fetch_timeout: float = 20.0
+    max_age_days: float | None = None
+
+    @classmethod
+    def of(cls, settings: Any) -> InputOptions:
+        return cls(settings.max_input_bytes, settings.fetch_timeout, settings.max_age)
+
+
 def read(
-    sources: Sequence[str | Path], stdin: IO[str] | None = None, *, strict: bool = False
+    sources: Sequence[str | Path],
+    stdin: IO[str] | None = None,
+    *,
+    strict: bool = False,
+    options: InputOptions | None = None,
 ) -> list[Article | Unreadable]:
     """Every source in order, as articles, and as `Unreadable` where a file or a record could
     not be read (no text, not decodable, a malformed record); '-' reads one article from stdin.
@@ -218,7 +238,13 @@ def read(
         raise InputError("no articles given")
     manifests: dict[Path, Manifest | None] = {}
     found: list[Article | Unreadable] = []
+    options = options or InputOptions()
     for source in sources:
+        if "://" in str(source):
+            from briefgen import fetch  # httpx2, trafilatura, feedparser: only for URLs
+
+            found.extend(fetch.read_url(str(source), options))
+            continue
         if str(source) == "-":
             text = (stdin or sys.stdin).read()
             found.extend(
@@ -226,6 +252,11 @@ def read(
             )
             continue
         for path in _expand(source):
+            if path.suffix.lower() in FEED_SUFFIXES:
+                from briefgen import fetch
+
+                found.extend(fetch.read_feed_file(path, options))
+                continue
             found.extend(_guarded(str(path), path.stem, lambda p=path: _read_file(p, manifests)))
     if strict:
         for item in found:

@@ -85,7 +85,7 @@ async def amake_brief(
     for path in outputs_of(settings):
         check_writable(path)  # before any model call
     since = read_brief(settings.since) if settings.since is not None else None
-    items = ingest.read(names, strict=settings.strict)
+    items = ingest.read(names, strict=settings.strict, options=ingest.InputOptions.of(settings))
     articles = [item for item in items if isinstance(item, Article)]
     unreadable = [item for item in items if isinstance(item, Unreadable)]
     store = Store(settings.db_path)
