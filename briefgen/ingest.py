@@ -19,9 +19,10 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from briefgen.cleaning import clean, guess_title
+from briefgen.encoding import Decoded, decode
 from briefgen.errors import InputError, validation_summary
 from briefgen.metadata import SourceMeta, parse_published
-from briefgen.schemas import Article, Strict, Unreadable
+from briefgen.schemas import Article, Removed, Strict, Unreadable
 
 log = logging.getLogger("briefgen")
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
@@ -42,8 +43,15 @@ class Manifest(Strict):
 # --- reading ---------------------------------------------------------------------------------
 
 
-def build_article(text: str, source: str, fallback_id: str, *metas: SourceMeta) -> Article:
-    """An Article from raw text; earlier metadata wins over later (manifest > file > byline)."""
+def build_article(
+    text: str,
+    source: str,
+    fallback_id: str,
+    *metas: SourceMeta,
+    report: Sequence[Removed] = (),
+) -> Article:
+    """An Article from raw text; earlier metadata wins over later (manifest > file > byline).
+    `report`: notes for the cleaning report made before cleaning (a guessed decoding)."""
     cleaned, removed, found = clean(text)
     if not cleaned:
         raise InputError(f"{source}: no article text")
@@ -59,7 +67,7 @@ def build_article(text: str, source: str, fallback_id: str, *metas: SourceMeta) 
         author=fields.get("author"),
         published=fields.get("published"),
         source=fields.get("url") or source,
-        removed=removed,
+        removed=[*report, *removed],
     )
 
 
@@ -81,20 +89,32 @@ def _first_error(exc: Exception) -> str:
     return str(exc).splitlines()[0]
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, max_bytes: int | None = None) -> str:
+    return _read_decoded(path, max_bytes).text
+
+
+def _read_decoded(path: Path, max_bytes: int | None = None) -> Decoded:
     try:
+        if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
+            raise InputError(
+                f"{path}: {size:,} bytes, more than the {max_bytes:,} a run reads per file "
+                "(max_input_bytes)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
+    decoded = decode(data)
+    if decoded is None:
+        raise InputError(f"{path}: not text in any encoding briefgen knows")
+    return decoded
 
-        best = from_bytes(data).best()
-        if best is None:
-            raise InputError(f"{path}: not text in any encoding briefgen knows") from None
-        return str(best)
+
+def decoding_note(decoded: Decoded) -> list[Removed]:
+    """A guessed decoding, for the article's cleaning report."""
+    if not decoded.guessed:
+        return []
+    return [Removed(reason=f"decoding guessed: {decoded.encoding} (not UTF-8, none declared)",
+                    text="")]  # fmt: skip
 
 
 def _from_html(html: str, source: str, fallback_id: str, *metas: SourceMeta) -> Article:
@@ -145,11 +165,14 @@ def _from_records(
             yield Unreadable(id=fid, source=where, reason=str(exc))
 
 
-def _read_file(path: Path, manifests: dict[Path, Manifest | None]) -> list[Article | Unreadable]:
+def _read_file(
+    path: Path, manifests: dict[Path, Manifest | None], options: InputOptions
+) -> list[Article | Unreadable]:
     manifest = _manifest_for(path.parent, manifests)
     meta = manifest.articles.get(path.name, SourceMeta()) if manifest else SourceMeta()
     suffix = path.suffix.lower()
-    text = _read_text(path)
+    decoded = _read_decoded(path, options.max_bytes)
+    text, note = decoded.text, decoding_note(decoded)
     if suffix == ".jsonl":
         records: list[tuple[str, Any]] = []
         # Split on newlines only: str.splitlines() also breaks at U+2028, NEL and form feeds,
@@ -174,7 +197,7 @@ def _read_file(path: Path, manifests: dict[Path, Manifest | None]) -> list[Artic
         return _some(list(_from_records(numbered, path.stem, meta)), path)
     if suffix in HTML_SUFFIXES:
         return [_from_html(text, str(path), path.stem, meta)]
-    return [build_article(text, str(path), path.stem, meta)]
+    return [build_article(text, str(path), path.stem, meta, report=note)]
 
 
 def _some(articles: list[Article | Unreadable], path: Path) -> list[Article | Unreadable]:
@@ -257,7 +280,9 @@ def read(
 
                 found.extend(fetch.read_feed_file(path, options))
                 continue
-            found.extend(_guarded(str(path), path.stem, lambda p=path: _read_file(p, manifests)))
+            found.extend(
+                _guarded(str(path), path.stem, lambda p=path: _read_file(p, manifests, options))
+            )
     if strict:
         for item in found:
             if isinstance(item, Unreadable):
