@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -59,10 +60,12 @@ def build_article(
     for meta in (*metas, found):
         for key, value in meta.model_dump(exclude_none=True).items():
             fields.setdefault(key, value)
+    guessed = None if fields.get("title") else guess_title(cleaned)
     return Article(
         id=fields.get("id") or fallback_id,
         text=cleaned,
-        title=fields.get("title") or guess_title(cleaned),
+        title=fields.get("title") or guessed,
+        title_guessed=guessed is not None,
         outlet=fields.get("outlet"),
         author=fields.get("author"),
         published=fields.get("published"),
@@ -287,7 +290,34 @@ def read(
         for item in found:
             if isinstance(item, Unreadable):
                 raise InputError(item.reason)
-    return _unique_ids(found)
+    return _unique_ids(_once(found))
+
+
+def _same_place(source: str) -> str:
+    if "://" in source or source == "-":
+        return source
+    path, colon, record = source.partition(":") if ":" in Path(source).name else (source, "", "")
+    return os.path.realpath(path) + colon + record
+
+
+def _once(found: list[Article | Unreadable]) -> list[Article | Unreadable]:
+    """The same text (after cleaning) from two sources is one article, read once: the first,
+    with the others in `also`."""
+    first: dict[str, int] = {}
+    kept: list[Article | Unreadable] = []
+    for item in found:
+        if isinstance(item, Article):
+            if item.text in first:
+                earlier = kept[first[item.text]]
+                assert isinstance(earlier, Article)
+                same = {_same_place(earlier.source), *map(_same_place, earlier.also)}
+                if _same_place(item.source) not in same:
+                    also = [*earlier.also, item.source]
+                    kept[first[item.text]] = earlier.model_copy(update={"also": also})
+                continue
+            first[item.text] = len(kept)
+        kept.append(item)
+    return kept
 
 
 def _guarded(

@@ -34,10 +34,13 @@ from briefgen.similarity import Similarity
 
 
 def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | None = None) -> Brief:
-    sources = [_source(n, r) for n, r in enumerate(results, start=1)]
     done = [(n, r) for n, r in enumerate(results, start=1) if isinstance(r, ArticleExtraction)]
     published = {n: r.article.published for n, r in done}
     story = story_groups({n: r.article.fingerprint for n, r in done})
+    sources = [
+        _source(n, r).model_copy(update={"copy_of": story[n] if story.get(n, n) != n else None})
+        for n, r in enumerate(results, start=1)
+    ]
 
     mentions = [Mention(n, actor) for n, r in done for actor in r.extraction.actors]
     groups = actor_resolution.resolve(mentions)

@@ -6,6 +6,8 @@ sources that give it and their own words, so the reader sees who says what.
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import date
 
 from briefgen.schemas import Brief, BriefActor, Claim, Slot, SlotValue
@@ -131,20 +133,42 @@ def _timeline(brief: Brief) -> list[str]:
     return [*lines, ""]
 
 
+def where(source: str) -> str:
+    """A source as the brief shows it: a URL as it is; a local file relative to the folder the
+    run started in when it is below it, else by its name: never a local absolute path."""
+    if "://" in source or source == "-":
+        return source
+    path, line = source, ""
+    if re.search(r":\d+$", source):  # a record of a .jsonl or .json file
+        path, _, number = source.rpartition(":")
+        line = f":{number}"
+    try:
+        return (
+            os.path.relpath(path) + line
+            if not os.path.relpath(path).startswith("..")
+            else (os.path.basename(path) + line)
+        )
+    except ValueError:  # another drive, on Windows
+        return os.path.basename(path) + line
+
+
 def _sources(brief: Brief) -> list[str]:
     lines = ["## Sources", ""]
     for source in brief.sources:
         a = source.article
         about = ", ".join(str(x) for x in (a.outlet, a.published) if x)
-        title = a.title or a.id
+        title = (f"{a.title} _(title guessed from the first line)_" if a.title_guessed else a.title
+                 ) if a.title else a.id  # fmt: skip
         failed = f" — **failed:** {source.failed}" if source.failed else ""
         counts = (
             f" — {source.kept} item{'s' if source.kept != 1 else ''}" if not source.failed else ""
         )
         if source.dropped:
             counts += f"{',' if counts else ' —'} {source.dropped} dropped"
+        origin = ", ".join(f"`{where(x)}`" for x in (a.source, *a.also))
+        copy = f" — a copy of [{source.copy_of}]'s story" if source.copy_of else ""
         lines.append(
-            f"{source.n}. {title}{f' — {about}' if about else ''} (`{a.source}`){counts}{failed}"
+            f"{source.n}. {title}{f' — {about}' if about else ''} ({origin}){counts}{copy}{failed}"
         )
     return [*lines, ""]
 

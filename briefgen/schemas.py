@@ -118,6 +118,12 @@ class Article(Strict):
     author: str | None = None
     published: date | None = None
     source: str = Field(description="Where the text came from: a path, a URL or '-'.")
+    also: list[str] = Field(
+        default=[], description="Other sources that gave the same text, read once."
+    )
+    title_guessed: bool = Field(
+        default=False, description="The title is the text's first line, not given by a source."
+    )
     removed: list[Removed] = []
 
 
@@ -138,6 +144,10 @@ class ArticleRef(Strict):
     outlet: str | None = None
     published: date | None = None
     source: str
+    also: list[str] = Field(
+        default=[], description="Other sources that gave the same text, read once."
+    )
+    title_guessed: bool = False
     fingerprint: str | None = Field(
         default=None, description="SimHash of the text: near-identical articles count once."
     )
@@ -219,6 +229,11 @@ class Source(Strict):
     dropped: int = Field(default=0, description="Items dropped as not grounded in the article.")
     cut_off: bool = Field(
         default=False, description="An answer was cut off at the token cap (max_output_tokens)."
+    )
+    copy_of: int | None = Field(
+        default=None,
+        description="A near-copy (the same wire story) of this earlier source: the two count "
+        "as one independent source.",
     )
 
 

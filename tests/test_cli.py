@@ -593,3 +593,42 @@ def test_a_run_that_died_without_closing_its_row_is_listed_as_killed(runner, db)
         conn.execute("UPDATE runs SET pid = 2147483646")  # no such process
     listed = invoke(runner, "runs")
     assert " killed " in listed.stdout
+
+
+def test_the_same_article_twice_is_paid_once_and_listed_once_with_both_origins(
+    runner, server, tmp_path, monkeypatch
+):
+    server.default = answer()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    story = (
+        SAMPLE_TEXT
+        + " "
+        + " ".join(
+            f"Paragraph {i} of the wire story goes on about the summit and its guests."
+            for i in range(12)
+        )
+    )
+    (tmp_path / "in" / "a.txt").write_text("Kim to meet Putin\n" + story)
+    (tmp_path / "copy.txt").write_text("Kim to meet Putin\n" + story)
+    (tmp_path / "plain.txt").write_text(story + " Reporting by a second desk.")
+    result = invoke(
+        runner,
+        "make",
+        "in/a.txt",
+        tmp_path / "in" / "a.txt",
+        "copy.txt",
+        "plain.txt",
+        "--base-url",
+        server.url,
+        "-q",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert len(server.requests) == 2  # a.txt (and its copies) once, plain.txt once
+    sources = result.stdout.split("## Sources", 1)[1]
+    assert (
+        "1. Kim to meet Putin _(title guessed from the first line)_ (`in/a.txt`, `copy.txt`)"
+        in (sources)
+    )
+    assert str(tmp_path) not in result.stdout  # never a local absolute path
+    assert "2. plain (`plain.txt`) — " in sources and "a copy of [1]'s story" in sources

@@ -451,7 +451,7 @@ def test_load_folder_without_article_files(tmp_path):
 
 def test_load_keeps_source_order_across_arguments(tmp_path):
     a = write(tmp_path / "z.txt", BODY)
-    b = write(tmp_path / "a.txt", BODY)
+    b = write(tmp_path / "a.txt", BODY + " Another.")
     assert [x.id for x in load([a, b])] == ["z", "a"]
 
 
@@ -533,7 +533,7 @@ def test_load_json_list_numbers_records_without_ids(tmp_path):
 
 
 def test_load_jsonl_skips_blank_lines_and_numbers_by_line(tmp_path):
-    lines = [json.dumps({"text": BODY}), "", "   ", json.dumps({"text": BODY, "id": "x"})]
+    lines = [json.dumps({"text": BODY}), "", "   ", json.dumps({"text": BODY + " Two.", "id": "x"})]
     path = write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
     articles = load([path])
     assert [a.id for a in articles] == ["feed-1", "x"]
@@ -754,13 +754,29 @@ def test_same_name_in_two_folders_gets_unique_ids(tmp_path):
     assert articles[1].text.endswith("Two.")
 
 
-def test_same_file_twice_gets_unique_ids(tmp_path):
+def test_the_same_text_twice_is_one_article_with_both_origins(tmp_path):
     path = write(tmp_path / "story.txt", BODY)
-    assert [a.id for a in load([path, path])] == ["story", "story-2"]
+    copy = write(tmp_path / "elsewhere" / "copy.txt", BODY)
+    (article,) = load([path, path, copy])
+    assert (article.id, article.source, article.also) == (
+        "story",
+        str(path),
+        [str(copy)],
+    )
+
+
+def test_same_name_different_text_gets_unique_ids(tmp_path):
+    one = write(tmp_path / "a" / "story.txt", BODY)
+    two = write(tmp_path / "b" / "story.txt", BODY + " More.")
+    assert [a.id for a in load([one, two])] == ["story", "story-2"]
 
 
 def test_made_up_ids_never_collide_with_given_ones(tmp_path):
-    records = [{"id": "a", "text": BODY}, {"id": "a", "text": BODY}, {"id": "a-2", "text": BODY}]
+    records = [
+        {"id": "a", "text": BODY + " 1"},
+        {"id": "a", "text": BODY + " 2"},
+        {"id": "a-2", "text": BODY + " 3"},
+    ]
     path = write(tmp_path / "r.json", json.dumps(records))
     ids = [x.id for x in load([path])]
     assert len(set(ids)) == 3
@@ -768,6 +784,10 @@ def test_made_up_ids_never_collide_with_given_ones(tmp_path):
 
 
 def test_made_up_id_for_a_later_duplicate_skips_taken_ids(tmp_path):
-    records = [{"id": "a-2", "text": BODY}, {"id": "a", "text": BODY}, {"id": "a", "text": BODY}]
+    records = [
+        {"id": "a-2", "text": BODY + " 1"},
+        {"id": "a", "text": BODY + " 2"},
+        {"id": "a", "text": BODY + " 3"},
+    ]
     path = write(tmp_path / "r.jsonl", "\n".join(json.dumps(r) for r in records))
     assert [x.id for x in load([path])] == ["a-2", "a", "a-3"]
