@@ -66,21 +66,28 @@ def declared_in(data: bytes) -> str | None:
     return found.group(1).decode("ascii", "replace") if found else None
 
 
+# What browsers read for these labels (WHATWG): windows-1252, a superset of Latin-1 whose
+# 0x80-0x9F are typographic quotes and dashes, not control characters.
+_WHATWG = dict.fromkeys(("iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"), "cp1252")
+
+
 def _known(name: str | None) -> str | None:
     if not name:
         return None
+    label = name.strip().strip("\"'").lower()
     try:
-        return codecs.lookup(name.strip().strip("\"'")).name
+        return codecs.lookup(_WHATWG.get(label, label)).name
     except LookupError:
         return None
 
 
-def decode(data: bytes, declared: str | None = None) -> Decoded | None:
-    """The text of `data`, or None when it is not text in any encoding briefgen knows."""
+def decode(data: bytes, declared: str | None = None, *, sniff: bool = True) -> Decoded | None:
+    """The text of `data`, or None when it is not text in any encoding briefgen knows.
+    `declared`: the charset a header gives; `sniff`: also look for an HTML or XML one."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return Decoded(data.decode(encoding, errors="replace"), encoding)
-    for name in (declared, declared_in(data)):
+    for name in (declared, declared_in(data) if sniff else None):
         encoding = _known(name)
         if encoding:
             try:
