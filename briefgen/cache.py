@@ -52,6 +52,7 @@ def answer_settings(settings: Settings) -> dict[str, object]:
         "reasks": settings.reasks,
         "grounding_reask": settings.grounding_reask,
         "max_output_tokens": settings.max_output_tokens,
+        "context_tokens": settings.context_tokens,
         "max_items": settings.max_items,
         "temperature": settings.temperature,
         "frequency_penalty": settings.frequency_penalty,

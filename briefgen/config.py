@@ -135,6 +135,12 @@ class Settings(BaseModel):
         default=True,
         description="Re-ask once, naming them, when items are not grounded in the article.",
     )
+    context_tokens: int = Field(
+        default=16000,
+        ge=500,
+        description="Longest article text sent in one request, in tokens (about 4 characters "
+        "each); a longer one is extracted in overlapping parts and combined.",
+    )
     max_output_tokens: int = Field(
         default=4096,
         ge=64,

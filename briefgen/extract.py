@@ -6,7 +6,7 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 
-from briefgen import prompts, structured
+from briefgen import chunks, prompts, structured
 from briefgen.client import CallStats, Client, Message
 from briefgen.config import Settings
 from briefgen.dates import resolve
@@ -21,6 +21,7 @@ from briefgen.schemas import (
     ArticleRef,
     Dropped,
     Extraction,
+    Usage,
 )
 
 Result = ArticleExtraction | ArticleFailure
@@ -50,6 +51,45 @@ def output_budget(article: Article, settings: Settings) -> int:
 async def extract_article(
     article: Article, client: Client, settings: Settings | None = None
 ) -> Result:
+    """One article's result. An article longer than `settings.context_tokens` is extracted in
+    parts (chunks.split), one after another, and the parts' extractions are combined into one
+    (chunks.combine); the result says how many parts there were. A part that fails is left
+    out; when every part fails, the article fails with the first part's reason."""
+    settings = settings or Settings()
+    parts = chunks.split(article.text, settings.context_tokens * chunks.CHARS_PER_TOKEN)
+    if len(parts) == 1:
+        return await _extract_whole(article, client, settings)
+    results = [
+        await _extract_whole(article.model_copy(update={"text": part}), client, settings)
+        for part in parts
+    ]
+    done = [r for r in results if isinstance(r, ArticleExtraction)]
+    spent = {
+        "article": reference(article),
+        "model": next((r.model for r in results if r.model), client.model),
+        "prompt_version": results[0].prompt_version,
+        "usage": sum((r.usage for r in results), Usage()),
+        "attempts": sum(r.attempts for r in results),
+        "reasks": sum(r.reasks for r in results),
+        "cut_off": any(r.cut_off for r in results),
+    }
+    if not done:
+        first = results[0]
+        assert isinstance(first, ArticleFailure)
+        dropped = [d for r in results for d in r.dropped]
+        return ArticleFailure(**spent, reason=f"every part failed; {first.reason}", dropped=dropped)
+    kept = chunks.combine([r.extraction for r in done])
+    return ArticleExtraction(
+        **spent,
+        extraction=kept,
+        mode=done[-1].mode,
+        dropped=[d for r in results for d in r.dropped],
+        resolved_dates=[resolve(d.text, article.published, d.relation) for d in kept.dates],
+        chunks=len(parts),
+    )
+
+
+async def _extract_whole(article: Article, client: Client, settings: Settings) -> Result:
     """Never raises for this article's own trouble; that comes back as an ArticleFailure.
 
     Every call carries a `max_tokens` budget (`output_budget`). An answer cut off by it is asked
@@ -63,7 +103,6 @@ async def extract_article(
     An answer with no grounded item left, only dropped ones, is a failure: nothing of it holds.
     Errors that doom every article (ModelSetupError, ReplayMissError) propagate.
     """
-    settings = settings or Settings()
     messages = messages_for(article)
     stats = CallStats()
     model, reason = client.model, "no answer"

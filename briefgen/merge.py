@@ -129,7 +129,12 @@ def _source(n: int, result: ArticleExtraction | ArticleFailure) -> Source:
         )
     kept = sum(len(getattr(result.extraction, kind)) for kind in ITEM_KINDS)
     return Source(
-        n=n, article=result.article, kept=kept, dropped=len(result.dropped), cut_off=result.cut_off
+        n=n,
+        article=result.article,
+        kept=kept,
+        dropped=len(result.dropped),
+        cut_off=result.cut_off,
+        chunks=result.chunks,
     )
 
 

@@ -167,6 +167,8 @@ def _sources(brief: Brief) -> list[str]:
             counts += f"{',' if counts else ' —'} {source.dropped} dropped"
         origin = ", ".join(f"`{where(x)}`" for x in (a.source, *a.also))
         copy = f" — a copy of [{source.copy_of}]'s story" if source.copy_of else ""
+        if source.chunks > 1:
+            copy += f" — long: extracted in {source.chunks} parts"
         lines.append(
             f"{source.n}. {title}{f' — {about}' if about else ''} ({origin}){counts}{copy}{failed}"
         )

@@ -194,6 +194,9 @@ class ArticleExtraction(Strict):
     cut_off: bool = Field(
         default=False, description="An answer was cut off at the token cap (max_output_tokens)."
     )
+    chunks: int = Field(
+        default=1, description="Parts the article was extracted in (longer than context_tokens)."
+    )
     dropped: list[Dropped] = []
     resolved_dates: list[str | None] = Field(
         default=[],
@@ -230,6 +233,7 @@ class Source(Strict):
     cut_off: bool = Field(
         default=False, description="An answer was cut off at the token cap (max_output_tokens)."
     )
+    chunks: int = Field(default=1, description="Parts the article was extracted in.")
     copy_of: int | None = Field(
         default=None,
         description="A near-copy (the same wire story) of this earlier source: the two count "
