@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
+from briefgen import hostile
 from briefgen.cleaning import clean, guess_title
 from briefgen.encoding import Decoded, decode
 from briefgen.errors import InputError, validation_summary
@@ -66,6 +67,7 @@ def build_article(
         text=cleaned,
         title=fields.get("title") or guessed,
         title_guessed=guessed is not None,
+        flags=hostile.flags(cleaned),
         outlet=fields.get("outlet"),
         author=fields.get("author"),
         published=fields.get("published"),

@@ -34,7 +34,13 @@ from briefgen.similarity import Similarity
 
 
 def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | None = None) -> Brief:
-    done = [(n, r) for n, r in enumerate(results, start=1) if isinstance(r, ArticleExtraction)]
+    # A flagged article (text addressed to a model) is listed, but its items stay out: they
+    # cannot join, fold with or outvote another article's.
+    done = [
+        (n, r)
+        for n, r in enumerate(results, start=1)
+        if isinstance(r, ArticleExtraction) and not r.article.flags
+    ]
     published = {n: r.article.published for n, r in done}
     story = story_groups({n: r.article.fingerprint for n, r in done})
     sources = [
@@ -104,7 +110,7 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
         ),
         date=date_slot,
         timeline=timeline,
-        partial=len(done) < len(results),
+        partial=any(isinstance(r, ArticleFailure) for r in results),
         quality=BriefQuality(
             dropped_ungrounded=sum(len(r.dropped) for r in results),
             dropped_reasons=dict(

@@ -169,6 +169,8 @@ def _sources(brief: Brief) -> list[str]:
         copy = f" — a copy of [{source.copy_of}]'s story" if source.copy_of else ""
         if source.chunks > 1:
             copy += f" — long: extracted in {source.chunks} parts"
+        if a.flags:
+            copy += f" — **flagged:** {', '.join(a.flags)}; its items are left out of this brief"
         lines.append(
             f"{source.n}. {title}{f' — {about}' if about else ''} ({origin}){counts}{copy}{failed}"
         )
@@ -180,10 +182,16 @@ def _quality(brief: Brief) -> list[str]:
     failed = brief.failures
     lines = ["## How this brief was made", ""]
     lines.append(f"- Model: {brief.model}; prompt version: {brief.prompt_version}")
-    used = len(brief.sources) - len(failed)
+    flagged = [s for s in brief.sources if s.article.flags and not s.failed]
+    used = len(brief.sources) - len(failed) - len(flagged)
     lines.append(f"- Articles used: {used} of {len(brief.sources)}")
     for source in failed:
         lines.append(f"- **Failed:** [{source.n}] {source.article.id}: {source.failed}")
+    for source in flagged:
+        lines.append(
+            f"- **Flagged, left out:** [{source.n}] {source.article.id}: its text addresses the "
+            f"model ({', '.join(source.article.flags)})"
+        )
     capped = [f"[{s.n}] {s.article.id}" for s in brief.sources if s.cut_off]
     if capped:
         lines.append(f"- Answers cut off at the token cap: {', '.join(capped)}")

@@ -124,6 +124,9 @@ class Article(Strict):
     title_guessed: bool = Field(
         default=False, description="The title is the text's first line, not given by a source."
     )
+    flags: list[str] = Field(
+        default=[], description="Text addressed to a model, not a reader (hostile.py)."
+    )
     removed: list[Removed] = []
 
 
@@ -148,6 +151,11 @@ class ArticleRef(Strict):
         default=[], description="Other sources that gave the same text, read once."
     )
     title_guessed: bool = False
+    flags: list[str] = Field(
+        default=[],
+        description="Text addressed to a model (instructions, role tags): its items are kept "
+        "out of the brief.",
+    )
     fingerprint: str | None = Field(
         default=None, description="SimHash of the text: near-identical articles count once."
     )
