@@ -632,3 +632,50 @@ def test_the_same_article_twice_is_paid_once_and_listed_once_with_both_origins(
     )
     assert str(tmp_path) not in result.stdout  # never a local absolute path
     assert "2. plain (`plain.txt`) — " in sources and "a copy of [1]'s story" in sources
+
+
+def test_messy_inputs_through_the_cli_the_good_ones_are_used_and_each_bad_one_named(
+    runner, server, tmp_path, monkeypatch
+):
+    server.default = answer()
+    monkeypatch.chdir(tmp_path)
+    records = [
+        {"id": "zoned", "text": SAMPLE_TEXT, "published": "2023-09-05T23:30:00-05:00"},
+        {"id": "utc", "text": SAMPLE_TEXT + " Two.", "published": "2023-09-05T14:30:00Z"},
+        {"id": "none", "text": SAMPLE_TEXT + " Three.", "published": "None"},
+    ]
+    lines = [json.dumps(r) for r in records]
+    lines.insert(2, '{"id": "broken", "text": "cut off')
+    (tmp_path / "crawl.jsonl").write_text("\n".join(lines) + "\n")
+    french = "Réunion à Vladivostok\n" + SAMPLE_TEXT + " Les élèves attendaient."
+    (tmp_path / "latin1.txt").write_bytes(french.encode("latin-1"))
+    polish = "Spotkanie w Łodzi\n" + SAMPLE_TEXT + " Żółta łódź płynęła."
+    (tmp_path / "polish.txt").write_bytes(polish.encode("cp1250"))
+    (tmp_path / "huge.txt").write_text("Big\n" + SAMPLE_TEXT + " x" * 6000)
+    result = invoke(
+        runner,
+        "make",
+        "crawl.jsonl",
+        "latin1.txt",
+        "polish.txt",
+        "huge.txt",
+        "--base-url",
+        server.url,
+        "--max-input-bytes",
+        "10000",
+        "--json",
+        "b.json",
+    )
+    assert result.exit_code == 3, result.stderr
+    brief = json.loads((tmp_path / "b.json").read_text())
+    used = {s["article"]["id"]: s["article"] for s in brief["sources"] if not s["failed"]}
+    assert set(used) == {"zoned", "utc", "none", "latin1", "polish"}
+    assert used["zoned"]["published"] == "2023-09-05" and used["none"]["published"] is None
+    assert used["latin1"]["title"] == "Réunion à Vladivostok"
+    assert used["polish"]["title"] == "Spotkanie w Łodzi"
+    failed = {s["article"]["id"]: s["failed"] for s in brief["sources"] if s["failed"]}
+    assert (
+        failed["crawl-3"].startswith("crawl.jsonl:3: not JSON") or "not JSON" in failed["crawl-3"]
+    )
+    assert "more than the 10,000 a run reads per file" in failed["huge"]
+    assert len(server.requests) == 5
