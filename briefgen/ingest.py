@@ -10,6 +10,7 @@ import glob
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -292,7 +293,30 @@ def read(
         for item in found:
             if isinstance(item, Unreadable):
                 raise InputError(item.reason)
-    return _unique_ids(_once(found))
+    return _unique_ids([_shown(item) for item in _once(found)])
+
+
+def shown(source: str) -> str:
+    """A source as a brief may show it: a URL as it is; a local file relative to the folder the
+    run started in when it is below it, else by its name; never a local absolute path."""
+    if "://" in source or source == "-":
+        return source
+    path, line = source, ""
+    if re.search(r":\d+$", source):  # a record of a .json or .jsonl file
+        path, _, number = source.rpartition(":")
+        line = f":{number}"
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        relative = ".."
+    return (os.path.basename(path) if relative.startswith("..") else relative) + line
+
+
+def _shown(item: Article | Unreadable) -> Article | Unreadable:
+    update: dict[str, Any] = {"source": shown(item.source)}
+    if isinstance(item, Article):
+        update["also"] = [shown(x) for x in item.also]
+    return item.model_copy(update=update)
 
 
 def _same_place(source: str) -> str:

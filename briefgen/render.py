@@ -6,8 +6,6 @@ sources that give it and their own words, so the reader sees who says what.
 
 from __future__ import annotations
 
-import os
-import re
 from datetime import date
 
 from briefgen.schemas import Brief, BriefActor, Claim, Slot, SlotValue
@@ -133,25 +131,6 @@ def _timeline(brief: Brief) -> list[str]:
     return [*lines, ""]
 
 
-def where(source: str) -> str:
-    """A source as the brief shows it: a URL as it is; a local file relative to the folder the
-    run started in when it is below it, else by its name: never a local absolute path."""
-    if "://" in source or source == "-":
-        return source
-    path, line = source, ""
-    if re.search(r":\d+$", source):  # a record of a .jsonl or .json file
-        path, _, number = source.rpartition(":")
-        line = f":{number}"
-    try:
-        return (
-            os.path.relpath(path) + line
-            if not os.path.relpath(path).startswith("..")
-            else (os.path.basename(path) + line)
-        )
-    except ValueError:  # another drive, on Windows
-        return os.path.basename(path) + line
-
-
 def _sources(brief: Brief) -> list[str]:
     lines = ["## Sources", ""]
     for source in brief.sources:
@@ -165,7 +144,7 @@ def _sources(brief: Brief) -> list[str]:
         )
         if source.dropped:
             counts += f"{',' if counts else ' —'} {source.dropped} dropped"
-        origin = ", ".join(f"`{where(x)}`" for x in (a.source, *a.also))
+        origin = ", ".join(f"`{x}`" for x in (a.source, *a.also))
         copy = f" — a copy of [{source.copy_of}]'s story" if source.copy_of else ""
         if source.chunks > 1:
             copy += f" — long: extracted in {source.chunks} parts"

@@ -11,7 +11,7 @@ import pytest
 
 from briefgen.cleaning import clean, guess_title
 from briefgen.errors import InputError
-from briefgen.ingest import MANIFEST, build_article, load
+from briefgen.ingest import MANIFEST, build_article, load, shown
 from briefgen.metadata import SourceMeta
 from briefgen.schemas import Article
 
@@ -59,7 +59,7 @@ def test_example_loads_every_article_in_name_order():
         "004_8aa3c28ddd8a7821",
     ]
     for article in articles:
-        assert article.source == str(EXAMPLE / f"{article.id}.txt")
+        assert article.source == shown(str(EXAMPLE / f"{article.id}.txt"))
         assert len(article.text) > 1000
 
 
@@ -414,7 +414,7 @@ def test_load_text_file(tmp_path):
     assert article.id == "story"
     assert article.title == "Kim to meet Putin"
     assert article.text == f"Kim to meet Putin\n\n{BODY}"
-    assert article.source == str(path)
+    assert article.source == shown(str(path)) == path.name  # never an absolute path
     assert article.published is None and article.outlet is None
 
 
@@ -528,7 +528,7 @@ def test_load_json_list_numbers_records_without_ids(tmp_path):
     path = write(tmp_path / "many.json", json.dumps([{"text": BODY}, {"text": BODY + " Again."}]))
     articles = load([path])
     assert [a.id for a in articles] == ["many-1", "many-2"]
-    assert [a.source for a in articles] == [f"{path}:1", f"{path}:2"]
+    assert [a.source for a in articles] == ["many.json:1", "many.json:2"]
     assert articles[1].text.endswith("Again.")
 
 
@@ -537,7 +537,7 @@ def test_load_jsonl_skips_blank_lines_and_numbers_by_line(tmp_path):
     path = write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
     articles = load([path])
     assert [a.id for a in articles] == ["feed-1", "x"]
-    assert articles[1].source == f"{path}:4"
+    assert articles[1].source == f"{path.name}:4"
 
 
 def test_load_jsonl_with_crlf_and_raw_line_separators_in_text(tmp_path):
@@ -760,8 +760,8 @@ def test_the_same_text_twice_is_one_article_with_both_origins(tmp_path):
     (article,) = load([path, path, copy])
     assert (article.id, article.source, article.also) == (
         "story",
-        str(path),
-        [str(copy)],
+        path.name,
+        [shown(str(copy))],
     )
 
 
@@ -791,3 +791,12 @@ def test_made_up_id_for_a_later_duplicate_skips_taken_ids(tmp_path):
     ]
     path = write(tmp_path / "r.jsonl", "\n".join(json.dumps(r) for r in records))
     assert [x.id for x in load([path])] == ["a-2", "a", "a-3"]
+
+
+def test_sources_are_shown_relative_to_the_run_and_never_absolute(tmp_path, monkeypatch):
+    inside = write(tmp_path / "run" / "in" / "a.txt", BODY)
+    outside = write(tmp_path / "elsewhere" / "b.txt", BODY + " B.")
+    monkeypatch.chdir(tmp_path / "run")
+    assert [a.source for a in load([inside, outside])] == ["in/a.txt", "b.txt"]
+    assert shown("https://example.com/x") == "https://example.com/x" and shown("-") == "-"
+    assert shown(f"{inside}:7") == "in/a.txt:7"
