@@ -460,3 +460,43 @@ def test_make_with_a_url_and_a_feed_file_lists_the_urls_as_sources(runner, serve
     assert "(`https://planet.test/world/in-feed`)" in sources
     assert f"(`{site.url('/world/linked')}`)" in sources
     assert len(server.requests) == 3
+
+
+def test_make_names_each_bad_url_and_reads_a_feed_by_url(runner, server, site, tmp_path):
+    """Every kind of bad URL through the command line, beside a good page and a feed by URL:
+    each bad one is one named failure, the good ones make the brief (exit 3)."""
+    server.default = answer()
+    site.pages["/good"] = Page(html_page("Kim to meet Putin"))
+    site.pages["/slow"] = Page(html_page(), delay=5)
+    site.pages["/big"] = Page(SAMPLE_TEXT * 400, content_type="text/plain")
+    site.pages["/photo"] = Page(b"\x89PNG\r\n\x1a\n" + bytes(100), content_type="image/png")
+    site.pages["/feed"] = Page(
+        rss(item("From the feed", "https://planet.test/world/in-feed", full=LONG)),
+        content_type="application/rss+xml",
+    )
+    urls = [site.url(p) for p in ("/good", "/missing", "/slow", "/big", "/photo", "/feed")]
+    result = invoke(
+        runner,
+        "make",
+        *urls,
+        "--base-url",
+        server.url,
+        "--fetch-timeout",
+        "0.5",
+        "--max-input-bytes",
+        "20000",
+        "--out",
+        tmp_path / "b.md",
+    )
+    assert result.exit_code == 3, result.output
+    for line in (
+        f"{site.url('/missing')}: HTTP 404 Not Found",
+        f"{site.url('/slow')}: timed out after 0.5 s",
+        f"{site.url('/big')}: the response is larger than 20000 bytes",
+        f"{site.url('/photo')}: unsupported content type image/png",
+    ):
+        assert line in result.stderr
+    assert len(server.requests) == 2  # the page and the feed's entry
+    sources = (tmp_path / "b.md").read_text().split("## Sources", 1)[1]
+    assert f"(`{site.url('/good')}`)" in sources
+    assert "(`https://planet.test/world/in-feed`)" in sources
