@@ -220,7 +220,8 @@ def parse_output(text: str, schema: type[T]) -> tuple[T | None, str | None]:
             data = json.loads(candidate)
             break
         except json.JSONDecodeError as exc:
-            error = error or f"the answer is not valid JSON ({exc.msg} at char {exc.pos})"
+            message = exc.msg.removesuffix(" at")  # "Invalid control character at"
+            error = error or f"the answer is not valid JSON ({message} at char {exc.pos})"
     else:
         return None, error
     try:

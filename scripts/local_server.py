@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     ]  # fmt: skip
     with args.log.open("ab") as log:
         process = subprocess.Popen(server, stdout=log, stderr=subprocess.STDOUT)
+
+    def stop(signum: int, frame: object) -> None:  # `kill` of this script stops the server too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     started = time.monotonic()
     try:
         wait_until_up(url, process, 120)
