@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from briefgen import hostile
 from briefgen.cleaning import clean, guess_title
@@ -41,6 +41,7 @@ class JsonArticle(SourceMeta):
 class Manifest(Strict):
     about: str | None = None
     articles: dict[str, SourceMeta]
+    bad: dict[str, str] = Field(default_factory=dict)  # file name -> why its entry is not valid
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -78,13 +79,31 @@ def build_article(
 
 
 def _manifest_for(folder: Path, cache: dict[Path, Manifest | None]) -> Manifest | None:
+    """The folder's manifest. A manifest that is not one (not JSON, no `articles`) makes every
+    file of the folder unreadable; one bad entry makes only its own file unreadable."""
     if folder not in cache:
         path = folder / MANIFEST
         try:
-            cache[folder] = (
-                Manifest.model_validate_json(path.read_bytes()) if path.is_file() else None
+            if not path.is_file():
+                cache[folder] = None
+                return None
+            data = json.loads(path.read_bytes())
+            entries = data.get("articles") if isinstance(data, dict) else None
+            if not isinstance(entries, dict):
+                raise ValueError("it needs an 'articles' object, by file name")
+            good: dict[str, SourceMeta] = {}
+            bad: dict[str, str] = {}
+            for name, entry in entries.items():
+                try:
+                    good[name] = SourceMeta.model_validate(entry)
+                except ValidationError as exc:
+                    bad[name] = f"{path}: the entry for {name} is not valid ({_first_error(exc)})"
+            cache[folder] = Manifest(
+                about=data.get("about") if isinstance(data.get("about"), str) else None,
+                articles=good,
+                bad=bad,
             )
-        except (OSError, ValidationError) as exc:
+        except (OSError, ValueError) as exc:
             raise InputError(f"{path}: not a valid manifest ({_first_error(exc)})") from None
     return cache[folder]
 
@@ -175,6 +194,8 @@ def _read_file(
     path: Path, manifests: dict[Path, Manifest | None], options: InputOptions
 ) -> list[Article | Unreadable]:
     manifest = _manifest_for(path.parent, manifests)
+    if manifest is not None and path.name in manifest.bad:
+        raise InputError(manifest.bad[path.name])
     meta = manifest.articles.get(path.name, SourceMeta()) if manifest else SourceMeta()
     suffix = path.suffix.lower()
     decoded = _read_decoded(path, options.max_bytes)

@@ -679,7 +679,6 @@ def test_manifest_wins_over_json_record(tmp_path):
     "content",
     [
         "{broken",
-        json.dumps({"articles": {"a.txt": {"publisher": "X"}}}),
         json.dumps({"files": {}}),
     ],
 )
@@ -688,6 +687,26 @@ def test_invalid_manifest_is_an_input_error(tmp_path, content):
     write(tmp_path / MANIFEST, content)
     with pytest.raises(InputError, match=r"manifest\.json: not a valid manifest"):
         load([tmp_path])
+
+
+def test_one_bad_manifest_entry_makes_only_its_file_unreadable(tmp_path):
+    from briefgen.ingest import read
+    from briefgen.schemas import Unreadable
+
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "b.txt", "Headline b\n" + BODY + " B.")
+    write(
+        tmp_path / MANIFEST,
+        json.dumps(
+            {"articles": {"a.txt": {"publisher": "X"}, "b.txt": {"outlet": "Daily Planet"}}}
+        ),
+    )
+    a, b = read([tmp_path])
+    assert isinstance(a, Unreadable)
+    assert a.reason.startswith(
+        f"{tmp_path / MANIFEST}: the entry for a.txt is not valid (publisher"
+    )
+    assert b.outlet == "Daily Planet"
 
 
 # --- load(): HTML ----------------------------------------------------------------------------
