@@ -782,6 +782,22 @@ def _sentence_ends(line: str, i: int, limit: int) -> list[int]:
     return [m.end() for m in _SENTENCE_END.finditer(line, i, limit)]
 
 
+def _screen(rules: tuple[_Rule, ...]) -> re.Pattern[str]:
+    """One pattern that finds anything any of `rules` would: a line it finds nothing in has no
+    furniture, and most lines of news have none (measured: the rules one by one were 70% of
+    reading 100 cached articles)."""
+    scoped = []
+    for rule in rules:
+        flags = "i" if rule.pattern.flags & re.IGNORECASE else ""
+        scoped.append(
+            f"(?{flags}:{rule.pattern.pattern})" if flags else f"(?:{rule.pattern.pattern})"
+        )
+    return re.compile("|".join(scoped))
+
+
+_SCREEN = _screen(_RULES)
+
+
 def _furniture(line: str, rules: tuple[_Rule, ...]) -> list[_Cut]:
     """The furniture in one line, left to right, adjacent cuts of one kind as one."""
     state = _Line(line, rules)
@@ -911,7 +927,10 @@ def clean(text: str) -> tuple[str, list[Removed], SourceMeta]:
         if reason is not None:
             removed.append(Removed(reason=reason, text=stripped))
             continue
-        cuts = _furniture(line, rules) if stripped else []
+        might = stripped and (
+            _SCREEN.search(line) or any(r.pattern.search(line) for r in rules[len(_RULES) :])
+        )
+        cuts = _furniture(line, rules) if might else []
         for c in cuts:
             removed.append(Removed(reason=c.reason, text=line[c.start : c.end].strip()))
             if c.author and found.author is None:
