@@ -679,3 +679,30 @@ def test_messy_inputs_through_the_cli_the_good_ones_are_used_and_each_bad_one_na
     )
     assert "more than the 10,000 a run reads per file" in failed["huge"]
     assert len(server.requests) == 5
+
+
+def test_a_scraped_one_line_body_reaches_the_model_without_its_furniture(runner, server, tmp_path):
+    server.default = answer()
+    body = (
+        "Skip Ad Ad Loading... x Embed x Share " + SAMPLE_TEXT + " Image copyright Getty Images "
+        "Image caption Kim Jong Un in Pyongyang. Get daily updates directly to your inbox "
+        "Subscribe Thank you for subscribing! Invalid Email Read or Share this story: "
+        "https://example.com/kim"
+    )
+    records = tmp_path / "crawl.jsonl"
+    records.write_text(json.dumps({"id": "scraped", "title": "Kim to meet Putin", "text": body}))
+    result = invoke(runner, "extract", records, "--base-url", server.url)
+    assert result.exit_code == 0, result.stderr
+    sent = server.requests[0]["messages"][1]["content"]
+    assert SAMPLE_TEXT in sent  # every substantive sentence kept, character for character
+    for furniture in (
+        "Skip Ad",
+        "x Embed",
+        "Image copyright",
+        "Subscribe Thank you",
+        "Invalid Email",
+        "Read or Share",
+    ):
+        assert furniture not in sent, furniture
+    extraction = ArticleExtraction.model_validate_json(result.stdout)
+    assert extraction.extraction == sample_extraction()
