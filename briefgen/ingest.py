@@ -114,10 +114,6 @@ def _first_error(exc: Exception) -> str:
     return str(exc).splitlines()[0]
 
 
-def _read_text(path: Path, max_bytes: int | None = None) -> str:
-    return _read_decoded(path, max_bytes).text
-
-
 def _read_decoded(path: Path, max_bytes: int | None = None) -> Decoded:
     try:
         if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
@@ -142,7 +138,13 @@ def decoding_note(decoded: Decoded) -> list[Removed]:
                     text="")]  # fmt: skip
 
 
-def _from_html(html: str, source: str, fallback_id: str, *metas: SourceMeta) -> Article:
+def _from_html(
+    html: str,
+    source: str,
+    fallback_id: str,
+    *metas: SourceMeta,
+    report: Sequence[Removed] = (),
+) -> Article:
     import trafilatura  # heavy; only HTML input pays for it
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
@@ -155,7 +157,7 @@ def _from_html(html: str, source: str, fallback_id: str, *metas: SourceMeta) -> 
         published=_iso_date(doc.date),
         url=doc.url,
     )
-    return build_article(doc.text, source, fallback_id, *metas, page)
+    return build_article(doc.text, source, fallback_id, *metas, page, report=report)
 
 
 def _iso_date(text: str | None) -> date | None:
@@ -223,7 +225,7 @@ def _read_file(
         numbered = ((f"{path}:{i}", r) for i, r in enumerate(items, 1))
         return _some(list(_from_records(numbered, path.stem, meta)), path)
     if suffix in HTML_SUFFIXES:
-        return [_from_html(text, str(path), path.stem, meta)]
+        return [_from_html(text, str(path), path.stem, meta, report=note)]
     return [build_article(text, str(path), path.stem, meta, report=note)]
 
 
