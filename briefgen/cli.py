@@ -250,11 +250,13 @@ def main() -> None:
 @quiet_option
 @guarded
 def make(articles: tuple[str, ...], config_path: Path | None, quiet: bool, **options: Any) -> int:
-    """Make a brief from ARTICLES: files, folders, globs, or - for stdin.
+    """Make a brief from ARTICLES: files, folders, globs, http(s) URLs, feeds, or - for stdin.
 
     With no ARTICLES, the sources of the config file (./briefgen.toml) are read. Files may be
-    .txt/.md (plain text), .html, .json (an object or list with a "text" field) or .jsonl. A
-    manifest.json beside them may give titles, outlets and publication dates.
+    .txt/.md (plain text), .html, .json (an object or list with a "text" field), .jsonl, or
+    an RSS/Atom feed (.rss, .atom, .xml). A manifest.json beside them may give titles, outlets
+    and publication dates. A file, record or URL that cannot be read is a failure in the brief
+    (exit 3), unless --strict; see docs/inputs.md.
 
     Every option is also a key of briefgen.toml and a BRIEFGEN_<NAME> environment variable;
     the command line wins over the environment, which wins over the file. An article seen

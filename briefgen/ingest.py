@@ -248,7 +248,7 @@ def _expand(source: str | Path) -> list[Path]:
             in TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | {".json", ".jsonl"}
         )
         if not files:
-            raise InputError(f"{path}: no article files (.txt, .md, .html, .json, .jsonl)")
+            raise InputError(f"{path}: no article files (.txt, .md, .html, .json, .jsonl, feeds)")
         return files
     if not path.exists() and any(c in str(source) for c in "*?["):
         matches = sorted(

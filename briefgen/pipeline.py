@@ -8,7 +8,6 @@ raises `NothingProduced` when no article could be extracted.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from importlib.resources import files
@@ -60,6 +59,16 @@ def build_client(settings: Settings, store: Store | None = None) -> Client:
     return OpenAIClient(settings, http_client, modes=modes, limits=limits, throttle=Throttle())
 
 
+def server_name(settings: Settings, client: Client | None) -> str:
+    """The server, as the run log and the cache key name it."""
+    if settings.replay is not None:
+        return f"replay:{settings.replay}"
+    if client is None:
+        return cache.server_url(settings)
+    # A caller's own client: its answers are its own, whatever the settings say.
+    return str(getattr(client, "base_url", None) or f"client:{type(client).__qualname__}")
+
+
 def outputs_of(settings: Settings) -> list[Path]:
     return [p for p in (settings.out, settings.json_out) if p is not None]
 
@@ -89,7 +98,6 @@ async def amake_brief(
     articles = [item for item in items if isinstance(item, Article)]
     unreadable = [item for item in items if isinstance(item, Unreadable)]
     store = Store(settings.db_path)
-    started = time.monotonic()
     async with AsyncExitStack() as stack:
         stack.enter_context(output_lock(outputs_of(settings), store.path.parent))
 
@@ -101,13 +109,8 @@ async def amake_brief(
             return client
 
         model = client.model if client is not None else settings.model
-        if settings.replay is not None:
-            server = f"replay:{settings.replay}"
-        elif client is None:
-            server = cache.server_url(settings)
-        else:  # a caller's own client: its answers are its own, whatever the settings say
-            server = getattr(client, "base_url", None) or f"client:{type(client).__qualname__}"
-        run = RunLog(store, settings, names, articles, model, str(server), on_result, unreadable)
+        server = server_name(settings, client)
+        run = RunLog(store, settings, names, articles, model, server, on_result, unreadable)
         await run.start()
         try:
             results = await run.extract(connect)
@@ -117,22 +120,19 @@ async def amake_brief(
             brief = with_changes(brief, run, since, settings.since)
             written = deliver(brief, settings)
         except (asyncio.CancelledError, KeyboardInterrupt):
-            run.finish("interrupted", elapsed=time.monotonic() - started)
+            run.finish("interrupted")
             raise
         except BriefgenError as exc:
             status = "nothing" if isinstance(exc, NothingProduced) else "error"
-            run.finish(status, error=str(exc), elapsed=time.monotonic() - started)
+            run.finish(status, error=str(exc))
             raise
         except Exception as exc:
-            run.finish(
-                "error", error=f"{type(exc).__name__}: {exc}", elapsed=time.monotonic() - started
-            )
+            run.finish("error", error=f"{type(exc).__name__}: {exc}")
             raise
         run.finish(
             "partial" if brief.partial else "ok",
             outputs=[str(p) for p in written],
             brief=brief,
-            elapsed=time.monotonic() - started,
         )
     return brief
 

@@ -21,6 +21,7 @@ import inspect
 import json
 import logging
 import os
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -100,6 +101,7 @@ class RunLog:
         self.writes_cache = store is not None and not exchanges
         self.id: int | None = None
         self.outcomes: dict[int, Result] = {}
+        self.started = time.monotonic()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefgen-store")
 
     async def _write(self, function: Callable[..., T], *args: Any) -> T:
@@ -108,6 +110,7 @@ class RunLog:
         return await asyncio.shield(asyncio.wrap_future(self._writer.submit(function, *args)))
 
     async def start(self) -> None:
+        self.started = time.monotonic()
         if self.store is not None:
             config = self.settings.model_dump(mode="json", exclude={"api_key"})
             self.id = await self._write(
@@ -303,11 +306,11 @@ class RunLog:
         error: str | None = None,
         outputs: Sequence[str] = (),
         brief: Brief | None = None,
-        elapsed: float = 0.0,
     ) -> None:
         """Close the run's row (synchronously: this also runs while the run is being
         cancelled) and log the closing summary."""
         self._writer.shutdown(wait=True)  # every write handed over is done first
+        elapsed = time.monotonic() - self.started
         totals = self.totals()
         code = STATUS_CODES[status]
         if self.store is not None and self.id is not None:

@@ -325,9 +325,6 @@ class Store:
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
-    def record_article(self, run_id: int, row: ArticleRow, entry: CacheEntry | None = None) -> None:
-        self.record_articles(run_id, [(row, entry)])
-
     def record_articles(
         self, run_id: int, outcomes: Sequence[tuple[ArticleRow, CacheEntry | None]]
     ) -> None:

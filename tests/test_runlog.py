@@ -49,7 +49,7 @@ def test_events_carry_their_fields_and_the_run_is_closed(article, db, caplog):
             run = RunLog(store, Settings(db=db), ["x"], [article], "canned", "http://x/v1/")
             await run.start()
             await run.extract(connect)
-            run.finish("ok", elapsed=0.5)
+            run.finish("ok")
 
     asyncio.run(run_twice())
     assert client.calls == 1 and connected == [True]  # the second run needed no client

@@ -78,8 +78,8 @@ def entry(key: str) -> CacheEntry:
 def test_cache_and_run_log_round_trip(tmp_path):
     store = Store(tmp_path / "briefgen.db")
     run = store.start_run("job", {"model": "m"}, ["inbox/"], "m", "u", "p")
-    store.record_article(run, row(1), entry("k1"))
-    store.record_article(run, row(2, "failed"))
+    store.record_articles(run, [(row(1), entry("k1"))])
+    store.record_articles(run, [(row(2, "failed"), None)])
     store.finish_run(
         run,
         status="partial",
@@ -105,7 +105,7 @@ def test_prune_keeps_each_jobs_latest_brief(tmp_path):
     ids = []
     for _ in range(3):
         run = store.start_run("job", {}, [], "m", "u", "p")
-        store.record_article(run, row(1), entry(f"k{run}"))
+        store.record_articles(run, [(row(1), entry(f"k{run}"))])
         store.finish_run(run, status="ok", exit_code=0, totals={}, brief="{}")
         ids.append(run)
     assert store.prune(timedelta(days=30)) == (0, 0)
