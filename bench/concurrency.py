@@ -153,6 +153,7 @@ def extraction_data(i: int) -> dict[str, Any]:
                 "text": f"on {f['day']}",
                 "event": f"meeting of {a[1]} and {b[1]}",
                 "relation": "after",
+                "certainty": "confirmed",
                 "central": True,
                 "quote": f["meet"],
             }

@@ -155,7 +155,7 @@ def article(i: int, population, rng: random.Random) -> tuple[ArticleExtraction, 
     venues = [
         Venue(
             place=(p := rng.choice(PLACES)),
-            within=None,
+            within=[],
             certainty=rng.choice(certainty),
             quote=quote(p),
         )
@@ -166,6 +166,7 @@ def article(i: int, population, rng: random.Random) -> tuple[ArticleExtraction, 
             event=f"talks on {claim_text()}",
             relation=rng.choice(["before", "after"]),
             central=rng.random() < 0.3,
+            certainty="reported",
             quote=quote(w),
         )
         for _ in range(2)

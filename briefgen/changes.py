@@ -44,7 +44,7 @@ from briefgen.schemas import (
     Source,
 )
 from briefgen.similarity import Similarity, content_words
-from briefgen.slots import same_place
+from briefgen.venues import same_place
 
 KIND_ORDER: tuple[ChangeKind, ...] = (
     "source",

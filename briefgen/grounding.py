@@ -2,7 +2,7 @@
 
 - every item's quote must appear in the article;
 - an actor's name or one of its aliases must appear in it (aliases that do not are removed);
-- a venue's place must appear in it (a `within` that does not is removed);
+- a venue's place must appear in it (a wider place in `within` that does not is removed);
 - a date's expression must appear in it;
 - a word of the prompt's own header ("Article", "Outlet", "Published", ...) is never a name,
   a place or a date, even where the article uses the word.
@@ -85,8 +85,9 @@ def _check(kind: str, item: Any, article_words: str) -> tuple[Any | None, str | 
     if kind == "venues":
         if not occurs(item.place, article_words):
             return None, f"place not in the article: {item.place!r}"
-        if item.within is not None and not occurs(item.within, article_words):
-            return item.model_copy(update={"within": None}), None
+        within = [w for w in item.within if occurs(w, article_words)]
+        if within != item.within:  # a wider place the article does not name is not evidence
+            return item.model_copy(update={"within": within}), None
     if kind == "dates" and not occurs(item.text, article_words):
         return None, f"date not in the article: {item.text!r}"
     return item, None

@@ -2,7 +2,9 @@
 
     actors   one actor per person or body (actors.resolve)
     claims   asks, warnings, motives folded across articles (claims.fold)
-    slots    venue and date, disputes shown not resolved; the timeline (slots)
+    stories  unrelated stories among the articles, merged apart (stories.group)
+    venues   where, disputes shown not resolved (venues)
+    timeline when, and the dated events (timeline)
 
 Every line keeps the citation numbers of the articles that support it, and counts how many of
 them are independent (near-identical copies of one story count once: independence).
@@ -11,10 +13,11 @@ them are independent (near-identical copies of one story count once: independenc
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from briefgen import actors as actor_resolution
-from briefgen import claims, slots
+from briefgen import claims, stories, venues
+from briefgen import timeline as dated
 from briefgen.actors import Mention, fold, is_full_name, is_name_like, person_key
 from briefgen.grouping import quotes_of
 from briefgen.independence import story_groups
@@ -28,9 +31,11 @@ from briefgen.schemas import (
     Claim,
     Extraction,
     Source,
+    Story,
     Usage,
 )
 from briefgen.similarity import Similarity
+from briefgen.slots import SlotItem
 
 
 def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | None = None) -> Brief:
@@ -41,13 +46,41 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
         for n, r in enumerate(results, start=1)
         if isinstance(r, ArticleExtraction) and not r.article.flags
     ]
-    published = {n: r.article.published for n, r in done}
-    story = story_groups({n: r.article.fingerprint for n, r in done})
+    copies = story_groups({n: r.article.fingerprint for n, r in done})
     sources = [
-        _source(n, r).model_copy(update={"copy_of": story[n] if story.get(n, n) != n else None})
+        _source(n, r).model_copy(update={"copy_of": copies[n] if copies.get(n, n) != n else None})
         for n, r in enumerate(results, start=1)
     ]
+    grouping = stories.group(done, copies)
+    by_number = dict(done)
+    merged = [_story([(n, by_number[n]) for n in group], copies) for group in grouping]
+    main = merged[0] if merged else _story([], copies)
+    return Brief(
+        title=title or _title(main.actors, len(results)),
+        model=_joined(r.model for r in results),
+        prompt_version=_joined(r.prompt_version for r in results),
+        sources=sources,
+        **main.model_dump(exclude={"title", "sources"}),
+        stories=merged[1:],
+        grouping=grouping if len(grouping) > 1 else [],
+        partial=any(isinstance(r, ArticleFailure) for r in results),
+        quality=BriefQuality(
+            dropped_ungrounded=sum(len(r.dropped) for r in results),
+            dropped_reasons=dict(
+                Counter(d.reason.split(":")[0] for r in results for d in r.dropped)
+            ),
+            cached=sum(r.cached for _, r in done),
+            attempts=sum(r.attempts for r in results),
+            reasks=sum(r.reasks for r in results),
+            usage=sum((r.usage for r in results), Usage()),
+        ),
+    )
 
+
+def _story(done: Sequence[tuple[int, ArticleExtraction]], copies: Mapping[int, int]) -> Story:
+    """One story's articles merged: its actors, claims, venue, date and timeline."""
+    published = {n: r.article.published for n, r in done}
+    story = {n: copies.get(n, n) for n, _ in done}
     mentions = [Mention(n, actor) for n, r in done for actor in r.extraction.actors]
     groups = actor_resolution.resolve(mentions)
     actors = [_brief_actor([mentions[i] for i in group]) for group in groups]
@@ -72,12 +105,10 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
     def fold_claims(items: Iterable[claims.ClaimItem], statements: bool = True) -> list[Claim]:
         return claims.fold(list(items), side, story, similarity, statements)
 
-    date_slot, timeline = slots.dates_and_timeline(done, published, story)
-    return Brief(
-        title=title or _title(actors, len(results)),
-        model=_joined(r.model for r in results),
-        prompt_version=_joined(r.prompt_version for r in results),
-        sources=sources,
+    date_slot, timeline = dated.dates_and_timeline(done, published, story)
+    return Story(
+        title=_title(actors, len(done)),
+        sources=sorted(published),
         actors=actors,
         asks=fold_claims(
             claims.ClaimItem(n, who(n, a.asker), who(n, a.asked), a.ask, a.certainty, a.quote, k)
@@ -99,9 +130,9 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
             ),
             statements=False,
         ),
-        venue=slots.venue_slot(
+        venue=venues.venue_slot(
             [
-                slots.SlotItem(n, v.place, v.quote, v.certainty, v.within)
+                SlotItem(n, v.place, v.quote, v.certainty, tuple(v.within))
                 for n, x in extractions
                 for v in x.venues
             ],
@@ -110,17 +141,6 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
         ),
         date=date_slot,
         timeline=timeline,
-        partial=any(isinstance(r, ArticleFailure) for r in results),
-        quality=BriefQuality(
-            dropped_ungrounded=sum(len(r.dropped) for r in results),
-            dropped_reasons=dict(
-                Counter(d.reason.split(":")[0] for r in results for d in r.dropped)
-            ),
-            cached=sum(r.cached for _, r in done),
-            attempts=sum(r.attempts for r in results),
-            reasks=sum(r.reasks for r in results),
-            usage=sum((r.usage for r in results), Usage()),
-        ),
     )
 
 

@@ -67,9 +67,9 @@ class WarningItem(Strict):
 
 class Venue(Strict):
     place: str = Field(description="Where the article's central event happens, e.g. a city.")
-    within: str | None = Field(
-        description="The larger place the article puts it in (a venue's city, a city's "
-        "region or country), if the article says."
+    within: list[str] = Field(
+        description="The larger places that contain it as the article states or implies them, "
+        "innermost first: ['Amur region', 'Russia'] for 'Vostochny Cosmodrome'; [] if none."
     )
     certainty: Certainty
     quote: str = Field(description=QUOTE_HELP)
@@ -83,6 +83,7 @@ class DateMention(Strict):
         "(past or future tense); used to resolve weekday names."
     )
     central: bool = Field(description="True if this is when the article's central event happens.")
+    certainty: Certainty
     quote: str = Field(description=QUOTE_HELP)
 
 
@@ -290,7 +291,17 @@ class SlotValue(Strict):
     contains: list[str] = Field(
         default=[], description="Places inside this one that sources name (a venue in a city)."
     )
+    wider: list[str] = Field(
+        default=[],
+        description="For a place: the wider places that contain it, innermost first, as the "
+        "sources or the gazetteer place it ('Amur region', 'Russia').",
+    )
     certainty: Certainty | None = None
+    superseded_by: str | None = Field(
+        default=None,
+        description="Set when this answer was reported as expected or speculated and a later or "
+        "firmer report gives another: the value that replaced it. Not a dispute.",
+    )
     sources: list[int]
     independent: int
     reported: date | None = Field(description="Publication date of its latest source.")
@@ -302,6 +313,13 @@ class Slot(Strict):
     disputed: bool = Field(description="True when sources give answers that cannot all hold.")
 
 
+class OtherDate(Strict):
+    """Another date that other sources give for the same event: a disagreement."""
+
+    date: str
+    sources: list[int]
+
+
 class DatedEvent(Strict):
     """An event on the timeline, folded across the articles that date it alike."""
 
@@ -310,6 +328,25 @@ class DatedEvent(Strict):
     event: str
     sources: list[int]
     quotes: list[Quote]
+    disputed: list[OtherDate] = Field(
+        default=[],
+        description="Dates other sources give for the same event that cannot both hold with "
+        "this one: who says what, never resolved.",
+    )
+
+
+class Story(Strict):
+    """One of several unrelated stories among the sources, merged on its own."""
+
+    title: str
+    sources: list[int]
+    actors: list[BriefActor]
+    asks: list[Claim]
+    warnings: list[Claim]
+    motives: list[Claim]
+    venue: Slot
+    date: Slot
+    timeline: list[DatedEvent]
 
 
 class BriefQuality(Strict):
@@ -367,6 +404,16 @@ class Brief(Strict):
     )
     changes: Changes | None = Field(
         default=None, description="What changed since the previous brief of the same job."
+    )
+    stories: list[Story] = Field(
+        default=[],
+        description="Other, unrelated stories among the sources, largest first, each merged on "
+        "its own (the fields above are the main story's); empty when all are one story.",
+    )
+    grouping: list[list[int]] = Field(
+        default=[],
+        description="The sources of each story, the main story first: how the articles were "
+        "grouped into stories before merging.",
     )
 
     @property

@@ -78,7 +78,7 @@ def sample_extraction() -> Extraction:
             "venues": [
                 {
                     "place": "Vladivostok",
-                    "within": None,
+                    "within": [],
                     "certainty": "reported",
                     "quote": "will meet Russian President Vladimir Putin in Vladivostok",
                 },
@@ -88,6 +88,7 @@ def sample_extraction() -> Extraction:
                     "text": "on Tuesday",
                     "event": "officials announce the meeting",
                     "relation": "before",
+                    "certainty": "confirmed",
                     "central": False,
                     "quote": "officials said on Tuesday",
                 },

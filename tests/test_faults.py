@@ -911,12 +911,13 @@ def test_a_model_that_answers_with_the_prompts_header_words_gets_no_item_through
         "motives": [],
         "asks": [],
         "warnings": [],
-        "venues": [{"place": "Published", "within": None, "certainty": "reported", "quote": quote}],
+        "venues": [{"place": "Published", "within": [], "certainty": "reported", "quote": quote}],
         "dates": [
             {
                 "text": "2023-09-05",
                 "event": "published",
                 "relation": "before",
+                "certainty": "confirmed",
                 "central": False,
                 "quote": quote,
             }

@@ -216,7 +216,7 @@ def test_a_word_of_the_prompt_header_is_never_a_name_or_place(word):
         venues=[
             {
                 "place": word,
-                "within": None,
+                "within": [],
                 "certainty": "reported",
                 "quote": f"{word} said nothing",
             }
@@ -235,20 +235,20 @@ def test_a_venue_needs_its_place_and_loses_an_invented_within():
         venues=[
             {
                 "place": "Vladivostok",
-                "within": "Siberia",
+                "within": ["Siberia"],
                 "certainty": "planned",
                 "quote": "will be held in Vladivostok",
             },
             {
                 "place": "Moscow",
-                "within": None,
+                "within": [],
                 "certainty": "planned",
                 "quote": "will be held in Vladivostok",
             },
         ]
     )
     kept, dropped = ground(answer, ARTICLE)
-    assert [(v.place, v.within) for v in kept.venues] == [("Vladivostok", None)]
+    assert [(v.place, v.within) for v in kept.venues] == [("Vladivostok", [])]
     assert [d.reason for d in dropped] == ["place not in the article: 'Moscow'"]
 
 
@@ -259,6 +259,7 @@ def test_a_date_needs_its_expression_in_the_article():
                 "text": "on Sunday",
                 "event": "the train left",
                 "relation": "before",
+                "certainty": "confirmed",
                 "central": False,
                 "quote": "train left on Sunday",
             },
@@ -266,6 +267,7 @@ def test_a_date_needs_its_expression_in_the_article():
                 "text": "September 10",
                 "event": "the summit",
                 "relation": "after",
+                "certainty": "confirmed",
                 "central": True,
                 "quote": "train left on Sunday",
             },

@@ -169,7 +169,7 @@ def test_claims_with_shared_words_but_different_substance_stay_apart():
 
 
 def venue(place, certainty="reported", quote="q") -> Venue:
-    return Venue(place=place, within=None, certainty=certainty, quote=quote)
+    return Venue(place=place, within=[], certainty=certainty, quote=quote)
 
 
 def test_two_venues_are_a_dispute_with_who_says_what():
@@ -199,8 +199,17 @@ def test_one_venue_in_all_sources_is_agreement():
     assert brief.venue.values[0].sources == [1, 2]
 
 
-def when(text, central=True, relation="after", event="the summit") -> DateMention:
-    return DateMention(text=text, event=event, relation=relation, central=central, quote=text)
+def when(
+    text, central=True, relation="after", event="the summit", certainty="confirmed"
+) -> DateMention:
+    return DateMention(
+        text=text,
+        event=event,
+        relation=relation,
+        central=central,
+        certainty=certainty,
+        quote=text,
+    )
 
 
 def test_overlapping_dates_agree_and_disjoint_dates_are_disputed():

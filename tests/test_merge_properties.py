@@ -96,7 +96,7 @@ def extraction(draw) -> tuple[Extraction, str]:
         for w in draw(st.lists(st.sampled_from(WHAT), max_size=2))
     ]
     venues = [
-        Venue(place=p, within=w, certainty=draw(certainty), quote=quote(p))
+        Venue(place=p, within=[w] if w else [], certainty=draw(certainty), quote=quote(p))
         for p, w in draw(st.lists(st.sampled_from(PLACES), max_size=2, unique=True))
     ]
     dates = [
@@ -105,6 +105,7 @@ def extraction(draw) -> tuple[Extraction, str]:
             event=f"event {t}",
             relation=draw(st.sampled_from(["before", "after", "unclear"])),
             central=draw(st.booleans()),
+            certainty=draw(certainty),
             quote=quote(t),
         )
         for t in draw(st.lists(st.sampled_from(WHEN), max_size=2))
