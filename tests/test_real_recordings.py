@@ -14,11 +14,16 @@ recording holds every step it took. What happened, for each of the 5 articles:
 - `json_schema_strict` and `json_schema`: HTTP 500, "Input should be 'text' or 'json_object'"
   (llama-cpp-python's server has no json_schema response format). Stepped down at once.
 - `json_object_schema`: HTTP 200. The server turned the schema (two items per list at most)
-  into a grammar, so the answer is JSON of briefgen's schema: 4 of 5 answers validate; the
-  fifth ran to the 1024-token cap and was cut off.
+  into a grammar, so the answer is JSON of briefgen's schema. One answer ran to the 1024-token
+  cap and was cut off. Two answers held a raw control character inside a string ("not valid
+  JSON"): each was re-asked once with the error (again down the ladder, 3 more calls); one
+  re-asked answer was still not valid JSON, the other was.
 - The model paraphrases: none of its evidence quotes is in the article, so grounding drops
-  every item and each of the 4 articles fails with "no item grounded in the article". Nothing
-  is produced and the run exits 1. That is the honest result for this model.
+  every item and each of the 3 other articles fails with "no item grounded in the article".
+  Nothing is produced and the run exits 1. That is the honest result for this model.
+
+(Recorded again on 2026-12-01 after the schema gained `Venue.within` as a list and
+`DateMention.certainty`; the first recording, with the older schema, had 4 valid answers.)
 
 The recordings are replayed here through the real openai SDK. If briefgen changes what it sends
 (prompt, schema, ladder, budget), replay stops with "no recording matches this request" and the
@@ -82,7 +87,8 @@ def article_of(exchange: dict) -> str:
 
 def test_recordings_are_genuine_and_labelled_with_the_real_model_and_server():
     found = recordings()
-    assert len(found) == 15  # 5 articles x (strict, schema, json_object_schema)
+    # 5 articles x (strict, schema, json_object_schema), and 2 re-asks down the same 3 steps
+    assert len(found) == 21
     for exchange in found:
         assert exchange["source"] == "recorded"
         assert exchange["model"] == "smollm2-135m"
@@ -120,7 +126,7 @@ def test_every_call_was_bounded_and_no_answer_ran_past_its_budget():
         assert budget <= 1024
         assert exchange["response"]["body"]["usage"]["completion_tokens"] <= budget
     finishes = sorted(e["response"]["body"]["choices"][0]["finish_reason"] for e in answered())
-    assert finishes == ["length", "stop", "stop", "stop", "stop"]
+    assert finishes == ["length", *["stop"] * 6]
 
 
 # --- replayed through briefgen -----------------------------------------------------------------
@@ -145,8 +151,10 @@ def test_replay_gives_an_honest_nothing_every_item_dropped_and_counted(tmp_path)
     reasons = {r.article.id: r.reason for r in results}
     cut = [a for a, why in reasons.items() if why.startswith("the answer was cut off")]
     assert len(cut) == 1 and reasons[cut[0]] == "the answer was cut off at the cap of 1024 tokens"
-    ungrounded = {a: why for a, why in reasons.items() if a not in cut}
-    assert len(ungrounded) == 4
+    broken = [a for a, why in reasons.items() if why.startswith("the answer is not valid JSON")]
+    assert len(broken) == 1
+    ungrounded = {a: why for a, why in reasons.items() if a not in cut and a not in broken}
+    assert len(ungrounded) == 3
     for why in ungrounded.values():
         assert why.startswith("no item grounded in the article (")
         assert why.endswith(" dropped: quote not in the article)")
@@ -156,7 +164,8 @@ def test_replay_gives_an_honest_nothing_every_item_dropped_and_counted(tmp_path)
         if r.article.id in ungrounded
     )
     assert [s.cut_off for s in brief.sources].count(True) == 1
-    assert sum(r.attempts for r in results) == 15
+    assert sum(r.attempts for r in results) == 21
+    assert sum(r.reasks for r in results) == 2
     recorded = [e["response"]["body"]["usage"] for e in answered()]
     assert sum(r.usage.input_tokens for r in results) == sum(u["prompt_tokens"] for u in recorded)
     assert sum(r.usage.output_tokens for r in results) == sum(
@@ -189,8 +198,9 @@ def test_replayed_cli_run_exits_1_writes_nothing_and_names_each_failure(tmp_path
     )
     failed = [line for line in lines if " WARNING " in line]
     assert len(failed) == 5
-    assert sum("no item grounded in the article" in line for line in failed) == 4
+    assert sum("no item grounded in the article" in line for line in failed) == 3
     assert sum("cut off at the cap of 1024 tokens" in line for line in failed) == 1
+    assert sum("the answer is not valid JSON" in line for line in failed) == 1
 
 
 # --- optional: against a live server -----------------------------------------------------------
