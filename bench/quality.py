@@ -1,21 +1,32 @@
-"""How close is the merger to a human's merge of the bundled example?
+"""How close is the merger to a human's merge of the bundled example and of the quality set?
 
-Run:  python bench/quality.py [--gold PATH]
+Run:  python bench/quality.py [--gold PATH]      the bundled example, in full
+      python bench/quality.py --all              every set: one table, totals, every mistake named
+      python bench/quality.py --set NAME         one set of tests/fixtures/quality, in full
 
-Loads the five hand-written extractions of briefgen/examples/kim-putin-2023-09 (the answers in
-scripts/handwritten/kim-putin-2023-09, as `briefgen demo` replays them), runs the real merger and
-scores it against the gold annotation in tests/fixtures/annotations/kim-putin-2023-09.json:
+The bundled example is briefgen/examples/kim-putin-2023-09 with the hand-written answers of
+scripts/handwritten/kim-putin-2023-09 (as `briefgen demo` replays them) and the gold annotation
+tests/fixtures/annotations/kim-putin-2023-09.json. The quality set is every folder under
+tests/fixtures/quality/ holding articles, `answers/<article id>.json` and `gold.json`
+(docs/merge.md, "Quality set"). Each set is merged by the real merger and scored:
 
-- actors: pairwise precision / recall / F1 over actor mentions (two mentions form a pair when they
-  are put in the same actor), with every false merge (gold-different actors joined) and missed
+- actors: pairwise precision / recall / F1 over actor mentions (two mentions form a pair when the
+  brief puts them in one actor), with every false merge (gold-different actors joined) and missed
   merge (one gold actor split) named;
 - claims: the same pairwise scores over the asks, warnings and motives the brief folds together;
-- disputes: whether the venue and date disputes the gold expects are shown, whether the venue
-  values are grouped as the gold groups the places, and every false dispute.
+- disputes, per gold story: whether the venue and date disputes the gold expects are shown, every
+  false dispute, the venue values grouped as the gold groups the places, and places the gold says
+  were superseded (expected, then contradicted) shown as superseded;
+- timeline: event dates the gold marks as a disagreement shown as one (`DatedEvent.disputed`),
+  no disagreement marked where the gold has none, and pairwise folding of the mentions of one
+  event into one line;
+- stories: pairwise precision / recall of the brief's grouping of articles into stories
+  (`Brief.grouping`, the main story first; empty means one story).
 
 Goals: actor F1 >= 0.95 with zero false merges; every expected dispute shown; no false dispute.
 It is a report: the exit code is 0 whatever the scores. The scoring functions take plain data
-(`score_actors`, `score_claims`, `score_disputes`), so a test can call them too.
+and do no I/O (`score_actors`, `score_claims`, `score_disputes`, `score_timeline`,
+`score_stories`), so a test can call them too.
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,12 +46,14 @@ from briefgen import ingest
 from briefgen.actors import Mention, canonical_name, fold, resolve
 from briefgen.extract import reference
 from briefgen.merge import merge
-from briefgen.schemas import ArticleExtraction, Brief, Extraction
+from briefgen.schemas import ArticleExtraction, Brief, DatedEvent, Extraction, Slot
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "briefgen" / "examples" / "kim-putin-2023-09"
 ANSWERS_DIR = ROOT / "scripts" / "handwritten" / "kim-putin-2023-09"
 GOLD_PATH = ROOT / "tests" / "fixtures" / "annotations" / "kim-putin-2023-09.json"
+QUALITY_DIR = ROOT / "tests" / "fixtures" / "quality"
+BUNDLED = "kim-putin-2023-09"
 
 CLAIM_KINDS: tuple[str, ...] = ("asks", "warnings", "motives")
 # Which field of an ask / warning / motive names its claimant, its counterpart and its text.
@@ -58,11 +72,41 @@ Pair = frozenset
 # --- loading ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class QualitySet:
+    """One scored set: a folder of articles, their answers and the gold annotation."""
+
+    name: str
+    sources: tuple[Path, ...]  # what briefgen reads: a folder, or the article files
+    answers: Path
+    gold: Path
+
+
+def bundled_set() -> QualitySet:
+    return QualitySet(BUNDLED, (EXAMPLE_DIR,), ANSWERS_DIR, GOLD_PATH)
+
+
+def quality_sets(folder: Path = QUALITY_DIR) -> list[QualitySet]:
+    """Every set under `folder` (a subfolder with a gold.json), by name. Its articles are its
+    .txt files (the folder also holds gold.json, which is not an article)."""
+    return [
+        QualitySet(d.name, tuple(sorted(d.glob("*.txt"))), d / "answers", d / "gold.json")
+        for d in sorted(folder.iterdir())
+        if (d / "gold.json").is_file()
+    ]
+
+
+def all_sets() -> list[QualitySet]:
+    return [bundled_set(), *quality_sets()]
+
+
 def load_results(
-    example_dir: Path = EXAMPLE_DIR, answers_dir: Path = ANSWERS_DIR
+    sources: Path | Sequence[Path] = EXAMPLE_DIR, answers_dir: Path = ANSWERS_DIR
 ) -> list[ArticleExtraction]:
-    """The extractions the merger sees in `briefgen demo`, in the same order."""
-    articles = [a for a in ingest.load([example_dir]) if (answers_dir / f"{a.id}.json").is_file()]
+    """The extractions the merger sees (as `briefgen demo` replays them), in reading order:
+    each article of `sources` (a folder or files) with its answer in `answers_dir`."""
+    paths = [sources] if isinstance(sources, Path) else list(sources)
+    articles = [a for a in ingest.load(paths) if (answers_dir / f"{a.id}.json").is_file()]
     return [
         ArticleExtraction(
             article=reference(article),
@@ -83,7 +127,7 @@ def load_gold(path: Path = GOLD_PATH) -> dict[str, Any]:
 # --- pairwise scores -------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Score:
     """Pairwise clustering score: a pair is two members put in one group."""
 
@@ -117,12 +161,21 @@ class Score:
         )
 
 
+NO_PAIRS = Score(0, 0, 0, 0, 0)
+
+
 def pairs(groups: Iterable[Iterable[Any]]) -> set[Pair]:
     return {Pair(p) for group in groups for p in combinations(sorted(set(group)), 2)}
 
 
-def pairwise(predicted: Iterable[Iterable[Any]], gold: Iterable[Iterable[Any]]) -> Score:
-    p, g = pairs(predicted), pairs(gold)
+def pairwise(
+    predicted: Iterable[Iterable[Any]],
+    gold: Iterable[Iterable[Any]],
+    ignored: Iterable[Iterable[Any]] = (),
+) -> Score:
+    """Pairs in `ignored` groups count neither way (the gold does not say whether they pair)."""
+    skip = pairs(ignored)
+    p, g = pairs(predicted) - skip, pairs(gold) - skip
     return Score(len(p & g), len(p - g), len(g - p), len(g), len(p))
 
 
@@ -140,7 +193,7 @@ class ActorReport:
 
 
 def predicted_actor_groups(results: Sequence[ArticleExtraction]) -> list[list[MentionKey]]:
-    """Actor groups exactly as `briefgen.merge.merge` forms them."""
+    """Actor groups as `briefgen.actors.resolve` forms them over all the articles at once."""
     mentions = [
         Mention(n, actor) for n, r in enumerate(results, start=1) for actor in r.extraction.actors
     ]
@@ -149,6 +202,46 @@ def predicted_actor_groups(results: Sequence[ArticleExtraction]) -> list[list[Me
         [(ids[mentions[i].source - 1], mentions[i].actor.name) for i in group]
         for group in resolve(mentions)
     ]
+
+
+def brief_actor_groups(
+    brief: Brief, results: Sequence[ArticleExtraction]
+) -> tuple[list[list[MentionKey]], list[str]]:
+    """Actor groups as the brief shows them, over every story: each extracted actor is the brief
+    actor that cites its article with its quote and lists its name (else: lists its name for
+    that article; cites the quote under a name within its name; cites the quote). An actor no
+    brief actor takes stands alone, with a problem."""
+    actors = [a for section in (brief, *brief.stories) for a in section.actors]
+    by_quote: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for i, actor in enumerate(actors):
+        for q in actor.quotes:
+            by_quote[(q.source, q.quote)].append(i)
+    groups: list[list[MentionKey]] = [[] for _ in actors]
+    alone: list[list[MentionKey]] = []
+    problems: list[str] = []
+    for n, r in enumerate(results, start=1):
+        for actor in r.extraction.actors:
+            key = (r.article.id, actor.name)
+            quoted = list(dict.fromkeys(by_quote.get((n, actor.quote), [])))
+            written = fold(actor.name)
+            found = (
+                [i for i in quoted if actor.name in actors[i].names]
+                or [i for i, a in enumerate(actors) if n in a.sources and actor.name in a.names]
+                or [  # a merge that tidies names ('63-year-old Robert Huxley' -> 'Robert Huxley')
+                    i
+                    for i in quoted
+                    if any(fold(x) in written or written in fold(x) for x in actors[i].names)
+                ]
+                or quoted
+            )
+            if not found:
+                problems.append(f"actor {key} is in no brief actor")
+                alone.append([key])
+                continue
+            if len(found) > 1:
+                problems.append(f"actor {key} matches {len(found)} brief actors; the first taken")
+            groups[found[0]].append(key)
+    return [g for g in groups if g] + alone, problems
 
 
 def gold_actor_ids(gold: dict[str, Any]) -> dict[MentionKey, str]:
@@ -212,7 +305,7 @@ class ClaimReport:
 
     @property
     def total(self) -> Score:
-        return sum(self.scores.values(), Score(0, 0, 0, 0, 0))
+        return sum(self.scores.values(), NO_PAIRS)
 
 
 def _canonical_names(
@@ -233,9 +326,9 @@ def _canonical_names(
 def predicted_claim_groups(
     brief: Brief, results: Sequence[ArticleExtraction], actor_groups: list[list[MentionKey]]
 ) -> tuple[dict[str, list[list[ItemKey]]], list[str]]:
-    """Each brief claim as the items it folds: a quote (source, text) names the item of that
-    article with that quote; where one article gives several items one quote, the claimant
-    (and counterpart, and text) pick it. Items no claim cites come back as singletons."""
+    """Each brief claim (of every story) as the items it folds: a quote (source, text) names the
+    item of that article with that quote; where one article gives several items one quote, the
+    claimant (and counterpart, and text) pick it. Items no claim cites come back as singletons."""
     problems: list[str] = []
     names = _canonical_names(results, actor_groups)
     article_of = {s.n: s.article.id for s in brief.sources}
@@ -249,7 +342,7 @@ def predicted_claim_groups(
         who_field, whom_field, text_field = _PARTIES[kind]
         taken: set[ItemKey] = set()
         kind_groups = []
-        for claim in getattr(brief, kind):
+        for claim in (c for section in (brief, *brief.stories) for c in getattr(section, kind)):
             members: list[ItemKey] = []
             for quote in claim.quotes:
                 article = article_of[quote.source]
@@ -340,6 +433,53 @@ def score_claims(
     return ClaimReport(scores, false_merges, missed, joined, split)
 
 
+# --- stories and their slots -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """One story of the brief as scored: its source numbers, venue, date and timeline."""
+
+    sources: tuple[int, ...]
+    venue: Slot
+    date: Slot
+    timeline: tuple[DatedEvent, ...]
+
+
+def sections(brief: Brief) -> list[Section]:
+    """The brief's stories, the main one first (its sources: `grouping[0]`, or every source
+    that did not fail when the brief is one story)."""
+    main = brief.grouping[0] if brief.grouping else [s.n for s in brief.sources if not s.failed]
+    found = [Section(tuple(main), brief.venue, brief.date, tuple(brief.timeline))]
+    found += [Section(tuple(s.sources), s.venue, s.date, tuple(s.timeline)) for s in brief.stories]
+    return found
+
+
+def gold_stories(gold: dict[str, Any], articles: Sequence[str]) -> list[dict[str, Any]]:
+    """The gold's stories; a gold without `stories` is one story of all `articles`, annotated
+    at its top level."""
+    if "stories" in gold:
+        return list(gold["stories"])
+    keys = ("venues", "venue_disputed", "venue_superseded", "date_disputed")
+    return [{"id": "all", "articles": list(articles), **{k: gold[k] for k in keys if k in gold}}]
+
+
+@dataclass
+class StoryReport:
+    score: Score
+    predicted: list[list[str]]
+    gold: list[list[str]]
+
+
+def score_stories(predicted: list[list[str]], gold: list[list[str]]) -> StoryReport:
+    """Pairwise: two articles pair when they are put in one story."""
+    return StoryReport(pairwise(predicted, gold), predicted, gold)
+
+
+def brief_stories(brief: Brief, article_of: dict[int, str]) -> list[list[str]]:
+    return [[article_of[n] for n in section.sources] for section in sections(brief)]
+
+
 # --- disputes --------------------------------------------------------------------------------
 
 
@@ -357,6 +497,12 @@ class DisputeReport:
     date_found: bool
     date_values: list[str]
     problems: list[str] = field(default_factory=list)
+    story: str = "all"
+    # place -> the place that replaced it, as the gold has it and as the brief shows it
+    superseded_expected: dict[str, str] = field(default_factory=dict)
+    superseded_found: dict[str, str | None] = field(default_factory=dict)
+    superseded_dropped: list[str] = field(default_factory=list)  # in no value at all
+    false_superseded: list[str] = field(default_factory=list)  # shown superseded, gold: not
 
     @property
     def missing_disputes(self) -> list[str]:
@@ -372,7 +518,8 @@ class DisputeReport:
     def false_disputes(self) -> list[str]:
         found = []
         if self.venue_found and not self.venue_expected:
-            found.append("venue marked disputed, but all sources agree")
+            why = ", ".join(f"{a} superseded by {b}" for a, b in self.superseded_expected.items())
+            found.append(f"venue marked disputed, but {why or 'all sources agree'}")
         found += [
             f"venue: {a!r} vs {b!r} shown as rivals, same venue" for a, b in self.false_venue_splits
         ]
@@ -380,41 +527,159 @@ class DisputeReport:
             found.append(f"date marked disputed, but the dates agree: {self.date_values}")
         return found
 
+    @property
+    def missing_superseded(self) -> list[str]:
+        return [
+            f"{place!r} not shown as superseded by {by!r}"
+            for place, by in self.superseded_expected.items()
+            if not self.superseded_found.get(place)
+        ]
 
-def score_disputes(brief: Brief, gold: dict[str, Any], places: Iterable[str]) -> DisputeReport:
-    """`places` are the distinct `place` strings the extractions give."""
-    predicted = [[*v.as_written, *v.contains] for v in brief.venue.values]
+
+def score_disputes(
+    brief: Brief,
+    gold: dict[str, Any],
+    places: Iterable[str],
+    story: Sequence[int] | None = None,
+) -> DisputeReport:
+    """One gold story's venue and date against the brief's stories that hold its articles
+    (`story`: their source numbers; None: the whole brief). `gold` is the story's annotation
+    (`venues`, `venue_disputed`, `date_disputed`, optional `venue_superseded`); `places` are the
+    distinct `place` strings its extractions give. Disputed means any of those stories says so;
+    two values are rivals only within one story."""
+    wanted = set(story) if story is not None else None
+    held = [s for s in sections(brief) if wanted is None or wanted & set(s.sources)]
+    per_section = [[[*v.as_written, *v.contains] for v in s.venue.values] for s in held]
+    predicted = [group for groups in per_section for group in groups]
     gold_groups = [list(group) for group in gold["venues"]]
     problems = []
     gold_places = {p for group in gold_groups for p in group}
     problems += [f"venue {p!r} not in the gold grouping" for p in places if p not in gold_places]
     group_of = {p: i for i, group in enumerate(gold_groups) for p in group}
     false_splits, hidden = [], []
-    for a, b in combinations(predicted, 2):
-        for pa in a:
-            for pb in b:
-                if pa in group_of and group_of[pa] == group_of.get(pb):
-                    false_splits.append((pa, pb))
+    for groups in per_section:
+        for a, b in combinations(groups, 2):
+            for pa in a:
+                for pb in b:
+                    if pa in group_of and group_of[pa] == group_of.get(pb):
+                        false_splits.append((pa, pb))
     for group in predicted:
         for pa, pb in combinations(group, 2):
             if pa in group_of and pb in group_of and group_of[pa] != group_of[pb]:
                 hidden.append((pa, pb))
-    exact = {frozenset(g) for g in predicted} == {frozenset(g) for g in gold_groups}
-    dates = [f"{v.value or '?'} ({'; '.join(v.as_written)})" for v in brief.date.values]
+    # Places of other gold stories (a brief that mixes stories) are scored by `score_stories`.
+    own = [kept for g in predicted if (kept := [p for p in g if p in gold_places])]
+    exact = {frozenset(g) for g in own} == {frozenset(g) for g in gold_groups}
+    superseded = dict(gold.get("venue_superseded", {}))
+    values = [v for s in held for v in s.venue.values]
+    shown = {p: v.superseded_by for v in values for p in [*v.as_written, *v.contains]}
+    dropped = [p for p in superseded if p not in shown]
+    wrongly = [p for v in values if v.superseded_by for p in v.as_written if p not in superseded]
+    dates = [f"{v.value or '?'} ({'; '.join(v.as_written)})" for s in held for v in s.date.values]
     return DisputeReport(
         venue_expected=bool(gold["venue_disputed"]),
-        venue_found=brief.venue.disputed,
-        venue_score=pairwise(predicted, gold_groups),
+        venue_found=any(s.venue.disputed for s in held),
+        venue_score=pairwise(own, gold_groups),
         venue_groups_exact=exact,
         predicted_venues=predicted,
         gold_venues=gold_groups,
         false_venue_splits=false_splits,
         hidden_venue_conflicts=hidden,
         date_expected=bool(gold["date_disputed"]),
-        date_found=brief.date.disputed,
+        date_found=any(s.date.disputed for s in held),
         date_values=dates,
         problems=problems,
+        story=str(gold.get("id", "all")),
+        superseded_expected=superseded,
+        superseded_found={p: shown.get(p) for p in superseded},
+        superseded_dropped=dropped,
+        false_superseded=wrongly,
     )
+
+
+# --- timeline --------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineReport:
+    folding: Score  # pairwise over date mentions: one line per event (disputed events aside)
+    disputes_expected: list[str]  # gold events whose dates disagree
+    disputes_found: list[str]  # ... of those, the ones the brief marks
+    false_disputes: list[str]  # disagreements the brief marks that the gold does not have
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def missing_disputes(self) -> list[str]:
+        return [e for e in self.disputes_expected if e not in self.disputes_found]
+
+
+def brief_timeline_groups(
+    brief: Brief, results: Sequence[ArticleExtraction]
+) -> tuple[list[tuple[DatedEvent, list[ItemKey]]], list[str]]:
+    """Each timeline line of every story with the date mentions it cites: by the quote's item
+    index where the brief gives one, else by the article's date with that quote."""
+    article_of = {s.n: s.article.id for s in brief.sources}
+    dates_of = {r.article.id: r.extraction.dates for r in results}
+    lines: list[tuple[DatedEvent, list[ItemKey]]] = []
+    taken: set[ItemKey] = set()
+    problems: list[str] = []
+    for section in sections(brief):
+        for line in section.timeline:
+            members: list[ItemKey] = []
+            for q in line.quotes:
+                article = article_of[q.source]
+                if q.item is not None:
+                    found = [q.item]
+                else:
+                    found = [
+                        i
+                        for i, d in enumerate(dates_of[article])
+                        if d.quote == q.quote and (article, i) not in taken
+                    ]
+                if not found:
+                    problems.append(f"timeline quote [{q.source}] not matched to a date")
+                for i in found:
+                    taken.add((article, i))
+                    members.append((article, i))
+            lines.append((line, members))
+    for article, dates in dates_of.items():
+        problems += [
+            f"date {article}[{i}] is on no timeline line"
+            for i in range(len(dates))
+            if (article, i) not in taken
+        ]
+    return lines, problems
+
+
+def score_timeline(
+    lines: Sequence[tuple[DatedEvent, Sequence[ItemKey]]],
+    gold_events: Sequence[dict[str, Any]],
+    article_of: dict[int, str],
+) -> TimelineReport:
+    """`lines`: each timeline line with the date mentions it cites; `gold_events`: the gold's
+    `events`. A gold disagreement is found when a line citing one of its mentions marks another
+    date (`disputed`) given by an article of another of its mentions; a marked date is false when
+    no gold disagreement joins a mention of the line with a mention of that article."""
+    members = {e["id"]: [(a, i) for a, i in e["members"]] for e in gold_events}
+    disputed = [e["id"] for e in gold_events if e.get("disputed")]
+    agreed = [members[e] for e in members if e not in disputed]
+    folding = pairwise([m for _, m in lines], agreed, [members[e] for e in disputed])
+    found: list[str] = []
+    false: list[str] = []
+    for line, cited in lines:
+        for other in line.disputed:
+            for n in other.sources:
+                article = article_of.get(n)
+                joins = [
+                    e
+                    for e in disputed
+                    if set(cited) & set(members[e]) and any(a == article for a, _ in members[e])
+                ]
+                if joins:
+                    found += [e for e in joins if e not in found]
+                else:
+                    false.append(f"{line.event!r} {line.date} vs {other.date} [{n}]")
+    return TimelineReport(folding, disputed, found, false)
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -424,32 +689,48 @@ def score_disputes(brief: Brief, gold: dict[str, Any], places: Iterable[str]) ->
 class QualityReport:
     actors: ActorReport
     claims: ClaimReport
-    disputes: DisputeReport
+    disputes: DisputeReport  # the main (or only) gold story
     article_numbers: dict[str, int]
     items: dict[tuple[str, ItemKey], str]  # (kind, item) -> "who -> whom: what", for printing
+    name: str = BUNDLED
+    story_disputes: list[DisputeReport] = field(default_factory=list)  # every gold story
+    timeline: TimelineReport | None = None
+    stories: StoryReport | None = None
 
     @property
     def goals(self) -> list[tuple[str, bool]]:
         f1 = self.actors.score.f1
+        every = self.story_disputes or [self.disputes]
+        timeline = self.timeline
         return [
             (
                 f"actor F1 >= {ACTOR_F1_GOAL} with zero false merges",
                 f1 is not None and f1 >= ACTOR_F1_GOAL and not self.actors.false_merges,
             ),
-            ("every expected dispute shown", not self.disputes.missing_disputes),
-            ("no false dispute", not self.disputes.false_disputes),
+            (
+                "every expected dispute shown",
+                not any(d.missing_disputes for d in every)
+                and not (timeline and timeline.missing_disputes),
+            ),
+            (
+                "no false dispute",
+                not any(d.false_disputes for d in every)
+                and not (timeline and timeline.false_disputes),
+            ),
         ]
 
 
 def evaluate(
-    results: Sequence[ArticleExtraction] | None = None, gold: dict[str, Any] | None = None
+    results: Sequence[ArticleExtraction] | None = None,
+    gold: dict[str, Any] | None = None,
+    name: str = BUNDLED,
 ) -> QualityReport:
     results = list(results) if results is not None else load_results()
     gold = gold if gold is not None else load_gold()
     brief = merge(results)
-    actor_groups = predicted_actor_groups(results)
-    gold_ids = gold_actor_ids(gold)
-    actors = score_actors(actor_groups, gold_ids)
+    actor_groups, actor_problems = brief_actor_groups(brief, results)
+    actors = score_actors(actor_groups, gold_actor_ids(gold))
+    actors.problems += actor_problems
     predicted_claims, claim_problems = predicted_claim_groups(brief, results, actor_groups)
     claims = score_claims(predicted_claims, gold_claim_groups(gold), gold_claim_notes(gold))
     claims.problems += claim_problems
@@ -462,14 +743,40 @@ def evaluate(
         for member in (m for group in groups for m in group):
             if (kind, member) not in items:
                 claims.problems.append(f"gold {kind} member {member} does not exist")
-    places = dict.fromkeys(v.place for r in results for v in r.extraction.venues)
-    disputes = score_disputes(brief, gold, places)
+    numbers = {r.article.id: n for n, r in enumerate(results, start=1)}
+    article_of = {n: a for a, n in numbers.items()}
+    stories = gold_stories(gold, list(numbers))
+    story_disputes = []
+    for story in stories:
+        inside = set(story["articles"])
+        places = dict.fromkeys(
+            v.place for r in results if r.article.id in inside for v in r.extraction.venues
+        )
+        held = [numbers[a] for a in story["articles"] if a in numbers]
+        story_disputes.append(score_disputes(brief, story, places, held))
+    timeline = None
+    if "events" in gold:  # the bundled annotation has none: its timeline is not scored
+        lines, timeline_problems = brief_timeline_groups(brief, results)
+        timeline = score_timeline(lines, gold["events"], article_of)
+        timeline.problems += timeline_problems
     return QualityReport(
         actors=actors,
         claims=claims,
-        disputes=disputes,
-        article_numbers={r.article.id: n for n, r in enumerate(results, start=1)},
+        disputes=story_disputes[0],
+        article_numbers=numbers,
         items=items,
+        name=name,
+        story_disputes=story_disputes,
+        timeline=timeline,
+        stories=score_stories(brief_stories(brief, article_of), [s["articles"] for s in stories]),
+    )
+
+
+def evaluate_set(quality_set: QualitySet) -> QualityReport:
+    return evaluate(
+        load_results(quality_set.sources, quality_set.answers),
+        load_gold(quality_set.gold),
+        quality_set.name,
     )
 
 
@@ -493,6 +800,30 @@ def _row(label: str, score: Score) -> str:
     )
 
 
+def _disputes_lines(d: DisputeReport, label: str = "") -> list[str]:
+    lines = [
+        f"  venue{label}: expected {'disputed' if d.venue_expected else 'agreed':<9} "
+        f"found {'disputed' if d.venue_found else 'agreed':<9} "
+        f"grouping {'exact' if d.venue_groups_exact else 'WRONG'}",
+        f"         gold  {' | '.join(' + '.join(g) for g in d.gold_venues)}",
+        f"         brief {' | '.join(' + '.join(g) for g in d.predicted_venues)}",
+    ]
+    for place, by in d.superseded_expected.items():
+        shown = d.superseded_found.get(place)
+        state = f"shown superseded by {shown!r}" if shown else "NOT shown as superseded"
+        lines.append(f"         superseded: {place!r} by {by!r}: {state}")
+    lines.append(
+        f"  date{label}:  expected {'disputed' if d.date_expected else 'agreed':<9} "
+        f"found {'disputed' if d.date_found else 'agreed':<9} "
+        f"values: {'; '.join(d.date_values) or 'none'}"
+    )
+    lines += [f"  FALSE DISPUTE: {text}" for text in d.false_disputes]
+    lines += [f"  MISSING DISPUTE: {name}" for name in d.missing_disputes]
+    lines += [f"  DROPPED: superseded {p!r} is in no venue value" for p in d.superseded_dropped]
+    lines += [f"  FALSE SUPERSEDED: {p!r}" for p in d.false_superseded]
+    return lines
+
+
 def render(report: QualityReport) -> str:
     number = report.article_numbers
 
@@ -502,7 +833,7 @@ def render(report: QualityReport) -> str:
     def item(kind: str, key: ItemKey) -> str:
         return f"[{number[key[0]]}] {kind}[{key[1]}] {report.items[(kind, key)]}"
 
-    lines = ["briefgen merge quality: kim-putin-2023-09 vs the gold annotation", ""]
+    lines = [f"briefgen merge quality: {report.name} vs the gold annotation", ""]
     lines.append("  [n] = source number: " + ", ".join(f"[{n}] {a}" for a, n in number.items()))
     lines.append("")
     lines.append(
@@ -514,26 +845,27 @@ def render(report: QualityReport) -> str:
         lines.append(_row(f"claims: {kind}", score))
     lines.append(_row("claims: all", report.claims.total))
     lines.append(_row("venue places", report.disputes.venue_score))
+    if report.timeline:
+        lines.append(_row("timeline lines", report.timeline.folding))
+    if report.stories:
+        lines.append(_row("stories", report.stories.score))
     lines.append("")
 
-    d = report.disputes
     lines.append("Disputes")
-    lines.append(
-        f"  venue: expected {'disputed' if d.venue_expected else 'agreed':<9} "
-        f"found {'disputed' if d.venue_found else 'agreed':<9} "
-        f"grouping {'exact' if d.venue_groups_exact else 'WRONG'}"
-    )
-    lines.append(f"         gold  {' | '.join(' + '.join(g) for g in d.gold_venues)}")
-    lines.append(f"         brief {' | '.join(' + '.join(g) for g in d.predicted_venues)}")
-    lines.append(
-        f"  date:  expected {'disputed' if d.date_expected else 'agreed':<9} "
-        f"found {'disputed' if d.date_found else 'agreed':<9} "
-        f"values: {'; '.join(d.date_values) or 'none'}"
-    )
-    for text in d.false_disputes:
-        lines.append(f"  FALSE DISPUTE: {text}")
-    for name in d.missing_disputes:
-        lines.append(f"  MISSING DISPUTE: {name}")
+    every = report.story_disputes or [report.disputes]
+    for d in every:
+        lines += _disputes_lines(d, f" [{d.story}]" if len(every) > 1 else "")
+    if report.timeline:
+        t = report.timeline
+        lines.append(
+            f"  event dates: {len(t.disputes_expected)} disagreements expected "
+            f"({', '.join(t.disputes_expected) or 'none'}), {len(t.disputes_found)} shown"
+        )
+        lines += [f"  MISSING DISPUTE: event {e}" for e in t.missing_disputes]
+        lines += [f"  FALSE DISPUTE: event {text}" for text in t.false_disputes]
+    if report.stories and len(report.stories.gold) > 1:
+        lines.append(f"  stories: gold {report.stories.gold}")
+        lines.append(f"           brief {report.stories.predicted}")
     lines.append("")
 
     a = report.actors
@@ -567,7 +899,8 @@ def render(report: QualityReport) -> str:
         for part in parts:
             lines.append(f"    | {item(kind, part[0])}")
             lines += [f"    |   {item(kind, m)}" for m in part[1:]]
-    problems = a.problems + c.problems + d.problems
+    problems = a.problems + c.problems + [p for d in every for p in d.problems]
+    problems += report.timeline.problems if report.timeline else []
     if problems:
         lines.append("")
         lines.append("Problems (annotation or matching)")
@@ -579,11 +912,200 @@ def render(report: QualityReport) -> str:
     return "\n".join(lines)
 
 
+# --- every set at once -----------------------------------------------------------------------
+
+
+@dataclass
+class Totals:
+    """What one or more sets add up to: pairwise scores, and dispute counts out of how many."""
+
+    actors: Score = NO_PAIRS
+    false_merges: int = 0
+    claims: Score = NO_PAIRS
+    stories: Score = NO_PAIRS
+    timeline: Score = NO_PAIRS
+    venues_agreed: int = 0  # gold stories whose venue is agreed ...
+    false_venue: int = 0  # ... that the brief marks disputed (or splits into rival values)
+    venues_disputed: int = 0  # gold stories whose venue is disputed ...
+    missed_venue: int = 0  # ... that the brief does not mark (or folds into one value)
+    superseded: int = 0  # places the gold says were superseded ...
+    superseded_shown: int = 0  # ... that the brief shows as superseded
+    dates_agreed: int = 0  # central dates: gold stories agreed / disputed, and the brief's errors
+    false_date: int = 0
+    dates_disputed: int = 0
+    missed_date: int = 0
+    events_disputed: int = 0  # event dates the gold marks as a disagreement ...
+    missed_event: int = 0  # ... that the brief does not mark
+    false_event: int = 0  # disagreements the brief marks that the gold does not have
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(
+            **{
+                name: getattr(self, name) + getattr(other, name)
+                for name in self.__dataclass_fields__
+            }
+        )
+
+
+def dispute_totals(disputes: Sequence[DisputeReport]) -> Totals:
+    """The venue and central-date counts of some gold stories' dispute reports. A story whose
+    venue is agreed counts a false dispute when the brief marks it disputed or shows two of its
+    places as rival values; a disputed one counts as missed when the brief does not mark it or
+    folds rival places into one value."""
+    agreed = [d for d in disputes if not d.venue_expected]
+    disputed = [d for d in disputes if d.venue_expected]
+    return Totals(
+        venues_agreed=len(agreed),
+        false_venue=sum(bool(d.venue_found or d.false_venue_splits) for d in agreed),
+        venues_disputed=len(disputed),
+        missed_venue=sum(bool(not d.venue_found or d.hidden_venue_conflicts) for d in disputed),
+        superseded=sum(len(d.superseded_expected) for d in disputes),
+        superseded_shown=sum(sum(bool(v) for v in d.superseded_found.values()) for d in disputes),
+        dates_agreed=sum(not d.date_expected for d in disputes),
+        false_date=sum(d.date_found and not d.date_expected for d in disputes),
+        dates_disputed=sum(d.date_expected for d in disputes),
+        missed_date=sum(d.date_expected and not d.date_found for d in disputes),
+    )
+
+
+def totals(report: QualityReport) -> Totals:
+    t = report.timeline
+    return dispute_totals(report.story_disputes or [report.disputes]) + Totals(
+        actors=report.actors.score,
+        false_merges=len(report.actors.false_merges),
+        claims=report.claims.total,
+        stories=report.stories.score if report.stories else NO_PAIRS,
+        timeline=t.folding if t else NO_PAIRS,
+        events_disputed=len(t.disputes_expected) if t else 0,
+        missed_event=len(t.missing_disputes) if t else 0,
+        false_event=len(t.false_disputes) if t else 0,
+    )
+
+
+SUMMARY_COLUMNS = (
+    "set",
+    "actor P",
+    "actor R",
+    "actor F1",
+    "FM",
+    "claim P",
+    "claim R",
+    "venue false",
+    "venue missed",
+    "superseded",
+    "date false",
+    "date missed",
+    "event false",
+    "event missed",
+    "line P",
+    "line R",
+    "story P",
+    "story R",
+)
+
+
+def summary_cells(name: str, t: Totals) -> list[str]:
+    """One row of the summary table, in SUMMARY_COLUMNS order."""
+    return [
+        name,
+        _num(t.actors.precision),
+        _num(t.actors.recall),
+        _num(t.actors.f1),
+        str(t.false_merges),
+        _num(t.claims.precision),
+        _num(t.claims.recall),
+        f"{t.false_venue}/{t.venues_agreed}",
+        f"{t.missed_venue}/{t.venues_disputed}",
+        f"{t.superseded_shown}/{t.superseded}",
+        f"{t.false_date}/{t.dates_agreed}",
+        f"{t.missed_date}/{t.dates_disputed}",
+        str(t.false_event),
+        f"{t.missed_event}/{t.events_disputed}",
+        _num(t.timeline.precision),
+        _num(t.timeline.recall),
+        _num(t.stories.precision),
+        _num(t.stories.recall),
+    ]
+
+
+def render_all(reports: Sequence[QualityReport]) -> str:
+    """One line per set and the total, then every mistake of every set by name."""
+    total = Totals()
+    rows = []
+    for report in reports:
+        t = totals(report)
+        total = total + t
+        rows.append(summary_cells(report.name, t))
+    rows.append(summary_cells("TOTAL", total))
+    widths = [max(len(r[i]) for r in [list(SUMMARY_COLUMNS), *rows]) for i in range(len(rows[0]))]
+
+    def line(cells: Sequence[str]) -> str:
+        first = f"  {cells[0]:<{widths[0]}}"
+        return first + "".join(f"  {c:>{w}}" for c, w in zip(cells[1:], widths[1:], strict=True))
+
+    lines = ["briefgen merge quality: every set vs its gold annotation", ""]
+    lines += [line(SUMMARY_COLUMNS), *map(line, rows), ""]
+    lines.append(
+        textwrap.fill(
+            "P / R: pairwise precision / recall (actors: over mentions; claims: over asks, "
+            "warnings and motives; line: date mentions of one event on one timeline line; story: "
+            "articles grouped into one story). FM: false merges, gold-different actors joined. "
+            "Counts are errors / out of: venue and date false = marked disputed (or split into "
+            "rival values) where the gold agrees, of the stories that agree; missed = not marked "
+            "where the gold disputes, of those; superseded = shown as superseded, of the places "
+            "the gold says were; event false = event-date disagreements marked that the gold "
+            "does not have.",
+            width=100,
+            initial_indent="  ",
+            subsequent_indent="  ",
+        )
+    )
+    for report in reports:
+        mistakes = _mistakes(report)
+        if mistakes:
+            lines.append("")
+            lines.append(f"{report.name}")
+            lines += mistakes
+    return "\n".join(lines)
+
+
+def _mistakes(report: QualityReport) -> list[str]:
+    number = report.article_numbers
+    lines = []
+    for (ga, gb), members in sorted(report.actors.false_merges.items()):
+        x, y = members[0]
+        lines.append(f"  FALSE MERGE {ga} + {gb}: {x[1]!r} [{number[x[0]]}] ~ {y[1]!r}")
+    for d in report.story_disputes or [report.disputes]:
+        where = f" [{d.story}]" if d.story != "all" else ""
+        lines += [f"  FALSE DISPUTE{where}: {text}" for text in d.false_disputes]
+        lines += [f"  MISSING DISPUTE{where}: {text}" for text in d.missing_disputes]
+        lines += [f"  NOT SUPERSEDED{where}: {text}" for text in d.missing_superseded]
+    if report.timeline:
+        lines += [f"  MISSING DISPUTE: event {e}" for e in report.timeline.missing_disputes]
+        lines += [f"  FALSE DISPUTE: event {text}" for text in report.timeline.false_disputes]
+    if report.stories and report.stories.score.fp:
+        lines.append(f"  STORIES MIXED: brief {report.stories.predicted}")
+    if report.stories and report.stories.score.fn:
+        lines.append(f"  STORY SPLIT: brief {report.stories.predicted}")
+    lines += [f"  MISSED MERGE {actor_id}" for actor_id in sorted(report.actors.missed_merges)]
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=GOLD_PATH, help="gold annotation JSON")
+    parser.add_argument("--all", action="store_true", help="score every set: table and totals")
+    parser.add_argument("--set", dest="name", help="one set of tests/fixtures/quality, in full")
     args = parser.parse_args(argv)
-    print(render(evaluate(gold=load_gold(args.gold))))
+    if args.all:
+        print(render_all([evaluate_set(s) for s in all_sets()]))
+    elif args.name:
+        found = [s for s in all_sets() if s.name == args.name]
+        if not found:
+            parser.error(f"no set {args.name!r}: {', '.join(s.name for s in all_sets())}")
+        print(render(evaluate_set(found[0])))
+    else:
+        print(render(evaluate(gold=load_gold(args.gold))))
     return 0
 
 
