@@ -87,10 +87,10 @@ def bundled_set() -> QualitySet:
 
 
 def quality_sets(folder: Path = QUALITY_DIR) -> list[QualitySet]:
-    """Every set under `folder` (a subfolder with a gold.json), by name. Its articles are its
-    .txt files (the folder also holds gold.json, which is not an article)."""
+    """Every set under `folder` (a subfolder with a gold.json), by name. Its articles are the
+    folder `articles/` (texts and manifest), a folder `briefgen make` reads as it stands."""
     return [
-        QualitySet(d.name, tuple(sorted(d.glob("*.txt"))), d / "answers", d / "gold.json")
+        QualitySet(d.name, (d / "articles",), d / "answers", d / "gold.json")
         for d in sorted(folder.iterdir())
         if (d / "gold.json").is_file()
     ]

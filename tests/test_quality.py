@@ -72,7 +72,7 @@ def test_the_set_has_its_events_and_a_mixed_folder():
 
 @pytest.mark.parametrize("quality_set", SETS, ids=NAMES)
 def test_every_article_reads_with_its_metadata_and_provenance(quality_set):
-    manifest = json.loads((quality_set.sources[0].parent / "manifest.json").read_text())
+    manifest = json.loads((quality_set.sources[0] / "manifest.json").read_text())
     articles = articles_of(quality_set)
     assert 3 <= len(articles) <= 6
     assert sorted(f"{a.id}.txt" for a in articles) == sorted(manifest["articles"])
