@@ -527,7 +527,7 @@ def parse(text: str) -> Parsed:
             whole[0].kind in ("country", "admin1") or (head[:1].isupper() and not head.isupper())
         )
         if not named:
-            base = head.split(None, size)[-1] if len(head.split()) > size else head
+            base = re.split(r"[\s\-‐–]+", head, maxsplit=size)[-1]
             return Parsed(head, key, (base, *wider), part=True, spread=spread)
     return Parsed(head, key, tuple(wider), spread=spread)
 

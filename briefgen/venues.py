@@ -154,7 +154,6 @@ class _Cluster:
     forms: list[int]
     items: list[int]
     ident: str = ""
-    name: str = ""
 
 
 def venue_slot(
@@ -253,9 +252,8 @@ def _rank(certainty: Certainty | None) -> int:
 
 def _firmness(value: SlotValue) -> tuple[int, int, int, str]:
     """Which of several answers that supersede one names it: the firmest, latest, most cited."""
-    certainty = value.certainty
     return (
-        CERTAINTY_ORDER.index(certainty) if certainty else len(CERTAINTY_ORDER),
+        _rank(value.certainty),
         -(value.reported.toordinal() if value.reported else 0),
         -len(value.sources),
         value.value or "",
@@ -366,7 +364,7 @@ class _Graph:
 
     def name(self, ident: str) -> str:
         """The name the sources use most for a place (as a venue or a level of a chain); on a
-        tie the one not in capitals, with its accents, the shortest."""
+        tie the one not in capitals, with its accents, given most firmly, the shortest."""
         counts = self.names.get(ident)
         if not counts:
             entry = self.entries.get(ident) or places.gazetteer().entries.get(ident)
@@ -374,7 +372,7 @@ class _Graph:
         firm = self.firm.get(ident, {})
         best = min(
             counts,
-            key=lambda t: (-counts[t], firm.get(t, 9), t.isupper(), t.isascii(), len(t), t),
+            key=lambda t: (-counts[t], t.isupper(), t.isascii(), firm.get(t, 9), len(t), t),
         )
         return best.title() if best.isupper() and len(best) > 3 else best  # "LONDON"
 
@@ -392,6 +390,8 @@ class _Graph:
     def conflict(self, c: int, d: int) -> bool:
         if self.inside(c, d) or self.inside(d, c) or self.spread_over(c, d):
             return False
+        if any(self.inside(x, c) and self.inside(x, d) for x in range(len(self.clusters))):
+            return False  # both contain one place: they overlap
         anchored = [
             [self.forms[f].anchors for f in self.clusters[x].forms if self.forms[f].anchors]
             for x in (c, d)
