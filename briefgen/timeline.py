@@ -10,8 +10,9 @@ they name the same actors and the same action, whatever the wording ("Kim arrive
 "Kim Jong Un's train arrived in Vladivostok"; see `EventIndex.same`). The same event on the same
 date is one line with every citation; the same event on dates that cannot both hold, close
 enough to be one occurrence (`DISPUTE_WINDOW`), marks both lines with the other date and who
-gives it. Candidate pairs are blocked by shared rare action words, as in `similarity`, so the
-cost stays near-linear in the number of distinct event texts.
+gives it; reports and statements (`SAYING`) are folded but never disputed. Candidate pairs are
+blocked by shared rare action words, as in `similarity`, so the cost stays near-linear in the
+number of distinct event texts.
 """
 
 from __future__ import annotations
@@ -171,11 +172,12 @@ def _superseded(
 
 
 def _actor_names(actors: Sequence[BriefActor]) -> dict[str, frozenset[str]]:
-    """Folded name -> the actors it may name; descriptions ('the leader') name no one."""
+    """Folded name -> the actors it may name; descriptions ('the leader') name no one. The
+    merge has tied these names to their actor, so any capitalised one counts."""
     found: dict[str, set[str]] = defaultdict(set)
     for i, actor in enumerate(actors):
         for name in (actor.name, *actor.names):
-            if is_name_like(name) and (key := fold(name)):
+            if (name[:1].isupper() or is_name_like(name)) and (key := fold(name)):
                 found[key].add(f"{i}")
     return {k: frozenset(v) for k, v in found.items()}
 
@@ -231,6 +233,7 @@ class Event:
     who: frozenset[str]
     named: bool  # `who` are actors, not merely capitalised words
     action: frozenset[str]
+    places: frozenset[str] = frozenset()  # capitalised words that name no actor
     saying: bool = False  # a report or a statement (SAYING): folded, never disputed
 
 
@@ -253,9 +256,11 @@ class EventIndex:
         self.events: list[Event] = sorted(set(read.values()), key=_order)
         number = {event: i for i, event in enumerate(self.events)}
         self.id_of: dict[str, int] = {text: number[event] for text, event in read.items()}
+        # Rarer words weigh more, but a word every report of one event shares ("arrived") must
+        # not weigh nothing: smoothed inverse document frequency, at least 1.
         bags = Counter(word for e in self.events for word in e.action)
-        size = len(self.events) or 1
-        self.weights = {w: math.log((size + 1) / (f + 0.5)) for w, f in bags.items()}
+        size = len(self.events)
+        self.weights = {w: 1 + math.log((size + 1) / (f + 1)) for w, f in bags.items()}
 
     def _read(self, text: str) -> Event:
         words = _words(text)
@@ -285,9 +290,10 @@ class EventIndex:
             if len(w) > 1 and not w.isdigit()
         )
         saying = any(w in SAYING for w in rest)
+        proper_words = frozenset(proper)
         if who:
-            return Event(frozenset(who), True, action, saying)
-        return Event(frozenset(proper), False, action, saying)
+            return Event(frozenset(who), True, action, proper_words, saying)
+        return Event(proper_words, False, action, proper_words, saying)
 
     def score(self, a: Event, b: Event) -> float:
         """Weighted Dice of the action words, 0..1."""
@@ -297,8 +303,12 @@ class EventIndex:
 
     def same(self, a: Event, b: Event) -> bool:
         """Same actors (one may name more of them than the other, never each someone the other
-        does not: 'Kim meets Putin' is not 'Kim meets Shoigu') and the same action."""
+        does not: 'Kim meets Putin' is not 'Kim meets Shoigu'), no two other names that share
+        nothing ('visits Vladivostok' / 'visits Khabarovsk'; one side alone may name a place),
+        and the same action."""
         if not a.action & b.action:
+            return False
+        if a.places and b.places and not a.places & b.places:
             return False
         if not a.who and not b.who:
             return self.score(a, b) >= SAME_ACTION_UNNAMED
