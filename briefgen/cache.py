@@ -62,7 +62,7 @@ def answer_settings(settings: Settings) -> dict[str, object]:
 
 # What briefgen does with an answer before it is cached: grounding and date resolution. Raise it
 # when either changes, so cached extractions are made again under the new rules.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 
 
 def key(

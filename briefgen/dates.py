@@ -14,13 +14,27 @@ at all. Results are an ISO date ("2023-09-13"), a month ("2023-07"), a year ("20
   places it in the past and the month is after the publication month, or the year after when the
   article places it in the future and the month is before the publication month.
 - Without a publication date only expressions that carry their own year resolve.
+
+Other languages (Italian, French, Spanish, German, Portuguese, Russian: `LANGUAGES`) are read
+when the English rules find nothing, or only a month or a year around a day the text names ("am
+13. September", "13 сентября 2023"). dateparser supplies the words: its locale data decides
+which language a text is in (month, weekday and relative-day words), and its translation turns
+"il 13 settembre" into "13 september", "mercoledì" into "wednesday" and "ieri" into "1 day ago";
+the rules above then resolve that, so every language follows the same rules (publication year,
+weekday side, Monday-to-Sunday weeks). dateparser's own parser is not used: it reads "il 13
+settembre" as nothing, "martedì" in a Tuesday's article as the Tuesday before, and a year-less
+date after publication as last year's. A text without one of those words ("on the final day of
+the forum", "negli ultimi giorni") is never translated and stays unresolved.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
+from collections import defaultdict
 from datetime import date, timedelta
+from functools import cache, lru_cache
 from typing import Literal
 
 Relation = Literal["before", "after", "unclear"]
@@ -32,6 +46,8 @@ _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?:,?\s+(?P<year>\d{4}))?"
+# A month name that ends where its word ends: "13 sept" is not in "13 septembre".
+_WHOLE = r"(?![^\W\d_])"
 _RANGE = re.compile(
     _MONTH + r"\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year1>\d{4}),?)?"
     r"\s*(?:-|–|—|to|through|until)\s*"
@@ -40,11 +56,13 @@ _RANGE = re.compile(
 )
 _DAY_RANGE = re.compile(
     r"\b(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to|through|until)\s*"
-    r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + _YEAR,
+    r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + _WHOLE + _YEAR,
     re.IGNORECASE,
 )
 _DAY_MONTH = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b" + _YEAR, re.IGNORECASE)
-_MONTH_DAY = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + _YEAR, re.IGNORECASE)
+_MONTH_DAY = re.compile(
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + _WHOLE + _YEAR, re.IGNORECASE
+)
 _ISO = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b")
 _MONTH_ONLY = re.compile(r"\b" + _MONTH + r"(?:\s+(?P<year>\d{4}))?\b", re.IGNORECASE)
 _WEEKDAY = re.compile(
@@ -164,20 +182,200 @@ def _month_alone(text: str, published: date | None, relation: Relation) -> str |
     return f"{year:04d}-{month:02d}"
 
 
+def _english(
+    text: str, published: date | None, relation: Relation, translated: bool = False
+) -> tuple[str | None, bool]:
+    """(the value the rules give, True when it is not only a month or a year). `translated`
+    texts also read "N days ago" and "in N weeks", what the translation makes of "ieri"."""
+    if found := _explicit(text, published):
+        return found, True
+    if published is not None:
+        if found := (translated and _ago(text, published)) or _relative(text, published):
+            return found, True
+        if found := _weekday(text, published, relation):
+            return found, True
+    if found := _month_alone(text, published, relation):
+        return found, False
+    if m := _YEAR_ONLY.search(text):
+        return m["year"], False
+    return None, False
+
+
+@lru_cache(maxsize=1 << 16)  # one expression recurs across articles and runs
 def resolve(text: str, published: date | None, relation: Relation = "unclear") -> str | None:
     """The ISO date, month, year or range that `text` names, or None when it cannot be known."""
-    if found := _explicit(text, published):
+    found, precise = _english(text, published, relation)
+    if precise:
         return found
-    if published is not None:
-        if found := _relative(text, published):
-            return found
-        if found := _weekday(text, published, relation):
-            return found
-    if found := _month_alone(text, published, relation):
-        return found
-    if m := _YEAR_ONLY.search(text):
-        return m["year"]
-    return None
+    for language in _languages_of(text):
+        other, _ = _english(_translated(text, language), published, relation, translated=True)
+        if other is None:
+            continue
+        # A month or a year the English rules found ("September" in "am 13. September") is
+        # only ever narrowed, never replaced ("Mars" is French for March, and a planet).
+        if found is None or (other != found and _inside(other, found)):
+            return other
+        break
+    return found
+
+
+def _inside(inner: str, outer: str) -> bool:
+    (i0, i1), (o0, o1) = bounds(inner), bounds(outer)
+    return o0 <= i0 and i1 <= o1
+
+
+# --- other languages -------------------------------------------------------------------------
+
+LANGUAGES: tuple[str, ...] = ("it", "fr", "es", "de", "pt", "ru")
+_MONTH_KEYS = tuple(name.lower() for name in calendar.month_name if name)
+_WEEKDAY_KEYS = tuple(name.lower() for name in calendar.day_name)
+_RELATIVE_KEY = re.compile(r"^(?:in )?\d+ (?:day|week|month|year)(?: ago)?$")
+_TOKEN = re.compile(r"\w+")
+# Portuguese weekdays are ordinals ("segunda" is Monday and "second"): alone they count as a
+# day only after "na"/"nesta"/"próxima"/"última"..., otherwise they must read "segunda-feira".
+_PT_ORDINAL = re.compile(
+    r"(?<!\bna )(?<!\bnesta )(?<!\bdesta )(?<!\bproxima )(?<!\bultima )(?<!\bpassada )"
+    r"\b(segunda|terca|quarta|quinta|sexta)\b(?!-feira)"
+)
+# "mañana" and "Morgen" are "tomorrow" and "morning": "el lunes por la mañana", "heute Morgen".
+_MORNING: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "es": (
+        (re.compile(r"\besta manana\b"), "hoy"),
+        (re.compile(r"\b(?:por|de|en|a) la manana\b"), " "),
+    ),
+    "de": (
+        (
+            re.compile(
+                r"\b(heute|gestern|vorgestern|am|jeden|diesen|montag|dienstag|mittwoch"
+                r"|donnerstag|freitag|samstag|sonntag)\s+morgen\b"
+            ),
+            r"\1",
+        ),
+    ),
+}
+# Ordinal marks after a day number: "13.", "1er", "13-го", "1º".
+_ORDINAL_MARK = re.compile(r"\b(\d{1,2})(?:\.|er|re|º|ª|°|\s*-\s*(?:го|е|ое|ого))(?=\s|,|$)")
+# "dal 10 al 13", "du 10 au 13", "vom 10. bis 13.", "de 10 a 13", "с 10 по 13" -> "10-13".
+_DAY_TO_DAY = re.compile(
+    r"\b(\d{1,2})\s+(?:al|au|bis|a|ao|ate|hasta(?: el)?|fino al|по|до)\s+(\d{1,2})\b"
+)
+_SIDES = {
+    "last": """scorso scorsa dernier derniere pasado pasada letzten letzter letztes letzte
+        vergangenen vergangener passado passada ultimo ultima прошлыи прошлую прошлое прошлои""",
+    "next": """prossimo prossima prochain prochaine proximo proxima nachsten nachster nachstes
+        nachste kommenden kommender следующии следующую следующее следующеи""",
+}
+_SIDE_WORDS = {word: side for side, words in _SIDES.items() for word in words.split()}
+_WEEKDAY_WORD = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
+_AGO = re.compile(
+    r"\b(?:(?P<back>\d{1,3})\s+(?P<unit>day|week|month|year)s?\s+ago|"
+    r"in\s+(?P<ahead>\d{1,3})\s+(?P<unit2>day|week|month|year)s?)\b"
+)
+
+
+def _plain(text: str) -> str:
+    """Casefolded, accents dropped: how dateparser's locale data is matched."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Date words that are other words too count only in a date's company: "en mars", "13 mars".
+_IN_CONTEXT = {
+    "mars": re.compile(r"(?:\d|\b(?:en|de|fin|debut|mi|depuis|au))[\s.-]*mars\b|\bmars[\s,]*\d")
+}
+
+
+@cache
+def _vocabulary() -> tuple[dict[str, frozenset[str]], dict[str, re.Pattern[str]]]:
+    """Loaded once, on the first text the English rules cannot place: for each language,
+    dateparser's month and weekday names (full forms: abbreviations such as "mar" or "sab" are
+    ordinary words too) and its relative-day phrases ("ieri", "la semaine dernière", "на
+    прошлой неделе", "3 giorni fa")."""
+    import importlib
+
+    words: dict[str, set[str]] = defaultdict(set)
+    phrases: dict[str, re.Pattern[str]] = {}
+    for language in LANGUAGES:
+        info = importlib.import_module(f"dateparser.data.date_translation_data.{language}").info
+        for key in (*_MONTH_KEYS, *_WEEKDAY_KEYS):
+            forms = [_plain(form) for form in info.get(key, [])]
+            for form in forms:
+                if any(other != form and other.startswith(form) for other in forms):
+                    continue  # an abbreviation of a longer form
+                for word in _TOKEN.findall(form):
+                    if len(word) >= 3 and not word.isdigit():
+                        words[word].add(language)
+        relative = [
+            re.escape(_plain(form))
+            for key, forms in info.get("relative-type", {}).items()
+            if _RELATIVE_KEY.match(key)
+            for form in forms
+        ]
+        relative += [
+            _plain(form)
+            for key, forms in info.get("relative-type-regex", {}).items()
+            if _RELATIVE_KEY.match(key.replace("\\1", "1"))
+            for form in forms
+        ]
+        phrases[language] = re.compile(
+            r"(?<!\w)(?:" + "|".join(sorted(relative, key=len, reverse=True)) + r")(?!\w)"
+        )
+    return {w: frozenset(langs) for w, langs in words.items()}, phrases
+
+
+def _languages_of(text: str) -> list[str]:
+    """The languages whose date words the text uses, the most used first."""
+    if not any(c.isalpha() for c in text):
+        return []
+    words, phrases = _vocabulary()
+    plain = _plain(text)
+    counts: dict[str, int] = defaultdict(int)
+    for token in _TOKEN.findall(plain):
+        if token in words and (token not in _IN_CONTEXT or _IN_CONTEXT[token].search(plain)):
+            for language in words[token]:
+                counts[language] += 1
+    for language, pattern in phrases.items():
+        if pattern.search(plain):
+            counts[language] += 2  # a phrase is surer than a word
+    return sorted(counts, key=lambda lang: (-counts[lang], LANGUAGES.index(lang)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _translated(text: str, language: str) -> str:
+    """The text in the English the rules read: "il 13 settembre" -> "13 september"."""
+    from dateparser.conf import Settings
+    from dateparser.languages.loader import default_loader
+
+    plain = _plain(text)
+    if language == "pt":
+        plain = _PT_ORDINAL.sub(" ", plain)
+    for pattern, replacement in _MORNING.get(language, ()):
+        plain = pattern.sub(replacement, plain)
+    plain = _ORDINAL_MARK.sub(r"\1", plain)
+    translated = default_loader.get_locale(language).translate(plain, settings=Settings())
+    english = " ".join(_DAY_TO_DAY.sub(r"\1-\2", _ORDINAL_MARK.sub(r"\1", translated)).split())
+    sides = {_SIDE_WORDS[t] for t in _TOKEN.findall(plain) if t in _SIDE_WORDS}
+    if len(sides) == 1:  # "lunedì scorso" -> "last monday"
+        english = _WEEKDAY_WORD.sub(lambda m: f"{sides.pop()} {m[1]}", english, count=1)
+    return english
+
+
+def _ago(text: str, published: date) -> str | None:
+    """ "N days ago", "in N weeks": what the translation makes of "ieri" or "il mese scorso"."""
+    m = _AGO.search(text)
+    if not m:
+        return None
+    step = -int(m["back"]) if m["back"] else int(m["ahead"])
+    unit = m["unit"] or m["unit2"]
+    if unit == "day":
+        return (published + timedelta(days=step)).isoformat()
+    if unit == "week":
+        monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
+        return f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}"
+    if unit == "month":
+        index = published.year * 12 + published.month - 1 + step
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return str(published.year + step)
 
 
 def bounds(resolved: str) -> tuple[date, date]:

@@ -377,3 +377,162 @@ def test_resolved_values_have_ordered_bounds(text, published, relation):
     if published is not None and text in ("On Tuesday", "yesterday", "tomorrow", "last week"):
         # Each names a day or week next to publication.
         assert start - timedelta(days=7) <= published <= end + timedelta(days=7)
+
+
+# --- other languages -------------------------------------------------------------------------
+
+SEP12 = date(2023, 9, 12)  # a Tuesday, the day Kim's train reached Russia
+
+
+@pytest.mark.parametrize(
+    ("text", "relation", "expected"),
+    [
+        # Italian
+        ("il 13 settembre", "after", "2023-09-13"),
+        ("mercoledì", "after", "2023-09-13"),
+        ("mercoledì", "before", "2023-09-06"),
+        ("martedì", "before", "2023-09-12"),  # the publication weekday is the publication day
+        ("ieri", "before", "2023-09-11"),
+        ("lunedì scorso", "unclear", "2023-09-11"),
+        ("il mese scorso", "before", "2023-08"),
+        ("la settimana prossima", "after", "2023-09-18/2023-09-24"),
+        ("dal 10 al 13 settembre", "after", "2023-09-10/2023-09-13"),
+        ("3 giorni fa", "before", "2023-09-09"),
+        # French
+        ("le 13 septembre", "after", "2023-09-13"),
+        ("mardi", "before", "2023-09-12"),
+        ("mardi dernier", "unclear", "2023-09-05"),
+        ("hier", "before", "2023-09-11"),
+        ("avant-hier", "before", "2023-09-10"),
+        ("la semaine dernière", "before", "2023-09-04/2023-09-10"),
+        ("du 10 au 13 septembre", "after", "2023-09-10/2023-09-13"),
+        ("le 1er septembre", "before", "2023-09-01"),
+        ("en juillet", "before", "2023-07"),
+        # Spanish
+        ("el 13 de septiembre", "after", "2023-09-13"),
+        ("el miércoles", "after", "2023-09-13"),
+        ("el próximo lunes", "unclear", "2023-09-18"),
+        ("ayer", "before", "2023-09-11"),
+        ("el lunes por la mañana", "before", "2023-09-11"),  # "mañana" is the morning here
+        ("la semana pasada", "before", "2023-09-04/2023-09-10"),
+        ("del 10 al 13 de septiembre", "after", "2023-09-10/2023-09-13"),
+        # German
+        ("am 13. September", "after", "2023-09-13"),
+        ("am Mittwoch", "after", "2023-09-13"),
+        ("nächsten Montag", "unclear", "2023-09-18"),
+        ("gestern", "before", "2023-09-11"),
+        ("heute Morgen", "before", "2023-09-12"),  # "this morning", not "today tomorrow"
+        ("letzte Woche", "before", "2023-09-04/2023-09-10"),
+        ("vom 10. bis 13. September", "after", "2023-09-10/2023-09-13"),
+        # Portuguese
+        ("em 13 de setembro", "after", "2023-09-13"),
+        ("na quarta-feira", "after", "2023-09-13"),
+        ("na segunda", "before", "2023-09-11"),
+        ("ontem", "before", "2023-09-11"),
+        ("semana passada", "before", "2023-09-04/2023-09-10"),
+        ("de 10 a 13 de setembro", "after", "2023-09-10/2023-09-13"),
+        # Russian
+        ("13 сентября", "after", "2023-09-13"),
+        ("13-го сентября", "after", "2023-09-13"),
+        ("в среду", "after", "2023-09-13"),
+        ("в прошлый понедельник", "unclear", "2023-09-11"),
+        ("вчера", "before", "2023-09-11"),
+        ("на прошлой неделе", "before", "2023-09-04/2023-09-10"),
+        ("с 10 по 13 сентября", "after", "2023-09-10/2023-09-13"),
+    ],
+)
+def test_other_languages(text, relation, expected):
+    assert resolve(text, SEP12, relation) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il 13 settembre",
+        "le 13 septembre",
+        "el 13 de septiembre",
+        "am 13. September",
+        "13 сентября",
+    ],
+)
+def test_a_year_less_date_in_another_language_takes_the_publication_year(text):
+    # dateparser alone would place a past-tense "13 September" read on 12 September in 2022.
+    assert resolve(text, SEP12, "before") == "2023-09-13"
+    assert resolve(text, date(2021, 1, 4), "after") == "2021-09-13"
+    assert resolve(text, None, "after") is None
+
+
+def test_a_written_year_in_another_language_is_kept_and_a_day_is_not_lost_to_it():
+    assert resolve("13 сентября 2023", None) == "2023-09-13"
+    assert resolve("il 13 settembre 2022", SEP12) == "2022-09-13"
+    assert resolve("settembre 2023", None) == "2023-09"
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("on the final day of the forum", "after"),
+        ("In recent days", "before"),
+        ("negli ultimi giorni", "before"),  # "in recent days"
+        ("ces derniers jours", "before"),
+        ("sul finire della giornata", "after"),
+        ("am letzten Tag des Forums", "after"),
+        ("a segunda reunião", "before"),  # "the second meeting": not a Monday
+        ("the Mars landing", "before"),  # "mars" is French for March only next to a date
+        ("tre giorni fa", "before"),  # a number in words is not read
+    ],
+)
+def test_no_date_word_no_date(text, relation):
+    assert resolve(text, SEP12, relation) is None
+
+
+def test_english_month_is_only_narrowed_by_another_language():
+    # The English rules find July; French "mars" (March) must not replace it.
+    assert resolve("Mars rover landed in July", SEP12, "before") == "2023-07"
+    assert resolve("in September", SEP12, "before") == "2023-09"
+
+
+def test_a_month_name_inside_a_longer_word_is_not_the_english_month():
+    # "13 sept" is not in "13 septembre": the French range is read whole, not as its last day.
+    assert resolve("du 10 au 13 septembre", SEP12) == "2023-09-10/2023-09-13"
+    assert resolve("13 dicembre", SEP12) == "2023-12-13"
+
+
+@given(
+    published=publications,
+    weekday=st.integers(0, 6),
+    relation=relations,
+    language=st.sampled_from(["it", "fr", "es", "de", "pt", "ru"]),
+)
+def test_weekdays_in_other_languages_follow_the_english_rules(
+    published, weekday, relation, language
+):
+    names = {
+        "it": "lunedì martedì mercoledì giovedì venerdì sabato domenica",
+        "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+        "es": "lunes martes miércoles jueves viernes sábado domingo",
+        "de": "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag",
+        "pt": "segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado domingo",
+        "ru": "понедельник вторник среда четверг пятница суббота воскресенье",
+    }
+    foreign = names[language].split()[weekday]
+    assert resolve(foreign, published, relation) == resolve(
+        calendar.day_name[weekday], published, relation
+    )
+
+
+def test_english_needs_no_other_language(monkeypatch):
+    # The English rules answer first: the other languages' data is not even consulted.
+    import briefgen.dates as dates
+
+    def refuse(text):
+        raise AssertionError(f"other languages consulted for {text!r}")
+
+    monkeypatch.setattr(dates, "_languages_of", refuse)
+    dates.resolve.cache_clear()
+    try:
+        assert dates.resolve("September 10-13", TUE) == "2023-09-10/2023-09-13"
+        assert dates.resolve("On Tuesday", TUE, "before") == "2023-09-05"
+        assert dates.resolve("last week", TUE) == "2023-08-28/2023-09-03"
+    finally:
+        dates.resolve.cache_clear()
