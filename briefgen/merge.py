@@ -105,7 +105,7 @@ def _story(done: Sequence[tuple[int, ArticleExtraction]], copies: Mapping[int, i
     def fold_claims(items: Iterable[claims.ClaimItem], statements: bool = True) -> list[Claim]:
         return claims.fold(list(items), side, story, similarity, statements)
 
-    date_slot, timeline = dated.dates_and_timeline(done, published, story)
+    date_slot, timeline = dated.dates_and_timeline(done, published, story, actors)
     return Story(
         title=_title(actors, len(done)),
         sources=sorted(published),

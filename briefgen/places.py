@@ -497,7 +497,13 @@ PART_WORDS = frozenset(
 _PART_PAIRS = frozenset(
     f"{a} {b}" for a in ("north", "south") for b in ("east", "west", "eastern", "western")
 )
-_IN = re.compile(r"\s+in\s+", re.IGNORECASE)
+# "X in Y", and the same in the wire services' other languages ("laboratorio presso il
+# Cosmodromo di Vostochny", "près de", "bei"): X lies inside Y.
+_IN = re.compile(
+    r"\s+(?:in|at|inside|presso|nei\s+pressi\s+di|près\s+de|pres\s+de|cerca\s+de|perto\s+de|"
+    r"bei|nahe)\s+",
+    re.IGNORECASE,
+)
 
 # Generic heads of a facility name, by what the facility is: "Vostochny Cosmodrome", "Vostochny
 # spaceport", "Vostochny space launch facility" and "Cosmodromo di Vostochny" are one place.
@@ -509,7 +515,8 @@ FACILITY_HEADS = {
     "stadium": "stadium stadio estadio stade arena",
     "circuit": "circuit racetrack race_track race_circuit autodromo autodrome speedway raceway",
     "port": "port seaport harbour harbor porto puerto",
-    "station": "station railway_station train_station stazione gare estacion",
+    "station": """station railway_station train_station stazione gare estacion stop tram_stop
+        bus_stop tram_station metro_station underground_station subway_station""",
     "university": "university universita universidad universite",
     "hospital": "hospital ospedale hopital",
     "tower": "tower towers torre",

@@ -302,6 +302,21 @@ class _Graph:
             cluster.ident = idents[0]
             for ident in idents:
                 alias.setdefault(ident, cluster.ident)
+        # A level of a chain that names a place the sources give in other words ("il
+        # Cosmodromo di Vostochny" above a laboratory; "Vostochny Cosmodrome" as a venue) is
+        # that place. Only places the gazetteer does not know are compared by name.
+        unnamed = [
+            (f.place.key, cluster.ident)
+            for cluster in self.clusters
+            for f in (self.forms[i] for i in cluster.forms)
+            if f.place.entry is None and not f.part
+        ]
+        for f in self.forms:
+            for level in f.levels[1:]:
+                if level.entry is None and level.ident not in alias:
+                    match = {c for key, c in unnamed if places.same_name(level.key, key)}
+                    if len(match) == 1:
+                        alias[level.ident] = match.pop()
         self.alias = alias
         self.of_ident = {c.ident: k for k, c in enumerate(self.clusters)}
         edges: dict[str, set[str]] = defaultdict(set)

@@ -156,6 +156,35 @@ def test_the_vostochny_cosmodrome_in_four_wordings_and_two_languages_is_one_plac
     assert value.sources == [1, 2, 3, 4] and "Cosmodromo di Vostochny" in value.as_written
 
 
+def test_a_chain_level_in_other_words_is_the_place_the_other_sources_name():
+    # the Italian source puts the meeting in a building "presso il Cosmodromo di Vostochny"
+    found = slot(
+        [
+            (1, "Vostochny Cosmodrome", ["Amur region", "Russia"], "confirmed"),
+            (2, "Vostochny spaceport", ["Amur region"], "confirmed"),
+            (3, "laboratorio del razzo Angara presso il Cosmodromo di Vostochny", [], "confirmed"),
+        ]
+    )
+    assert not found.disputed
+    [value] = found.values
+    assert value.sources == [1, 2, 3]
+    assert value.wider[0].startswith("Vostochny") and value.wider[1:3] == ["Amur region", "Russia"]
+
+
+def test_a_tram_stop_in_other_words_is_one_stop():
+    found = slot(
+        [
+            (1, "Sandilands tram stop", ["Croydon"], "confirmed"),
+            (2, "Sandilands stop", ["Croydon"], "confirmed"),
+            (3, "Sandilands", [], "confirmed"),
+            (4, "Croydon", ["south London"], "confirmed"),
+        ]
+    )
+    assert not found.disputed
+    [value] = found.values
+    assert value.sources == [1, 2, 3, 4] and value.wider[0] == "Croydon"
+
+
 # --- places that cannot both hold ------------------------------------------------------------
 
 
