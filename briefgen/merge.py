@@ -95,15 +95,19 @@ def _story(done: Sequence[tuple[int, ArticleExtraction]], copies: Mapping[int, i
     def side(name: str | None) -> str | None:
         return None if name is None else speaks_for.get(name, name)
 
+    def party(n: int, name: str) -> str | None:
+        found = name_of.get((n, fold(name))) or name_of.get((0, person_key(name)))
+        return None if found is None else side(found)
+
     extractions = [(n, r.extraction) for n, r in done]
     # One vocabulary for all claims: word rarity needs more texts than one kind has.
-    similarity = Similarity(
+    similarity = Similarity.for_claims(
         (text for _, x in extractions for text in _claim_texts(x)),
         names=(name for a in actors for name in a.names),
     )
 
     def fold_claims(items: Iterable[claims.ClaimItem], statements: bool = True) -> list[Claim]:
-        return claims.fold(list(items), side, story, similarity, statements)
+        return claims.fold(list(items), side, story, similarity, statements, party)
 
     date_slot, timeline = dated.dates_and_timeline(done, published, story)
     return Story(
