@@ -1,6 +1,6 @@
 """How close is the merger to a human's merge of the bundled example?
 
-Run:  python bench/quality.py [--gold PATH]
+Run:  python bench/quality.py [--gold PATH] [--claim-check-answers PATH]
 
 Loads the five hand-written extractions of briefgen/examples/kim-putin-2023-09 (the answers in
 scripts/handwritten/kim-putin-2023-09, as `briefgen demo` replays them), runs the real merger and
@@ -12,6 +12,11 @@ scores it against the gold annotation in tests/fixtures/annotations/kim-putin-20
 - claims: the same pairwise scores over the asks, warnings and motives the brief folds together;
 - disputes: whether the venue and date disputes the gold expects are shown, whether the venue
   values are grouped as the gold groups the places, and every false dispute.
+
+With --claim-check-answers (scripts/handwritten/claimcheck/kim-putin-2023-09.json), the merge
+takes those answers to the claim check's near-miss pairs as its `same_claims`, as a run with
+`--claim-check` takes a model's: the claim scores then show what the check reaches with a judge
+that follows its rules. The answers are hand-written, not a model's, and the report says so.
 
 Goals: actor F1 >= 0.95 with zero false merges; every expected dispute shown; no false dispute.
 It is a report: the exit code is 0 whatever the scores. The scoring functions take plain data
@@ -32,13 +37,15 @@ from typing import Any
 
 from briefgen import ingest
 from briefgen.actors import Mention, canonical_name, fold, resolve
+from briefgen.claims import Decision
 from briefgen.extract import reference
-from briefgen.merge import merge
+from briefgen.merge import claim_candidates, merge
 from briefgen.schemas import ArticleExtraction, Brief, Extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "briefgen" / "examples" / "kim-putin-2023-09"
 ANSWERS_DIR = ROOT / "scripts" / "handwritten" / "kim-putin-2023-09"
+CLAIM_CHECK_ANSWERS = ROOT / "scripts" / "handwritten" / "claimcheck" / "kim-putin-2023-09.json"
 GOLD_PATH = ROOT / "tests" / "fixtures" / "annotations" / "kim-putin-2023-09.json"
 
 CLAIM_KINDS: tuple[str, ...] = ("asks", "warnings", "motives")
@@ -427,6 +434,8 @@ class QualityReport:
     disputes: DisputeReport
     article_numbers: dict[str, int]
     items: dict[tuple[str, ItemKey], str]  # (kind, item) -> "who -> whom: what", for printing
+    # With claim-check answers: (candidate pairs, answered, answered "same", who answered).
+    claim_check: tuple[int, int, int, str] | None = None
 
     @property
     def goals(self) -> list[tuple[str, bool]]:
@@ -442,11 +451,23 @@ class QualityReport:
 
 
 def evaluate(
-    results: Sequence[ArticleExtraction] | None = None, gold: dict[str, Any] | None = None
+    results: Sequence[ArticleExtraction] | None = None,
+    gold: dict[str, Any] | None = None,
+    same_claims: dict[str, Decision] | None = None,
 ) -> QualityReport:
     results = list(results) if results is not None else load_results()
     gold = gold if gold is not None else load_gold()
-    brief = merge(results)
+    brief = merge(results, same_claims=same_claims)
+    checked = None
+    if same_claims is not None:
+        asked = [c for c in claim_candidates(results) if c.key in same_claims]
+        by = ", ".join(sorted({same_claims[c.key].model for c in asked})) or "nobody"
+        checked = (
+            len(claim_candidates(results)),
+            len(asked),
+            sum(same_claims[c.key].same for c in asked),
+            by,
+        )
     actor_groups = predicted_actor_groups(results)
     gold_ids = gold_actor_ids(gold)
     actors = score_actors(actor_groups, gold_ids)
@@ -470,6 +491,7 @@ def evaluate(
         disputes=disputes,
         article_numbers={r.article.id: n for n, r in enumerate(results, start=1)},
         items=items,
+        claim_check=checked,
     )
 
 
@@ -504,6 +526,17 @@ def render(report: QualityReport) -> str:
 
     lines = ["briefgen merge quality: kim-putin-2023-09 vs the gold annotation", ""]
     lines.append("  [n] = source number: " + ", ".join(f"[{n}] {a}" for a, n in number.items()))
+    if report.claim_check is not None:
+        pairs, answered, same, by = report.claim_check
+        lines.append(
+            f"  claim check ON: {answered} of {pairs} near-miss pairs answered ({same} same),"
+            f" answers by: {by}"
+        )
+        if by == "hand-written":
+            lines.append(
+                "  (hand-written answers, not a model's: the claim scores show what the check"
+                " reaches with a judge that follows its rules)"
+            )
     lines.append("")
     lines.append(
         f"  {'pairwise':<18}{'gold':>6}{'pred':>6}{'TP':>5}{'FP':>5}{'FN':>5}"
@@ -582,8 +615,21 @@ def render(report: QualityReport) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=GOLD_PATH, help="gold annotation JSON")
+    parser.add_argument(
+        "--claim-check-answers",
+        type=Path,
+        nargs="?",
+        const=CLAIM_CHECK_ANSWERS,
+        help="merge with these answers to the claim check (default file: the hand-written "
+        "answers for the bundled example)",
+    )
     args = parser.parse_args(argv)
-    print(render(evaluate(gold=load_gold(args.gold))))
+    same_claims = None
+    if args.claim_check_answers is not None:
+        from briefgen.claimcheck import load_answers
+
+        same_claims = load_answers(args.claim_check_answers)
+    print(render(evaluate(gold=load_gold(args.gold), same_claims=same_claims)))
     return 0
 
 

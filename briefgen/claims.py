@@ -20,16 +20,22 @@ say the same thing (`same`):
 Items are linked pairwise and grouped by union-find, so the result does not depend on the order
 articles arrive in. Candidate pairs come from an index of the rarer words each item uses, so the
 cost grows with the number of items, not its square.
+
+Near misses — pairs the rule leaves apart that still share a side, a compatible counterpart and a
+word (`candidates`) — may be judged by a model before the merge (claimcheck.py); `fold` takes
+those answers as `decisions` and joins the pairs judged the same, quoting every answer.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from briefgen.grouping import UnionFind, firmest, quotes_of
-from briefgen.schemas import Certainty, Claim
+from briefgen.schemas import Certainty, Claim, ItemRef, Judgement
 from briefgen.similarity import (
     Named,
     Similarity,
@@ -53,6 +59,8 @@ class ClaimItem:
     certainty: Certainty
     quote: str
     index: int | None = None  # position in its article's list, so citations point at the item
+    said_by: str | None = None  # the claimant and counterpart as the article writes them
+    said_to: str | None = None
 
 
 # Same side and the same counterpart (given as the item's target, or a party both texts name)
@@ -71,6 +79,28 @@ class _Facts:
     substance: frozenset[str]
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A judgement, made before the merge (claimcheck.py), that two items state the same claim
+    or not; `merge` takes them as data, keyed by `pair_key`."""
+
+    same: bool
+    reason: str
+    model: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A near miss: two items of one side, compatible counterparts and some shared content, that
+    the lexical rule left in different claims. One per pair of lexical claims (the closest)."""
+
+    key: str
+    kind: str
+    first: ClaimItem
+    second: ClaimItem
+    score: float
+
+
 def fold(
     items: Sequence[ClaimItem],
     side: Callable[[str | None], str | None],
@@ -78,13 +108,107 @@ def fold(
     similarity: Similarity,
     statements: bool = True,
     party: Callable[[int, str], str | None] | None = None,
+    *,
+    kind: str = "claims",
+    decisions: Mapping[str, Decision] | None = None,
 ) -> list[Claim]:
     """Claims from items; `side` maps a party to the side it speaks for, `story` a source to its
     story group (for counting independent sources). `statements` is false for motives: two
     holders of one motive ("both want less U.S. influence") are two claims, while two speakers
     of one statement are one. `party` maps a name as an article writes it to the side of the
-    story's actor it names (None when it names none); without it a name stands for itself."""
+    story's actor it names (None when it names none); without it a name stands for itself.
+
+    `decisions` (pair_key -> Decision, for items of this `kind`) join near misses judged the
+    same claim; every decision that concerns a claim's items is quoted in its `judged`."""
     facts = [_facts(item, side, similarity, party) for item in items]
+    sets = _lexical(items, facts, similarity, statements)
+    judged: dict[int, dict[str, Judgement]] = defaultdict(dict)
+    if decisions:
+        applied = []
+        for i, j, key, _ in _near_misses(items, facts, similarity, sets):
+            if (decision := decisions.get(_kind_key(kind, key))) is not None:
+                applied.append((i, j, key, decision))
+        for i, j, key, decision in applied:
+            if decision.same:
+                sets.union(i, j)
+            refs = sorted([(items[i].source, items[i].index), (items[j].source, items[j].index)])
+            note = Judgement(
+                pair=[ItemRef(source=s, item=k) for s, k in refs],
+                same=decision.same,
+                reason=decision.reason,
+                model=decision.model,
+            )
+            for k in (i, j):
+                previous = judged[k].get(key)
+                if previous is None or _ref_order(note) < _ref_order(previous):
+                    judged[k][key] = note
+    claims = []
+    for group in sets.groups():
+        notes: dict[str, Judgement] = {}
+        for i in group:
+            for key, note in judged.get(i, {}).items():
+                if key not in notes or _ref_order(note) < _ref_order(notes[key]):
+                    notes[key] = note
+        claim = _claim([items[i] for i in group], story)
+        if notes:
+            claim.judged = sorted(notes.values(), key=_ref_order)
+        claims.append(claim)
+    return sorted(claims, key=lambda c: (-c.independent, -len(c.sources), c.sources[0], c.what))
+
+
+def candidates(
+    items: Sequence[ClaimItem],
+    side: Callable[[str | None], str | None],
+    similarity: Similarity,
+    statements: bool = True,
+    party: Callable[[int, str], str | None] | None = None,
+    *,
+    kind: str = "claims",
+) -> list[Candidate]:
+    """The near misses `fold` would leave apart, closest first: for each two lexical claims of
+    one side whose items share a word of substance, with compatible explicit counterparts, no
+    conflicting names and no veto but a substituted slot, the closest pair of their items. These are
+    the questions for a model (claimcheck.py); its answers go back to `fold` as `decisions`."""
+    facts = [_facts(item, side, similarity, party) for item in items]
+    sets = _lexical(items, facts, similarity, statements)
+    best: dict[tuple[int, int], Candidate] = {}
+    for i, j, key, score in _near_misses(items, facts, similarity, sets):
+        ri, rj = sets.find(i), sets.find(j)
+        groups = (min(ri, rj), max(ri, rj))
+        found = Candidate(_kind_key(kind, key), kind, items[i], items[j], score)
+        known = best.get(groups)
+        if known is None or (-score, found.key) < (-known.score, known.key):
+            best[groups] = found
+    return sorted(best.values(), key=lambda c: (-c.score, c.key))
+
+
+def pair_key(kind: str, a: ClaimItem, b: ClaimItem) -> str:
+    """What identifies a question about two items, whichever comes first: the kind, and each
+    item's text with its claimant and counterpart as its article writes them."""
+    return _kind_key(kind, _pair_digest(a, b))
+
+
+def _kind_key(kind: str, digest: str) -> str:
+    return f"{kind}:{digest}"
+
+
+def _pair_digest(a: ClaimItem, b: ClaimItem) -> str:
+    first, second = sorted((_signature(a), _signature(b)))
+    return hashlib.sha256(json.dumps([first, second]).encode()).hexdigest()[:32]
+
+
+def _signature(item: ClaimItem) -> tuple[str, str, str]:
+    return (item.said_by or item.who or "", item.said_to or item.whom or "", item.text)
+
+
+def _ref_order(note: Judgement) -> tuple[tuple[int, int], ...]:
+    return tuple((r.source, -1 if r.item is None else r.item) for r in note.pair)
+
+
+def _lexical(
+    items: Sequence[ClaimItem], facts: Sequence[_Facts], similarity: Similarity, statements: bool
+) -> UnionFind:
+    """Items joined by the lexical rule and, for statements, by a shared quote."""
     sets = UnionFind(len(items))
     blocks: dict[str | None, list[int]] = defaultdict(list)
     joint: dict[tuple[int, str, str], int] = {}
@@ -98,8 +222,33 @@ def fold(
     for members in blocks.values():
         for a, b in _linked([items[i] for i in members], [facts[i] for i in members], similarity):
             sets.union(members[a], members[b])
-    claims = [_claim([items[i] for i in group], story) for group in sets.groups()]
-    return sorted(claims, key=lambda c: (-c.independent, -len(c.sources), c.sources[0], c.what))
+    return sets
+
+
+def _near_misses(
+    items: Sequence[ClaimItem], facts: Sequence[_Facts], similarity: Similarity, sets: UnionFind
+) -> Iterable[tuple[int, int, str, float]]:
+    """(i, j, pair digest, score) for item pairs in different lexical claims that a model may
+    judge: one side, explicit counterparts not different, a shared word of substance, names
+    not in conflict, neither negation nor opposites between them. Pairs come from the word
+    index, not from all pairs."""
+    blocks: dict[str | None, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        blocks[facts[i].side].append(i)
+    for members in blocks.values():
+        for ua, ub in sorted(candidate_pairs_of([facts[i].substance for i in members])):
+            i, j = members[ua], members[ub]
+            fa, fb = facts[i], facts[j]
+            if sets.find(i) == sets.find(j):
+                continue
+            if fa.whom is not None and fb.whom is not None and fa.whom != fb.whom:
+                continue
+            if names_conflict(fa.names, fb.names):
+                continue
+            a, b = items[i], items[j]
+            if vetoes(a.text, b.text, fa.substance, fb.substance) in ("negation", "opposites"):
+                continue
+            yield i, j, _pair_digest(a, b), similarity.score(a.text, b.text)
 
 
 def same(a: ClaimItem, fa: _Facts, b: ClaimItem, fb: _Facts, similarity: Similarity) -> bool:

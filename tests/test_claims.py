@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.claims import ClaimItem, fold
+from briefgen.claims import ClaimItem, Decision, candidates, fold, pair_key
 from briefgen.merge import merge
 from briefgen.schemas import Actor, ArticleExtraction, ArticleRef, Ask, Extraction, Motive
 from briefgen.similarity import Similarity
@@ -263,3 +263,41 @@ def test_merge_keeps_one_holders_motives_about_two_places_apart():
         ]
     )
     assert len(brief.motives) == 2
+
+
+def _fold_with(items: list[ClaimItem], decisions: dict) -> list:
+    texts = [i.text for i in items]
+    return fold(
+        items,
+        side=lambda name: name,
+        story={i.source: i.source for i in items},
+        similarity=Similarity.for_claims([*texts, *BACKGROUND]),
+        party=lambda n, name: PARTIES.get(name),
+        kind="asks",
+        decisions=decisions,
+    )
+
+
+def test_a_decision_joins_a_near_miss_and_is_quoted_in_both_directions():
+    a = ClaimItem(1, "EU", "Iran", "return to nuclear talks", "reported", "qa", 0, "EU", "Iran")
+    b = ClaimItem(
+        2, "EU", "Iran", "allow nuclear inspectors back", "reported", "qb", 3, "EU", "Iran"
+    )
+    assert pair_key("asks", a, b) == pair_key("asks", b, a)
+    assert candidates([a, b], lambda n: n, Similarity.for_claims([a.text, b.text]), kind="asks")
+    key = pair_key("asks", a, b)
+    [joined] = _fold_with([a, b], {key: Decision(True, "both nuclear diplomacy", "m")})
+    assert [(r.source, r.item) for r in joined.judged[0].pair] == [(1, 0), (2, 3)]
+    apart = _fold_with([b, a], {key: Decision(False, "talks are not inspections", "m")})
+    assert len(apart) == 2 and all(c.judged[0].reason == "talks are not inspections" for c in apart)
+
+
+def test_a_decision_never_joins_other_sides_or_other_counterparts():
+    a = ClaimItem(1, "EU", "Iran", "return to nuclear talks", "reported", "qa", 0, "EU", "Iran")
+    other_side = ClaimItem(2, "China", "Iran", "return to nuclear talks", "reported", "qb", 0)
+    other_whom = ClaimItem(3, "EU", "Israel", "return to nuclear talks", "reported", "qc", 0)
+    yes = Decision(True, "say yes", "m")
+    decisions = {pair_key("asks", a, x): yes for x in (other_side, other_whom)}
+    assert len(_fold_with([a, other_side, other_whom], decisions)) == 3
+    similarity = Similarity.for_claims([a.text])
+    assert not candidates([a, other_side, other_whom], lambda n: n, similarity, kind="asks")
