@@ -3,6 +3,8 @@
 Run:  python bench/quality.py [--gold PATH]      the bundled example, in full
       python bench/quality.py --all              every set: one table, totals, every mistake named
       python bench/quality.py --set NAME         one set of tests/fixtures/quality, in full
+      python bench/quality.py --claim-check-answers [PATH]   the bundled example, with the
+                                                 claim check's hand-written answers
 
 The bundled example is briefgen/examples/kim-putin-2023-09 with the hand-written answers of
 scripts/handwritten/kim-putin-2023-09 (as `briefgen demo` replays them) and the gold annotation
@@ -22,6 +24,11 @@ tests/fixtures/quality/ holding articles, `answers/<article id>.json` and `gold.
   event into one line;
 - stories: pairwise precision / recall of the brief's grouping of articles into stories
   (`Brief.grouping`, the main story first; empty means one story).
+
+With --claim-check-answers (scripts/handwritten/claimcheck/kim-putin-2023-09.json), the merge
+takes those answers to the claim check's near-miss pairs as its `same_claims`, as a run with
+`--claim-check` takes a model's: the claim scores then show what the check reaches with a judge
+that follows its rules. The answers are hand-written, not a model's, and the report says so.
 
 Goals: actor F1 >= 0.95 with zero false merges; every expected dispute shown; no false dispute.
 It is a report: the exit code is 0 whatever the scores. The scoring functions take plain data
@@ -44,13 +51,15 @@ from typing import Any
 
 from briefgen import ingest
 from briefgen.actors import Mention, canonical_name, fold, resolve
+from briefgen.claims import Decision
 from briefgen.extract import reference
-from briefgen.merge import merge
+from briefgen.merge import claim_candidates, merge
 from briefgen.schemas import ArticleExtraction, Brief, DatedEvent, Extraction, Slot
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "briefgen" / "examples" / "kim-putin-2023-09"
 ANSWERS_DIR = ROOT / "scripts" / "handwritten" / "kim-putin-2023-09"
+CLAIM_CHECK_ANSWERS = ROOT / "scripts" / "handwritten" / "claimcheck" / "kim-putin-2023-09.json"
 GOLD_PATH = ROOT / "tests" / "fixtures" / "annotations" / "kim-putin-2023-09.json"
 QUALITY_DIR = ROOT / "tests" / "fixtures" / "quality"
 BUNDLED = "kim-putin-2023-09"
@@ -696,6 +705,8 @@ class QualityReport:
     story_disputes: list[DisputeReport] = field(default_factory=list)  # every gold story
     timeline: TimelineReport | None = None
     stories: StoryReport | None = None
+    # With claim-check answers: (candidate pairs, answered, answered "same", who answered).
+    claim_check: tuple[int, int, int, str] | None = None
 
     @property
     def goals(self) -> list[tuple[str, bool]]:
@@ -724,10 +735,21 @@ def evaluate(
     results: Sequence[ArticleExtraction] | None = None,
     gold: dict[str, Any] | None = None,
     name: str = BUNDLED,
+    same_claims: dict[str, Decision] | None = None,
 ) -> QualityReport:
     results = list(results) if results is not None else load_results()
     gold = gold if gold is not None else load_gold()
-    brief = merge(results)
+    brief = merge(results, same_claims=same_claims)
+    checked = None
+    if same_claims is not None:
+        asked = [c for c in claim_candidates(results) if c.key in same_claims]
+        by = ", ".join(sorted({same_claims[c.key].model for c in asked})) or "nobody"
+        checked = (
+            len(claim_candidates(results)),
+            len(asked),
+            sum(same_claims[c.key].same for c in asked),
+            by,
+        )
     actor_groups, actor_problems = brief_actor_groups(brief, results)
     actors = score_actors(actor_groups, gold_actor_ids(gold))
     actors.problems += actor_problems
@@ -769,6 +791,7 @@ def evaluate(
         story_disputes=story_disputes,
         timeline=timeline,
         stories=score_stories(brief_stories(brief, article_of), [s["articles"] for s in stories]),
+        claim_check=checked,
     )
 
 
@@ -835,6 +858,17 @@ def render(report: QualityReport) -> str:
 
     lines = [f"briefgen merge quality: {report.name} vs the gold annotation", ""]
     lines.append("  [n] = source number: " + ", ".join(f"[{n}] {a}" for a, n in number.items()))
+    if report.claim_check is not None:
+        pairs, answered, same, by = report.claim_check
+        lines.append(
+            f"  claim check ON: {answered} of {pairs} near-miss pairs answered ({same} same),"
+            f" answers by: {by}"
+        )
+        if by == "hand-written":
+            lines.append(
+                "  (hand-written answers, not a model's: the claim scores show what the check"
+                " reaches with a judge that follows its rules)"
+            )
     lines.append("")
     lines.append(
         f"  {'pairwise':<18}{'gold':>6}{'pred':>6}{'TP':>5}{'FP':>5}{'FN':>5}"
@@ -1096,6 +1130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=GOLD_PATH, help="gold annotation JSON")
     parser.add_argument("--all", action="store_true", help="score every set: table and totals")
     parser.add_argument("--set", dest="name", help="one set of tests/fixtures/quality, in full")
+    parser.add_argument(
+        "--claim-check-answers",
+        type=Path,
+        nargs="?",
+        const=CLAIM_CHECK_ANSWERS,
+        help="merge the bundled example with these answers to the claim check (default file: "
+        "the hand-written answers for the bundled example)",
+    )
     args = parser.parse_args(argv)
     if args.all:
         print(render_all([evaluate_set(s) for s in all_sets()]))
@@ -1105,7 +1147,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"no set {args.name!r}: {', '.join(s.name for s in all_sets())}")
         print(render(evaluate_set(found[0])))
     else:
-        print(render(evaluate(gold=load_gold(args.gold))))
+        same_claims = None
+        if args.claim_check_answers is not None:
+            from briefgen.claimcheck import load_answers
+
+            same_claims = load_answers(args.claim_check_answers)
+        print(render(evaluate(gold=load_gold(args.gold), same_claims=same_claims)))
     return 0
 
 

@@ -203,6 +203,12 @@ class Settings(BaseModel):
         description="Progress on stderr: 'text' (a bar on a terminal, timestamped lines "
         "elsewhere) or 'json' (one object per line, for log collectors).",
     )
+    claim_check: bool = Field(
+        default=False,
+        description="After extraction, ask the model whether near-miss claims (same side, "
+        "compatible counterpart, some shared words) state the same claim; the answers are "
+        "cached and quoted in the JSON brief.",
+    )
     replay: Path | None = Field(
         default=None, description="Answer from recordings in this folder: no network, no key."
     )

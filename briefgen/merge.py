@@ -38,7 +38,14 @@ from briefgen.similarity import Similarity
 from briefgen.slots import SlotItem
 
 
-def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | None = None) -> Brief:
+def merge(
+    results: Sequence[ArticleExtraction | ArticleFailure],
+    title: str | None = None,
+    same_claims: Mapping[str, claims.Decision] | None = None,
+) -> Brief:
+    """`same_claims` holds answers asked before the merge (claimcheck.py) about near-miss claim
+    pairs, keyed by claims.pair_key: pairs judged the same are joined, and every answer is
+    quoted in the claims it concerns."""
     # A flagged article (text addressed to a model) is listed, but its items stay out: they
     # cannot join, fold with or outvote another article's.
     done = [
@@ -53,7 +60,7 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
     ]
     grouping = stories.group(done, copies)
     by_number = dict(done)
-    merged = [_story([(n, by_number[n]) for n in group], copies) for group in grouping]
+    merged = [_story([(n, by_number[n]) for n in group], copies, same_claims) for group in grouping]
     main = merged[0] if merged else _story([], copies)
     return Brief(
         title=title or _title(main.actors, len(results)),
@@ -77,8 +84,33 @@ def merge(results: Sequence[ArticleExtraction | ArticleFailure], title: str | No
     )
 
 
-def _story(done: Sequence[tuple[int, ArticleExtraction]], copies: Mapping[int, int]) -> Story:
-    """One story's articles merged: its actors, claims, venue, date and timeline."""
+def claim_candidates(
+    results: Sequence[ArticleExtraction | ArticleFailure], limit: int = 200
+) -> list[claims.Candidate]:
+    """The near-miss claim pairs of the brief `merge(results)` would make (claims.candidates,
+    story by story), closest first, at most `limit`: the questions for the claim check."""
+    found: list[claims.Candidate] = []
+    done = [
+        (n, r)
+        for n, r in enumerate(results, start=1)
+        if isinstance(r, ArticleExtraction) and not r.article.flags
+    ]
+    copies = story_groups({n: r.article.fingerprint for n, r in done})
+    by_number = dict(done)
+    for group in stories.group(done, copies):
+        _story([(n, by_number[n]) for n in group], copies, found=found)
+    found.sort(key=lambda c: (-c.score, c.key))
+    return found[:limit]
+
+
+def _story(
+    done: Sequence[tuple[int, ArticleExtraction]],
+    copies: Mapping[int, int],
+    same_claims: Mapping[str, claims.Decision] | None = None,
+    found: list[claims.Candidate] | None = None,
+) -> Story:
+    """One story's articles merged: its actors, claims, venue, date and timeline. With `found`,
+    the story's near-miss claim pairs are added to it as well."""
     published = {n: r.article.published for n, r in done}
     story = {n: copies.get(n, n) for n, _ in done}
     mentions = [Mention(n, actor) for n, r in done for actor in r.extraction.actors]
@@ -95,15 +127,26 @@ def _story(done: Sequence[tuple[int, ArticleExtraction]], copies: Mapping[int, i
     def side(name: str | None) -> str | None:
         return None if name is None else speaks_for.get(name, name)
 
+    def party(n: int, name: str) -> str | None:
+        found = name_of.get((n, fold(name))) or name_of.get((0, person_key(name)))
+        return None if found is None else side(found)
+
     extractions = [(n, r.extraction) for n, r in done]
     # One vocabulary for all claims: word rarity needs more texts than one kind has.
-    similarity = Similarity(
+    similarity = Similarity.for_claims(
         (text for _, x in extractions for text in _claim_texts(x)),
         names=(name for a in actors for name in a.names),
     )
 
-    def fold_claims(items: Iterable[claims.ClaimItem], statements: bool = True) -> list[Claim]:
-        return claims.fold(list(items), side, story, similarity, statements)
+    def fold_claims(
+        kind: str, items: Iterable[claims.ClaimItem], statements: bool = True
+    ) -> list[Claim]:
+        items = list(items)
+        if found is not None:
+            found.extend(claims.candidates(items, side, similarity, statements, party, kind=kind))
+        return claims.fold(
+            items, side, story, similarity, statements, party, kind=kind, decisions=same_claims
+        )
 
     date_slot, timeline = dated.dates_and_timeline(done, published, story, actors)
     return Story(
@@ -111,20 +154,47 @@ def _story(done: Sequence[tuple[int, ArticleExtraction]], copies: Mapping[int, i
         sources=sorted(published),
         actors=actors,
         asks=fold_claims(
-            claims.ClaimItem(n, who(n, a.asker), who(n, a.asked), a.ask, a.certainty, a.quote, k)
-            for n, x in extractions
-            for k, a in enumerate(x.asks)
+            "asks",
+            (
+                claims.ClaimItem(
+                    n,
+                    who(n, a.asker),
+                    who(n, a.asked),
+                    a.ask,
+                    a.certainty,
+                    a.quote,
+                    k,
+                    a.asker,
+                    a.asked,
+                )
+                for n, x in extractions
+                for k, a in enumerate(x.asks)
+            ),
         ),
         warnings=fold_claims(
-            claims.ClaimItem(
-                n, who(n, w.warner), who(n, w.warned), w.warning, w.certainty, w.quote, k
-            )
-            for n, x in extractions
-            for k, w in enumerate(x.warnings)
+            "warnings",
+            (
+                claims.ClaimItem(
+                    n,
+                    who(n, w.warner),
+                    who(n, w.warned),
+                    w.warning,
+                    w.certainty,
+                    w.quote,
+                    k,
+                    w.warner,
+                    w.warned,
+                )
+                for n, x in extractions
+                for k, w in enumerate(x.warnings)
+            ),
         ),
         motives=fold_claims(
+            "motives",
             (
-                claims.ClaimItem(n, who(n, m.actor), None, m.motive, m.certainty, m.quote, k)
+                claims.ClaimItem(
+                    n, who(n, m.actor), None, m.motive, m.certainty, m.quote, k, m.actor
+                )
                 for n, x in extractions
                 for k, m in enumerate(x.motives)
             ),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from briefgen import cache, changes, ingest, merge, render
+from briefgen import cache, changes, claimcheck, ingest, merge, render
 from briefgen.client import Client
 from briefgen.config import Settings, load_settings
 from briefgen.errors import BriefgenError, InputError, NothingProduced, validation_summary
@@ -114,7 +114,17 @@ async def amake_brief(
         await run.start()
         try:
             results = await run.extract(connect)
-            brief = merge.merge(results, title=settings.title)
+            same_claims = None
+            if settings.claim_check:  # asked before the merge, which stays pure
+                same_claims = await claimcheck.check(
+                    merge.claim_candidates(results),
+                    connect,
+                    model=model,
+                    server=server,
+                    settings=settings,
+                    store=store,
+                )
+            brief = merge.merge(results, title=settings.title, same_claims=same_claims)
             if len(brief.failures) == len(brief.sources):
                 raise nothing_produced(brief)
             brief = with_changes(brief, run, since, settings.since)

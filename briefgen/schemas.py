@@ -268,6 +268,23 @@ class BriefActor(Strict):
     quotes: list[Quote]
 
 
+class ItemRef(Strict):
+    source: int
+    item: int | None = Field(
+        default=None, description="Index of the item in that article's extraction list."
+    )
+
+
+class Judgement(Strict):
+    """A model's answer, asked before the merge (the optional claim check), to whether two
+    items state the same claim."""
+
+    pair: list[ItemRef] = Field(description="The two items asked about.")
+    same: bool
+    reason: str = Field(description="The model's reason, as it gave it.")
+    model: str
+
+
 class Claim(Strict):
     """An ask, warning or motive folded across the articles that state it."""
 
@@ -281,6 +298,11 @@ class Claim(Strict):
     sources: list[int]
     independent: int = Field(description="Sources that are not copies of one another.")
     quotes: list[Quote]
+    judged: list[Judgement] = Field(
+        default=[],
+        description="The claim check's answers about this claim's items (same or not), when "
+        "the check ran.",
+    )
 
 
 class SlotValue(Strict):

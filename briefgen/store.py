@@ -4,7 +4,9 @@
 - `extractions`: validated, grounded extractions, keyed by what would change the answer
   (see cache.py), so an article is paid for once;
 - `runs` and `run_articles`: the run log, one row per run and one per article in it, with the
-  brief each run made (compressed JSON), so the next run can say what changed.
+  brief each run made (compressed JSON), so the next run can say what changed;
+- `claim_checks`: the optional claim check's answers (claimcheck.py), keyed by the pair, the
+  model, the server and the claim-check prompt version, so a pair is asked once.
 
 Schema changes are migrations keyed on SQLite's `user_version`; a file from a newer briefgen is
 used as far as this one understands it, never rewritten down. The file is opened in WAL mode with
@@ -91,6 +93,18 @@ MIGRATIONS: tuple[str, ...] = (
         dropped INTEGER NOT NULL,
         PRIMARY KEY (run_id, n)
     );""",
+    """CREATE TABLE claim_checks (
+        key TEXT NOT NULL,
+        model TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        prompt_version TEXT NOT NULL,
+        same INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        answered_by TEXT NOT NULL,
+        created TEXT NOT NULL,
+        used TEXT NOT NULL,
+        PRIMARY KEY (key, model, base_url, prompt_version)
+    )""",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TOTALS = ("articles", "cached", "failed", "calls", "reasks", "input_tokens", "output_tokens")
@@ -296,6 +310,53 @@ class Store:
                 )
         return found
 
+    # --- the claim check's answers --------------------------------------------------------------
+
+    def claim_decisions(
+        self, keys: Sequence[str], model: str, base_url: str, prompt_version: str
+    ) -> dict[str, tuple[bool, str, str]]:
+        """Pair key -> (same, reason, the model that answered), for the keys the store holds
+        for this model, server and prompt version; marks them used."""
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, tuple[bool, str, str]] = {}
+        where = "model = ? AND base_url = ? AND prompt_version = ?"
+        with self.connect() as db:
+            for start in range(0, len(keys), 500):  # SQLite's limit on parameters
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                scope = [model, base_url, prompt_version, *chunk]
+                rows = db.execute(
+                    "SELECT key, same, reason, answered_by FROM claim_checks"
+                    f" WHERE {where} AND key IN ({marks})",
+                    scope,
+                )
+                found.update(
+                    (r["key"], (bool(r["same"]), r["reason"], r["answered_by"])) for r in rows
+                )
+                db.execute(
+                    f"UPDATE claim_checks SET used = ? WHERE {where} AND key IN ({marks})",
+                    [now(), *scope],
+                )
+        return found
+
+    def save_claim_decisions(
+        self,
+        decisions: dict[str, tuple[bool, str, str]],
+        model: str,
+        base_url: str,
+        prompt_version: str,
+    ) -> None:
+        stamp = now()
+        with self.connect() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO claim_checks (key, model, base_url, prompt_version, same,"
+                " reason, answered_by, created, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (key, model, base_url, prompt_version, int(same), reason, by, stamp, stamp)
+                    for key, (same, reason, by) in decisions.items()
+                ],
+            )
+
     # --- the run log ---------------------------------------------------------------------------
 
     def start_run(
@@ -412,12 +473,13 @@ class Store:
         return row["id"], row["ended"], zlib.decompress(row["brief"]).decode()
 
     def prune(self, older_than: timedelta) -> tuple[int, int]:
-        """Forget cached extractions not used, and runs not started, within `older_than`;
-        returns (extractions, runs) removed. A job's newest brief is kept whatever its age, so
-        the next run can still say what changed."""
+        """Forget cached extractions and claim-check answers not used, and runs not started,
+        within `older_than`; returns (extractions, runs) removed. A job's newest brief is kept
+        whatever its age, so the next run can still say what changed."""
         cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="seconds")
         with self.connect() as db:
             extractions = db.execute("DELETE FROM extractions WHERE used <= ?", (cutoff,)).rowcount
+            db.execute("DELETE FROM claim_checks WHERE used <= ?", (cutoff,))
             runs = db.execute(
                 "DELETE FROM runs WHERE started <= ? AND status != 'running' AND id NOT IN"
                 " (SELECT MAX(id) FROM runs WHERE brief IS NOT NULL GROUP BY job)",
