@@ -148,7 +148,16 @@ def _story(
             items, side, story, similarity, statements, party, kind=kind, decisions=same_claims
         )
 
-    date_slot, timeline = dated.dates_and_timeline(done, published, story, actors)
+    venue = venues.venue_slot(
+        [
+            SlotItem(n, v.place, v.quote, v.certainty, tuple(v.within))
+            for n, x in extractions
+            for v in x.venues
+        ],
+        published,
+        story,
+    )
+    date_slot, timeline = dated.dates_and_timeline(done, published, story, actors, venue)
     return Story(
         title=_title(actors, len(done)),
         sources=sorted(published),
@@ -200,15 +209,7 @@ def _story(
             ),
             statements=False,
         ),
-        venue=venues.venue_slot(
-            [
-                SlotItem(n, v.place, v.quote, v.certainty, tuple(v.within))
-                for n, x in extractions
-                for v in x.venues
-            ],
-            published,
-            story,
-        ),
+        venue=venue,
         date=date_slot,
         timeline=timeline,
     )

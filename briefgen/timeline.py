@@ -30,6 +30,7 @@ from itertools import combinations
 from briefgen.actors import fold, is_full_name, is_name_like, person_key
 from briefgen.dates import bounds, overlap, resolve
 from briefgen.grouping import CERTAINTY_ORDER, UnionFind, quotes_of
+from briefgen.places import FACILITY_HEADS
 from briefgen.schemas import ArticleExtraction, BriefActor, DatedEvent, OtherDate, Slot, SlotValue
 from briefgen.similarity import COMMON_WORD_LIMIT, content_words
 from briefgen.slots import SlotItem, slot_value
@@ -51,7 +52,8 @@ NOT_ACTION = frozenset(
     would can where when while which who whom whose what then there here is are was were be
     been take takes took taking taken place happen happens happened occur occurs occurred
     hold holds held""".split()
-)
+) | frozenset(w for kind in FACILITY_HEADS.values() for w in kind.replace("_", " ").split())
+# (a facility's generic head, "cosmodrome" or "spaceport", says where, not what happens)
 # Saying is not an event that can be disputed: a report on Monday and one on Tuesday both hold.
 SAYING = frozenset(
     """report reports reported reporting say says said announce announces announced
@@ -62,7 +64,8 @@ SAYING = frozenset(
 EVENT_SYNONYMS: tuple[tuple[str, ...], ...] = tuple(
     tuple(group.split())
     for group in (
-        "meet met meets meeting meetings summit summits",
+        """meet met meets meeting meetings summit summits talks welcome welcomes welcomed greet
+        greets greeted receive receives received host hosts hosted""",
         "arrive arrived arrives arrival reach reached reaches",
         """visit visited visits trip trips tour travel travels traveled travelled journey
         journeyed embark embarked""",
@@ -84,9 +87,13 @@ def dates_and_timeline(
     published: Mapping[int, date | None],
     story: Mapping[int, int],
     actors: Sequence[BriefActor] | None = None,
+    venue: Slot | None = None,
 ) -> tuple[Slot, list[DatedEvent]]:
     """`actors` are the story's resolved actors, whose names identify who an event is about;
-    without them the extractions' own actor names are used, matched by name alone."""
+    without them the extractions' own actor names are used, matched by name alone. `venue` is
+    the story's venue slot: when its sources agree, the names of the agreed place and of the
+    places around and inside it name one place, so "overturns near Sandilands" and "overturns
+    in Croydon" are not told apart by their places."""
     central: dict[str | None, list[SlotItem]] = {}
     dated: list[tuple[SlotItem, str, str | None]] = []
     for n, result in done:
@@ -98,8 +105,15 @@ def dates_and_timeline(
             dated.append((item, mention.event, resolved))
     events = [event for _, event, _ in dated]
     names = _actor_names(actors) if actors is not None else _extracted_names(done, events)
-    index = EventIndex(events, names)
+    index = EventIndex(events, names, _agreed_place_words(venue))
     return date_slot(central, published, story), timeline(dated, index)
+
+
+def _agreed_place_words(venue: Slot | None) -> frozenset[str]:
+    if venue is None or venue.disputed:
+        return frozenset()
+    names = [n for v in venue.values for n in (*v.as_written, *v.contains, *v.wider)]
+    return frozenset(w.casefold() for name in names for w in _words(name) if _capitalised(w))
 
 
 def date_slot(
@@ -240,9 +254,15 @@ class Event:
 class EventIndex:
     """The events of one story's timeline, read once per distinct text."""
 
-    def __init__(self, texts: Iterable[str], names: Mapping[str, frozenset[str]]):
+    def __init__(
+        self,
+        texts: Iterable[str],
+        names: Mapping[str, frozenset[str]],
+        one_place: frozenset[str] = frozenset(),
+    ):
         distinct = sorted(set(texts))
         self.names = names
+        self.one_place = one_place  # words naming the story's agreed place and its levels
         self.longest = min(MAX_NAME_WORDS, max((k.count(" ") + 1 for k in names), default=1))
         # Capitalised words met inside an event text are names wherever they stand.
         self.proper = {
@@ -308,11 +328,18 @@ class EventIndex:
         and the same action."""
         if not a.action & b.action:
             return False
-        if a.places and b.places and not a.places & b.places:
+        one = self.one_place
+        places_a, places_b = a.places - one, b.places - one
+        if places_a and places_b and not places_a & places_b:
             return False
-        if not a.who and not b.who:
-            return self.score(a, b) >= SAME_ACTION_UNNAMED
-        if a.named != b.named or not a.who & b.who or (a.who - b.who and b.who - a.who):
+        who_a, who_b = a.who, b.who
+        if not a.named and not b.named:
+            # the story's agreed place, however each names it, anchors both as an actor would
+            who_a, who_b = a.who - one, b.who - one
+            if not who_a and not who_b:
+                anchored = bool(a.who & one and b.who & one)
+                return self.score(a, b) >= (SAME_ACTION if anchored else SAME_ACTION_UNNAMED)
+        if a.named != b.named or not who_a & who_b or (who_a - who_b and who_b - who_a):
             return False
         return self.score(a, b) >= SAME_ACTION
 

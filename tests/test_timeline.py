@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefgen.merge import merge
-from briefgen.schemas import Actor, ArticleExtraction, ArticleRef, DateMention, Extraction
+from briefgen.schemas import (
+    Actor,
+    ArticleExtraction,
+    ArticleRef,
+    DateMention,
+    Extraction,
+    Venue,
+)
 from briefgen.timeline import dates_and_timeline
 
 MON, TUE, WED = date(2023, 9, 11), date(2023, 9, 12), date(2023, 9, 13)
@@ -496,3 +503,49 @@ def test_one_line_per_actors_and_action_on_one_day(data):
         for j in range(i + 1, len(keys)):
             together = line_of[i + 1] == line_of[j + 1]
             assert together == (keys[i] == keys[j]), (texts[i], texts[j])
+
+
+def _at(n: int, published: date, place: str, within: list[str], *dates: DateMention):
+    found = article(n, published, *dates, cast=[])
+    venue = Venue(place=place, within=within, certainty="confirmed", quote=place)
+    extraction = found.extraction.model_copy(update={"venues": [venue]})
+    return found.model_copy(update={"extraction": extraction})
+
+
+def test_the_agreed_place_in_other_words_anchors_one_event_with_no_named_actor():
+    # "near Sandilands" and "in Croydon": the sources agree the crash was at Sandilands, in
+    # Croydon, so the two places do not tell the events apart, and they fold.
+    crash = [
+        _at(
+            1,
+            WED,
+            "Sandilands",
+            ["Croydon"],
+            when("on Wednesday", "a tram overturns near Sandilands, killing seven"),
+        ),
+        _at(
+            2,
+            WED,
+            "Croydon",
+            [],
+            when("on Wednesday", "the tram overturns in Croydon, killing seven people"),
+        ),
+    ]
+    assert lines(merge(crash)) == [("2023-09-13", [1, 2])]
+    # Without an agreed place, two events naming different places stay apart.
+    apart = [
+        article(1, WED, when("on Wednesday", "a tram overturns near Sandilands, killing seven")),
+        article(2, WED, when("on Wednesday", "the tram overturns in Croydon, killing seven")),
+    ]
+    assert lines(merge(apart)) == [("2023-09-13", [1]), ("2023-09-13", [2])]
+
+
+def test_welcomes_and_greets_at_the_facility_are_one_meeting():
+    brief = merge(
+        [
+            article(1, WED, when("on Wednesday", "Putin welcomes Kim at the Vostochny Cosmodrome")),
+            article(2, WED, when("on Wednesday", "Putin greets Kim at the Vostochny spaceport")),
+            article(3, WED, when("on Wednesday", "Putin meets Shoigu at the Vostochny spaceport")),
+        ]
+    )
+    assert lines(brief) == [("2023-09-13", [1, 2]), ("2023-09-13", [3])]
