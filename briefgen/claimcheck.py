@@ -121,11 +121,13 @@ async def check(
     server: str,
     settings: Settings | None = None,
     store: DecisionStore | None = None,
+    stats: CallStats | None = None,
 ) -> dict[str, Decision]:
     """Pair key -> Decision for the candidates: from the store where it has them (and
     `settings.cache` is on), else asked, `settings.concurrency` at once, and stored. `connect`
     builds the client, and is called only when some pair is not in the store; `model` and
-    `server` are what the cache is keyed on (the client's model and the server's URL)."""
+    `server` are what the cache is keyed on (the client's model and the server's URL). The
+    calls' requests and tokens are added to `stats`, for the brief's count."""
     settings = settings or Settings()
     version = prompt_version()
     wanted = {c.key: c for c in candidates}
@@ -146,7 +148,7 @@ async def check(
             if stopped.is_set():
                 return None
             try:
-                decision = await _ask(candidate, client, settings)
+                decision = await _ask(candidate, client, settings, stats)
             except LimitReached as exc:
                 stopped.set()
                 log.warning("claim check stopped: %s", exc)
@@ -179,10 +181,12 @@ def _first(grouped: BaseExceptionGroup) -> BaseException:
     return error
 
 
-async def _ask(candidate: Candidate, client: Client, settings: Settings) -> Decision | None:
+async def _ask(
+    candidate: Candidate, client: Client, settings: Settings, stats: CallStats | None = None
+) -> Decision | None:
     """One pair asked, re-asked up to `settings.reasks` times after an unusable answer."""
     messages = messages_for(candidate)
-    stats = CallStats()
+    stats = stats if stats is not None else CallStats()
     for attempt in range(settings.reasks + 1):
         completion = await client.complete(messages, SameClaim, stats, max_tokens=MAX_TOKENS)
         answer = structured.read(completion, SameClaim)

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from briefgen import cache, changes, claimcheck, ingest, merge, render
-from briefgen.client import Client
+from briefgen.client import CallStats, Client
 from briefgen.config import Settings, load_settings
 from briefgen.errors import BriefgenError, InputError, NothingProduced, validation_summary
 from briefgen.extract import Callback, Result
@@ -115,6 +115,7 @@ async def amake_brief(
         try:
             results = await run.extract(connect)
             same_claims = None
+            checked = CallStats()
             if settings.claim_check:  # asked before the merge, which stays pure
                 same_claims = await claimcheck.check(
                     merge.claim_candidates(results),
@@ -123,8 +124,17 @@ async def amake_brief(
                     server=server,
                     settings=settings,
                     store=store,
+                    stats=checked,
                 )
             brief = merge.merge(results, title=settings.title, same_claims=same_claims)
+            if checked.attempts:  # the check's calls are this run's calls too
+                quality = brief.quality.model_copy(
+                    update={
+                        "attempts": brief.quality.attempts + checked.attempts,
+                        "usage": brief.quality.usage + checked.usage,
+                    }
+                )
+                brief = brief.model_copy(update={"quality": quality})
             if len(brief.failures) == len(brief.sources):
                 raise nothing_produced(brief)
             brief = with_changes(brief, run, since, settings.since)

@@ -121,6 +121,7 @@ def test_a_pair_judged_the_same_is_joined_and_the_answer_quoted_in_the_json(
     assert {(r.source, r.item) for r in judged.pair} == {(1, 0), (2, 0)}
     written = json.loads(out.read_text())
     assert written["asks"][0]["judged"][0]["reason"] == "Both ask Iran back to nuclear diplomacy."
+    assert brief.quality.attempts == 3  # two extractions and the check: all this run's calls
 
 
 def test_a_pair_judged_different_stays_apart_with_the_answer_on_both_claims(server, folder):
