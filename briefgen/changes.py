@@ -36,7 +36,7 @@ from collections.abc import Callable
 
 from briefgen.actors import fold, is_name_like
 from briefgen.dates import overlap
-from briefgen.render import cite
+from briefgen.render import cite, text
 from briefgen.schemas import (
     Brief,
     BriefActor,
@@ -164,7 +164,7 @@ def markdown(changes: Changes) -> list[str]:
 
 def _line(change: Change) -> str:
     _, colon, detail = change.text.partition(": ")
-    line = f"- **{LABELS[change.change]}** {change.kind}: {detail if colon else change.text}"
+    line = f"- **{LABELS[change.change]}** {change.kind}: {text(detail if colon else change.text)}"
     if change.sources:
         line += f" {cite(change.sources)}"
     if change.change == "dropped" and change.previous_sources:
