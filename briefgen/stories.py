@@ -155,20 +155,23 @@ def _partition(units: Sequence[Evidence], sizes: Sequence[int]) -> list[list[int
             index[feature].append(u)
     keys = [ev.actor_keys for ev in units]
     sets = UnionFind(len(units))
+    parent = sets.parent  # finds inlined below: this loop runs for every candidate pair
     tried: set[tuple[int, int]] = set()
     apart = len(units)  # stories so far: once all are one, no pair can change anything
     for posting in index.values():
         if apart == 1:
             break
         for a, b in _pairs(posting):
-            if (a, b) in tried:
-                continue
-            ra, rb = sets.find(a), sets.find(b)
-            if ra == rb:
+            ra, rb = a, b
+            while parent[ra] != ra:
+                parent[ra] = ra = parent[parent[ra]]
+            while parent[rb] != rb:
+                parent[rb] = rb = parent[parent[rb]]
+            if ra == rb or (a, b) in tried:
                 continue
             tried.add((a, b))
             if score(units[a], units[b], keys[a], keys[b]) >= SAME_STORY:
-                sets.parent[max(ra, rb)] = min(ra, rb)
+                parent[max(ra, rb)] = min(ra, rb)
                 apart -= 1
     strong = sets.groups()
     component = {u: g for g, members in enumerate(strong) for u in members}
@@ -276,7 +279,7 @@ def evidence(result: ArticleExtraction) -> Evidence:
     for actor in x.actors:
         if actor.kind == "country":
             continue
-        keys = {k for name in (actor.name, *actor.aliases) if (k := actor_key(actor.kind, name))}
+        keys = set(_actor_keys(actor.kind, actor.name, tuple(actor.aliases)))
         if not keys:
             continue
         for other in [s for s in named if s & keys]:  # one actor listed twice is one actor
@@ -294,13 +297,11 @@ def evidence(result: ArticleExtraction) -> Evidence:
         first, last = bounds(resolved)
         if (last - first).days < MAX_EVENT_DAYS:
             days.append((first.toordinal(), last.toordinal()))
-    given = {
-        t
-        for a in x.actors
-        for name in (a.name, *a.aliases, a.affiliation or "")
-        for t in fold(name).split()
-    }
-    given |= {t for v in x.venues for p in (v.place, *v.within) for t in fold(p).split()}
+    given: set[str] = set()
+    for a in x.actors:
+        given.update(*map(_tokens, (a.name, *a.aliases, a.affiliation or "")))
+    for v in x.venues:
+        given.update(*map(_tokens, (v.place, *v.within)))
     texts = [
         result.article.title or "",
         *(a.ask for a in x.asks),
@@ -314,6 +315,11 @@ def evidence(result: ArticleExtraction) -> Evidence:
         days=tuple(sorted(set(days))),
         words=frozenset(w for text in texts for w in rare_words(text, given)),
     )
+
+
+@lru_cache(maxsize=1 << 16)  # the same actors recur across articles
+def _actor_keys(kind: str, name: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(k for n in (name, *aliases) if (k := actor_key(kind, n)))
 
 
 def actor_key(kind: str, name: str) -> str | None:
@@ -407,6 +413,11 @@ def _rare(text: str) -> tuple[tuple[str, str], ...]:
         if stem not in _common_stems():  # "warns" is as common as "warn"
             found.append((word, stem))
     return tuple(found)
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(name: str) -> tuple[str, ...]:
+    return tuple(fold(name).split())
 
 
 @lru_cache(maxsize=1 << 16)
