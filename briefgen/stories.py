@@ -9,6 +9,7 @@ Evidence that two units tell the same story, and what each piece of it is worth:
     a named person or organisation both name          1 each
     a specific place both give as the venue           1 each
     central events dated within a day of each other   0.5
+    central events dated more than a week apart      -1
     a rare word both use in titles, claims or events  0.5 each, at most 4 counted
 
 Named means a name, not a description ("the driver", "two people" are no evidence), with
@@ -20,7 +21,10 @@ not among the common words (Zipf frequency 4 and up) of English or the other wir
 
 Two units are one story when what they share is worth SAME_STORY (2) or more: two names, a name
 and a place, a place, a day and a rare word... A shared country, a common word or one shared
-name alone is not enough. Those pairs are grouped transitively (union-find).
+name alone is not enough; two events dated weeks apart need a third piece of evidence (two
+stories of one president in one office, a fortnight apart, stay apart; two reports that name the
+same leaders and place but disagree on the date are one story with a date dispute). Those pairs
+are grouped transitively (union-find).
 
 Then a unit still standing alone joins the story it shares most with when what it shares is at
 least half of its own evidence's worth (and at least 1): two one-name articles on "Kim Jong Un"
@@ -59,6 +63,8 @@ from briefgen.similarity import STOP_WORDS
 SAME_STORY = 2.0
 THIN_SHARE = 0.5
 NEAR_DAYS = 1
+FAR_DAYS = 7
+FAR_PENALTY = 1.0
 MAX_EVENT_DAYS = 7  # a central date coarser than a week ("in 2019", "September") is no evidence
 DATE_WEIGHT = 0.5
 WORD_WEIGHT = 0.5
@@ -210,13 +216,15 @@ def score(a: Evidence, b: Evidence, a_keys: frozenset[str], b_keys: frozenset[st
     actors = min(
         sum(1 for keys in a.actors if keys & b_keys), sum(1 for keys in b.actors if keys & a_keys)
     )
-    near = any(
-        a0 - NEAR_DAYS <= b1 and b0 - NEAR_DAYS <= a1 for a0, a1 in a.days for b0, b1 in b.days
-    )
+    # The distance in days between the two units' nearest central events, if both date one.
+    gap = min((max(a0 - b1, b0 - a1, 0) for a0, a1 in a.days for b0, b1 in b.days), default=None)
+    dates = 0.0 if gap is None else DATE_WEIGHT if gap <= NEAR_DAYS else 0.0
+    if gap is not None and gap > FAR_DAYS:  # events weeks apart: more is needed to join them
+        dates = -FAR_PENALTY
     return (
         actors
         + len(a.places & b.places)
-        + (DATE_WEIGHT if near else 0.0)
+        + dates
         + WORD_WEIGHT * min(len(a.words & b.words), MAX_WORDS)
     )
 

@@ -411,3 +411,27 @@ def test_grouping_does_not_depend_on_the_order_of_articles(made, rng):
         return {frozenset(results[n - 1].article.id for n in s) for s in found}
 
     assert by_id(made) == by_id(shuffled)
+
+
+def test_events_dated_weeks_apart_need_more_than_two_shared_names():
+    def trump(n: int, when: str, published: date) -> ArticleExtraction:
+        return article(
+            n,
+            published=published,
+            actors=[actor("Donald Trump"), actor("White House", "organization")],
+            dates=[central(when, "the event")],
+        )
+
+    protest, firing = trump(1, "today", CRASH), trump(2, "today", date(2017, 5, 9))
+    assert grouped([protest, firing]) == [[1], [2]]
+    undated = [trump(1, "soon", CRASH), trump(2, "soon", date(2017, 5, 9))]
+    assert grouped(undated) == [[1, 2]]  # two names and nothing against: one story
+
+
+def test_reports_that_disagree_on_the_date_but_share_names_and_place_are_one_story():
+    one = summit(0, published=date(2023, 9, 5))
+    one = one.model_copy(deep=True)
+    one.extraction.dates[:] = [central("September 27", "the summit", "after")]  # 2 weeks
+    brief = merge([one, summit(3)])
+    assert brief.grouping == []
+    assert brief.date.disputed
