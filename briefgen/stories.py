@@ -96,6 +96,7 @@ WIDE_PLACES = frozenset(
 _WORD = re.compile(r"\w*[^\W\d_]\w*")
 _AGE = re.compile(r"\d|-(?:year|month|week)s?-old$", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w'’.-]+")
+_JOINERS = str.maketrans("", "", "-.'")  # "Thomas-Greenfield", "O'Brien": one word each
 _STEMMER = snowballstemmer.stemmer("english")
 
 
@@ -360,11 +361,15 @@ def person_name_key(name: str) -> str | None:
         else:
             break
     run.reverse()
-    words = [re.sub(r"['’]s$", "", w).replace("-", "").replace(".", "").casefold() for w in run]
-    titles = [i for i, w in enumerate(words) if w in TITLE_WORDS]
+    words = [re.sub(r"'s$", "", w).translate(_JOINERS).casefold() for w in run]
+    words = [w for w in words if len(w) > 1 and w.isalpha()]
+    # The last title word with a name of two words after it ends the title; otherwise only
+    # leading title words go ("Stephen King" keeps his surname).
+    titles = [i for i, w in enumerate(words) if w in TITLE_WORDS and len(words) - i > 2]
     if titles:
         words = words[titles[-1] + 1 :]
-    words = [w for w in words if len(w) > 1 and w.isalpha()]
+    while words and words[0] in TITLE_WORDS:
+        words = words[1:]
     if len(words) < 2 or words[0] in PARTICLES:
         return None
     return "".join(words)

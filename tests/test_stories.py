@@ -147,6 +147,9 @@ def test_person_names_fold_titles_ages_and_middle_initials_away():
     assert person_name_key("President-elect Donald Trump") == person_name_key("Donald J. Trump")
     assert person_name_key("Kim Jong-un") == person_name_key("Kim Jong Un") == "kimjongun"
     assert person_name_key("Michelle Obama") != person_name_key("Barack Obama")
+    assert person_name_key("Stephen King") == "stephenking"  # a title word as a surname
+    assert person_name_key("Conan O'Brien") == person_name_key("Conan O’Brien") == "conanobrien"
+    assert person_name_key("Mayor Bill de Blasio") == "billdeblasio"
 
 
 def test_descriptions_and_lone_surnames_are_no_evidence():
