@@ -94,12 +94,9 @@ def _superseded(value: SlotValue, slot: Slot, kind: str) -> str:
     """'Earlier reports expected Vladivostok [1]; it took place at Vostochny Cosmodrome [2]'."""
     later = next((v for v in slot.values if v.value == value.superseded_by), None)
     new = f"**{text(value.superseded_by)}**" + (f" {cite(later.sources)}" if later else "")
-    confirmed = later is not None and later.certainty == "confirmed"
-    then = (
-        ("it took place at" if kind == "venue" else "it took place on")
-        if confirmed
-        else ("later reports give")
-    )
+    then = "later reports give"
+    if later is not None and later.certainty == "confirmed":
+        then = "it took place at" if kind == "venue" else "it took place on"
     return (
         f"Earlier reports expected **{_label(value)}**{_hedge(value.certainty)} "
         f"{cite(value.sources)}; {then} {new} — superseded, not a dispute"
