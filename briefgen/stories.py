@@ -214,20 +214,21 @@ def _partition(units: Sequence[Evidence], sizes: Sequence[int]) -> list[list[int
 
 def score(a: Evidence, b: Evidence, a_keys: frozenset[str], b_keys: frozenset[str]) -> float:
     """How much evidence two units share that they tell one story (SAME_STORY and up: one)."""
-    actors = min(
-        sum(1 for keys in a.actors if keys & b_keys), sum(1 for keys in b.actors if keys & a_keys)
-    )
-    # The distance in days between the two units' nearest central events, if both date one.
-    gap = min((max(a0 - b1, b0 - a1, 0) for a0, a1 in a.days for b0, b1 in b.days), default=None)
-    dates = 0.0 if gap is None else DATE_WEIGHT if gap <= NEAR_DAYS else 0.0
-    if gap is not None and gap > FAR_DAYS:  # events weeks apart: more is needed to join them
-        dates = -FAR_PENALTY
-    return (
-        actors
-        + len(a.places & b.places)
-        + dates
-        + WORD_WEIGHT * min(len(a.words & b.words), MAX_WORDS)
-    )
+    found = 0.0
+    if not a_keys.isdisjoint(b_keys):
+        found += min(
+            sum(not keys.isdisjoint(b_keys) for keys in a.actors),
+            sum(not keys.isdisjoint(a_keys) for keys in b.actors),
+        )
+    found += len(a.places & b.places) + WORD_WEIGHT * min(len(a.words & b.words), MAX_WORDS)
+    if a.days and b.days:
+        # The distance in days between the two units' nearest central events.
+        gap = min(max(a0 - b1, b0 - a1, 0) for a0, a1 in a.days for b0, b1 in b.days)
+        if gap <= NEAR_DAYS:
+            found += DATE_WEIGHT
+        elif gap > FAR_DAYS:  # events weeks apart: more is needed to join them
+            found -= FAR_PENALTY
+    return found
 
 
 def _pairs(posting: list[int]) -> Iterable[tuple[int, int]]:
@@ -284,16 +285,16 @@ def _evidence_key(ev: Evidence) -> tuple:
 
 def evidence(result: ArticleExtraction) -> Evidence:
     x = result.extraction
-    named: list[set[str]] = []
+    named: list[frozenset[str]] = []
     for actor in x.actors:
         if actor.kind == "country":
             continue
-        keys = set(_actor_keys(actor.kind, actor.name, tuple(actor.aliases)))
+        keys = _actor_keys(actor.kind, actor.name, tuple(actor.aliases))
         if not keys:
             continue
-        for other in [s for s in named if s & keys]:  # one actor listed twice is one actor
-            keys |= other
-            named.remove(other)
+        if any(not keys.isdisjoint(other) for other in named):  # one actor listed twice
+            keys = keys.union(*(other for other in named if not keys.isdisjoint(other)))
+            named = [other for other in named if keys.isdisjoint(other)]
         named.append(keys)
     places = {p for v in x.venues if (p := place_key(v.place))}
     days = []
@@ -319,10 +320,10 @@ def evidence(result: ArticleExtraction) -> Evidence:
         *(d.event for d in x.dates),
     ]
     return Evidence(
-        actors=tuple(frozenset(k) for k in sorted(named, key=sorted)),
+        actors=tuple(sorted(named, key=sorted)),
         places=frozenset(places),
         days=tuple(sorted(set(days))),
-        words=frozenset(w for text in texts for w in rare_words(text, given)),
+        words=frozenset().union(*(rare_words(text, given) for text in texts)),
     )
 
 
