@@ -6,6 +6,11 @@ order, then dropped ones in the previous brief's), what is new, dropped, dispute
 moved. Citations of new things are [n] in this brief; those of dropped things are kept in
 `previous_sources`, since citation numbers are per brief.
 
+Actors and claims are compared across all of a brief's stories (`Brief.stories`); venue and date
+story by story: each story of this brief with the previous brief's story it shares most sources
+with (the main story with the main one when each brief has one story), and the lines of a story
+other than the main one say which ("(story 2)").
+
 How items are matched across the two briefs:
 
 - *sources*: by where the text came from (`article.source`; the article id when that is
@@ -31,7 +36,7 @@ from collections.abc import Callable
 
 from briefgen.actors import fold, is_name_like
 from briefgen.dates import overlap
-from briefgen.render import cite
+from briefgen.render import cite, text
 from briefgen.schemas import (
     Brief,
     BriefActor,
@@ -42,6 +47,7 @@ from briefgen.schemas import (
     Slot,
     SlotValue,
     Source,
+    Story,
 )
 from briefgen.similarity import Similarity, content_words
 from briefgen.venues import same_place
@@ -67,28 +73,86 @@ MAX_REASON = 80
 
 def diff(old: Brief, new: Brief, since: str) -> Changes:
     """What changed from `old` (the previous brief) to `new`; `since` names the previous one."""
-    similarity = Similarity(
-        (c.what for brief in (old, new) for c in (*brief.asks, *brief.warnings, *brief.motives)),
-        names=(name for brief in (old, new) for a in brief.actors for name in a.names),
-    )
-    old_names, new_names = _name_index(old.actors), _name_index(new.actors)
+    before, after = _stories(old), _stories(new)
 
-    def claims(kind: ChangeKind, before: list[Claim], after: list[Claim]) -> list[Change]:
+    def every(stories: list[Story], field: str) -> list:
+        return [item for story in stories for item in getattr(story, field)]
+
+    old_actors, new_actors = every(before, "actors"), every(after, "actors")
+    old_claims = {kind: every(before, kind) for kind in ("asks", "warnings", "motives")}
+    new_claims = {kind: every(after, kind) for kind in ("asks", "warnings", "motives")}
+    similarity = Similarity(
+        (c.what for found in (old_claims, new_claims) for cs in found.values() for c in cs),
+        names=(name for actors in (old_actors, new_actors) for a in actors for name in a.names),
+    )
+    old_names, new_names = _name_index(old_actors), _name_index(new_actors)
+
+    def claims(kind: ChangeKind, field: str) -> list[Change]:
         def same(a: Claim, b: Claim) -> bool:
             return _same_claim(a, old_names, b, new_names, similarity)
 
-        return _claim_changes(kind, before, after, same)
+        return _claim_changes(kind, old_claims[field], new_claims[field], same)
 
     items = [
         *_source_changes(old.sources, new.sources),
-        *_actor_changes(old.actors, new.actors),
-        *claims("ask", old.asks, new.asks),
-        *claims("warning", old.warnings, new.warnings),
-        *claims("motive", old.motives, new.motives),
-        *_slot_changes("venue", old.venue, new.venue),
-        *_slot_changes("date", old.date, new.date),
+        *_actor_changes(old_actors, new_actors),
+        *claims("ask", "asks"),
+        *claims("warning", "warnings"),
+        *claims("motive", "motives"),
     ]
+    empty = Slot(values=[], disputed=False)
+    pairs = _matched(old, before, new, after)
+    for kind in ("venue", "date"):
+        for i, j in pairs:
+            was = getattr(before[i], kind) if i is not None else empty
+            now = getattr(after[j], kind) if j is not None else empty
+            found = _slot_changes(kind, was, now)
+            if j != 0:  # not the main story: say which
+                where = f"story {j + 1}" if j is not None else "a story of the previous brief"
+                found = [c.model_copy(update={"text": f"{c.text} ({where})"}) for c in found]
+            items += found
     return Changes(since=since, items=items)
+
+
+def _stories(brief: Brief) -> list[Story]:
+    """The brief's stories, the main one (the brief's own fields) first."""
+    main = Story(
+        title=brief.title,
+        sources=brief.grouping[0] if brief.grouping else [s.n for s in brief.sources],
+        **brief.model_dump(
+            include={"actors", "asks", "warnings", "motives", "venue", "date", "timeline"}
+        ),
+    )
+    return [main, *brief.stories]
+
+
+def _matched(
+    old: Brief, before: list[Story], new: Brief, after: list[Story]
+) -> list[tuple[int | None, int | None]]:
+    """Which story of the previous brief each story of this one continues (by the sources they
+    share), in this brief's order, then the previous brief's stories that none continues. With
+    one story on each side, the two are matched whatever their sources."""
+    if len(before) == 1 and len(after) == 1:
+        return [(0, 0)]
+    old_keys = {s.n: _source_key(s) for s in old.sources}
+    new_keys = {s.n: _source_key(s) for s in new.sources}
+    was = [{old_keys[n] for n in story.sources if n in old_keys} for story in before]
+    now = [{new_keys[n] for n in story.sources if n in new_keys} for story in after]
+    shared = sorted(
+        ((len(now[j] & was[i]), j, i) for j in range(len(now)) for i in range(len(was))),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    found: dict[int, int] = {}
+    taken: set[int] = set()
+    for count, j, i in shared:
+        if count and j not in found and i not in taken:
+            found[j] = i
+            taken.add(i)
+    if 0 not in found and 0 not in taken:  # the main story continues the main story
+        found[0] = 0
+        taken.add(0)
+    pairs: list[tuple[int | None, int | None]] = [(found.get(j), j) for j in range(len(after))]
+    return pairs + [(i, None) for i in range(len(before)) if i not in taken]
 
 
 def markdown(changes: Changes) -> list[str]:
@@ -100,7 +164,7 @@ def markdown(changes: Changes) -> list[str]:
 
 def _line(change: Change) -> str:
     _, colon, detail = change.text.partition(": ")
-    line = f"- **{LABELS[change.change]}** {change.kind}: {detail if colon else change.text}"
+    line = f"- **{LABELS[change.change]}** {change.kind}: {text(detail if colon else change.text)}"
     if change.sources:
         line += f" {cite(change.sources)}"
     if change.change == "dropped" and change.previous_sources:

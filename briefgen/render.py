@@ -1,14 +1,50 @@
 """Markdown of a Brief: a page a person reads in two minutes. Pure: data in, text out.
 
-Citations are [n], numbering the Sources section. Disputed slots show each answer with the
-sources that give it and their own words, so the reader sees who says what.
+Citations are [n], numbering the Sources section. Every line that states something cites its
+sources; asks, warnings and motives show each source's own words under the line, and so do the
+answers of a disputed or superseded Where or When and a disputed timeline date, so the reader
+sees who says what.
+
+The main story comes first, as the brief's own sections; each further story (`Brief.stories`,
+largest first) gets a `## Story n: title` section with the same parts a level down. Sources and
+"How this brief was made" come once, at the end.
+
+Every string that came from a model or an article (names, roles, claims, events, places, quotes,
+titles) goes through `text()`: one line, Markdown's control characters escaped, so a hostile or
+clumsy string can neither break a list nor inject a heading, emphasis or a link.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date
 
-from briefgen.schemas import Brief, BriefActor, Claim, Slot, SlotValue
+from briefgen.schemas import Brief, BriefActor, Claim, DatedEvent, Quote, Slot, SlotValue, Story
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_LEADING = re.compile(r"^([#+=-])|^(\d+)([.)])")
+
+
+def text(value: object) -> str:
+    """A model's or an article's string made safe inside a Markdown line.
+
+    Whitespace runs (newlines, tabs, line separators) become one space and other control
+    characters go; backslash, backtick, `*`, `_`, `[`, `]`, `<`, `>`, `|` and `~` are escaped
+    everywhere, and a leading `#`, `-`, `+`, `=` or `1.` that would start a heading or a list.
+    """
+    flat = _CONTROL.sub("", " ".join(str(value).split()))
+    flat = _SPECIAL.sub(r"\\\1", flat)
+    return _LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", flat)
+
+
+def _code(value: str) -> str:
+    """A path or URL as inline code, fenced longer than any run of backticks inside it."""
+    flat = " ".join(value.split())
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def cite(sources: list[int]) -> str:
@@ -19,14 +55,29 @@ def _hedge(certainty: str | None) -> str:
     return f" _({certainty})_" if certainty and certainty != "confirmed" else ""
 
 
+def _quotes(quotes: Iterable[Quote], published: dict[int, date | None]) -> list[str]:
+    """Each source's own words, as a list nested under the line they support."""
+    lines = []
+    for q in quotes:
+        day = f" ({published[q.source]})" if published.get(q.source) else ""
+        lines.append(f"  - [{q.source}]{day} “{text(q.quote)}”")
+    return lines
+
+
+def _place(value: SlotValue) -> str:
+    """The answer with the wider places that hold it: 'Vostochny Cosmodrome, Amur region'."""
+    return ", ".join(text(v) for v in (value.value, *value.wider) if v)
+
+
 def _value(value: SlotValue, latest: bool) -> str:
-    written = "; ".join(f"“{w}”" for w in value.as_written if w != value.value)
+    written = "; ".join(f"“{text(w)}”" for w in value.as_written if w != value.value)
     if value.value is None:
         head = f"{written} (not resolvable to a date)"
     else:
-        head = f"**{value.value}**{f' (as written: {written})' if written else ''}"
+        wider = "".join(f", {text(w)}" for w in value.wider)
+        head = f"**{text(value.value)}**{wider}{f' (as written: {written})' if written else ''}"
         if value.contains:
-            head += f", including {', '.join(value.contains)}"
+            head += f", including {', '.join(map(text, value.contains))}"
     when = f"; last reported {value.reported}" if value.reported else ""
     mark = " (**the latest report**)" if latest else ""
     return (
@@ -35,146 +86,223 @@ def _value(value: SlotValue, latest: bool) -> str:
     )
 
 
-def _slot(heading: str, slot: Slot, published: dict[int, date | None]) -> list[str]:
+def _label(value: SlotValue) -> str:
+    return _place(value) if value.value else " / ".join(map(text, value.as_written))
+
+
+def _superseded(value: SlotValue, slot: Slot, kind: str) -> str:
+    """'Earlier reports expected Vladivostok [1]; it took place at Vostochny Cosmodrome [2]'."""
+    later = next((v for v in slot.values if v.value == value.superseded_by), None)
+    new = f"**{text(value.superseded_by)}**" + (f" {cite(later.sources)}" if later else "")
+    then = "later reports give"
+    if later is not None and later.certainty == "confirmed":
+        then = "it took place at" if kind == "venue" else "it took place on"
+    return (
+        f"Earlier reports expected **{_label(value)}**{_hedge(value.certainty)} "
+        f"{cite(value.sources)}; {then} {new} — superseded, not a dispute"
+    )
+
+
+def _slot(
+    heading: str, slot: Slot, published: dict[int, date | None], kind: str, level: int = 2
+) -> list[str]:
+    mark = "#" * level
     if not slot.values:
-        return [f"## {heading}", "", "_No source says._", ""]
-    lines = [f"## {heading}{' — sources disagree' if slot.disputed else ''}", ""]
-    reported = [v.reported for v in slot.values if v.reported]
+        return [f"{mark} {heading}", "", "_No source says._", ""]
+    lines = [f"{mark} {heading}{' — sources disagree' if slot.disputed else ''}", ""]
+    current = [v for v in slot.values if not v.superseded_by]
+    earlier = [v for v in slot.values if v.superseded_by]
+    reported = [v.reported for v in current if v.reported]
     newest = max(reported, default=None)
     unique = reported.count(newest) == 1 if newest else False
-    for value in slot.values:
+    # Who says what: when sources disagree, and when an earlier answer was replaced.
+    evidence = slot.disputed or bool(earlier)
+    for value in current:
         latest = slot.disputed and unique and value.reported == newest
         lines.append(f"- {_value(value, latest)}")
-        if slot.disputed:
-            for q in value.quotes:
-                day = f" ({published[q.source]})" if published.get(q.source) else ""
-                lines.append(f"  - [{q.source}]{day} “{q.quote}”")
+        if evidence:
+            lines += _quotes(value.quotes, published)
+    for value in earlier:
+        lines.append(f"- {_superseded(value, slot, kind)}")
+        lines += _quotes(value.quotes, published)
     return [*lines, ""]
 
 
-def _key_facts(brief: Brief) -> list[str]:
-    lines = ["## Key facts", ""]
-    people = [a for a in brief.actors if a.kind == "person"]
+def _key_facts(story: Brief | Story, level: int = 2) -> list[str]:
+    lines = [f"{'#' * level} Key facts", ""]
+    people = [a for a in story.actors if a.kind == "person"]
     top = sorted(people, key=lambda a: -len(a.sources))[:4]
     if top:
-        lines.append("- **Who:** " + "; ".join(f"{a.name} {cite(a.sources)}" for a in top))
-    for label, slot in (("Where", brief.venue), ("When", brief.date)):
-        if slot.values:
+        lines.append("- **Who:** " + "; ".join(f"{text(a.name)} {cite(a.sources)}" for a in top))
+    for label, slot in (("Where", story.venue), ("When", story.date)):
+        current = [v for v in slot.values if not v.superseded_by]
+        earlier = [v for v in slot.values if v.superseded_by]
+        if current or earlier:
             answers = (" vs " if slot.disputed else "; ").join(
-                f"{v.value or ' / '.join(v.as_written)} {cite(v.sources)}" for v in slot.values
+                f"{_label(v)} {cite(v.sources)}" for v in current
             )
-            lines.append(f"- **{label}:** {answers}{' — **disputed**' if slot.disputed else ''}")
-    for label, claims in (("Asks", brief.asks), ("Warnings", brief.warnings)):
+            line = f"- **{label}:** {answers}{' — **disputed**' if slot.disputed else ''}"
+            if earlier:
+                was = "; ".join(f"{_label(v)} {cite(v.sources)}" for v in earlier)
+                line += f" (earlier reports expected {was})" if current else f"{was} (superseded)"
+            lines.append(line)
+    for label, claims in (("Asks", story.asks), ("Warnings", story.warnings)):
         if claims:
             lines.append(f"- **{label}:** {_claim_text(claims[0])}")
     return [*lines, ""]
 
 
 def _count(sources: list[int], independent: int | None = None) -> str:
-    text = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
+    found = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
     if independent is not None and independent < len(sources):
-        text += f", {independent} independent"
-    return text
+        found += f", {independent} independent"
+    return found
 
 
 def _claim_text(claim: Claim) -> str:
-    party = " / ".join(claim.claimants or [claim.who]) + (f" → {claim.whom}" if claim.whom else "")
-    return f"{party}: {claim.what}{_hedge(claim.certainty)} {cite(claim.sources)}"
+    party = " / ".join(map(text, claim.claimants or [claim.who]))
+    party += f" → {text(claim.whom)}" if claim.whom else ""
+    return f"{party}: {text(claim.what)}{_hedge(claim.certainty)} {cite(claim.sources)}"
 
 
-def _claims(heading: str, claims: list[Claim]) -> list[str]:
+def _claims(
+    heading: str, claims: list[Claim], published: dict[int, date | None], level: int = 2
+) -> list[str]:
     if not claims:
         return []
-    lines = [f"## {heading}", ""]
+    lines = [f"{'#' * level} {heading}", ""]
     for claim in claims:
         many = len(claim.sources) > 1
         count = f" — {_count(claim.sources, claim.independent)}" if many else ""
         lines.append(f"- {_claim_text(claim)}{count}")
+        lines += _quotes(claim.quotes, published)
     return [*lines, ""]
 
 
 def _actor(actor: BriefActor) -> str:
-    roles = f" ({'; '.join(actor.roles)})" if actor.roles else ""
+    roles = f" ({'; '.join(map(text, actor.roles))})" if actor.roles else ""
     others = [n for n in actor.names if n != actor.name]
-    also = f" — also: {', '.join(others)}" if others else ""
-    return f"- **{actor.name}**{roles}{also} {cite(actor.sources)}"
+    also = f" — also: {', '.join(map(text, others))}" if others else ""
+    return f"- **{text(actor.name)}**{roles}{also} {cite(actor.sources)}"
 
 
-def _actors(brief: Brief) -> list[str]:
-    lines = ["## Actors", ""]
+def _actors(story: Brief | Story, level: int = 2) -> list[str]:
+    lines = [f"{'#' * level} Actors", ""]
     for kind, label in (
         ("person", "People"),
         ("organization", "Organisations"),
         ("country", "Countries"),
     ):
-        group = [a for a in brief.actors if a.kind == kind]
+        group = [a for a in story.actors if a.kind == kind]
         if group:
             lines += [f"**{label}**", "", *map(_actor, group), ""]
     return lines
 
 
-def _timeline(brief: Brief) -> list[str]:
-    dated = [e for e in brief.timeline if e.date]
-    undated = [e for e in brief.timeline if not e.date]
-    if not brief.timeline:
+def _event(event: DatedEvent) -> str:
+    written = "; ".join(f"“{text(w)}”" for w in event.as_written)
+    line = f"- {event.date} — {text(event.event)} ({written}) {cite(event.sources)}"
+    if event.disputed:
+        others = "; ".join(f"{text(o.date)} {cite(o.sources)}" for o in event.disputed)
+        line += f" — sources disagree: also dated {others}"
+    return line
+
+
+def _timeline(story: Brief | Story, published: dict[int, date | None], level: int = 2) -> list[str]:
+    dated = [e for e in story.timeline if e.date]
+    undated = [e for e in story.timeline if not e.date]
+    if not story.timeline:
         return []
-    lines = ["## Timeline", ""]
+    lines = [f"{'#' * level} Timeline", ""]
     for event in dated:
-        written = "; ".join(f"“{w}”" for w in event.as_written)
-        lines.append(f"- {event.date} — {event.event} ({written}) {cite(event.sources)}")
+        lines.append(_event(event))
+        if event.disputed:
+            lines += _quotes(event.quotes, published)
     if undated:
         lines += [
             "",
             "Not placed in time: "
-            + "; ".join(f"{e.event} (“{e.as_written[0]}”) {cite(e.sources)}" for e in undated),
+            + "; ".join(
+                f"{text(e.event)} (“{text(e.as_written[0])}”) {cite(e.sources)}" for e in undated
+            ),
         ]
     return [*lines, ""]
+
+
+def _story(story: Brief | Story, published: dict[int, date | None], level: int) -> list[str]:
+    """One story's sections: key facts, where, when, actors, claims, timeline."""
+    return [
+        *_key_facts(story, level),
+        *_slot("Where", story.venue, published, "venue", level),
+        *_slot("When", story.date, published, "date", level),
+        *_actors(story, level),
+        *_claims("Asks", story.asks, published, level),
+        *_claims("Warnings", story.warnings, published, level),
+        *_claims("Motives", story.motives, published, level),
+        *_timeline(story, published, level),
+    ]
 
 
 def _sources(brief: Brief) -> list[str]:
     lines = ["## Sources", ""]
     for source in brief.sources:
         a = source.article
-        about = ", ".join(str(x) for x in (a.outlet, a.published) if x)
-        title = (f"{a.title} _(title guessed from the first line)_" if a.title_guessed else a.title
-                 ) if a.title else a.id  # fmt: skip
-        failed = f" — **failed:** {source.failed}" if source.failed else ""
+        about = ", ".join(text(x) for x in (a.outlet, a.published) if x)
+        title = (f"{text(a.title)} _(title guessed from the first line)_" if a.title_guessed
+                 else text(a.title)) if a.title else text(a.id)  # fmt: skip
+        failed = f" — **failed:** {text(source.failed)}" if source.failed else ""
         counts = (
             f" — {source.kept} item{'s' if source.kept != 1 else ''}" if not source.failed else ""
         )
         if source.dropped:
             counts += f"{',' if counts else ' —'} {source.dropped} dropped"
-        origin = ", ".join(f"`{x}`" for x in (a.source, *a.also))
+        origin = ", ".join(_code(x) for x in (a.source, *a.also))
         copy = f" — a copy of [{source.copy_of}]'s story" if source.copy_of else ""
         if source.chunks > 1:
             copy += f" — long: extracted in {source.chunks} parts"
         if a.flags:
-            copy += f" — **flagged:** {', '.join(a.flags)}; its items are left out of this brief"
+            copy += (
+                f" — **flagged:** {', '.join(map(text, a.flags))}; its items are left out of "
+                "this brief"
+            )
         lines.append(
             f"{source.n}. {title}{f' — {about}' if about else ''} ({origin}){counts}{copy}{failed}"
         )
     return [*lines, ""]
 
 
+def _grouping(brief: Brief) -> list[str]:
+    """How the sources were grouped into stories, when there is more than one."""
+    if len(brief.grouping) < 2:
+        return []
+    parts = [f"{cite(brief.grouping[0])} (the main story)"]
+    parts += [f"{cite(g)} (story {k})" for k, g in enumerate(brief.grouping[1:], start=2)]
+    return [
+        f"- Stories: {len(brief.grouping)}, merged apart — articles grouped by the names, "
+        f"places, dates and rare words they share: {'; '.join(parts)}"
+    ]
+
+
 def _quality(brief: Brief) -> list[str]:
     q = brief.quality
     failed = brief.failures
     lines = ["## How this brief was made", ""]
-    lines.append(f"- Model: {brief.model}; prompt version: {brief.prompt_version}")
+    lines.append(f"- Model: {text(brief.model)}; prompt version: {text(brief.prompt_version)}")
     flagged = [s for s in brief.sources if s.article.flags and not s.failed]
     used = len(brief.sources) - len(failed) - len(flagged)
     lines.append(f"- Articles used: {used} of {len(brief.sources)}")
+    lines += _grouping(brief)
     for source in failed:
-        lines.append(f"- **Failed:** [{source.n}] {source.article.id}: {source.failed}")
+        lines.append(f"- **Failed:** [{source.n}] {text(source.article.id)}: {text(source.failed)}")
     for source in flagged:
         lines.append(
-            f"- **Flagged, left out:** [{source.n}] {source.article.id}: its text addresses the "
-            f"model ({', '.join(source.article.flags)})"
+            f"- **Flagged, left out:** [{source.n}] {text(source.article.id)}: its text addresses "
+            f"the model ({', '.join(map(text, source.article.flags))})"
         )
-    capped = [f"[{s.n}] {s.article.id}" for s in brief.sources if s.cut_off]
+    capped = [f"[{s.n}] {text(s.article.id)}" for s in brief.sources if s.cut_off]
     if capped:
         lines.append(f"- Answers cut off at the token cap: {', '.join(capped)}")
-    why = "; ".join(f"{reason}: {count}" for reason, count in q.dropped_reasons.items())
+    why = "; ".join(f"{text(reason)}: {count}" for reason, count in q.dropped_reasons.items())
     lines.append(
         f"- Items dropped as not grounded in the article: {q.dropped_ungrounded}"
         + (f" ({why})" if why else "")
@@ -192,20 +320,16 @@ def _quality(brief: Brief) -> list[str]:
 
 
 def markdown(brief: Brief) -> str:
-    lines = [f"# {brief.title}", ""]
+    lines = [f"# {text(brief.title)}", ""]
     if brief.changes is not None:
         from briefgen.changes import markdown as changes_markdown
 
         lines += changes_markdown(brief.changes)
-    lines += _key_facts(brief)
     published = {s.n: s.article.published for s in brief.sources}
-    lines += _slot("Where", brief.venue, published)
-    lines += _slot("When", brief.date, published)
-    lines += _actors(brief)
-    lines += _claims("Asks", brief.asks)
-    lines += _claims("Warnings", brief.warnings)
-    lines += _claims("Motives", brief.motives)
-    lines += _timeline(brief)
+    lines += _story(brief, published, level=2)
+    for k, story in enumerate(brief.stories, start=2):
+        lines += [f"## Story {k}: {text(story.title)}", ""]
+        lines += _story(story, published, level=3)
     lines += _sources(brief)
     lines += _quality(brief)
     return "\n".join(lines).rstrip() + "\n"

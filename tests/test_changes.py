@@ -443,3 +443,39 @@ def test_publication_dates_do_not_count_as_changes():
         ]
     )
     assert [c for c in diff(old, later, SINCE).items if c.kind == "source"] == []
+
+
+# --- several stories ------------------------------------------------------------------------
+
+
+def test_each_story_is_compared_with_the_story_it_continues():
+    from test_stories import crash, mixed, place
+
+    old = merge(mixed())
+    moved = crash(8).model_copy(deep=True)
+    moved.extraction.venues[:] = [place("Wimbledon")]
+    new = merge([*mixed(), moved])
+    assert len(old.stories) == len(new.stories) == 1
+    items = diff(old, new, SINCE).items
+    assert [c.kind for c in items] == ["source", "venue"]
+    assert items[1].change == "disputed"
+    assert items[1].text.endswith("(story 2)")
+    assert "Wimbledon" in items[1].text and "Vladivostok" not in items[1].text
+    assert diff(new, new, SINCE).items == []
+
+
+def test_a_new_story_brings_its_actors_claims_and_places_and_the_main_story_is_unchanged():
+    from test_stories import crash
+
+    old = base()
+    new = merge([first(), second(), crash(3), crash(6)])
+    assert new.grouping == [[1, 2], [3, 4]]
+    changes = diff(old, new, SINCE)
+    kinds = [c.kind for c in changes.items]
+    assert kinds == sorted(kinds, key=KIND_ORDER.index)
+    assert "new actor: Transport for London" in texts(changes)
+    warning = "new warning: British Transport Police: the tram derailed on a sharp bend near "
+    assert warning + "Sandilands" in texts(changes)
+    assert [c.text for c in changes.items if c.kind == "venue"] == ["new venue: Croydon (story 2)"]
+    assert [c.text for c in changes.items if c.kind == "date"] == ["new date: 2016-11-09 (story 2)"]
+    assert not [c for c in changes.items if c.change in ("moved", "disputed", "settled")]

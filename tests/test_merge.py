@@ -102,7 +102,13 @@ def test_people_and_organisations_do_not_merge():
 def test_merged_actor_keeps_all_names_roles_and_sources():
     brief = merge(
         [
-            result(1, actors=[person("Kim Jong-un", "Mr. Kim", role="North Korean leader")]),
+            result(
+                1,
+                actors=[
+                    person("Kim Jong-un", "Mr. Kim", role="North Korean leader"),
+                    person("Vladimir Putin"),  # without a name in common, 3 is another story
+                ],
+            ),
             result(2, actors=[person("Kim Jong Un", "Kim", role="Supreme Leader")]),
             result(3, actors=[person("Vladimir Putin")]),
         ]

@@ -18,6 +18,7 @@ from briefgen.schemas import (
     DateMention,
     Extraction,
     Motive,
+    Story,
     Venue,
     WarningItem,
 )
@@ -132,8 +133,9 @@ def results(draw) -> list[tuple[ArticleExtraction, str]]:
     return made
 
 
-def canonical(brief: Brief) -> dict:
-    """The brief with citation numbers replaced by article ids, lists made into sets."""
+def canonical(brief: Brief) -> set[str]:
+    """Every story of the brief with citation numbers replaced by article ids, lists made into
+    sets: which story is the main one may follow the order when two are the same size."""
     ids = {s.n: s.article.id for s in brief.sources}
 
     def cited(numbers: list[int]) -> frozenset[str]:
@@ -142,16 +144,36 @@ def canonical(brief: Brief) -> dict:
     def quoted(quotes) -> frozenset[tuple[str, str]]:
         return frozenset((ids[q.source], q.quote) for q in quotes)
 
-    return {
-        "actors": {(a.kind, frozenset(a.names), cited(a.sources)) for a in brief.actors},
-        "claims": {
-            kind: {(c.certainty, c.independent, quoted(c.quotes)) for c in getattr(brief, kind)}
-            for kind in ("asks", "warnings", "motives")
-        },
-        "venue": (brief.venue.disputed, {(v.value, cited(v.sources)) for v in brief.venue.values}),
-        "date": (brief.date.disputed, {(v.value, cited(v.sources)) for v in brief.date.values}),
-        "timeline": {(e.date, quoted(e.quotes)) for e in brief.timeline},
-    }
+    def story(s: Brief | Story) -> str:
+        return repr(
+            sorted(
+                {
+                    "actors": sorted(
+                        repr((a.kind, sorted(a.names), sorted(cited(a.sources)))) for a in s.actors
+                    ),
+                    "claims": {
+                        kind: sorted(
+                            repr((c.certainty, c.independent, sorted(quoted(c.quotes))))
+                            for c in getattr(s, kind)
+                        )
+                        for kind in ("asks", "warnings", "motives")
+                    },
+                    "venue": (
+                        s.venue.disputed,
+                        sorted(repr((v.value, sorted(cited(v.sources)))) for v in s.venue.values),
+                    ),
+                    "date": (
+                        s.date.disputed,
+                        sorted(repr((v.value, sorted(cited(v.sources)))) for v in s.date.values),
+                    ),
+                    "timeline": sorted(
+                        repr((e.date, sorted(quoted(e.quotes)))) for e in s.timeline
+                    ),
+                }.items()
+            )
+        )
+
+    return {story(brief), *map(story, brief.stories)}
 
 
 @settings(max_examples=60, deadline=None)
