@@ -438,12 +438,8 @@ def inside(inner: Entry, outer: Entry) -> bool | None:
             return inner.parent == outer.id
         return None
     if outer.kind == "admin2":
-        if (
-            inner.kind == "admin2"
-            and inner.parent
-            and outer.parent
-            and inner.parent != outer.parent
-        ):
+        if inner.kind == "admin2" and inner.parent and outer.parent:
+            # two districts of one division are two (ISO 3166-2 siblings do not overlap)
             return False
         return None
     # outer is a city

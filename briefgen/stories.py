@@ -17,7 +17,7 @@ titles, ages and middle initials folded away ("FBI Director James B. Comey" = "J
 Countries never count, as actors or as places ("Russia" appears in unrelated stories), nor do
 continents or a one-word body whose name is a common word ("Police"). A word is rare when it is
 not among the common words (Zipf frequency 4 and up) of English or the other wire languages
-(wordfreq's lists), and is not a name or place the article already gives.
+(wordfreq's lists, kept in briefgen/data), and is not a name or place the article already gives.
 
 Two units are one story when what they share is worth SAME_STORY (2) or more: two names, a name
 and a place, a place, a day and a rare word... A shared country, a common word or one shared
@@ -50,6 +50,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib import resources
 from itertools import combinations
 
 import snowballstemmer
@@ -57,6 +58,7 @@ import snowballstemmer
 from briefgen.actors import HONORIFICS, fold
 from briefgen.dates import bounds, resolve
 from briefgen.grouping import UnionFind
+from briefgen.places import facility
 from briefgen.schemas import ArticleExtraction
 from briefgen.similarity import STOP_WORDS
 
@@ -296,7 +298,7 @@ def evidence(result: ArticleExtraction) -> Evidence:
             keys = keys.union(*(other for other in named if not keys.isdisjoint(other)))
             named = [other for other in named if keys.isdisjoint(other)]
         named.append(keys)
-    places = {p for v in x.venues if (p := place_key(v.place))}
+    places = {k for v in x.venues for k in _place_keys(v.place)}
     days = []
     for mention in x.dates:
         if not mention.central:
@@ -397,6 +399,18 @@ def organisation_key(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1 << 16)
+def _place_keys(place: str) -> tuple[str, ...]:
+    """A venue's keys: its own, and its distinctive name without a facility's generic head
+    ("Sandilands tram stop" is also "sandilands", the "Sandilands" another source gives)."""
+    key = place_key(place)
+    if key is None:
+        return ()
+    kind, words = facility(key)
+    bare = " ".join(sorted(words)) if kind and words else None
+    return (key, bare) if bare and bare != key else (key,)
+
+
+@lru_cache(maxsize=1 << 16)
 def place_key(place: str) -> str | None:
     """'outside Trump Towers' -> 'trump tower'; None for a country, a continent, or a place
     without a name ('a hospital')."""
@@ -441,26 +455,20 @@ def _stem(word: str) -> str:
 
 @cache
 def _common_words() -> frozenset[str]:
-    """Words of Zipf frequency COMMON_ZIPF and up in any of LANGUAGES: loaded once, lazily."""
-    from wordfreq import get_frequency_dict
-
-    floor = 10 ** (COMMON_ZIPF - 9)
-    return frozenset(
-        word
-        for language in LANGUAGES
-        for word, frequency in get_frequency_dict(language, "small").items()
-        if frequency >= floor
-    )
+    """Words of Zipf frequency COMMON_ZIPF and up in any of LANGUAGES: loaded once, lazily, from
+    the list scripts/common_words.py makes from wordfreq's."""
+    return _data_words("common_words.txt")
 
 
 @cache
 def _common_stems() -> frozenset[str]:
     """English stems of the common English words."""
-    from wordfreq import get_frequency_dict
+    return _data_words("common_stems.txt")
 
-    floor = 10 ** (COMMON_ZIPF - 9)
-    english = get_frequency_dict("en", "small")
-    return frozenset(_stem(w) for w, frequency in english.items() if frequency >= floor)
+
+def _data_words(name: str) -> frozenset[str]:
+    text = resources.files("briefgen").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 @cache

@@ -133,7 +133,19 @@ def _singular(f: Form, known: set[str]) -> Form:
 
 
 def _compatible(a: Sequence[Entry], b: Sequence[Entry]) -> bool:
-    return any(not places.disjoint(x, y) for x in a for y in b)
+    """Two places' candidate entries (best first) can both hold: their best readings are not
+    disjoint, or some readings are one entry or one inside the other ("Paris" may be the Paris
+    of "Paris, Texas"). Not merely some pair the data cannot tell apart: "Croydon" and
+    "Manchester" are also names of two English districts, which does not make them overlap."""
+    if not a or not b:
+        return True
+    if not places.disjoint(a[0], b[0]):
+        return True
+    return any(
+        x.id == y.id or places.inside(x, y) is True or places.inside(y, x) is True
+        for x in a
+        for y in b
+    )
 
 
 def _same(f: Form, g: Form) -> bool:

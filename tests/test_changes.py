@@ -453,14 +453,14 @@ def test_each_story_is_compared_with_the_story_it_continues():
 
     old = merge(mixed())
     moved = crash(8).model_copy(deep=True)
-    moved.extraction.venues[:] = [place("Wimbledon")]
+    moved.extraction.venues[:] = [place("Manchester")]
     new = merge([*mixed(), moved])
     assert len(old.stories) == len(new.stories) == 1
     items = diff(old, new, SINCE).items
     assert [c.kind for c in items] == ["source", "venue"]
     assert items[1].change == "disputed"
     assert items[1].text.endswith("(story 2)")
-    assert "Wimbledon" in items[1].text and "Vladivostok" not in items[1].text
+    assert "Manchester" in items[1].text and "Vladivostok" not in items[1].text
     assert diff(new, new, SINCE).items == []
 
 

@@ -94,12 +94,12 @@ def test_disputed_venue_shows_each_answer_with_its_sources_and_words():
     assert "## Where — sources disagree" in text
     assert "  - [1] (2023-09-05) “potentially in Vladivostok”" in text
     assert "  - [2] (2023-09-12) “at the Vostochny Cosmodrome”" in text
-    assert "Vladivostok [1] vs Vostochny Cosmodrome [2] — **disputed**" in text
+    assert "Vladivostok, Russia [1] vs Vostochny Cosmodrome [2] — **disputed**" in text
 
 
 def test_hedged_values_say_so_and_confirmed_ones_do_not():
     text = markdown(sample_brief())
-    assert "**Vladivostok** _(reported)_ — 1 source [1]; last reported 2023-09-05\n" in text
+    assert "**Vladivostok**, Russia _(reported)_ — 1 source [1]; last reported 2023-09-05\n" in text
     assert (
         "**Vostochny Cosmodrome** — 1 source [2]; last reported 2023-09-12"
         " (**the latest report**)" in text

@@ -194,7 +194,9 @@ def test_unrelated_stories_are_merged_apart_places_never_compared():
     assert tram.sources == [2, 4, 6]
     places = {v.value for v in tram.venue.values}
     assert "Vladivostok" not in places and "Vostochny Cosmodrome" not in places
-    assert any("Croydon" in p for p in places)
+    # the tram stop "in Croydon" and "Croydon" agree: one answer, Croydon its wider place
+    assert not tram.venue.disputed and places == {"Sandilands tram stop"}
+    assert tram.venue.values[0].wider[0] == "Croydon"
     assert not tram.date.disputed and not brief.date.disputed  # 2016 and 2023 never compared
     assert [v.value for v in tram.date.values] == ["2016-11-09"]
     assert not {a.name for a in brief.actors} & {a.name for a in tram.actors} - {"United States"}
