@@ -86,6 +86,25 @@ FEMALE = frozenset(
     "mrs ms miss madam madame mme mlle frau lady dame queen princess señora signora".split()
 )
 _GENDERS = (("m", MALE), ("f", FEMALE))
+# The head of a role that says who someone is: "first lady", "Kim's sister", "wife of ...".
+FEMALE_ROLES = FEMALE | frozenset(
+    """wife widow mother daughter sister actress chairwoman spokeswoman congresswoman policewoman
+    businesswoman sportswoman duchess countess baroness empress girlfriend grandmother
+    granddaughter niece aunt""".split()
+)
+MALE_ROLES = MALE | frozenset(
+    """husband widower father son brother businessman sportsman duke baron emperor boyfriend
+    grandfather grandson nephew uncle""".split()
+)
+_ROLE_GENDERS = (("m", MALE_ROLES), ("f", FEMALE_ROLES))
+# Office words that say nothing of which office: a title shares an office word with a role.
+_NOT_AN_OFFICE = frozenset(
+    """mr mrs ms miss mx dr madam comrade former late acting interim incoming outgoing ex vice
+    deputy supreme prime foreign defense defence state national security council affairs staff
+    interior finance economy trade health education energy transport environment treasury
+    homeland""".split()
+)
+_ROLE_HEAD = re.compile(r",|\b(?:of|to|for|at|in|with)\b", re.IGNORECASE)
 _COURTESY = frozenset(
     "mr mrs ms miss mx mister madam madame mme mlle monsieur herr frau sir dame".split()
 )
@@ -396,7 +415,11 @@ _COUNTRY_NAMES = {
     "britain": "GBR",
     "great britain": "GBR",
     "america": "USA",
-    "russia": "RUS",
+    "russia": "RUS",  # pycountry knows only "Russian Federation", in every language
+    "russie": "RUS",
+    "russland": "RUS",
+    "rusia": "RUS",
+    "россия": "RUS",
     "dprk": "PRK",
     "turkey": "TUR",
     "holland": "NLD",
@@ -414,9 +437,37 @@ _COUNTRY_NAMES = {
 _AMBIGUOUS_COUNTRIES = frozenset({"congo", "korea", "guinea"})
 
 
+# The languages of the major wire services: a country named in them is the same country.
+_COUNTRY_LANGUAGES = ("it", "fr", "es", "de", "pt", "ru")
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Folded country names in the wire languages ('stati uniti', 'corea del nord', 'etats
+    unis') -> ISO code, from pycountry's translations; a name two countries share is left out."""
+    import gettext
+
+    import pycountry  # loads its data on first use
+
+    found: dict[str, set[str]] = defaultdict(set)
+    for language in _COUNTRY_LANGUAGES:
+        try:
+            translation = gettext.translation(
+                "iso3166-1", pycountry.LOCALES_DIR, languages=[language]
+            )
+        except OSError:
+            continue
+        for country in pycountry.countries:
+            for field in ("name", "official_name", "common_name"):
+                if name := getattr(country, field, None):
+                    found[fold(translation.gettext(name))].add(country.alpha_3)
+    return {name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1}
+
+
 @lru_cache(maxsize=1 << 12)
 def _country_code(key: str) -> str | None:
-    """ISO code of a country's folded name: 'us', 'united states', 'america' -> 'USA'."""
+    """ISO code of a country's folded name: 'us', 'united states', 'america', 'stati uniti' ->
+    'USA'. Names that several countries go by ('Congo', 'Korea') have none."""
     if key in _AMBIGUOUS_COUNTRIES:
         return None
     if key in _COUNTRY_NAMES:
@@ -426,7 +477,7 @@ def _country_code(key: str) -> str | None:
     try:
         return pycountry.countries.lookup(key).alpha_3
     except LookupError:
-        return None
+        return _country_names().get(key)
 
 
 def body_key(name: str, kind: ActorKind) -> str:
@@ -459,6 +510,8 @@ class _Read:
     owns: tuple[tuple[str, str], ...]  # (stage, key) of partial names it can be the owner of
     descriptions: tuple[str, ...]  # folded descriptions, linked in its own article only
     gender: str
+    role_words: frozenset[str]  # every word of its roles, folded
+    offices: frozenset[str]  # the office words of its roles: "president" in "President Obama"
 
 
 _STAGES = ("variant", "lone", "short")
@@ -472,15 +525,26 @@ class _Written:
     people: tuple[PersonName, ...]  # those names parsed, for a person
     bodies: tuple[str, ...]  # those names' keys, for an organisation or a country
     descriptions: tuple[str, ...]  # the others, folded
-    gender: str
+    gender: str  # by a title ("Mrs. Obama") or a role ("first lady"), if they agree
+    role_words: frozenset[str]
+    offices: frozenset[str]
 
 
 def _written(actor: Actor) -> _Written:
-    return _read_texts(actor.kind, actor.name, tuple(actor.aliases))
+    return _read_texts(actor.kind, actor.name, tuple(actor.aliases), actor.role)
+
+
+def _role_gender(role: str) -> str:
+    """'first lady', "Kim's sister", 'wife of the president' -> 'f'; "Queen's secretary" -> ''."""
+    words = _ROLE_HEAD.split(role, maxsplit=1)[0].split()
+    head = _word(words[-1].split("-")[0]) if words else ""
+    return next((g for g, vocabulary in _ROLE_GENDERS if head in vocabulary), "")
 
 
 @lru_cache(maxsize=1 << 16)  # actors repeat across articles: read each once
-def _read_texts(kind: ActorKind, name: str, aliases: tuple[str, ...]) -> _Written:
+def _read_texts(
+    kind: ActorKind, name: str, aliases: tuple[str, ...], role: str | None = None
+) -> _Written:
     names, descriptions = [], []
     for i, text in enumerate((name, *aliases)):
         if not fold(text):
@@ -488,13 +552,18 @@ def _read_texts(kind: ActorKind, name: str, aliases: tuple[str, ...]) -> _Writte
         named = names_a_body(text) if i == 0 and kind != "person" else is_name_like(text)
         (names if named else descriptions).append(text)
     people = tuple(parse_person(n) for n in names) if kind == "person" else ()
-    genders = {p.gender for p in people} - {""}
+    roles = [r for r in (role, *(p.role for p in people)) if r]
+    genders = {p.gender for p in people} | {_role_gender(r) for r in roles}
+    genders.discard("")
+    role_words = frozenset(w for r in roles for w in fold(r).split())
     return _Written(
         names=tuple(names),
         people=people,
         bodies=() if kind == "person" else tuple(dict.fromkeys(body_key(n, kind) for n in names)),
         descriptions=tuple(dict.fromkeys(map(fold, descriptions))),
         gender=genders.pop() if len(genders) == 1 else "",
+        role_words=role_words,
+        offices=frozenset(w for w in role_words if w in OFFICES and w not in _NOT_AN_OFFICE),
     )
 
 
@@ -549,6 +618,8 @@ def _read_all(mentions: Sequence[Mention]) -> tuple[list[_Read], list[_Written]]
             owns=tuple(dict.fromkeys(owns)),
             descriptions=w.descriptions,
             gender=w.gender,
+            role_words=w.role_words,
+            offices=w.offices,
         )
 
     reads = {key: read(kind, w) for key, (kind, w) in distinct.items()}
@@ -645,18 +716,23 @@ def _link_partial(
 ) -> None:
     """Read each mention known only by a partial name ('George Bush', 'Obama', 'Cubs') in its
     article: it joins the one actor there it can mean; if the article names none, the one the
-    merge names; if either names two, nobody. Mentions left over join those of the same kind
-    written alike, but a lone 'Mr. Obama' never joins a 'Mrs. Obama'."""
+    merge names; if either names two, nobody. A gender that titles or roles give rules an actor
+    out ('Mr. Obama' is not the 'first lady'); an office title that none of an actor's roles
+    shares ('President Obama', the 'first lady') forbids the join but never picks between two.
+    Mentions left over join those of the same kind written alike, but a 'Mr. Obama' never joins
+    a 'Mrs. Obama'."""
     waiting = [i for i, read in enumerate(reads) if read.stage == stage]
     if not waiting:
         return
     here: dict[tuple[int, ActorKind, str], set[int]] = defaultdict(set)
     anywhere: dict[tuple[ActorKind, str], set[int]] = defaultdict(set)
     genders: dict[int, set[str]] = defaultdict(set)
+    roles: dict[int, set[str]] = defaultdict(set)
     for i, read in enumerate(reads):
         root = sets.find(i)
         if read.gender:
             genders[root].add(read.gender)
+        roles[root] |= read.role_words
         for owned_stage, key in read.owns:
             if owned_stage == stage:
                 here[(article[i], kinds[i], key)].add(root)
@@ -673,6 +749,9 @@ def _link_partial(
             owner = _one(local)  # the article names it, or names two it could be
         else:
             owner = _one([fits(anywhere.get((kinds[i], key), set())) for key in reads[i].partial])
+        offices = reads[i].offices
+        if owner is not None and offices and roles[owner] and not offices & roles[owner]:
+            owner = None  # "President Obama" is not the one whose roles say "first lady"
         if owner is not None:
             sets.union(owner, i)
         else:

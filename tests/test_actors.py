@@ -84,6 +84,15 @@ def test_dotted_acronyms_fold_for_every_kind():
     assert together(found, "1:F.B.I.", "2:FBI")
     found = groups([person("U.S.", kind="country")], [person("United States", kind="country")])
     assert len(found) == 1
+    for other, english in [
+        ("Corea del Nord", "North Korea"),
+        ("Stati Uniti", "United States"),
+        ("États-Unis", "USA"),
+        ("Russie", "Russia"),
+        ("Nordkorea", "DPRK"),
+    ]:
+        assert body_key(other, "country") == body_key(english, "country"), other
+    assert body_key("Corea del Sud", "country") != body_key("Corea del Nord", "country")
 
 
 def test_descriptions_are_not_names():
@@ -237,6 +246,23 @@ def test_bill_and_hillary_stay_apart_with_surnames_in_each_article():
     assert not together(found, "3:Clinton", "2:Hillary Clinton")
 
 
+def test_president_obama_beside_the_first_lady_is_not_michelle():
+    first_lady = person("Michelle Obama", role="first lady")
+    president = person("President Obama", "Mr. Obama", role="President")
+    found = groups([first_lady, president], [person("Barack Obama")])
+    assert together(found, "1:President Obama", "2:Barack Obama")
+    assert not together(found, "1:Michelle Obama", "1:President Obama")
+    assert len(groups([first_lady, person("President Obama", role="President")])) == 2
+
+
+def test_an_office_title_forbids_a_join_but_never_picks_between_two():
+    leader = person("Kim Jong Un", role="North Korean leader")
+    assert len(groups([leader], [person("Chairman Kim")])) == 2
+    found = groups([leader, person("Kim Yo Jong")], [person("Chairman Kim")])
+    assert len(found) == 3
+    assert len(groups([leader], [person("Supreme Leader Kim")])) == 1
+
+
 # --- organisations -----------------------------------------------------------------------------
 
 
@@ -375,8 +401,10 @@ def test_party_names_follow_the_article():
 MENTIONS = [
     person("Barack Obama"),
     person("Michelle Obama"),
+    person("Michelle Obama", role="first lady"),
     person("Obama"),
     person("President Obama"),
+    person("President Obama", "Mr. Obama", role="President"),
     person("Mrs. Obama"),
     person("George W. Bush"),
     person("George H. W. Bush"),
@@ -398,17 +426,16 @@ MENTIONS = [
     st.randoms(use_true_random=False),
 )
 def test_actor_grouping_does_not_depend_on_article_order(articles, rng):
-    def grouped(order: list[int]) -> set:
-        mentions = [Mention(n, a) for n in order for a in articles[n]]
+    def grouped(mentions: list[Mention]) -> set:
         return {
             frozenset((mentions[i].source, mentions[i].actor.name) for i in g)
             for g in resolve(mentions)
         }
 
-    order = list(range(len(articles)))
-    shuffled = order[:]
-    rng.shuffle(shuffled)
-    assert grouped(order) == grouped(shuffled)
+    mentions = [Mention(n, a) for n, actors in enumerate(articles) for a in actors]
+    shuffled = mentions[:]
+    rng.shuffle(shuffled)  # articles and the mentions within them
+    assert grouped(mentions) == grouped(shuffled)
 
 
 # --- nameparser --------------------------------------------------------------------------------
