@@ -162,6 +162,7 @@ def fold(name: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).casefold().split())
 
 
+@lru_cache(maxsize=1 << 16)
 def _word(word: str) -> str:
     """One word folded for a vocabulary test: 'Sen.' -> 'sen', 'U.S.' -> 'us'."""
     return "".join(_NON_WORD.sub("", _plain(word)).casefold().split())
@@ -859,6 +860,7 @@ class PartyNames:
         for group, name in zip(groups, names, strict=True):
             for i in group:
                 self._by_article[mentions[i].source].append((name, mentions[i].actor))
+        self._written: dict[int, dict[str, set[str]]] = {}
         self._here: dict[int, dict[tuple[str, str], set[str]]] = {}
         self._anywhere: dict[tuple[str, str], set[str]] | None = None
 
@@ -882,25 +884,30 @@ class PartyNames:
                 ways += [("short", " ".join(words[k:])) for k in range(1, len(words))]
         return tuple(dict.fromkeys(ways))
 
-    def _index(self, actors: Iterable[tuple[str, Actor]], written: bool):
+    def _index(self, actors: Iterable[tuple[str, Actor]]) -> dict[tuple[str, str], set[str]]:
         found: dict[tuple[str, str], set[str]] = defaultdict(set)
         for name, actor in actors:
-            if written:
-                for text in (actor.name, *actor.aliases):
-                    found[("as written", fold(text))].add(name)
             for way in self._ways(actor.kind, actor.name, tuple(actor.aliases)):
                 found[way].add(name)
         return found
 
+    def _as_written(self, n: int) -> dict[str, set[str]]:
+        if n not in self._written:
+            found: dict[str, set[str]] = defaultdict(set)
+            for name, actor in self._by_article.get(n, ()):
+                for text in (actor.name, *actor.aliases):
+                    found[fold(text)].add(name)
+            self._written[n] = found
+        return self._written[n]
+
     def _local(self, n: int) -> dict[tuple[str, str], set[str]]:
         if n not in self._here:
-            self._here[n] = self._index(self._by_article.get(n, ()), written=True)
+            self._here[n] = self._index(self._by_article.get(n, ()))
         return self._here[n]
 
     def _global(self) -> dict[tuple[str, str], set[str]]:
         if self._anywhere is None:
-            every = (pair for pairs in self._by_article.values() for pair in pairs)
-            self._anywhere = self._index(every, written=False)
+            self._anywhere = self._index(p for ps in self._by_article.values() for p in ps)
         return self._anywhere
 
     def _find(self, n: int, ways: Sequence[tuple[str, str]]) -> str | None:
@@ -911,7 +918,7 @@ class PartyNames:
         return next(iter(common)) if len(common) == 1 else None
 
     def __call__(self, n: int, name: str) -> str | None:
-        as_written = self._local(n).get(("as written", fold(name)), set())
+        as_written = self._as_written(n).get(fold(name), set())
         if as_written:
             return next(iter(as_written)) if len(as_written) == 1 else None
         if not is_name_like(name):
