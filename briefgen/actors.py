@@ -535,6 +535,12 @@ def _written(actor: Actor) -> _Written:
     return _read_texts(actor.kind, actor.name, tuple(actor.aliases), actor.role)
 
 
+def _offices(*roles: str) -> frozenset[str]:
+    """The words of roles that name an office: 'president' in 'former U.S. President'."""
+    words = (w for role in roles for w in fold(role).split())
+    return frozenset(w for w in words if w in OFFICES and w not in _NOT_AN_OFFICE)
+
+
 def _role_gender(role: str) -> str:
     """'first lady', "Kim's sister", 'wife of the president' -> 'f'; "Queen's secretary" -> ''."""
     words = _ROLE_HEAD.split(role, maxsplit=1)[0].split()
@@ -564,7 +570,7 @@ def _read_texts(
         descriptions=tuple(dict.fromkeys(map(fold, descriptions))),
         gender=genders.pop() if len(genders) == 1 else "",
         role_words=role_words,
-        offices=frozenset(w for w in role_words if w in OFFICES and w not in _NOT_AN_OFFICE),
+        offices=_offices(*roles),
     )
 
 
@@ -857,9 +863,19 @@ class PartyNames:
         self, mentions: Sequence[Mention], groups: Sequence[Sequence[int]], names: Sequence[str]
     ):
         self._by_article: dict[int, list[tuple[str, Actor]]] = defaultdict(list)
+        self._genders: dict[str, set[str]] = defaultdict(set)
+        self._roles: dict[str, set[str]] = defaultdict(set)
+        self._named: set[str] = set()  # actors some full name names: they own no lone bucket
         for group, name in zip(groups, names, strict=True):
             for i in group:
-                self._by_article[mentions[i].source].append((name, mentions[i].actor))
+                actor = mentions[i].actor
+                self._by_article[mentions[i].source].append((name, actor))
+                if actor.kind == "person":
+                    written = _written(actor)
+                    self._genders[name] |= {written.gender} - {""}
+                    self._roles[name] |= written.role_words
+                    if any(p.full for p in written.people):
+                        self._named.add(name)
         self._written: dict[int, dict[str, set[str]]] = {}
         self._here: dict[int, dict[tuple[str, str], set[str]]] = {}
         self._anywhere: dict[tuple[str, str], set[str]] | None = None
@@ -884,11 +900,14 @@ class PartyNames:
                 ways += [("short", " ".join(words[k:])) for k in range(1, len(words))]
         return tuple(dict.fromkeys(ways))
 
-    def _index(self, actors: Iterable[tuple[str, Actor]]) -> dict[tuple[str, str], set[str]]:
+    def _index(
+        self, actors: Iterable[tuple[str, Actor]], anywhere: bool
+    ) -> dict[tuple[str, str], set[str]]:
         found: dict[tuple[str, str], set[str]] = defaultdict(set)
         for name, actor in actors:
             for way in self._ways(actor.kind, actor.name, tuple(actor.aliases)):
-                found[way].add(name)
+                if not anywhere or way[0] != "unowned lone" or name not in self._named:
+                    found[way].add(name)  # merge-wide, a lone bucket is one no full name owns
         return found
 
     def _as_written(self, n: int) -> dict[str, set[str]]:
@@ -902,20 +921,41 @@ class PartyNames:
 
     def _local(self, n: int) -> dict[tuple[str, str], set[str]]:
         if n not in self._here:
-            self._here[n] = self._index(self._by_article.get(n, ()))
+            self._here[n] = self._index(self._by_article.get(n, ()), anywhere=False)
         return self._here[n]
 
     def _global(self) -> dict[tuple[str, str], set[str]]:
         if self._anywhere is None:
-            self._anywhere = self._index(p for ps in self._by_article.values() for p in ps)
+            every = (pair for pairs in self._by_article.values() for pair in pairs)
+            self._anywhere = self._index(every, anywhere=True)
         return self._anywhere
 
-    def _find(self, n: int, ways: Sequence[tuple[str, str]]) -> str | None:
-        found = [s for way in ways if (s := self._local(n).get(way))]
-        if not found:
-            found = [s for way in ways if (s := self._global().get(way))]
+    def _find(
+        self,
+        n: int,
+        ways: Sequence[tuple[str, str]],
+        person: PersonName | None = None,
+        where: str = "here, else anywhere",
+    ) -> str | None:
+        """As `resolve` reads a partial name: the article's candidates, else the merge's; a
+        gender rules candidates out, an office title no role of theirs shares forbids one."""
+        gender = person.gender if person else ""
+
+        def fit(names: set[str]) -> set[str]:
+            return {a for a in names if self._genders[a] <= {gender}} if gender else names
+
+        found = []
+        if where != "anywhere":
+            found = [s for way in ways if (s := fit(self._local(n).get(way, set())))]
+        if not found and where != "here":
+            found = [s for way in ways if (s := fit(self._global().get(way, set())))]
         common = set.intersection(*found) if found else set()
-        return next(iter(common)) if len(common) == 1 else None
+        if len(common) != 1:
+            return None
+        actor = next(iter(common))
+        offices = _offices(person.role) if person else frozenset()
+        roles = self._roles[actor]
+        return None if offices and roles and not offices & roles else actor
 
     def __call__(self, n: int, name: str) -> str | None:
         as_written = self._as_written(n).get(fold(name), set())
@@ -924,13 +964,21 @@ class PartyNames:
         if not is_name_like(name):
             return None  # a description means something only in its article
         p = parse_person(name)
-        tried: list[list[tuple[str, str]]] = []
         if p.full:
-            tried.append([("person", p.key)])
-            if p.key == p.reduced:
-                tried.append([("variant", p.key)])
-        elif p.tokens:
-            tried += [[("lone", p.key)], [("unowned lone", p.key)]]
+            found = self._find(n, [("person", p.key)])
+            if found is None and p.key == p.reduced:
+                found = self._find(n, [("variant", p.key)], p)
+            if found is not None:
+                return found
+        elif p.tokens:  # a full name there; a lone mention there; a full name anywhere; ...
+            for way, where in [("lone", "here"), ("unowned lone", "here"), ("lone", "anywhere")]:
+                if (found := self._find(n, [(way, p.key)], p, where)) is not None:
+                    return found
+            if self._local(n).get(("lone", p.key)):
+                return None  # the article names who it could be, and it is neither
+            if (found := self._find(n, [("unowned lone", p.key)], p, "anywhere")) is not None:
+                return found
+        tried: list[list[tuple[str, str]]] = []
         words = fold(name).split()
         while words and words[0] in _ARTICLES:
             words = words[1:]

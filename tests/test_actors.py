@@ -378,6 +378,23 @@ def test_claims_name_the_obama_their_article_names():
     )
     by_source = {a.sources[0]: a.who for a in brief.asks}
     assert by_source == {1: "Barack Obama", 2: "Michelle Obama", 3: "Obama"}
+    # The article's own "President Obama" was read as Barack: so is its ask's "Obama".
+    brief = merge(
+        [
+            result(1, actors=[person("Barack Obama")]),
+            result(2, actors=[person("President Obama")], asks=asks("Obama")),
+            result(3, actors=[person("Michelle Obama", role="first lady")]),
+        ]
+    )
+    # The merge names two Obamas: the article's "President Obama" stays its own actor, the ask's.
+    assert [a.who for a in brief.asks] == ["President Obama"]
+    brief = merge(
+        [
+            result(1, actors=[person("Barack Obama")]),
+            result(2, actors=[person("President Obama")], asks=asks("Obama")),
+        ]
+    )
+    assert [a.who for a in brief.asks] == ["Barack Obama"]
 
 
 def test_party_names_follow_the_article():
@@ -394,6 +411,13 @@ def test_party_names_follow_the_article():
     assert party(3, "Obama") is None  # the merge names two, the article none
     assert party(3, "Mr. Kim") == "Kim Jong Un"
     assert party(1, "Kim Jong-un") == "Kim Jong Un"
+    mentions[0] = Mention(1, person("Barack Obama", "Mr. Obama"))
+    party = PartyNames(mentions, found, names)
+    assert party(3, "Mrs. Obama") == "Michelle Obama"  # not the man the merge calls "Mr."
+    assert party(1, "Mrs. Obama") == "Michelle Obama"
+    mentions[1] = Mention(2, person("Michelle Obama", role="first lady"))
+    party = PartyNames(mentions, found, names)
+    assert party(3, "President Obama") is None  # the first lady's roles forbid, Barack is not sure
 
 
 # --- order -------------------------------------------------------------------------------------
