@@ -541,6 +541,7 @@ def _offices(*roles: str) -> frozenset[str]:
     return frozenset(w for w in words if w in OFFICES and w not in _NOT_AN_OFFICE)
 
 
+@lru_cache(maxsize=1 << 12)
 def _role_gender(role: str) -> str:
     """'first lady', "Kim's sister", 'wife of the president' -> 'f'; "Queen's secretary" -> ''."""
     words = _ROLE_HEAD.split(role, maxsplit=1)[0].split()
@@ -863,22 +864,37 @@ class PartyNames:
         self, mentions: Sequence[Mention], groups: Sequence[Sequence[int]], names: Sequence[str]
     ):
         self._by_article: dict[int, list[tuple[str, Actor]]] = defaultdict(list)
-        self._genders: dict[str, set[str]] = defaultdict(set)
-        self._roles: dict[str, set[str]] = defaultdict(set)
-        self._named: set[str] = set()  # actors some full name names: they own no lone bucket
+        self._as_written: dict[tuple[int, str], set[str]] = {}
+        self._actors: dict[str, list[Actor]] = defaultdict(list)
         for group, name in zip(groups, names, strict=True):
             for i in group:
-                actor = mentions[i].actor
-                self._by_article[mentions[i].source].append((name, actor))
-                if actor.kind == "person":
-                    written = _written(actor)
-                    self._genders[name] |= {written.gender} - {""}
-                    self._roles[name] |= written.role_words
-                    if any(p.full for p in written.people):
-                        self._named.add(name)
-        self._written: dict[int, dict[str, set[str]]] = {}
+                m = mentions[i]
+                self._by_article[m.source].append((name, m.actor))
+                self._actors[name].append(m.actor)
+                for text in (m.actor.name, *m.actor.aliases):
+                    self._as_written.setdefault((m.source, fold(text)), set()).add(name)
         self._here: dict[int, dict[tuple[str, str], set[str]]] = {}
         self._anywhere: dict[tuple[str, str], set[str]] | None = None
+        self._known: dict[str, tuple[set[str], set[str]]] = {}
+
+    @cached_property
+    def _named(self) -> set[str]:
+        """Actors some full name names: merge-wide, they own no lone bucket."""
+        return {
+            name
+            for name, actors in self._actors.items()
+            if any(p.full for a in actors for p in _written(a).people)
+        }
+
+    def _traits(self, name: str) -> tuple[set[str], set[str]]:
+        """The genders and role words an actor's mentions give (worked out when first asked)."""
+        if name not in self._known:
+            written = [_written(a) for a in self._actors[name] if a.kind == "person"]
+            self._known[name] = (
+                {w.gender for w in written} - {""},
+                {r for w in written for r in w.role_words},
+            )
+        return self._known[name]
 
     @staticmethod
     @lru_cache(maxsize=1 << 16)
@@ -910,15 +926,6 @@ class PartyNames:
                     found[way].add(name)  # merge-wide, a lone bucket is one no full name owns
         return found
 
-    def _as_written(self, n: int) -> dict[str, set[str]]:
-        if n not in self._written:
-            found: dict[str, set[str]] = defaultdict(set)
-            for name, actor in self._by_article.get(n, ()):
-                for text in (actor.name, *actor.aliases):
-                    found[fold(text)].add(name)
-            self._written[n] = found
-        return self._written[n]
-
     def _local(self, n: int) -> dict[tuple[str, str], set[str]]:
         if n not in self._here:
             self._here[n] = self._index(self._by_article.get(n, ()), anywhere=False)
@@ -942,7 +949,7 @@ class PartyNames:
         gender = person.gender if person else ""
 
         def fit(names: set[str]) -> set[str]:
-            return {a for a in names if self._genders[a] <= {gender}} if gender else names
+            return {a for a in names if self._traits(a)[0] <= {gender}} if gender else names
 
         found = []
         if where != "anywhere":
@@ -954,11 +961,11 @@ class PartyNames:
             return None
         actor = next(iter(common))
         offices = _offices(person.role) if person else frozenset()
-        roles = self._roles[actor]
+        roles = self._traits(actor)[1] if offices else set()
         return None if offices and roles and not offices & roles else actor
 
     def __call__(self, n: int, name: str) -> str | None:
-        as_written = self._as_written(n).get(fold(name), set())
+        as_written = self._as_written.get((n, fold(name)), set())
         if as_written:
             return next(iter(as_written)) if len(as_written) == 1 else None
         if not is_name_like(name):

@@ -184,17 +184,17 @@ def _title(actors: list[BriefActor], count: int) -> str:
 
 def _brief_actor(mentions: list[Mention]) -> BriefActor:
     names: dict[str, None] = {}
-    roles: dict[str, None] = {}
+    roles: dict[str, str] = {}  # folded -> as first written
     for m in mentions:
         names.update(dict.fromkeys([m.actor.name, *m.actor.aliases]))
         for role in (m.actor.role, *actor_resolution.stated_roles(m.actor)):
-            if role and role.casefold() not in {r.casefold() for r in roles}:
-                roles[role] = None
+            if role:
+                roles.setdefault(role.casefold(), role)
     return BriefActor(
         name=actor_resolution.canonical_name(m.actor for m in mentions),
         kind=mentions[0].actor.kind,
         names=list(names),
-        roles=list(roles),
+        roles=list(roles.values()),
         sources=sorted({m.source for m in mentions}),
         quotes=quotes_of([(m.source, m.actor.quote, None) for m in mentions]),
     )
