@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from briefgen import actors as actor_resolution
 from briefgen import claims, stories, venues
 from briefgen import timeline as dated
-from briefgen.actors import Mention, fold, is_full_name, is_name_like, person_key
+from briefgen.actors import Mention, PartyNames, is_name_like
 from briefgen.grouping import quotes_of
 from briefgen.independence import story_groups
 from briefgen.schemas import (
@@ -114,15 +114,13 @@ def _story(
     published = {n: r.article.published for n, r in done}
     story = {n: copies.get(n, n) for n, _ in done}
     mentions = [Mention(n, actor) for n, r in done for actor in r.extraction.actors]
-    groups = actor_resolution.resolve(mentions)
+    groups = actor_resolution.resolve(mentions, story)
     actors = [_brief_actor([mentions[i] for i in group]) for group in groups]
     name_of = _name_lookup(mentions, groups, actors)
     speaks_for = actor_resolution.sides(actors, _affiliations(mentions, groups, actors))
 
     def who(n: int, name: str | None) -> str | None:
-        if name is None:
-            return None
-        return name_of.get((n, fold(name))) or name_of.get((0, person_key(name))) or name
+        return None if name is None else name_of(n, name) or name
 
     def side(name: str | None) -> str | None:
         return None if name is None else speaks_for.get(name, name)
@@ -246,23 +244,28 @@ def _joined(values: Iterable[str]) -> str:
 
 
 def _title(actors: list[BriefActor], count: int) -> str:
-    people = [a.name for a in sorted(actors, key=lambda a: -len(a.sources)) if a.kind == "person"]
+    people = [
+        a.name
+        for a in sorted(actors, key=lambda a: -len(a.sources))
+        if a.kind == "person" and is_name_like(a.name)  # a name, never a description
+    ]
     subject = " and ".join(people[:2]) if people else "News brief"
     return f"{subject}: brief from {count} article{'s' if count != 1 else ''}"
 
 
 def _brief_actor(mentions: list[Mention]) -> BriefActor:
     names: dict[str, None] = {}
-    roles: dict[str, None] = {}
+    roles: dict[str, str] = {}  # folded -> as first written
     for m in mentions:
         names.update(dict.fromkeys([m.actor.name, *m.actor.aliases]))
-        if m.actor.role:
-            roles[m.actor.role] = None
+        for role in (m.actor.role, *actor_resolution.stated_roles(m.actor)):
+            if role:
+                roles.setdefault(role.casefold(), role)
     return BriefActor(
         name=actor_resolution.canonical_name(m.actor for m in mentions),
         kind=mentions[0].actor.kind,
         names=list(names),
-        roles=list(roles),
+        roles=list(roles.values()),
         sources=sorted({m.source for m in mentions}),
         quotes=quotes_of([(m.source, m.actor.quote, None) for m in mentions]),
     )
@@ -270,17 +273,10 @@ def _brief_actor(mentions: list[Mention]) -> BriefActor:
 
 def _name_lookup(
     mentions: list[Mention], groups: list[list[int]], actors: list[BriefActor]
-) -> dict[tuple[int, str], str]:
-    """(article, folded name) -> canonical name; article 0 holds names usable anywhere."""
-    lookup: dict[tuple[int, str], str] = {}
-    for group, actor in zip(groups, actors, strict=True):
-        for i in group:
-            m = mentions[i]
-            for name in (m.actor.name, *m.actor.aliases):
-                lookup[(m.source, fold(name))] = actor.name
-                if is_name_like(name) and is_full_name(name):
-                    lookup.setdefault((0, person_key(name)), actor.name)
-    return lookup
+) -> PartyNames:
+    """(article, name as a claim gives it) -> the actor's name, read per article as resolution
+    reads it ('Obama' is the Obama that article names); None when it means nobody or two."""
+    return PartyNames(mentions, groups, [a.name for a in actors])
 
 
 def _affiliations(
