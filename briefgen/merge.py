@@ -126,7 +126,7 @@ def _story(
         return None if name is None else speaks_for.get(name, name)
 
     def party(n: int, name: str) -> str | None:
-        found = name_of.get((n, fold(name))) or name_of.get((0, person_key(name)))
+        found = name_of(n, name)
         return None if found is None else side(found)
 
     extractions = [(n, r.extraction) for n, r in done]

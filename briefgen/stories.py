@@ -55,7 +55,7 @@ from itertools import combinations
 
 import snowballstemmer
 
-from briefgen.actors import HONORIFICS, fold
+from briefgen.actors import OFFICES, fold
 from briefgen.dates import bounds, resolve
 from briefgen.grouping import UnionFind
 from briefgen.places import facility
@@ -78,7 +78,7 @@ WINDOW = 4
 
 # Words that stand before a person's name to say what they are ("Red Bull boss", "FBI
 # Director", "President-elect"): everything up to the last of them is a title, not the name.
-TITLE_WORDS = HONORIFICS | frozenset(
+TITLE_WORDS = OFFICES | frozenset(
     """director boss chief head coach manager ceo executive founder owner governor mayor judge
     justice officer commissioner elect presidentelect captain inspector sergeant detective
     constable professor prof rev reverend pope king queen prince princess lord lady dame sheikh

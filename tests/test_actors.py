@@ -379,13 +379,15 @@ def test_claims_name_the_obama_their_article_names():
     by_source = {a.sources[0]: a.who for a in brief.asks}
     assert by_source == {1: "Barack Obama", 2: "Michelle Obama", 3: "Obama"}
     # The article's own "President Obama" was read as Barack: so is its ask's "Obama".
+    biden = person("Joe Biden")  # all three articles tell one story
     brief = merge(
         [
-            result(1, actors=[person("Barack Obama")]),
-            result(2, actors=[person("President Obama")], asks=asks("Obama")),
-            result(3, actors=[person("Michelle Obama", role="first lady")]),
+            result(1, actors=[person("Barack Obama"), biden]),
+            result(2, actors=[person("President Obama"), biden], asks=asks("Obama")),
+            result(3, actors=[person("Michelle Obama", role="first lady"), biden]),
         ]
     )
+    assert not brief.stories
     # The merge names two Obamas: the article's "President Obama" stays its own actor, the ask's.
     assert [a.who for a in brief.asks] == ["President Obama"]
     brief = merge(

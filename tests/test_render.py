@@ -291,7 +291,9 @@ def hostile_brief() -> Brief:
 
 
 def test_no_model_string_breaks_a_list_or_injects_a_heading_a_link_or_code():
-    text = markdown(hostile_brief())
+    brief = hostile_brief()
+    # a title given by the caller is escaped like a model's string
+    text = markdown(brief.model_copy(update={"title": f"Kim{HOSTILE}"}))
     headings = [line for line in text.splitlines() if line.startswith("#")]
     assert headings[0].startswith("# Kimx ## Injected heading - \\[evil\\]")  # one line
     assert [h.split(" — ")[0] for h in headings[1:]] == [
