@@ -80,7 +80,9 @@ def _level(display: str, key: str, within: Entry | None, country: str | None = N
     if country:
         entry = places.gazetteer().entries.get(f"country:{country}")
         return Level(display, key, entry, (entry,) if entry else ())
-    found = places.resolve(key, within)
+    # A name nothing inside the level outside it can be is read on its own: the sources' levels
+    # may come in the wrong order ("Afghanistan" given inside "Mazar-e-Sharif").
+    found = places.resolve(key, within) or (places.lookup(key) if within else ())
     return Level(display, key, found[0] if found else None, found)
 
 
@@ -343,8 +345,17 @@ class _Graph:
                     entries[ident] = level.entry
             own = firm[chain[0]]
             own[f.place.display] = min(rank, own.get(f.place.display, rank))
-            for inner, outer in pairwise(chain):
-                if inner != outer:
+            for (inner, outer), (low, high) in zip(
+                pairwise(chain), pairwise(f.levels), strict=True
+            ):
+                if inner == outer:
+                    continue
+                if low.entry and high.entry and places.inside(high.entry, low.entry) is True:
+                    # "German consulate in Afghanistan" within ["Mazar-e-Sharif"]: the text's
+                    # own chain and the model's, joined, put Afghanistan inside the city; the
+                    # gazetteer knows better, and a chain never makes a cycle of it
+                    edges[outer].add(inner)
+                else:
                     edges[inner].add(outer)
         for a, ea in entries.items():
             for b, eb in entries.items():

@@ -171,6 +171,22 @@ def test_a_chain_level_in_other_words_is_the_place_the_other_sources_name():
     assert value.wider[0].startswith("Vostochny") and value.wider[1:3] == ["Amur region", "Russia"]
 
 
+def test_levels_given_in_the_wrong_order_are_put_right_by_the_gazetteer():
+    # the text's "in Afghanistan" and the model's ["Mazar-e-Sharif"] joined put the country
+    # inside the city; the answer still reads from the finest place outwards
+    found = slot(
+        [
+            (1, "German consulate", ["Mazar-i-Sharif", "Balkh province"], "confirmed"),
+            (2, "German consulate in Afghanistan", ["Mazar-e-Sharif"], "confirmed"),
+            (3, "Mazar-i-Sharif", ["Afghanistan"], "confirmed"),
+        ]
+    )
+    assert not found.disputed
+    [value] = found.values
+    assert value.value == "German consulate" and value.sources == [1, 2, 3]
+    assert value.wider == ["Mazar-i-Sharif", "Balkh province", "Afghanistan"]
+
+
 def test_a_tram_stop_in_other_words_is_one_stop():
     found = slot(
         [
