@@ -30,6 +30,7 @@ from briefgen.schemas import (
     BriefQuality,
     Claim,
     Extraction,
+    Slot,
     Source,
     Story,
     Usage,
@@ -63,7 +64,7 @@ def merge(
     merged = [_story([(n, by_number[n]) for n in group], copies, same_claims) for group in grouping]
     main = merged[0] if merged else _story([], copies)
     return Brief(
-        title=title or _title(main.actors, len(results)),
+        title=title or _title(main.actors, len(results), main.venue, len(merged)),
         model=_joined(r.model for r in results),
         prompt_version=_joined(r.prompt_version for r in results),
         sources=sources,
@@ -157,7 +158,7 @@ def _story(
     )
     date_slot, timeline = dated.dates_and_timeline(done, published, story, actors, venue)
     return Story(
-        title=_title(actors, len(done)),
+        title=_title(actors, len(done), venue),
         sources=sorted(published),
         actors=actors,
         asks=fold_claims(
@@ -243,14 +244,27 @@ def _joined(values: Iterable[str]) -> str:
     return ", ".join(dict.fromkeys(v for v in values if v)) or "unknown"
 
 
-def _title(actors: list[BriefActor], count: int) -> str:
-    people = [
+def _title(
+    actors: list[BriefActor], count: int, venue: Slot | None = None, stories: int = 1
+) -> str:
+    """The two most-cited people by name; else the agreed place ("Sandilands, Croydon"); else
+    the most-cited named organisations; else "News brief". Descriptions ("the driver") never
+    title a brief."""
+    ranked = sorted(actors, key=lambda a: -len(a.sources))
+    people = [a.name for a in ranked if a.kind == "person" and is_name_like(a.name)]
+    bodies = [
         a.name
-        for a in sorted(actors, key=lambda a: -len(a.sources))
-        if a.kind == "person" and is_name_like(a.name)  # a name, never a description
+        for a in ranked
+        if a.kind == "organization" and is_name_like(a.name) and len(a.name.split()) > 1
     ]
-    subject = " and ".join(people[:2]) if people else "News brief"
-    return f"{subject}: brief from {count} article{'s' if count != 1 else ''}"
+    place = None
+    if venue and venue.values and not venue.disputed and venue.values[0].value:
+        place = ", ".join([venue.values[0].value, *venue.values[0].wider[:1]])
+    subject = " and ".join(people[:2]) or place or " and ".join(bodies[:2]) or "News brief"
+    about = f"{count} article{'s' if count != 1 else ''}"
+    if stories > 1:
+        about += f", {stories} stories"
+    return f"{subject}: brief from {about}"
 
 
 def _brief_actor(mentions: list[Mention]) -> BriefActor:

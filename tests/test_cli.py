@@ -241,6 +241,41 @@ def test_make_replay_of_the_bundled_recordings_equals_the_demo(runner, tmp_path)
     assert (tmp_path / "made.json").read_text() == (tmp_path / "demo.json").read_text()
 
 
+def test_a_folder_mixing_two_stories_gives_two_sections_and_never_compares_them(runner, tmp_path):
+    # The quality set's mixed folder, as a user gives it: the Mazar-i-Sharif consulate bombing
+    # and the Croydon tram crash (hand-written answers, replayed through the SDK).
+    from pathlib import Path
+
+    mixed = Path(__file__).parent / "fixtures" / "quality" / "mixed-mazar-croydon-2016-11"
+    out, brief_json = tmp_path / "brief.md", tmp_path / "brief.json"
+    result = invoke(
+        runner,
+        "make",
+        mixed / "articles",
+        "--replay",
+        mixed / "recordings",
+        "-q",
+        "--out",
+        out,
+        "--json",
+        brief_json,
+    )
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    assert text.startswith("# Sayed Kamal Sadat and Noor Mohammad Faiz: brief from 5 articles, 2")
+    assert "\n## Story 2: Sandilands, Croydon: brief from 2 articles\n" in text
+    assert "sources disagree" not in text and "**disputed**" not in text
+    assert "Stories: 2, merged apart" in text
+    brief = json.loads(brief_json.read_text())
+    assert brief["grouping"] == [[1, 3, 5], [2, 4]]
+    assert [v["value"] for v in brief["venue"]["values"]] == ["German consulate"]
+    assert [v["value"] for v in brief["stories"][0]["venue"]["values"]] == ["Sandilands"]
+    # every ask, warning and motive line carries its quote
+    for claim in (*brief["asks"], *brief["warnings"], *brief["motives"]):
+        for quote in claim["quotes"]:
+            assert quote["quote"] in text
+
+
 def test_replay_with_another_model_names_the_difference(runner):
     from briefgen.pipeline import DEMO_DIR
 

@@ -345,3 +345,13 @@ def test_people_sharing_a_hyphenated_surname_stay_apart():
 
 def test_an_added_letter_is_another_person_not_a_spelling():
     assert len(groups([person("Anna Petrov")], [person("Anna Petrova")])) == 2
+
+
+def test_a_story_with_no_named_person_is_titled_by_its_agreed_place_never_a_description():
+    crash = [
+        result(1, actors=[person("the driver")], venues=[venue("Sandilands tram stop, Croydon")]),
+        result(2, actors=[person("the driver")], venues=[venue("Croydon")]),
+    ]
+    assert merge(crash).title == "Sandilands tram stop, Croydon: brief from 2 articles"
+    nowhere = [result(1, actors=[person("the driver")]), result(2, actors=[person("two people")])]
+    assert merge(nowhere).title == "News brief: brief from 2 articles"
