@@ -12,7 +12,6 @@ them are independent (near-identical copies of one story count once: independenc
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from briefgen import actors as actor_resolution
@@ -21,19 +20,18 @@ from briefgen import timeline as dated
 from briefgen.actors import Mention, PartyNames, is_name_like
 from briefgen.grouping import quotes_of
 from briefgen.independence import story_groups
+from briefgen.mergekey import quality_of
 from briefgen.schemas import (
     ITEM_KINDS,
     ArticleExtraction,
     ArticleFailure,
     Brief,
     BriefActor,
-    BriefQuality,
     Claim,
     Extraction,
     Slot,
     Source,
     Story,
-    Usage,
 )
 from briefgen.similarity import Similarity
 from briefgen.slots import SlotItem
@@ -72,16 +70,7 @@ def merge(
         stories=merged[1:],
         grouping=grouping if len(grouping) > 1 else [],
         partial=any(isinstance(r, ArticleFailure) for r in results),
-        quality=BriefQuality(
-            dropped_ungrounded=sum(len(r.dropped) for r in results),
-            dropped_reasons=dict(
-                Counter(d.reason.split(":")[0] for r in results for d in r.dropped)
-            ),
-            cached=sum(r.cached for _, r in done),
-            attempts=sum(r.attempts for r in results),
-            reasks=sum(r.reasks for r in results),
-            usage=sum((r.usage for r in results), Usage()),
-        ),
+        quality=quality_of(results),
     )
 
 

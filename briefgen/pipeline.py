@@ -15,14 +15,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from briefgen import cache, changes, claimcheck, ingest, merge, render
+from briefgen import cache, changes, claimcheck, ingest, merge, mergekey, render
 from briefgen.client import CallStats, Client
 from briefgen.config import Settings, load_settings
 from briefgen.errors import BriefgenError, InputError, NothingProduced, validation_summary
 from briefgen.extract import Callback, Result
 from briefgen.files import check_writable, output_lock, write_atomic
 from briefgen.runlog import RunLog
-from briefgen.schemas import Article, Brief, Unreadable
+from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
 from briefgen.store import ModeMemory, NoMemory, Store
 
 DEMO_DIR = Path(str(files("briefgen") / "examples" / "kim-putin-2023-09"))
@@ -126,7 +126,10 @@ async def amake_brief(
                     store=store,
                     stats=checked,
                 )
-            brief = merge.merge(results, title=settings.title, same_claims=same_claims)
+            key = mergekey.input_key(results, settings.title, same_claims)
+            brief = _reused(run.merged(key), results) or merge.merge(
+                results, title=settings.title, same_claims=same_claims
+            )
             if checked.attempts:  # the check's calls are this run's calls too
                 quality = brief.quality.model_copy(
                     update={
@@ -153,8 +156,19 @@ async def amake_brief(
             "partial" if brief.partial else "ok",
             outputs=[str(p) for p in written],
             brief=brief,
+            merge_key=key,
         )
     return brief
+
+
+def _reused(stored: str | None, results: list[ArticleExtraction | ArticleFailure]) -> Brief | None:
+    """The job's brief of the same merge input, with this run's counts (mergekey.py)."""
+    if stored is None:
+        return None
+    try:
+        return mergekey.reuse(stored, results)
+    except ValueError:  # a brief of an older briefgen's shape: merge again
+        return None
 
 
 def with_changes(brief: Brief, run: RunLog, since: Brief | None, path: Path | None) -> Brief:

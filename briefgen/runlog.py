@@ -287,6 +287,12 @@ class RunLog:
         except ValueError:  # a brief of an older briefgen's shape: no comparison
             return None
 
+    def merged(self, merge_key: str) -> str | None:
+        """The brief JSON the job last made from a merge input with this key, if any."""
+        if self.store is None or self.id is None:
+            return None
+        return self.store.merged_brief(self.job, merge_key, self.id)
+
     def totals(self) -> dict[str, int]:
         results = list(self.outcomes.values())
         return {
@@ -306,6 +312,7 @@ class RunLog:
         error: str | None = None,
         outputs: Sequence[str] = (),
         brief: Brief | None = None,
+        merge_key: str | None = None,
     ) -> None:
         """Close the run's row (synchronously: this also runs while the run is being
         cancelled) and log the closing summary."""
@@ -322,6 +329,7 @@ class RunLog:
                 error=error,
                 outputs=list(outputs),
                 brief=brief.model_dump_json() if brief is not None else None,
+                merge_key=merge_key,
             )
         event(
             f"run {self.id or '-'} {status}: {count(totals['articles'], 'article')}, "

@@ -105,6 +105,9 @@ MIGRATIONS: tuple[str, ...] = (
         used TEXT NOT NULL,
         PRIMARY KEY (key, model, base_url, prompt_version)
     )""",
+    # The merge's input key of each run's brief (mergekey.py): a rerun on the same answers
+    # takes the brief instead of merging again.
+    "ALTER TABLE runs ADD COLUMN merge_key TEXT",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TOTALS = ("articles", "cached", "failed", "calls", "reasks", "input_tokens", "output_tokens")
@@ -421,12 +424,13 @@ class Store:
         error: str | None = None,
         outputs: list[str] | None = None,
         brief: str | None = None,
+        merge_key: str | None = None,
     ) -> None:
         known = {k: int(totals.get(k, 0)) for k in TOTALS}
         with self.connect() as db:
             db.execute(
                 "UPDATE runs SET ended = :ended, status = :status, exit_code = :exit_code,"
-                " error = :error, outputs = :outputs, brief = :brief, "
+                " error = :error, outputs = :outputs, brief = :brief, merge_key = :merge_key, "
                 + ", ".join(f"{k} = :{k}" for k in known)
                 + " WHERE id = :id",
                 {
@@ -438,6 +442,7 @@ class Store:
                     "error": error,
                     "outputs": json.dumps(outputs or []),
                     "brief": zlib.compress(brief.encode()) if brief is not None else None,
+                    "merge_key": merge_key if brief is not None else None,
                 },
             )
 
@@ -471,6 +476,16 @@ class Store:
         if row is None:
             return None
         return row["id"], row["ended"], zlib.decompress(row["brief"]).decode()
+
+    def merged_brief(self, job: str, merge_key: str, before: int) -> str | None:
+        """The brief JSON of the job's last run before `before` whose merge input had this key."""
+        with self.connect() as db:
+            row = db.execute(
+                "SELECT brief FROM runs WHERE job = ? AND merge_key = ? AND id < ?"
+                " AND brief IS NOT NULL ORDER BY id DESC LIMIT 1",
+                (job, merge_key, before),
+            ).fetchone()
+        return None if row is None else zlib.decompress(row["brief"]).decode()
 
     def prune(self, older_than: timedelta) -> tuple[int, int]:
         """Forget cached extractions and claim-check answers not used, and runs not started,

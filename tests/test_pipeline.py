@@ -74,6 +74,32 @@ def test_a_rerun_makes_no_model_call_and_gives_the_same_brief(server, folder):
     assert second.changes is not None and second.changes.items == []
 
 
+def test_a_rerun_on_the_same_answers_takes_the_last_brief_instead_of_merging(
+    server, folder, monkeypatch
+):
+    server.default = replies
+    first = make_brief([folder], settings_for(server))
+    merged = []
+    real = pipeline.merge.merge
+    monkeypatch.setattr(pipeline.merge, "merge", lambda *a, **k: merged.append(1) or real(*a, **k))
+    second = make_brief([folder], settings_for(server))
+    assert merged == []  # the merge input is the first run's: its brief is taken as it was
+    assert (second.quality.cached, second.quality.attempts) == (3, 0)  # this run's counts
+    assert second.model_dump(exclude={"quality", "changes"}) == first.model_dump(
+        exclude={"quality", "changes"}
+    )
+    assert second.changes is not None and second.changes.items == []
+    # A new answer is a new merge input; so is another title, and another briefgen.
+    (folder / "shoigu.txt").write_text(f"Shoigu\n{SAMPLE_TEXT} {SHOIGU}")
+    third = make_brief([folder], settings_for(server))
+    assert merged == [1] and "Sergei Shoigu" in {a.name for a in third.actors}
+    make_brief([folder], settings_for(server, title="Morning brief"))
+    assert merged == [1, 1]
+    monkeypatch.setattr(pipeline.mergekey, "code_version", lambda: "another briefgen")
+    make_brief([folder], settings_for(server, title="Morning brief"))
+    assert merged == [1, 1, 1]
+
+
 def test_one_new_article_costs_one_articles_calls(server, folder):
     server.default = replies
     make_brief([folder], settings_for(server))
