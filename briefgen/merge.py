@@ -36,6 +36,8 @@ from briefgen.schemas import (
 from briefgen.similarity import Similarity
 from briefgen.slots import SlotItem
 
+TOP = frozenset({"title", "sources"})  # a Story's fields the Brief gives of its own
+
 
 def merge(
     results: Sequence[ArticleExtraction | ArticleFailure],
@@ -66,7 +68,8 @@ def merge(
         model=_joined(r.model for r in results),
         prompt_version=_joined(r.prompt_version for r in results),
         sources=sources,
-        **main.model_dump(exclude={"title", "sources"}),
+        # the story's own parts, as they are: built and validated once already
+        **{field: getattr(main, field) for field in Story.model_fields if field not in TOP},
         stories=merged[1:],
         grouping=grouping if len(grouping) > 1 else [],
         partial=any(isinstance(r, ArticleFailure) for r in results),
@@ -109,15 +112,26 @@ def _story(
     name_of = _name_lookup(mentions, groups, actors)
     speaks_for = actor_resolution.sides(actors, _affiliations(mentions, groups, actors))
 
+    named: dict[tuple[int, str], str] = {}
+
     def who(n: int, name: str | None) -> str | None:
-        return None if name is None else name_of(n, name) or name
+        if name is None:
+            return None
+        if (n, name) not in named:  # an article names its parties again and again
+            named[(n, name)] = name_of(n, name) or name
+        return named[(n, name)]
 
     def side(name: str | None) -> str | None:
         return None if name is None else speaks_for.get(name, name)
 
+    parties: dict[tuple[int, str], str | None] = {}
+
     def party(n: int, name: str) -> str | None:
-        found = name_of(n, name)
-        return None if found is None else side(found)
+        # an article's claims name the same parties again and again: each is read once
+        if (n, name) not in parties:
+            found = name_of(n, name)
+            parties[(n, name)] = None if found is None else side(found)
+        return parties[(n, name)]
 
     extractions = [(n, r.extraction) for n, r in done]
     # One vocabulary for all claims: word rarity needs more texts than one kind has.
