@@ -951,11 +951,13 @@ class PartyNames:
         def fit(names: set[str]) -> set[str]:
             return {a for a in names if self._traits(a)[0] <= {gender}} if gender else names
 
-        found = []
+        found: list[set[str]] = []
         if where != "anywhere":
-            found = [s for way in ways if (s := fit(self._local(n).get(way, set())))]
+            local = self._local(n)
+            found = [s for way in ways if (hit := local.get(way)) and (s := fit(hit))]
         if not found and where != "here":
-            found = [s for way in ways if (s := fit(self._global().get(way, set())))]
+            every = self._global()
+            found = [s for way in ways if (hit := every.get(way)) and (s := fit(hit))]
         common = set.intersection(*found) if found else set()
         if len(common) != 1:
             return None

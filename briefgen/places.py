@@ -253,6 +253,9 @@ def _write_index(path: Path, g: Gazetteer) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, marshal.dumps(data))
+        for old in path.parent.glob("gazetteer-*.marshal"):  # an older briefgen's index
+            if old != path:
+                old.unlink(missing_ok=True)
     except (OSError, BriefgenError):
         pass  # not kept: the next process builds it again
 

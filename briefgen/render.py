@@ -22,8 +22,11 @@ from datetime import date
 
 from briefgen.schemas import Brief, BriefActor, Claim, DatedEvent, Quote, Slot, SlotValue, Story
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# Control characters, and the bidirectional overrides and isolates that would make a quote
+# display in another order than it reads (U+202A-U+202E, U+2066-U+2069).
+_CONTROL = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# An underscore inside a word ("003_58777fc5") starts no emphasis: only one at a word's edge is.
+_SPECIAL = re.compile(r"([\\`*\[\]<>|~]|(?<!\w)_|_(?!\w))")
 _LEADING = re.compile(r"^([#+=-])|^(\d+)([.)])")
 
 
@@ -31,8 +34,9 @@ def text(value: object) -> str:
     """A model's or an article's string made safe inside a Markdown line.
 
     Whitespace runs (newlines, tabs, line separators) become one space and other control
-    characters go; backslash, backtick, `*`, `_`, `[`, `]`, `<`, `>`, `|` and `~` are escaped
-    everywhere, and a leading `#`, `-`, `+`, `=` or `1.` that would start a heading or a list.
+    characters (and bidirectional overrides) go; backslash, backtick, `*`, `[`, `]`, `<`, `>`,
+    `|` and `~` are escaped everywhere, `_` at a word's edge, and a leading `#`, `-`, `+`, `=`
+    or `1.` that would start a heading or a list.
     """
     flat = _CONTROL.sub("", " ".join(str(value).split()))
     flat = _SPECIAL.sub(r"\\\1", flat)
@@ -61,7 +65,7 @@ def _quotes(quotes: Iterable[Quote], published: dict[int, date | None]) -> list[
     for q in quotes:
         day = f" ({published[q.source]})" if published.get(q.source) else ""
         lines.append(f"  - [{q.source}]{day} “{text(q.quote)}”")
-    return lines
+    return list(dict.fromkeys(lines))  # two items of one article may rest on one quote
 
 
 def _place(value: SlotValue) -> str:

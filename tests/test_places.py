@@ -148,6 +148,11 @@ def test_the_built_index_is_kept_and_read_back_whole(tmp_path):
     assert read.stems == built.stems and read.us_states == built.us_states
     path.write_bytes(b"not an index")  # a damaged file means building again, not an error
     assert places._read_index(path) is None
+    older = tmp_path / "gazetteer-0000.marshal"
+    older.write_bytes(b"an older briefgen's index")
+    newer = tmp_path / "gazetteer-1111.marshal"
+    places._write_index(newer, built)  # the new index replaces the old one
+    assert newer.exists() and not older.exists()
 
 
 def test_the_index_is_named_by_what_it_is_built_from(monkeypatch, tmp_path):

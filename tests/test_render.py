@@ -459,3 +459,22 @@ def test_each_story_gets_its_own_section_and_sources_come_once_at_the_end():
 def test_a_brief_with_one_story_has_no_story_sections_and_no_grouping_line():
     text = markdown(sample_brief())
     assert "## Story" not in text and "###" not in text and "- Stories:" not in text
+
+
+def test_an_underscore_inside_a_word_is_left_alone_and_a_bidi_override_goes():
+    from briefgen.render import text
+
+    assert text("003_58777fc59fe47373") == "003_58777fc59fe47373"
+    assert text("_emph_ and *bold*") == "\\_emph\\_ and \\*bold\\*"
+    assert text("Kim\u202eredro\u2066x\u2069") == "Kimredrox"  # no text shown reversed
+
+
+def test_one_quote_under_a_line_is_shown_once():
+    from briefgen.render import _quotes
+    from briefgen.schemas import Quote
+
+    twice = [
+        Quote(source=4, quote="same words", item=0),
+        Quote(source=4, quote="same words", item=2),
+    ]
+    assert _quotes(twice, {}) == ["  - [4] “same words”"]
