@@ -6,7 +6,8 @@ say the same thing (`same`):
 - *side*: a state's leader, ministers, envoys, spokespeople and offices speak for the state, so
   "Putin wants shells" and "Russia wants shells" are one claim with both claimants listed.
   Independent voices (analysts, experts, a former minister) stay themselves. Different sides
-  never fold.
+  never fold. A claimant written as a description is its words ("demonstrators" = "the
+  protesters": `described`).
 - *party*: the same side, or one of the two leaves it unsaid.
 - *names*: the places and parties each text names, resolved to the story's actors (or to a
   country: "Moscow", "Russian"), must not conflict: two texts each naming one the other lacks in
@@ -274,8 +275,8 @@ def _facts(
     similarity: Similarity,
     party: Callable[[int, str], str | None] | None,
 ) -> _Facts:
-    own = side(item.who)
-    whom = side(item.whom)
+    own = described(side(item.who))
+    whom = described(side(item.whom))
     mine = fold_name(own) if own else None
     names: set[Named] = set()
     targets: set[str] = set() if whom is None else {fold_name(whom)}
@@ -296,6 +297,16 @@ def _facts(
         targets=frozenset(targets - {mine}),
         substance=similarity.substance(item.text),
     )
+
+
+def described(side: str | None) -> str | None:
+    """A side as compared: a name as it is; a description (no capitalised word) by its words
+    after normalisation, so "demonstrators" and "the protesters" are one side, as two
+    "protesters" already are."""
+    if side is None or any(c.isupper() for c in side):
+        return side
+    words = content_words(side)
+    return " ".join(sorted(words)) if words else side
 
 
 def _linked(

@@ -115,6 +115,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("withdraw", "withdrawal", "retreat", "pullout"),
     ("start", "begin", "launch", "initiate", "commence"),
     ("resume", "restart"),
+    ("retaliation", "retaliate", "revenge", "reprisal", "avenge", "vengeance", "retribution"),
+    ("win", "clinch"),
     ("lift", "remove", "scrap", "repeal", "rescind", "revoke"),
     ("impose", "introduce", "slap", "levy"),
     ("dissuade", "deter", "discourage"),
@@ -184,6 +186,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("paved the way for", ""),
     ("in exchange for", "exchange"),
     ("in return for", "exchange"),
+    ("come forward", "contact"),
+    ("came forward", "contact"),
+    ("coming forward", "contact"),
+    ("get in touch with", "contact"),
     ("at once", "immediately"),
     ("right away", "immediately"),
 )
@@ -592,6 +598,12 @@ def names_in(text: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(found.items())
 
 
+def proper_part(name: str) -> str:
+    """The capitalised words of a name, as written: "the North Korean leader" -> "North
+    Korean", "the president-elect" -> ""."""
+    return " ".join(w for w in re.split(r"[\s-]+", name) if w[:1].isupper())
+
+
 def name_phrases(text: str) -> tuple[str, ...]:
     """The names of `names_in`, without their roles."""
     return tuple(name for name, _ in names_in(text))
@@ -651,7 +663,11 @@ class Similarity:
         self.framing = framing
         # Words that name the parties ("North Korea", "Putin") say who, not what: who is
         # compared on its own, so here they count for little.
-        named = [*names, *(p for t in texts for p in name_phrases(t))] if text_names else names
+        # A description among them ("the driver", "protesters", "the president-elect") is
+        # ordinary words: only the capitalised words of a name name someone.
+        named = [*map(proper_part, names)]
+        if text_names:
+            named += [p for t in texts for p in name_phrases(t)]
         self.names = frozenset(word for name in named for word in content_words(name))
         self._not_substance = self.names | framing
         self._weights: dict[str, float] = {}

@@ -17,6 +17,7 @@ from briefgen.similarity import (
     names_conflict,
     names_in,
     negated,
+    proper_part,
     vetoes,
 )
 
@@ -35,6 +36,9 @@ from briefgen.similarity import (
         ("soldiers", "troops"),
         ("nations", "country"),
         ("dwindling", "depleted"),
+        ("avenged", "retaliation"),
+        ("reprisals", "revenge"),
+        ("clinched", "wins"),
     ],
 )
 def test_inflections_irregular_forms_and_synonyms_fold(a, b):
@@ -49,6 +53,8 @@ def test_inflections_irregular_forms_and_synonyms_fold(a, b):
         ("talks", "deal"),
         ("weapons", "ammunition"),
         ("raise", "cut"),
+        ("revenge", "response"),
+        ("clinch", "lose"),
     ],
 )
 def test_unrelated_words_stay_apart(a, b):
@@ -67,6 +73,8 @@ def test_unrelated_words_stay_apart(a, b):
         ("Russia's arsenal", "Russia arsenal"),
         ("military equipment", "weapons"),
         ("a cease-fire", "a ceasefire"),
+        ("witnesses to come forward", "witnesses to contact"),
+        ("get in touch with detectives", "contact detectives"),
     ],
 )
 def test_spellings_phrases_acronyms_and_possessives_fold(a, b):
@@ -170,6 +178,16 @@ def test_names_in_the_texts_weigh_little_in_claims():
     sim = Similarity.for_claims(texts)
     assert not sim.overlaps(*texts)
     assert sim.substance(texts[0]) == content_words("artillery shells")
+
+
+def test_only_the_capitalised_words_of_an_actor_name_weigh_as_a_name():
+    names = ["the president-elect", "protesters", "the North Korean leader", "Donald Trump"]
+    sim = Similarity.for_claims(["protest against the election result"], names=names)
+    assert proper_part("the North Korean leader") == "North Korean"
+    assert sim.names == content_words("Donald Trump North Korean")
+    assert sim.substance("protest against the election result") == content_words(
+        "protest election result"
+    )
 
 
 def test_candidate_pairs_share_a_word():
