@@ -44,10 +44,12 @@ from briefgen.similarity import (
     content_words,
     country_of,
     fold_name,
+    matched,
     names_conflict,
     names_in,
     negated,
     vetoes,
+    with_kinds,
 )
 
 
@@ -78,6 +80,7 @@ class _Facts:
     names: frozenset[Named]  # every name its text uses (resolved) and its role, own side left out
     targets: frozenset[str]  # the parties it is aimed at: its counterpart and story actors named
     substance: frozenset[str]
+    indexed: frozenset[str]  # substance with the general word of each kind: the word index
 
 
 @dataclass(frozen=True)
@@ -262,7 +265,10 @@ def same(a: ClaimItem, fa: _Facts, b: ClaimItem, fb: _Facts, similarity: Similar
         return False
     if vetoes(a.text, b.text, fa.substance, fb.substance) is not None:
         return False
-    shared = fa.substance & fb.substance
+    sa, sb = (
+        matched(fa.substance, fb.substance) if similarity.kinds else (fa.substance, fb.substance)
+    )
+    shared = sa & sb
     if not shared or len(shared) < min(2, len(fa.substance), len(fb.substance)):
         return False
     threshold = TARGET_THRESHOLD if fa.targets & fb.targets else similarity.threshold
@@ -295,7 +301,8 @@ def _facts(
         whom=whom,
         names=frozenset(names),
         targets=frozenset(targets - {mine}),
-        substance=similarity.substance(item.text),
+        substance=(substance := similarity.substance(item.text)),
+        indexed=with_kinds(substance) if similarity.kinds else substance,
     )
 
 
@@ -327,7 +334,7 @@ def _linked(
         for k in members[1:]:
             yield members[0], k
     firsts = [members[0] for members in unit_list]
-    for ua, ub in sorted(candidate_pairs_of([facts[i].substance for i in firsts])):
+    for ua, ub in sorted(candidate_pairs_of([facts[i].indexed for i in firsts])):
         a, b = firsts[ua], firsts[ub]
         if same(items[a], facts[a], items[b], facts[b], similarity):
             yield a, b

@@ -109,6 +109,8 @@ MUST_FOLD = _pairs(
     Hezbollah | avenge the killing of its commander | retaliation for the killing of its commander | - | -
     Liverpool | clinch the league title with a draw | win the league title with a draw | - | -
     police | witnesses to come forward | witnesses to contact detectives | - | -
+    Ukraine | ammunition for its troops at the front | weapons for its soldiers at the front | - | -
+    Russia | more ammunition from Iran | more weapons from Iran | - | -
     """
 )
 
@@ -137,6 +139,9 @@ MUST_NOT_FOLD = _pairs(
     Hezbollah | revenge for the killing of its commander | revenge for the arrest of its commander | - | -
     Liverpool | win the league title | lose the league title | - | -
     police | witnesses of the stabbing to come forward | witnesses of the shooting to contact them | - | -
+    Ukraine | ammunition for its troops at the front | drones for its troops at the front | - | -
+    Ukraine | artillery ammunition, tanks and fighter jets for the counteroffensive | more weapons for the counteroffensive | - | -
+    Russia | more ammunition from Iran | more weapons from North Korea | - | -
     """
 )
 

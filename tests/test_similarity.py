@@ -13,6 +13,7 @@ from briefgen.similarity import (
     content_words,
     country_of,
     inflections,
+    matched,
     name_phrases,
     names_conflict,
     names_in,
@@ -187,6 +188,20 @@ def test_only_the_capitalised_words_of_an_actor_name_weigh_as_a_name():
     assert sim.names == content_words("Donald Trump North Korean")
     assert sim.substance("protest against the election result") == content_words(
         "protest election result"
+    )
+
+
+def test_a_kind_meets_its_general_word_only_in_claims_and_only_where_the_other_has_it():
+    a, b, c = "ammunition for the front", "weapons for the front", "ammunition for the police"
+    assert canonical("ammunition") != canonical("weapons")
+    assert Similarity.for_claims([a, b, c]).score(a, b) > 0.8
+    assert Similarity([a, b, c], prior=8).score(a, b) < 0.5  # without kinds: one word of two
+    weapon = canonical("weapon")
+    assert matched(content_words(a), content_words(c)) == (content_words(a), content_words(c))
+    assert weapon in matched(content_words(a), content_words(b))[0]
+    assert _veto("ammunition for troops at the front", "weapons for troops at the front") is None
+    assert _veto("ammunition for troops at the front", "drones for troops at the front") == (
+        "substitution"
     )
 
 
