@@ -6,7 +6,8 @@ say the same thing (`same`):
 - *side*: a state's leader, ministers, envoys, spokespeople and offices speak for the state, so
   "Putin wants shells" and "Russia wants shells" are one claim with both claimants listed.
   Independent voices (analysts, experts, a former minister) stay themselves. Different sides
-  never fold.
+  never fold. A claimant written as a description is its words ("demonstrators" = "the
+  protesters": `described`).
 - *party*: the same side, or one of the two leaves it unsaid.
 - *names*: the places and parties each text names, resolved to the story's actors (or to a
   country: "Moscow", "Russian"), must not conflict: two texts each naming one the other lacks in
@@ -43,10 +44,12 @@ from briefgen.similarity import (
     content_words,
     country_of,
     fold_name,
+    matched,
     names_conflict,
     names_in,
     negated,
     vetoes,
+    with_kinds,
 )
 
 
@@ -77,6 +80,7 @@ class _Facts:
     names: frozenset[Named]  # every name its text uses (resolved) and its role, own side left out
     targets: frozenset[str]  # the parties it is aimed at: its counterpart and story actors named
     substance: frozenset[str]
+    indexed: frozenset[str]  # substance with the general word of each kind: the word index
 
 
 @dataclass(frozen=True)
@@ -261,7 +265,10 @@ def same(a: ClaimItem, fa: _Facts, b: ClaimItem, fb: _Facts, similarity: Similar
         return False
     if vetoes(a.text, b.text, fa.substance, fb.substance) is not None:
         return False
-    shared = fa.substance & fb.substance
+    sa, sb = (
+        matched(fa.substance, fb.substance) if similarity.kinds else (fa.substance, fb.substance)
+    )
+    shared = sa & sb
     if not shared or len(shared) < min(2, len(fa.substance), len(fb.substance)):
         return False
     threshold = TARGET_THRESHOLD if fa.targets & fb.targets else similarity.threshold
@@ -274,8 +281,8 @@ def _facts(
     similarity: Similarity,
     party: Callable[[int, str], str | None] | None,
 ) -> _Facts:
-    own = side(item.who)
-    whom = side(item.whom)
+    own = described(side(item.who))
+    whom = described(side(item.whom))
     mine = fold_name(own) if own else None
     names: set[Named] = set()
     targets: set[str] = set() if whom is None else {fold_name(whom)}
@@ -294,8 +301,19 @@ def _facts(
         whom=whom,
         names=frozenset(names),
         targets=frozenset(targets - {mine}),
-        substance=similarity.substance(item.text),
+        substance=(substance := similarity.substance(item.text)),
+        indexed=with_kinds(substance) if similarity.kinds else substance,
     )
+
+
+def described(side: str | None) -> str | None:
+    """A side as compared: a name as it is; a description (no capitalised word) by its words
+    after normalisation, so "demonstrators" and "the protesters" are one side, as two
+    "protesters" already are."""
+    if side is None or any(c.isupper() for c in side):
+        return side
+    words = content_words(side)
+    return " ".join(sorted(words)) if words else side
 
 
 def _linked(
@@ -316,7 +334,7 @@ def _linked(
         for k in members[1:]:
             yield members[0], k
     firsts = [members[0] for members in unit_list]
-    for ua, ub in sorted(candidate_pairs_of([facts[i].substance for i in firsts])):
+    for ua, ub in sorted(candidate_pairs_of([facts[i].indexed for i in firsts])):
         a, b = firsts[ua], firsts[ub]
         if same(items[a], facts[a], items[b], facts[b], similarity):
             yield a, b

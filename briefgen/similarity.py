@@ -115,6 +115,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("withdraw", "withdrawal", "retreat", "pullout"),
     ("start", "begin", "launch", "initiate", "commence"),
     ("resume", "restart"),
+    ("retaliation", "retaliate", "revenge", "reprisal", "avenge", "vengeance", "retribution"),
+    ("win", "clinch"),
     ("lift", "remove", "scrap", "repeal", "rescind", "revoke"),
     ("impose", "introduce", "slap", "levy"),
     ("dissuade", "deter", "discourage"),
@@ -133,6 +135,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("vehicle", "car", "automobile"),
     ("immediately", "immediate"),
 )
+# Kinds of a general thing (each group: the general word, then its kinds). In claims a text
+# naming a kind also names the general word: "North Korean ammunition" is "weapons from North
+# Korea" too, while two different kinds still differ ("drones" / "shells" for the front).
+KINDS: tuple[tuple[str, ...], ...] = (("weapon", "ammunition"),)
 # Words whose regular inflections would be wrong or ambiguous: matched as written.
 EXACT_SYNONYMS: dict[str, str] = {
     "secure": "obtain",
@@ -184,6 +190,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("paved the way for", ""),
     ("in exchange for", "exchange"),
     ("in return for", "exchange"),
+    ("come forward", "contact"),
+    ("came forward", "contact"),
+    ("coming forward", "contact"),
+    ("get in touch with", "contact"),
     ("at once", "immediately"),
     ("right away", "immediately"),
 )
@@ -369,6 +379,27 @@ def canonical(word: str) -> str:
     american = _spelling(word)
     found = _SYNONYM_OF.get(word) or _SYNONYM_OF.get(american)
     return found or _STEMMER.stemWord(american)
+
+
+# Compared form of a kind -> compared form of its general word.
+_KIND_OF: dict[str, str] = {
+    canonical(kind): canonical(group[0]) for group in KINDS for kind in group[1:]
+}
+
+
+def with_kinds(words: frozenset[str]) -> frozenset[str]:
+    """Compared words with the general word of every kind among them added."""
+    general = {_KIND_OF[w] for w in words if w in _KIND_OF}
+    return words | general if general else words
+
+
+def matched(a: frozenset[str], b: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Two texts' compared words, each with the general words the other uses and it names a
+    kind of ("ammunition" / "weapons": both have "weapon"). A general word the other lacks is
+    not added, so a kind costs nothing against a text about something else."""
+    more_a = {_KIND_OF[w] for w in a if w in _KIND_OF} & b - a
+    more_b = {_KIND_OF[w] for w in b if w in _KIND_OF} & a - b
+    return (a | more_a if more_a else a), (b | more_b if more_b else b)
 
 
 _DASHES = re.compile(r"[\s-]+")
@@ -592,6 +623,12 @@ def names_in(text: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(found.items())
 
 
+def proper_part(name: str) -> str:
+    """The capitalised words of a name, as written: "the North Korean leader" -> "North
+    Korean", "the president-elect" -> ""."""
+    return " ".join(w for w in re.split(r"[\s-]+", name) if w[:1].isupper())
+
+
 def name_phrases(text: str) -> tuple[str, ...]:
     """The names of `names_in`, without their roles."""
     return tuple(name for name, _ in names_in(text))
@@ -642,8 +679,10 @@ class Similarity:
         prior: int = 0,
         framing: frozenset[str] = frozenset(),
         text_names: bool = False,
+        kinds: bool = False,
     ):
         texts = list(texts)
+        self.kinds = kinds
         bags = [content_words(t) for t in texts]
         self.frequency = Counter(word for bag in bags for word in bag)
         self.size = (len(bags) + prior) or 1
@@ -651,7 +690,11 @@ class Similarity:
         self.framing = framing
         # Words that name the parties ("North Korea", "Putin") say who, not what: who is
         # compared on its own, so here they count for little.
-        named = [*names, *(p for t in texts for p in name_phrases(t))] if text_names else names
+        # A description among them ("the driver", "protesters", "the president-elect") is
+        # ordinary words: only the capitalised words of a name name someone.
+        named = [*map(proper_part, names)]
+        if text_names:
+            named += [p for t in texts for p in name_phrases(t)]
         self.names = frozenset(word for name in named for word in content_words(name))
         self._not_substance = self.names | framing
         self._weights: dict[str, float] = {}
@@ -659,7 +702,13 @@ class Similarity:
     @classmethod
     def for_claims(cls, texts: Iterable[str], names: Iterable[str] = ()) -> Similarity:
         """The settings claims are compared with (see claims.py)."""
-        return cls(texts, 0.5, names, prior=8, framing=FRAMING_WORDS, text_names=True)
+        return cls(texts, 0.5, names, prior=8, framing=FRAMING_WORDS, text_names=True, kinds=True)
+
+    def words(self, a: str, b: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The compared words of two texts: their content words, `matched` when `kinds` is
+        set (a kind meets its general word)."""
+        wa, wb = content_words(a), content_words(b)
+        return matched(wa, wb) if self.kinds else (wa, wb)
 
     def weight(self, word: str) -> float:
         if word not in self._weights:
@@ -680,7 +729,7 @@ class Similarity:
         Dice rather than overlap-with-the-smaller: a short vague text ("get help with space
         programs") must not match every longer one that happens to contain its words.
         """
-        wa, wb = content_words(a), content_words(b)
+        wa, wb = self.words(a, b)
         if not wa or not wb:
             return 1.0 if wa == wb else 0.0
         total = sum(map(self.weight, wa)) + sum(map(self.weight, wb))
@@ -688,7 +737,8 @@ class Similarity:
 
     def overlaps(self, a: str, b: str, threshold: float | None = None) -> bool:
         """Enough shared words (two, or all of a one-word text) and a score at the threshold."""
-        shared = content_words(a) & content_words(b)
+        wa, wb = self.words(a, b)
+        shared = wa & wb
         needed = min(2, len(content_words(a)), len(content_words(b)))
         limit = self.threshold if threshold is None else threshold
         return len(shared) >= needed and self.score(a, b) >= limit
@@ -705,7 +755,8 @@ def vetoes(a: str, b: str, substance_a: frozenset[str], substance_b: frozenset[s
       "cut interest rates");
     - *substitution*: they share at least two words of substance and differ in exactly one on
       each side, in the same place among the shared words ("new sanctions on oil exports" /
-      "new sanctions on gas exports"): the one slot that differs is what each says.
+      "new sanctions on gas exports"): the one slot that differs is what each says — unless
+      one word is a kind of the other (`KINDS`: "ammunition" / "weapons").
     """
     if negated(a) != negated(b):
         return "negation"
@@ -715,7 +766,8 @@ def vetoes(a: str, b: str, substance_a: frozenset[str], substance_b: frozenset[s
     only_a, only_b = substance_a - shared, substance_b - shared
     if len(shared) >= 2 and len(only_a) == 1 == len(only_b):
         (x,), (y,) = only_a, only_b
-        if _slot(a, x, shared) == _slot(b, y, shared):
+        kinds = _KIND_OF.get(x) == y or _KIND_OF.get(y) == x  # "ammunition" is "weapons"
+        if not kinds and _slot(a, x, shared) == _slot(b, y, shared):
             return "substitution"
     return None
 

@@ -106,6 +106,11 @@ MUST_FOLD = _pairs(
     Iran | lift sanctions on its oil exports | remove sanctions on Iranian oil exports | United States | United States
     Ukraine | deliver fighter jets quickly | supply fighter jets as soon as possible | NATO | -
     EU | resume talks on the nuclear deal and allow inspectors back | return to negotiations over the nuclear agreement | - | -
+    Hezbollah | avenge the killing of its commander | retaliation for the killing of its commander | - | -
+    Liverpool | clinch the league title with a draw | win the league title with a draw | - | -
+    police | witnesses to come forward | witnesses to contact detectives | - | -
+    Ukraine | ammunition for its troops at the front | weapons for its soldiers at the front | - | -
+    Russia | more ammunition from Iran | more weapons from Iran | - | -
     """
 )
 
@@ -131,6 +136,12 @@ MUST_NOT_FOLD = _pairs(
     Hamas | release of hostages held in Gaza | release of prisoners held by Israel | Israel | Israel
     China | reduce its dependence on imported oil | reduce its dependence on imported chips | - | -
     United States | stop arms sales to Taiwan | stop arms sales to Saudi Arabia | China | China
+    Hezbollah | revenge for the killing of its commander | revenge for the arrest of its commander | - | -
+    Liverpool | win the league title | lose the league title | - | -
+    police | witnesses of the stabbing to come forward | witnesses of the shooting to contact them | - | -
+    Ukraine | ammunition for its troops at the front | drones for its troops at the front | - | -
+    Ukraine | artillery ammunition, tanks and fighter jets for the counteroffensive | more weapons for the counteroffensive | - | -
+    Russia | more ammunition from Iran | more weapons from North Korea | - | -
     """
 )
 
@@ -152,6 +163,16 @@ def test_different_sides_never_fold_even_word_for_word():
         "reduce U.S. influence in the region",
         who_b="China",
     )
+
+
+def test_claimants_described_in_the_same_words_are_one_side():
+    text = "an end to police violence"
+    assert folded("demonstrators", text, text, who_b="the protesters")
+    assert folded("an official", text, text, who_b="officials")
+    assert not folded("protesters", text, text, who_b="counter-protesters")
+    assert not folded("protesters", text, text, who_b="police")
+    # a name is compared as it is: two named bodies are two sides, whatever their words
+    assert not folded("Protesters Union", text, text, who_b="Demonstrators Union")
 
 
 def test_different_counterparts_never_fold():

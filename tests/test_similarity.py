@@ -13,10 +13,12 @@ from briefgen.similarity import (
     content_words,
     country_of,
     inflections,
+    matched,
     name_phrases,
     names_conflict,
     names_in,
     negated,
+    proper_part,
     vetoes,
 )
 
@@ -35,6 +37,9 @@ from briefgen.similarity import (
         ("soldiers", "troops"),
         ("nations", "country"),
         ("dwindling", "depleted"),
+        ("avenged", "retaliation"),
+        ("reprisals", "revenge"),
+        ("clinched", "wins"),
     ],
 )
 def test_inflections_irregular_forms_and_synonyms_fold(a, b):
@@ -49,6 +54,8 @@ def test_inflections_irregular_forms_and_synonyms_fold(a, b):
         ("talks", "deal"),
         ("weapons", "ammunition"),
         ("raise", "cut"),
+        ("revenge", "response"),
+        ("clinch", "lose"),
     ],
 )
 def test_unrelated_words_stay_apart(a, b):
@@ -67,6 +74,8 @@ def test_unrelated_words_stay_apart(a, b):
         ("Russia's arsenal", "Russia arsenal"),
         ("military equipment", "weapons"),
         ("a cease-fire", "a ceasefire"),
+        ("witnesses to come forward", "witnesses to contact"),
+        ("get in touch with detectives", "contact detectives"),
     ],
 )
 def test_spellings_phrases_acronyms_and_possessives_fold(a, b):
@@ -170,6 +179,30 @@ def test_names_in_the_texts_weigh_little_in_claims():
     sim = Similarity.for_claims(texts)
     assert not sim.overlaps(*texts)
     assert sim.substance(texts[0]) == content_words("artillery shells")
+
+
+def test_only_the_capitalised_words_of_an_actor_name_weigh_as_a_name():
+    names = ["the president-elect", "protesters", "the North Korean leader", "Donald Trump"]
+    sim = Similarity.for_claims(["protest against the election result"], names=names)
+    assert proper_part("the North Korean leader") == "North Korean"
+    assert sim.names == content_words("Donald Trump North Korean")
+    assert sim.substance("protest against the election result") == content_words(
+        "protest election result"
+    )
+
+
+def test_a_kind_meets_its_general_word_only_in_claims_and_only_where_the_other_has_it():
+    a, b, c = "ammunition for the front", "weapons for the front", "ammunition for the police"
+    assert canonical("ammunition") != canonical("weapons")
+    assert Similarity.for_claims([a, b, c]).score(a, b) > 0.8
+    assert Similarity([a, b, c], prior=8).score(a, b) < 0.5  # without kinds: one word of two
+    weapon = canonical("weapon")
+    assert matched(content_words(a), content_words(c)) == (content_words(a), content_words(c))
+    assert weapon in matched(content_words(a), content_words(b))[0]
+    assert _veto("ammunition for troops at the front", "weapons for troops at the front") is None
+    assert _veto("ammunition for troops at the front", "drones for troops at the front") == (
+        "substitution"
+    )
 
 
 def test_candidate_pairs_share_a_word():
