@@ -13,6 +13,7 @@ them are independent (near-identical copies of one story count once: independenc
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 
 from briefgen import actors as actor_resolution
 from briefgen import claims, stories, venues
@@ -112,26 +113,17 @@ def _story(
     name_of = _name_lookup(mentions, groups, actors)
     speaks_for = actor_resolution.sides(actors, _affiliations(mentions, groups, actors))
 
-    named: dict[tuple[int, str], str] = {}
+    read = cache(name_of.__call__)  # an article names its parties again and again: read once
 
     def who(n: int, name: str | None) -> str | None:
-        if name is None:
-            return None
-        if (n, name) not in named:  # an article names its parties again and again
-            named[(n, name)] = name_of(n, name) or name
-        return named[(n, name)]
+        return None if name is None else read(n, name) or name
 
     def side(name: str | None) -> str | None:
         return None if name is None else speaks_for.get(name, name)
 
-    parties: dict[tuple[int, str], str | None] = {}
-
     def party(n: int, name: str) -> str | None:
-        # an article's claims name the same parties again and again: each is read once
-        if (n, name) not in parties:
-            found = name_of(n, name)
-            parties[(n, name)] = None if found is None else side(found)
-        return parties[(n, name)]
+        found = read(n, name)
+        return None if found is None else side(found)
 
     extractions = [(n, r.extraction) for n, r in done]
     # One vocabulary for all claims: word rarity needs more texts than one kind has.

@@ -543,6 +543,7 @@ _COUNTRY_ALIASES: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=1 << 16)  # the same parties recur in every claim that names them
 def fold_name(name: str) -> str:
     """'Kim Jong-un’s' -> 'kim jong un'; 'U.S.' -> 'us'."""
     text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), name.casefold())
