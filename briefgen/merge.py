@@ -172,7 +172,7 @@ def _story(
     )
     date_slot, timeline = dated.dates_and_timeline(done, published, story, actors, venue)
     return Story(
-        title=_title(actors, len(done), venue),
+        title=_subject(actors, venue),
         sources=sorted(published),
         actors=actors,
         asks=fold_claims(
@@ -261,6 +261,13 @@ def _joined(values: Iterable[str]) -> str:
 def _title(
     actors: list[BriefActor], count: int, venue: Slot | None = None, stories: int = 1
 ) -> str:
+    about = f"{count} article{'s' if count != 1 else ''}"
+    if stories > 1:
+        about += f", {stories} stories"
+    return f"{_subject(actors, venue)}: brief from {about}"
+
+
+def _subject(actors: list[BriefActor], venue: Slot | None = None) -> str:
     """The two most-cited people by name; else the agreed place ("Sandilands, Croydon"); else
     the most-cited named organisations; else "News brief". Descriptions ("the driver") never
     title a brief."""
@@ -274,11 +281,7 @@ def _title(
     place = None
     if venue and venue.values and not venue.disputed and venue.values[0].value:
         place = ", ".join([venue.values[0].value, *venue.values[0].wider[:1]])
-    subject = " and ".join(people[:2]) or place or " and ".join(bodies[:2]) or "News brief"
-    about = f"{count} article{'s' if count != 1 else ''}"
-    if stories > 1:
-        about += f", {stories} stories"
-    return f"{subject}: brief from {about}"
+    return " and ".join(people[:2]) or place or " and ".join(bodies[:2]) or "News brief"
 
 
 def _brief_actor(mentions: list[Mention]) -> BriefActor:

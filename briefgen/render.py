@@ -330,6 +330,17 @@ def markdown(brief: Brief) -> str:
 
         lines += changes_markdown(brief.changes)
     published = {s.n: s.article.published for s in brief.sources}
+    if brief.stories:  # say at once that the sources tell several stories, and which
+        main = brief.grouping[0] if brief.grouping else []
+        others = "; ".join(
+            f"Story {k}: {text(story.title)} {cite(story.sources)}"
+            for k, story in enumerate(brief.stories, start=2)
+        )
+        lines += [
+            f"_The sources tell {len(brief.stories) + 1} unrelated stories, merged apart: "
+            f"this one {cite(main)} first, then {others}._",
+            "",
+        ]
     lines += _story(brief, published, level=2)
     for k, story in enumerate(brief.stories, start=2):
         lines += [f"## Story {k}: {text(story.title)}", ""]

@@ -448,8 +448,13 @@ def test_each_story_gets_its_own_section_and_sources_come_once_at_the_end():
     for heading in ("Key facts", "Where", "When", "Actors", "Warnings", "Timeline"):
         assert f"\n### {heading}" in tram
     assert "Croydon" in tram and "Vladivostok" not in tram and "Vostochny" not in tram
-    main = text[: text.index("## Story 2")]
+    main = text[text.index("## Key facts") : text.index("## Story 2")]
     assert "Croydon" not in main and "Transport for London" not in main
+    # said at once, under the title: how many stories, and which sources each has
+    assert text.split("\n")[2] == (
+        "_The sources tell 2 unrelated stories, merged apart: this one [1][3][5][7] first, "
+        f"then Story 2: {brief.stories[0].title} [2][4][6]._"
+    )
     assert (
         "- Stories: 2, merged apart — articles grouped by the names, places, dates and rare words"
         " they share: [1][3][5][7] (the main story); [2][4][6] (story 2)"
