@@ -316,6 +316,8 @@ def _same_claim(
         return False
     if fold(a.what) == fold(b.what):
         return True
+    if {q.quote for q in a.quotes} & {q.quote for q in b.quotes}:
+        return True  # one rests on the other's evidence: folded with more sources, not new
     words = content_words(a.what)
     return (bool(words) and words == content_words(b.what)) or similarity.same(a.what, b.what)
 

@@ -233,6 +233,27 @@ def test_same_words_from_another_party_are_a_new_claim():
     ]
 
 
+def test_two_claims_folded_into_one_are_not_dropped():
+    # e.g. the claim check joined two wordings: the folded claim rests on both quotes
+    asks = [
+        ask("Mr. Putin", "Mr. Kim", "artillery shells", quote="Putin wants shells"),
+        ask("Mr. Putin", "Mr. Kim", "replenish stocks", quote="Putin needs stocks"),
+    ]
+    old = merge([first(asks=asks), second()])
+    assert len(old.asks) >= 2
+    shells = next(c for c in old.asks if c.what == "artillery shells")
+    stocks = next(c for c in old.asks if c.what == "replenish stocks")
+    joined = shells.model_copy(
+        update={
+            "sources": sorted({*shells.sources, *stocks.sources}),
+            "quotes": [*shells.quotes, *stocks.quotes],
+        }
+    )
+    rest = [c for c in old.asks if c not in (shells, stocks)]
+    new = old.model_copy(update={"asks": [joined, *rest]})
+    assert [c for c in diff(old, new, SINCE).items if c.kind == "ask"] == []
+
+
 def test_another_claim_by_the_same_party_is_new():
     old = base()
     asks = [
