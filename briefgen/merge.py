@@ -268,11 +268,12 @@ def _title(
 
 
 def _subject(actors: list[BriefActor], venue: Slot | None = None) -> str:
-    """The two most-cited people by name; else the agreed place ("Sandilands, Croydon"); else
-    the most-cited named organisations; else "News brief". Descriptions ("the driver") never
-    title a brief."""
+    """The two most-cited people by name, when a person is what most sources are about; else
+    the agreed place ("Sandilands, Croydon"); else the most-cited named organisations; else
+    "News brief". Descriptions ("the driver") never title a brief."""
     ranked = sorted(actors, key=lambda a: -len(a.sources))
-    people = [a.name for a in ranked if a.kind == "person" and is_name_like(a.name)]
+    sources = len({n for a in actors for n in a.sources})
+    people = [a for a in ranked if a.kind == "person" and is_name_like(a.name)]
     bodies = [
         a.name
         for a in ranked
@@ -281,7 +282,9 @@ def _subject(actors: list[BriefActor], venue: Slot | None = None) -> str:
     place = None
     if venue and venue.values and not venue.disputed and venue.values[0].value:
         place = ", ".join([venue.values[0].value, *venue.values[0].wider[:1]])
-    return " and ".join(people[:2]) or place or " and ".join(bodies[:2]) or "News brief"
+    # a person one source of many names is a detail of the story, not what it is about
+    central = [a.name for a in people if 2 * len(a.sources) >= sources or not place]
+    return " and ".join(central[:2]) or place or " and ".join(bodies[:2]) or "News brief"
 
 
 def _brief_actor(mentions: list[Mention]) -> BriefActor:

@@ -262,7 +262,8 @@ def test_a_folder_mixing_two_stories_gives_two_sections_and_never_compares_them(
     )
     assert result.exit_code == 0, result.stderr
     text = out.read_text()
-    assert text.startswith("# Sayed Kamal Sadat and Noor Mohammad Faiz: brief from 5 articles, 2")
+    # titled by its place: each person is named by one source of three
+    assert text.startswith("# German consulate, Mazar-i-Sharif: brief from 5 articles, 2 stories")
     assert "\n## Story 2: Sandilands, Croydon\n" in text
     assert "sources disagree" not in text and "**disputed**" not in text
     assert "Stories: 2, merged apart" in text

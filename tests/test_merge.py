@@ -355,3 +355,19 @@ def test_a_story_with_no_named_person_is_titled_by_its_agreed_place_never_a_desc
     assert merge(crash).title == "Sandilands tram stop, Croydon: brief from 2 articles"
     nowhere = [result(1, actors=[person("the driver")]), result(2, actors=[person("two people")])]
     assert merge(nowhere).title == "News brief: brief from 2 articles"
+
+
+def test_a_person_only_one_source_of_many_names_does_not_title_the_story():
+    three = [
+        result(1, actors=[person("Sayed Kamal Sadat")], venues=[venue("Mazar-i-Sharif")]),
+        result(2, actors=[person("Abdul Razaq Qadiri")], venues=[venue("Mazar-i-Sharif")]),
+        result(3, actors=[person("the driver")], venues=[venue("Mazar-i-Sharif")]),
+    ]
+    assert merge(three).title.startswith("Mazar-i-Sharif")
+    # named by most sources, a person is what the story is about
+    two = [
+        result(1, actors=[person("Sayed Kamal Sadat")], venues=[venue("Mazar-i-Sharif")]),
+        result(2, actors=[person("Sayed Kamal Sadat")], venues=[venue("Mazar-i-Sharif")]),
+        result(3, actors=[person("the driver")], venues=[venue("Mazar-i-Sharif")]),
+    ]
+    assert merge(two).title == "Sayed Kamal Sadat: brief from 3 articles"
