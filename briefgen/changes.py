@@ -427,6 +427,9 @@ def _slot_changes(kind: ChangeKind, old: Slot, new: Slot) -> list[Change]:
         text = f"{kind} now disputed: {_answers(new)}"
         return [Change(kind=kind, change="disputed", text=text, **cited)]
     if old.disputed and not new.disputed:
+        if _moved(kind, old, new):  # the answer now is none of the disputed ones: it moved
+            text = f"{kind} moved: {_answers(old)} → {_answers(new)}"
+            return [Change(kind=kind, change="moved", text=text, **cited)]
         return [
             Change(kind=kind, change="settled", text=f"{kind} settled: {_answers(new)}", **cited)
         ]

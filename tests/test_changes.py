@@ -297,6 +297,14 @@ def disputed_venue() -> Brief:
     return merge([first(), second(venues=[venue("Vostochny Cosmodrome", "confirmed")])])
 
 
+def test_a_dispute_that_ends_on_none_of_its_answers_is_a_move_not_a_settlement():
+    disputed = disputed_venue()
+    elsewhere = merge([first(venues=[venue("Khabarovsk")]), second(venues=[venue("Khabarovsk")])])
+    [change] = [c for c in diff(disputed, elsewhere, SINCE).items if c.kind == "venue"]
+    assert change.change == "moved"
+    assert change.text == "venue moved: Vladivostok vs Vostochny Cosmodrome → Khabarovsk"
+
+
 def test_a_venue_dispute_that_appears_and_one_that_is_settled():
     agreed, disputed = base(), disputed_venue()
     assert not agreed.venue.disputed and disputed.venue.disputed
