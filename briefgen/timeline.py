@@ -341,6 +341,8 @@ class EventIndex:
                 return self.score(a, b) >= (SAME_ACTION if anchored else SAME_ACTION_UNNAMED)
         if a.named != b.named or not who_a & who_b or (who_a - who_b and who_b - who_a):
             return False
+        if a.named and (a.action <= b.action or b.action <= a.action):
+            return True  # the same people doing the same, one side saying more ("to discuss …")
         return self.score(a, b) >= SAME_ACTION
 
     def related(self) -> dict[int, set[int]]:

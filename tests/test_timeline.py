@@ -549,3 +549,14 @@ def test_welcomes_and_greets_at_the_facility_are_one_meeting():
         ]
     )
     assert lines(brief) == [("2023-09-13", [1, 2]), ("2023-09-13", [3])]
+
+
+def test_the_same_people_doing_the_same_with_more_said_are_one_line():
+    brief = merge(
+        [
+            article(1, WED, when("on Wednesday", "Putin meets Kim")),
+            article(2, WED, when("on Wednesday", "Putin and Kim meet to discuss arms supplies")),
+            article(3, WED, when("on Wednesday", "Putin meets Shoigu to discuss arms supplies")),
+        ]
+    )
+    assert lines(brief) == [("2023-09-13", [1, 2]), ("2023-09-13", [3])]
