@@ -154,7 +154,11 @@ def _relative(text: str, published: date) -> str | None:
         shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[m["word"].lower()]
         return (published + timedelta(days=shift)).isoformat()
     step = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1}[m["side"].lower()]
-    unit = m["unit"].lower()
+    return _shifted(published, m["unit"].lower(), step)
+
+
+def _shifted(published: date, unit: str, step: int) -> str:
+    """The week (Monday to Sunday), month or year `step` units from the publication date's."""
     if unit == "week":
         monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
         return f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}"
@@ -369,13 +373,7 @@ def _ago(text: str, published: date) -> str | None:
     unit = m["unit"] or m["unit2"]
     if unit == "day":
         return (published + timedelta(days=step)).isoformat()
-    if unit == "week":
-        monday = published - timedelta(days=published.weekday()) + timedelta(weeks=step)
-        return f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}"
-    if unit == "month":
-        index = published.year * 12 + published.month - 1 + step
-        return f"{index // 12:04d}-{index % 12 + 1:02d}"
-    return str(published.year + step)
+    return _shifted(published, unit, step)
 
 
 def bounds(resolved: str) -> tuple[date, date]:
