@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen import ingest
-from briefgen.actors import Mention, canonical_name, fold, resolve
+from briefgen.actors import canonical_name, fold
 from briefgen.claims import Decision
 from briefgen.extract import reference
 from briefgen.merge import claim_candidates, merge
@@ -199,18 +199,6 @@ class ActorReport:
     # gold id -> the predicted groups (as mention lists) it is split across
     missed_merges: dict[str, list[list[MentionKey]]]
     problems: list[str] = field(default_factory=list)
-
-
-def predicted_actor_groups(results: Sequence[ArticleExtraction]) -> list[list[MentionKey]]:
-    """Actor groups as `briefgen.actors.resolve` forms them over all the articles at once."""
-    mentions = [
-        Mention(n, actor) for n, r in enumerate(results, start=1) for actor in r.extraction.actors
-    ]
-    ids = [r.article.id for r in results]
-    return [
-        [(ids[mentions[i].source - 1], mentions[i].actor.name) for i in group]
-        for group in resolve(mentions)
-    ]
 
 
 def brief_actor_groups(
