@@ -316,24 +316,41 @@ def extract_command(article: str, config_path: Path | None, **options: Any) -> i
     return EXIT_PARTIAL if failures else EXIT_OK
 
 
-def _read_result(path: Path) -> Any:
+def _read_results(path: Path) -> list[Any]:
+    """The extractions in one file: one JSON object, several one after another (what `extract`
+    prints for a folder, or JSON lines), or a JSON array of them."""
     from pydantic import ValidationError
 
     from briefgen.errors import InputError, validation_summary
     from briefgen.schemas import ArticleExtraction, ArticleFailure
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise InputError(f"{path}: not JSON ({exc})") from None
-    model = ArticleFailure if isinstance(data, dict) and "reason" in data else ArticleExtraction
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problem = validation_summary(exc)
-        raise InputError(f"{path}: not a briefgen extraction ({problem})") from None
+    decoder, blank = json.JSONDecoder(), re.compile(r"\s*")
+    values: list[Any] = []
+    at = 0
+    while (at := blank.match(text, at).end()) < len(text):  # type: ignore[union-attr]
+        try:
+            value, at = decoder.raw_decode(text, at)
+        except ValueError as exc:
+            raise InputError(f"{path}: not JSON ({exc})") from None
+        values += value if isinstance(value, list) else [value]
+    if not values:
+        raise InputError(f"{path}: no extraction in it")
+    found = []
+    for n, data in enumerate(values, start=1):
+        model = ArticleFailure if isinstance(data, dict) and "reason" in data else ArticleExtraction
+        try:
+            found.append(model.model_validate(data))
+        except ValidationError as exc:
+            where = f" (value {n})" if len(values) > 1 else ""
+            problem = validation_summary(exc)
+            raise InputError(f"{path}{where}: not a briefgen extraction ({problem})") from None
+    return found
 
 
 @main.command("merge")
@@ -344,14 +361,16 @@ def _read_result(path: Path) -> Any:
 @quiet_option
 @guarded
 def merge_command(extractions: tuple[Path, ...], quiet: bool, **options: Any) -> int:
-    """Merge EXTRACTION.json files (from `briefgen extract`) into one brief. No model call."""
+    """Merge EXTRACTION.json files (from `briefgen extract`: one extraction or several, one
+    after another) into one brief. No model call."""
     from briefgen import merge, pipeline, render
     from briefgen.files import check_writable
 
     settings = Settings(**{k: v for k, v in options.items() if v is not None})
     for path in pipeline.outputs_of(settings):
         check_writable(path)
-    brief = merge.merge([_read_result(path) for path in extractions], title=settings.title)
+    results = [result for path in extractions for result in _read_results(path)]
+    brief = merge.merge(results, title=settings.title)
     if len(brief.failures) == len(brief.sources):
         for source in brief.failures:
             click.echo(f"failed   {source.article.id}: {source.failed}", err=True)

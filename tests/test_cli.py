@@ -174,6 +174,55 @@ def test_extract_then_merge_gives_the_same_brief_as_make(runner, server, article
     assert (tmp_path / "merged.json").read_text() == (tmp_path / "made.json").read_text()
 
 
+def test_extract_of_a_folder_into_one_file_merges_as_make_does(runner, server, articles, tmp_path):
+    # what docs/cli.md shows: `briefgen extract FOLDER > all.json`, then `briefgen merge all.json`
+    server.default = answer()
+    extracted = invoke(runner, "extract", articles, "--base-url", server.url)
+    assert extracted.exit_code == 0
+    every = tmp_path / "all.json"
+    every.write_text(extracted.stdout)  # several objects, one after another
+    merged = invoke(runner, "merge", every, "--json", tmp_path / "merged.json", "-q")
+    made = invoke(
+        runner, "make", articles, "--json", tmp_path / "made.json", "-q", "--base-url", server.url
+    )
+    assert merged.exit_code == made.exit_code == 0
+    assert (tmp_path / "merged.json").read_text() == (tmp_path / "made.json").read_text()
+    # JSON lines and a JSON array of extractions read the same
+    values = [json.loads(line) for line in _objects(extracted.stdout)]
+    lines = tmp_path / "all.jsonl"
+    lines.write_text("".join(json.dumps(v) + "\n" for v in values))
+    array = tmp_path / "array.json"
+    array.write_text(json.dumps(values))
+    for path in (lines, array):
+        again = invoke(runner, "merge", path, "--json", tmp_path / "again.json", "-q")
+        assert again.exit_code == 0
+        assert (tmp_path / "again.json").read_text() == (tmp_path / "made.json").read_text()
+
+
+def _objects(text: str) -> list[str]:
+    decoder, at, found = json.JSONDecoder(), 0, []
+    while (at := len(text) - len(text[at:].lstrip())) < len(text):
+        _, end = decoder.raw_decode(text, at)
+        found.append(text[at:end])
+        at = end
+    return found
+
+
+def test_merge_of_a_file_broken_after_its_first_extraction_says_where(
+    runner, server, articles, tmp_path
+):
+    server.default = answer()
+    one = invoke(runner, "extract", articles / "one.txt", "--base-url", server.url).stdout
+    broken = tmp_path / "broken.json"
+    broken.write_text(one + '\n{"hello": 1}\n')
+    result = runner.invoke(main, ["merge", str(broken)])
+    assert result.exit_code == 2
+    assert f"{broken} (value 2): not a briefgen extraction" in result.stderr
+    broken.write_text(one + "\n{not json")
+    result = runner.invoke(main, ["merge", str(broken)])
+    assert result.exit_code == 2 and "not JSON" in result.stderr
+
+
 def test_merge_rejects_files_that_are_not_extractions(runner, tmp_path):
     bogus = tmp_path / "bogus.json"
     bogus.write_text('{"hello": 1}')
