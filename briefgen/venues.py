@@ -463,7 +463,7 @@ def _answer(
     wider_clusters = [c for c in group if c != shown and graph.clusters[c].ident in up]
     finer = [c for c in order if c != shown and c not in wider_clusters]
     levels = sorted(up, key=lambda i: (-len(graph.up(i)), graph.name(i)))
-    wider = list(dict.fromkeys(graph.name(i) for i in levels))
+    wider = _readable(list(dict.fromkeys(graph.name(i) for i in levels)))
     country = graph.country(shown)
     if country and country.id not in up and country.id != graph.clusters[shown].ident:
         wider.append(country.name)
@@ -475,6 +475,17 @@ def _answer(
         items_of(finer),
     )
     return value.model_copy(update={"wider": wider})
+
+
+def _readable(wider: list[str]) -> list[str]:
+    """Levels as a reader says them: "south London" already says London, so "Croydon, south
+    London, London" reads "Croydon, south London"."""
+    kept: list[str] = []
+    for name in wider:
+        if kept and kept[-1].casefold().endswith(" " + name.casefold()):
+            continue
+        kept.append(name)
+    return kept
 
 
 def same_place(a: str, b: str) -> bool:
