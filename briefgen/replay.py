@@ -40,6 +40,23 @@ def recording(body: dict[str, Any], status: int, response: Any, **source: Any) -
     }
 
 
+def completion(content: str, completion_id: str, model: str = "hand-written") -> dict[str, Any]:
+    """A chat-completion body answering `content`, as a hand-written recording holds it."""
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": 0,
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content, "refusal": None},
+            }
+        ],
+    }
+
+
 def write_recording(directory: Path, exchange: dict[str, Any]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{exchange['key'][:16]}.json"

@@ -25,7 +25,7 @@ from briefgen import claimcheck, ingest, merge
 from briefgen.config import Settings
 from briefgen.extract import extract_all
 from briefgen.llm import OpenAIClient
-from briefgen.replay import ReplayTransport, recording, request_key, write_recording
+from briefgen.replay import ReplayTransport, completion, recording, request_key, write_recording
 from briefgen.store import NoMemory
 
 
@@ -53,23 +53,10 @@ def main(answers_path: Path, example_dir: Path, out_dir: Path) -> int:
         body = json.loads(request.content)
         user = next(m["content"] for m in body["messages"] if m["role"] == "user")
         row = by_prompt[user]
-        response = {
-            "id": f"handwritten-claimcheck-{request_key(body)[:12]}",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "hand-written",
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "stop",
-                    "message": {
-                        "role": "assistant",
-                        "content": json.dumps({"same": row["same"], "reason": row["reason"]}),
-                        "refusal": None,
-                    },
-                }
-            ],
-        }
+        response = completion(
+            json.dumps({"same": row["same"], "reason": row["reason"]}),
+            f"handwritten-claimcheck-{request_key(body)[:12]}",
+        )
         write_recording(
             out_dir,
             recording(

@@ -24,7 +24,7 @@ from briefgen import ingest
 from briefgen.config import Settings
 from briefgen.extract import extract_all
 from briefgen.llm import OpenAIClient
-from briefgen.replay import recording, write_recording
+from briefgen.replay import completion, recording, write_recording
 from briefgen.schemas import Extraction
 
 ARTICLE_ID = re.compile(r"^Article (\S+?)(?::|$)", re.MULTILINE)
@@ -43,23 +43,7 @@ def main(answers_dir: Path, example_dir: Path, out_dir: Path) -> int:
         body = json.loads(request.content)
         user = next(m["content"] for m in body["messages"] if m["role"] == "user")
         article_id = ARTICLE_ID.search(user).group(1)  # type: ignore[union-attr]
-        response = {
-            "id": f"handwritten-{article_id}",
-            "object": "chat.completion",
-            "created": 0,
-            "model": "hand-written",
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "stop",
-                    "message": {
-                        "role": "assistant",
-                        "content": answers[article_id].model_dump_json(),
-                        "refusal": None,
-                    },
-                }
-            ],
-        }
+        response = completion(answers[article_id].model_dump_json(), f"handwritten-{article_id}")
         write_recording(
             out_dir,
             recording(
