@@ -575,6 +575,16 @@ def _read_texts(
     )
 
 
+_NOT_INITIALS = frozenset("of the and for in on at to de du des la le el del".split())
+
+
+def initials(key: str) -> str | None:
+    """An organisation's acronym from its folded name: "new york police department" -> "nypd",
+    "north atlantic treaty organization" -> "nato"; None for a name of one word."""
+    words = [w for w in key.split() if w not in _NOT_INITIALS]
+    return "".join(w[0] for w in words) if len(words) >= 2 else None
+
+
 def _read_all(mentions: Sequence[Mention]) -> tuple[list[_Read], list[_Written]]:
     """Every mention's keys. A key is partial only against the rest of the merge: "George Bush"
     when both a "George W. Bush" and a "George H. W. Bush" are named; "Cubs" when some
@@ -592,6 +602,8 @@ def _read_all(mentions: Sequence[Mention]) -> tuple[list[_Read], list[_Written]]
             for key in w.bodies:
                 words = tuple(key.split())
                 suffixes.update(words[k:] for k in range(1, len(words)))
+                if letters := initials(key):
+                    suffixes.add((letters,))
     short_forms = {s for s in suffixes if any(w not in GENERIC_BODY for w in s)}
 
     def read(kind: ActorKind, w: _Written) -> _Read:
@@ -614,6 +626,8 @@ def _read_all(mentions: Sequence[Mention]) -> tuple[list[_Read], list[_Written]]
             if kind == "organization":
                 words = key.split()
                 owns += [("short", " ".join(words[k:])) for k in range(1, len(words))]
+                if letters := initials(key):
+                    owns.append(("short", letters))  # "NYPD" for "New York Police Department"
                 if tuple(words) in short_forms:
                     partial["short"].append(key)  # "Cubs", when "Chicago Cubs" is named
                     continue
@@ -914,6 +928,8 @@ class PartyNames:
             ways.append(("body", key))
             if kind == "organization":
                 ways += [("short", " ".join(words[k:])) for k in range(1, len(words))]
+                if letters := initials(key):
+                    ways.append(("short", letters))
         return tuple(dict.fromkeys(ways))
 
     def _index(

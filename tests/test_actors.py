@@ -272,6 +272,27 @@ def test_an_organisations_short_form_joins_its_full_name():
     assert len(groups([org("the Chicago Cubs")], [org("Chicago Cubs")])) == 1
 
 
+def test_an_acronym_joins_the_one_organisation_whose_initials_it_is():
+    assert len(groups([org("New York Police Department")], [org("NYPD")])) == 1
+    assert len(groups([org("New York Police Department")], [org("N.Y.P.D.")])) == 1
+    assert len(groups([org("North Atlantic Treaty Organization")], [org("Nato")])) == 1
+    assert len(groups([org("United Nations")], [org("UN")])) == 1
+    # two bodies with those initials: the acronym is read in its own article, else joins neither
+    found = groups(
+        [org("National Rifle Association")],
+        [org("Nuclear Regulatory Authority")],
+        [org("NRA")],
+    )
+    assert len(found) == 3
+    found = groups(
+        [org("National Rifle Association"), org("NRA")], [org("Nuclear Regulatory Authority")]
+    )
+    assert together(found, "1:National Rifle Association", "1:NRA") and len(found) == 2
+    # initials of one word are no acronym; people and countries are not organisations
+    assert len(groups([org("Interpol")], [org("I")])) == 2
+    assert len(groups([person("Nora Rae Adams")], [org("NRA")])) == 2
+
+
 def test_a_short_form_with_two_completions_is_read_per_article():
     found = groups(
         [org("Chicago Cubs"), org("Cubs")],
