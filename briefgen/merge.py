@@ -13,8 +13,10 @@ them are independent (near-identical copies of one story count once: independenc
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from briefgen import actors as actor_resolution
 from briefgen import claims, stories, venues
@@ -29,7 +31,6 @@ from briefgen.schemas import (
     ArticleFailure,
     Brief,
     BriefActor,
-    Claim,
     Extraction,
     Slot,
     Source,
@@ -101,7 +102,8 @@ def claim_candidates(
     results: Sequence[ArticleExtraction | ArticleFailure], limit: int = 200
 ) -> list[claims.Candidate]:
     """The near-miss claim pairs of the brief `merge(results)` would make (claims.candidates,
-    story by story), closest first, at most `limit`: the questions for the claim check."""
+    story by story), closest first, at most `limit`: the questions for the claim check. Only
+    what the claims need is worked out: actors and parties, not places, dates or the folds."""
     found: list[claims.Candidate] = []
     done = [
         (n, r)
@@ -111,27 +113,44 @@ def claim_candidates(
     copies = story_groups({n: r.article.fingerprint for n, r in done})
     by_number = dict(done)
     for group in stories.group(done, copies):
-        _story([(n, by_number[n]) for n in group], copies, found=found)
+        c = _claim_context([(n, by_number[n]) for n in group], copies)
+        for kind, items in c.items.items():
+            statements = kind != "motives"
+            found += claims.candidates(items, c.side, c.similarity, statements, c.party, kind=kind)
     found.sort(key=lambda c: (-c.score, c.key))
     return found[:limit]
 
 
-def _story(
-    done: Sequence[tuple[int, ArticleExtraction]],
-    copies: Mapping[int, int],
-    same_claims: Mapping[str, claims.Decision] | None = None,
-    found: list[claims.Candidate] | None = None,
-) -> Story:
-    """One story's articles merged: its actors, claims, venue, date and timeline. With `found`,
-    the story's near-miss claim pairs are added to it as well."""
-    published = {n: r.article.published for n, r in done}
+# For asks, warnings and motives: the fields that give the claimant, the counterpart, the text.
+PARTIES: dict[str, tuple[str, str | None, str]] = {
+    "asks": ("asker", "asked", "ask"),
+    "warnings": ("warner", "warned", "warning"),
+    "motives": ("actor", None, "motive"),
+}
+
+
+@dataclass
+class _ClaimContext:
+    """What folding one story's claims needs: its actors, how a party is read and whom it
+    speaks for, the shared vocabulary, and the items of each kind."""
+
+    story: dict[int, int]
+    actors: list[BriefActor]
+    side: Callable[[str | None], str | None]
+    party: Callable[[int, str], str | None]
+    similarity: Similarity
+    items: dict[str, list[claims.ClaimItem]]
+
+
+def _claim_context(
+    done: Sequence[tuple[int, ArticleExtraction]], copies: Mapping[int, int]
+) -> _ClaimContext:
     story = {n: copies.get(n, n) for n, _ in done}
     mentions = [Mention(n, actor) for n, r in done for actor in r.extraction.actors]
     groups = actor_resolution.resolve(mentions, story)
     actors = [_brief_actor([mentions[i] for i in group]) for group in groups]
     name_of = _name_lookup(mentions, groups, actors)
     speaks_for = actor_resolution.sides(actors, _affiliations(mentions, groups, actors))
-
     read = cache(name_of.__call__)  # an article names its parties again and again: read once
 
     def who(n: int, name: str | None) -> str | None:
@@ -144,28 +163,65 @@ def _story(
         found = read(n, name)
         return None if found is None else side(found)
 
+    def item(n: int, k: int, found: Any, kind: str) -> claims.ClaimItem:
+        by, to, what = PARTIES[kind]
+        said_by, said_to = getattr(found, by), getattr(found, to) if to else None
+        return claims.ClaimItem(
+            n,
+            who(n, said_by),
+            who(n, said_to),
+            getattr(found, what),
+            found.certainty,
+            found.quote,
+            k,
+            said_by,
+            said_to,
+        )
+
     extractions = [(n, r.extraction) for n, r in done]
     # One vocabulary for all claims: word rarity needs more texts than one kind has.
     similarity = Similarity.for_claims(
         (text for _, x in extractions for text in _claim_texts(x)),
         names=(name for a in actors for name in a.names),
     )
+    items = {
+        kind: [
+            item(n, k, found, kind)
+            for n, x in extractions
+            for k, found in enumerate(getattr(x, kind))
+        ]
+        for kind in PARTIES
+    }
+    return _ClaimContext(story, actors, side, party, similarity, items)
 
-    def fold_claims(
-        kind: str, items: Iterable[claims.ClaimItem], statements: bool = True
-    ) -> list[Claim]:
-        items = list(items)
-        if found is not None:
-            found.extend(claims.candidates(items, side, similarity, statements, party, kind=kind))
-        return claims.fold(
-            items, side, story, similarity, statements, party, kind=kind, decisions=same_claims
+
+def _story(
+    done: Sequence[tuple[int, ArticleExtraction]],
+    copies: Mapping[int, int],
+    same_claims: Mapping[str, claims.Decision] | None = None,
+) -> Story:
+    """One story's articles merged: its actors, claims, venue, date and timeline."""
+    published = {n: r.article.published for n, r in done}
+    c = _claim_context(done, copies)
+    story, actors = c.story, c.actors
+    folded = {
+        kind: claims.fold(
+            items,
+            c.side,
+            story,
+            c.similarity,
+            kind != "motives",  # two holders of one motive are two claims
+            c.party,
+            kind=kind,
+            decisions=same_claims,
         )
-
+        for kind, items in c.items.items()
+    }
     venue = venues.venue_slot(
         [
             SlotItem(n, v.place, v.quote, v.certainty, tuple(v.within))
-            for n, x in extractions
-            for v in x.venues
+            for n, r in done
+            for v in r.extraction.venues
         ],
         published,
         story,
@@ -175,53 +231,9 @@ def _story(
         title=_subject(actors, venue),
         sources=sorted(published),
         actors=actors,
-        asks=fold_claims(
-            "asks",
-            (
-                claims.ClaimItem(
-                    n,
-                    who(n, a.asker),
-                    who(n, a.asked),
-                    a.ask,
-                    a.certainty,
-                    a.quote,
-                    k,
-                    a.asker,
-                    a.asked,
-                )
-                for n, x in extractions
-                for k, a in enumerate(x.asks)
-            ),
-        ),
-        warnings=fold_claims(
-            "warnings",
-            (
-                claims.ClaimItem(
-                    n,
-                    who(n, w.warner),
-                    who(n, w.warned),
-                    w.warning,
-                    w.certainty,
-                    w.quote,
-                    k,
-                    w.warner,
-                    w.warned,
-                )
-                for n, x in extractions
-                for k, w in enumerate(x.warnings)
-            ),
-        ),
-        motives=fold_claims(
-            "motives",
-            (
-                claims.ClaimItem(
-                    n, who(n, m.actor), None, m.motive, m.certainty, m.quote, k, m.actor
-                )
-                for n, x in extractions
-                for k, m in enumerate(x.motives)
-            ),
-            statements=False,
-        ),
+        asks=folded["asks"],
+        warnings=folded["warnings"],
+        motives=folded["motives"],
         venue=venue,
         date=date_slot,
         timeline=timeline,
