@@ -2,9 +2,10 @@
 
 Exit codes: 0 brief written; 1 nothing produced (every article failed, or another run holds the
 output); 2 usage, input or configuration error, or the model server refused the run; 3 partial
-brief (some articles failed, listed in the brief and on stderr); 130 interrupted (Ctrl-C or
-SIGTERM). A brief is written atomically and only when there is one, so a failed run never
-replaces the previous brief.
+brief (some articles failed, listed in the brief and on stderr); 4 batch submitted and not yet
+finished (`--batch-wait`; the next run collects it); 130 interrupted (Ctrl-C or SIGTERM). A
+brief is written atomically and only when there is one, so a failed run never replaces the
+previous brief.
 
 The options of `make`, `extract` and `config` are generated from the fields of
 `config.Settings` (name, type, bounds, help), so the command line cannot drift from the library.
@@ -31,9 +32,9 @@ import click
 from pydantic.fields import FieldInfo
 
 from briefgen.config import CONFIG_FILE, Loaded, Settings, load_settings
-from briefgen.errors import BriefgenError, NothingProduced
+from briefgen.errors import BatchPending, BriefgenError, NothingProduced
 
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL, EXIT_PENDING, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
@@ -63,6 +64,9 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
             code = command(*args, **kwargs)
         except NothingProduced as exc:
             fail(str(exc), EXIT_NOTHING)
+        except BatchPending as exc:  # not an error: the next run collects
+            click.echo(f"briefgen: {exc}", err=True)
+            sys.exit(EXIT_PENDING)
         except BriefgenError as exc:
             from briefgen.errors import BusyError
 
@@ -239,7 +243,7 @@ def main() -> None:
     """Turn news articles into one structured, cited brief with an LLM.
 
     Exit codes: 0 ok, 1 nothing produced, 2 usage or input error, 3 partial brief,
-    130 interrupted.
+    4 batch submitted and not yet finished, 130 interrupted.
     """
 
 
@@ -503,6 +507,58 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedel
     if match is None:
         raise click.BadParameter("give a number and a unit: 30d, 12h, 2w, 90m")
     return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+@main.group(invoke_without_command=True)
+@click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--local", is_flag=True, help="Show the store's record only; do not ask the server.")
+@config_option
+@settings_options("model", "base_url", "db")
+@click.pass_context
+def batches(
+    ctx: click.Context, limit: int, local: bool, config_path: Path | None, **options: Any
+) -> None:
+    """List submitted Batch API jobs, newest first; `batches cancel ID` to cancel one.
+
+    Batches not yet ended are asked about at the server first (needs the key), unless --local.
+    """
+    ctx.obj = {"options": options, "config_path": config_path}
+    if ctx.invoked_subcommand is None:
+        _list_batches(limit, local, options, config_path)
+
+
+@guarded
+def _list_batches(
+    limit: int, local: bool, options: dict[str, Any], config_path: Path | None
+) -> int:
+    import asyncio
+
+    from briefgen import batch, pipeline
+
+    settings = load(options, config_path).settings
+    rows = asyncio.run(pipeline.abatches(settings, limit, refresh=not local))
+    if not rows:
+        click.echo(f"no batches yet in {settings.db_path}")
+    for row in rows:
+        click.echo(batch.line(row))
+    return EXIT_OK
+
+
+@batches.command("cancel")
+@click.argument("batch_id")
+@click.pass_obj
+@guarded
+def batches_cancel(obj: dict[str, Any], batch_id: str) -> int:
+    """Cancel batch BATCH_ID at the server. Answers it already has are collected by the next
+    run; the rest of its articles are asked again then."""
+    import asyncio
+
+    from briefgen import batch, pipeline
+
+    settings = load(obj["options"], obj["config_path"]).settings
+    row = asyncio.run(pipeline.acancel_batch(batch_id, settings))
+    click.echo(batch.line(row))
+    return EXIT_OK
 
 
 @main.group()

@@ -55,3 +55,59 @@ class Client(Protocol):
     ) -> Completion: ...
 
     async def aclose(self) -> None: ...
+
+
+# --- batch jobs ----------------------------------------------------------------------------
+# A provider's batch engine (OpenAI's Batch API and the servers that copy it) answers a file of
+# requests within a window, at a lower price. `batch.py` drives it through this interface, so
+# it knows no SDK either; `llm.OpenAIBatches` is the implementation.
+
+FINAL_STATES = frozenset({"completed", "failed", "expired", "cancelled"})
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """One batch as the provider reports it."""
+
+    id: str
+    status: str  # validating, in_progress, finalizing, completed, failed, expired, cancelling,
+    # cancelled
+    input_file_id: str
+    output_file_id: str | None = None
+    error_file_id: str | None = None
+    total: int = 0
+    completed: int = 0
+    failed: int = 0
+    reason: str | None = None  # the provider's errors, one line, when it failed
+    created_at: int = 0
+
+    @property
+    def final(self) -> bool:
+        return self.status in FINAL_STATES
+
+
+class BatchBackend(Protocol):
+    model: str
+    base_url: str
+
+    def request_body(
+        self, messages: list[Message], schema: type[BaseModel], max_tokens: int | None
+    ) -> tuple[str, dict[str, object]]:
+        """The structured-output mode and the JSON body a live call would send first."""
+        ...
+
+    def completion(self, body: dict[str, object]) -> tuple[Completion, Usage]:
+        """A response body from a batch's output file, as a live answer would read."""
+        ...
+
+    async def upload(self, jsonl: bytes, filename: str) -> str: ...
+
+    async def create(self, input_file_id: str, metadata: dict[str, str]) -> BatchJob: ...
+
+    async def retrieve(self, batch_id: str) -> BatchJob: ...
+
+    async def cancel(self, batch_id: str) -> BatchJob: ...
+
+    async def list(self, limit: int = 100) -> list[BatchJob]: ...
+
+    async def download(self, file_id: str) -> bytes: ...

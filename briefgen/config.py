@@ -209,6 +209,41 @@ class Settings(BaseModel):
         "compatible counterpart, some shared words) state the same claim; the answers are "
         "cached and quoted in the JSON brief.",
     )
+    batch: bool = Field(
+        default=False,
+        description="Send the articles that are not cached as Batch API jobs (half the price; "
+        "answers within the provider's 24 h window) and collect them; see docs/batch.md.",
+    )
+    batch_wait: float | None = Field(
+        default=None,
+        ge=0,
+        description="Seconds to wait for submitted batches; if they have not finished by then, "
+        "exit 4 and write nothing (0: right after submitting); the next run collects them. "
+        "Default: wait until they end.",
+    )
+    batch_only: bool = Field(
+        default=False,
+        description="With --batch, an article whose batch answer is unusable fails instead of "
+        "being asked again live.",
+    )
+    batch_poll: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds before a batch's first status check; each wait after is 1.5 times "
+        "longer, at most 60 s.",
+    )
+    batch_max_requests: int = Field(
+        default=50_000,
+        ge=1,
+        le=50_000,
+        description="Requests per batch at most; more articles are split into several batches.",
+    )
+    batch_max_bytes: int = Field(
+        default=200_000_000,
+        ge=10_000,
+        le=200_000_000,
+        description="Bytes per batch input file at most (the provider's limit is 200 MB).",
+    )
     replay: Path | None = Field(
         default=None, description="Answer from recordings in this folder: no network, no key."
     )

@@ -51,3 +51,17 @@ class NothingProduced(BriefgenError):
 
 class BusyError(BriefgenError):
     """Another briefgen run is writing the same output file (exit 1); nothing was done."""
+
+
+class BatchPending(BriefgenError):
+    """Articles were sent as a Batch API job that has not finished within `batch_wait` (exit 4).
+    Nothing was written; the next run with the same articles collects the job instead of
+    submitting it again. `batches` names the provider's batch ids."""
+
+    def __init__(self, message: str, batches: list[str] | None = None):
+        super().__init__(message)
+        self.batches = batches or []
+
+
+class BatchError(BriefgenError):
+    """The provider refused a batch request (upload, create, status, download): exit 2."""

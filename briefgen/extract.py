@@ -48,6 +48,17 @@ def output_budget(article: Article, settings: Settings) -> int:
     return min(settings.max_output_tokens, 512 + len(article.text) // 3)
 
 
+def first_requests(article: Article, settings: Settings) -> list[tuple[list[Message], int]]:
+    """The first request of each part of the article, as `extract_article` will send it:
+    (messages, max_tokens). A batch sends these ahead; the re-asks follow live."""
+    parts = chunks.split(article.text, settings.context_tokens * chunks.CHARS_PER_TOKEN)
+    if len(parts) > 1:
+        article_parts = [article.model_copy(update={"text": part}) for part in parts]
+    else:
+        article_parts = [article]
+    return [(messages_for(a), output_budget(a, settings)) for a in article_parts]
+
+
 async def extract_article(
     article: Article, client: Client, settings: Settings | None = None
 ) -> Result:
@@ -106,6 +117,7 @@ async def _extract_whole(article: Article, client: Client, settings: Settings) -
     messages = messages_for(article)
     stats = CallStats()
     model, reason = client.model, "no answer"
+    problem: str | None = None  # what was wrong with the last answer, if anything
     reasks, invalid_reasks = 0, 0
     regrounded = not settings.grounding_reask
     best: tuple[Extraction, list[Dropped]] | None = None
@@ -131,6 +143,7 @@ async def _extract_whole(article: Article, client: Client, settings: Settings) -
                     if not best[1] or regrounded:
                         break
                     regrounded = True
+                    problem = f"{len(best[1])} item(s) not grounded"
                     follow_up = prompts.render(
                         "reground.user",
                         quotes=[d.quote for d in best[1] if d.reason == QUOTE_MISSING],
@@ -141,6 +154,7 @@ async def _extract_whole(article: Article, client: Client, settings: Settings) -
                     break
                 else:
                     invalid_reasks += 1
+                    problem = answer.error
                     follow_up = prompts.render("reask.user", error=answer.error or reason)
                 reasks += 1
                 messages = [
@@ -149,7 +163,7 @@ async def _extract_whole(article: Article, client: Client, settings: Settings) -
                     {"role": "user", "content": follow_up},
                 ]
     except ArticleError as exc:
-        reason = str(exc)
+        reason = f"{exc}; the answer before: {problem}" if problem else str(exc)
     except TimeoutError:
         reason = f"article deadline of {settings.article_deadline:g} s reached"
     provenance = {

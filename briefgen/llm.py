@@ -35,9 +35,9 @@ import httpx2
 import openai
 from pydantic import BaseModel
 
-from briefgen.client import CallStats, Completion, Message
+from briefgen.client import BatchJob, CallStats, Completion, Message
 from briefgen.config import Settings
-from briefgen.errors import ArticleError, ModelSetupError
+from briefgen.errors import ArticleError, BatchError, ModelSetupError
 from briefgen.ladder import Ladder, ModeRejected
 from briefgen.limits import RunLimits, Throttle
 from briefgen.redact import scrub
@@ -46,7 +46,14 @@ from briefgen.schemas import Usage
 from briefgen.store import ModeMemory
 from briefgen.structured import Mode, rejects_mode, request_body, request_messages
 
-__all__ = ["LimitReached", "OpenAIClient", "OpenAIFaults", "retry_after", "to_completion"]
+__all__ = [
+    "LimitReached",
+    "OpenAIBatches",
+    "OpenAIClient",
+    "OpenAIFaults",
+    "retry_after",
+    "to_completion",
+]
 
 
 _SDK_PREFIX = re.compile(r"^Error code: \d+(?: - )?")
@@ -180,8 +187,7 @@ class OpenAIClient:
             body = request_messages(mode, list(messages), schema)  # type: ignore[arg-type]
             # Sent as extra_body, the schema goes into the JSON untouched; as typed parameters
             # the SDK walks all of it on every request (measured: the largest CPU cost per call).
-            held = request_body(mode, schema, self._settings.max_items)
-            extra: dict[str, Any] = {"extra_body": {**self._sampling, **held}}
+            extra: dict[str, Any] = {"extra_body": self._held(mode, schema)}
             if max_tokens is not None:
                 extra["max_tokens"] = max_tokens
             return await self._transport.call(
@@ -201,6 +207,34 @@ class OpenAIClient:
         except openai.APIError as exc:
             raise ArticleError(f"{_describe(exc)} after {stats.attempts} attempt(s)") from None
         return to_completion(response)
+
+    def _held(self, mode: Mode, schema: type[BaseModel]) -> dict[str, Any]:
+        return {**self._sampling, **request_body(mode, schema, self._settings.max_items)}
+
+    def first_mode(self) -> Mode:
+        """The structured-output mode the next call starts in."""
+        return self._ladder.first()
+
+    def request_body(
+        self,
+        messages: list[Message],
+        schema: type[BaseModel],
+        mode: Mode,
+        max_tokens: int | None = None,
+    ) -> dict[str, Any]:
+        """The JSON body of one chat-completion request, as `complete` sends it in `mode`."""
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": request_messages(mode, list(messages), schema),  # type: ignore[arg-type]
+            **self._held(mode, schema),
+        }
+        if max_tokens is not None:
+            body["max_tokens"] = max_tokens
+        return body
+
+    def batches(self) -> OpenAIBatches:
+        """This server's Batch API, through the same SDK client, retries and limits."""
+        return OpenAIBatches(self)
 
     async def _create(self, messages: list[Any], extra: dict[str, Any], timeout: float) -> Any:
         try:
@@ -245,4 +279,127 @@ def to_completion(response: Any) -> Completion:
         raw = getattr(calls[0].function, "arguments", "") or ""
     return Completion(
         raw, choice.finish_reason, refusal=getattr(message, "refusal", None), model=model
+    )
+
+
+class OpenAIBatches:
+    """The Batch API (`/v1/files`, `/v1/batches`, `/v1/files/{id}/content`) of the server an
+    `OpenAIClient` talks to: the `client.BatchBackend` that `batch.py` drives. Requests go
+    through the client's SDK and retrying transport; the provider's refusals become one-line
+    `BatchError`s, and refused credentials a `ModelSetupError`."""
+
+    ENDPOINT = "/v1/chat/completions"
+
+    def __init__(self, client: OpenAIClient):
+        self._client = client
+        self._sdk = client._sdk
+        # Its own retries, without the run's deadline or token cap: files and batch objects
+        # cost no tokens, and a status check is not a model call.
+        self._transport = Transport(client._settings, _BatchFaults())
+        self.model = client.model
+        self.base_url = client.base_url
+
+    def request_body(
+        self, messages: list[Message], schema: type[BaseModel], max_tokens: int | None
+    ) -> tuple[str, dict[str, Any]]:
+        mode = self._client.first_mode()
+        return mode.value, self._client.request_body(messages, schema, mode, max_tokens)
+
+    def completion(self, body: dict[str, Any]) -> tuple[Completion, Usage]:
+        from openai.types.chat import ChatCompletion
+
+        try:
+            response = ChatCompletion.model_validate(body)
+        except ValueError:
+            return Completion("", "invalid_response"), Usage()
+        return to_completion(response), OpenAIFaults().usage(response)
+
+    async def _call(self, what: str, send: Any) -> Any:
+        try:
+            return await self._transport.call(lambda timeout: send(timeout), CallStats())
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            raise ModelSetupError(
+                f"the model server at {self.base_url} refused the credentials ({_describe(exc)})"
+            ) from None
+        except openai.NotFoundError as exc:
+            raise BatchError(f"{what} at {self.base_url}: not found ({_describe(exc)})") from None
+        except openai.APIError as exc:
+            raise BatchError(f"{what} at {self.base_url} failed ({_describe(exc)})") from None
+
+    async def upload(self, jsonl: bytes, filename: str) -> str:
+        found = await self._call(
+            "uploading a batch file",
+            lambda timeout: self._sdk.files.create(
+                file=(filename, jsonl, "application/jsonl"), purpose="batch", timeout=timeout
+            ),
+        )
+        return str(found.id)
+
+    async def create(self, input_file_id: str, metadata: dict[str, str]) -> BatchJob:
+        found = await self._call(
+            "creating a batch",
+            lambda timeout: self._sdk.batches.create(
+                input_file_id=input_file_id,
+                endpoint=self.ENDPOINT,
+                completion_window="24h",
+                metadata=metadata,
+                timeout=timeout,
+            ),
+        )
+        return batch_job(found)
+
+    async def retrieve(self, batch_id: str) -> BatchJob:
+        found = await self._call(
+            f"checking batch {batch_id}",
+            lambda timeout: self._sdk.batches.retrieve(batch_id, timeout=timeout),
+        )
+        return batch_job(found)
+
+    async def cancel(self, batch_id: str) -> BatchJob:
+        found = await self._call(
+            f"cancelling batch {batch_id}",
+            lambda timeout: self._sdk.batches.cancel(batch_id, timeout=timeout),
+        )
+        return batch_job(found)
+
+    async def list(self, limit: int = 100) -> list[BatchJob]:
+        async def first_page(timeout: float) -> Any:
+            return await self._sdk.batches.list(limit=limit, timeout=timeout)
+
+        page = await self._call("listing batches", first_page)
+        return [batch_job(b) for b in page.data]
+
+    async def download(self, file_id: str) -> bytes:
+        found = await self._call(
+            f"downloading file {file_id}",
+            lambda timeout: self._sdk.files.content(file_id, timeout=timeout),
+        )
+        return bytes(found.content)
+
+
+class _BatchFaults(OpenAIFaults):
+    def usage(self, response: Any) -> Usage:
+        return Usage()
+
+
+def batch_job(batch: Any) -> BatchJob:
+    """The SDK's `Batch` as the backend-neutral `BatchJob`."""
+    counts = batch.request_counts
+    errors = getattr(batch.errors, "data", None) or []
+    reason = "; ".join(
+        " ".join(f"{e.code or 'error'}: {e.message or ''}".split())
+        + (f" (line {e.line})" if e.line else "")
+        for e in errors[:3]
+    )
+    return BatchJob(
+        id=batch.id,
+        status=batch.status,
+        input_file_id=batch.input_file_id,
+        output_file_id=batch.output_file_id,
+        error_file_id=batch.error_file_id,
+        total=getattr(counts, "total", 0) or 0,
+        completed=getattr(counts, "completed", 0) or 0,
+        failed=getattr(counts, "failed", 0) or 0,
+        reason=scrub(reason)[:500] or None,
+        created_at=batch.created_at or 0,
     )

@@ -18,12 +18,18 @@ from pydantic import ValidationError
 from briefgen import cache, changes, claimcheck, ingest, merge, mergekey, render
 from briefgen.client import CallStats, Client
 from briefgen.config import Settings, load_settings
-from briefgen.errors import BriefgenError, InputError, NothingProduced, validation_summary
+from briefgen.errors import (
+    BatchPending,
+    BriefgenError,
+    InputError,
+    NothingProduced,
+    validation_summary,
+)
 from briefgen.extract import Callback, Result
 from briefgen.files import check_writable, output_lock, write_atomic
 from briefgen.runlog import RunLog
 from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
-from briefgen.store import ModeMemory, NoMemory, Store
+from briefgen.store import BatchRow, ModeMemory, NoMemory, Store
 
 DEMO_DIR = Path(str(files("briefgen") / "examples" / "kim-putin-2023-09"))
 
@@ -91,6 +97,8 @@ async def amake_brief(
     names = [str(s) for s in (sources if sources is not None else settings.sources)]
     if settings.replay is not None and settings.record is not None:
         raise InputError("replay and record cannot be used together")
+    if settings.batch and (settings.replay is not None or settings.record is not None):
+        raise InputError("batch mode talks to a server's Batch API: not with replay or record")
     for path in outputs_of(settings):
         check_writable(path)  # before any model call
     since = read_brief(settings.since) if settings.since is not None else None
@@ -144,6 +152,9 @@ async def amake_brief(
             written = deliver(brief, settings)
         except (asyncio.CancelledError, KeyboardInterrupt):
             run.finish("interrupted")
+            raise
+        except BatchPending as exc:
+            run.finish("pending", error=str(exc))
             raise
         except BriefgenError as exc:
             status = "nothing" if isinstance(exc, NothingProduced) else "error"
@@ -227,6 +238,46 @@ async def aextract(
     finally:
         if owned:
             await client.aclose()
+
+
+async def abatches(
+    settings: Settings | None = None, limit: int = 20, *, refresh: bool = True
+) -> list[BatchRow]:
+    """The store's Batch API jobs, newest first; with `refresh`, those of the configured
+    server that have not ended are asked about first."""
+    from briefgen import batch
+
+    settings = settings or load_settings().settings
+    store = Store(settings.db_path)
+    rows = store.batches(limit=limit)
+    if refresh and any(row.batch_id and row.status not in batch.ENDED for row in rows):
+        client = build_client(settings, store)
+        try:
+            await batch.refresh(batch.backend_of(client), store, rows)
+        finally:
+            await client.aclose()
+        rows = store.batches(limit=limit)
+    return rows
+
+
+async def acancel_batch(batch_id: str, settings: Settings | None = None) -> BatchRow:
+    """Cancel one batch at the server. Its answers so far are collected by the next run."""
+    from briefgen import batch
+
+    settings = settings or load_settings().settings
+    store = Store(settings.db_path)
+    row = store.batch_by_id(batch_id)
+    if row is None:
+        raise InputError(f"no batch {batch_id!r} in {store.path} (see `briefgen batches`)")
+    client = build_client(settings.model_copy(update={"base_url": row.base_url}), store)
+    try:
+        job = await batch.backend_of(client).cancel(batch_id)
+    finally:
+        await client.aclose()
+    store.batch_update(row.n, job)
+    found = store.batch_by_id(batch_id)
+    assert found is not None
+    return found
 
 
 def make_brief(

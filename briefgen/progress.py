@@ -94,7 +94,7 @@ class BarHandler(logging.Handler):
         if kind == "run_end" and self.progress is not None:
             self.progress.stop()
             self.progress = None
-        if record.levelno >= logging.WARNING or kind == "run_end":
+        if record.levelno >= logging.WARNING or kind in ("run_end", "batch"):
             self.console.print(record.getMessage(), markup=False, highlight=False)
 
     def close(self) -> None:

@@ -45,7 +45,14 @@ log = logging.getLogger("briefgen")
 T = TypeVar("T")
 
 # status -> exit code, as the CLI exits and as the run log keeps them
-STATUS_CODES = {"ok": 0, "nothing": 1, "error": 2, "partial": 3, "interrupted": 130}
+STATUS_CODES = {
+    "ok": 0,
+    "nothing": 1,
+    "error": 2,
+    "partial": 3,
+    "pending": 4,  # batches submitted and not finished (batch.py)
+    "interrupted": 130,
+}
 
 
 def job_key(sources: Sequence[str]) -> str:
@@ -148,9 +155,17 @@ class RunLog:
         async def done(result: Result) -> None:
             await self._record(index_of[result.article.id], result)
 
+        client = connect()
+        if self.settings.batch and self.store is not None:
+            from briefgen import batch  # the first requests answered by Batch API jobs
+
+            articles = [self.articles[i] for i in todo]
+            client = await batch.prepare(articles, client, self.store, self.settings, self.job)
         await extract.extract_all(
-            [self.articles[i] for i in todo], connect(), self.settings, on_result=done
+            [self.articles[i] for i in todo], client, self.settings, on_result=done
         )
+        if self.settings.batch and self.store is not None:
+            await self._write(batch.taken, client, self.store)
         return [self.outcomes[i] for i in range(self.total)]
 
     def _failure(self, unreadable: Unreadable) -> ArticleFailure:

@@ -6,7 +6,9 @@
 - `runs` and `run_articles`: the run log, one row per run and one per article in it, with the
   brief each run made (compressed JSON), so the next run can say what changed;
 - `claim_checks`: the optional claim check's answers (claimcheck.py), keyed by the pair, the
-  model, the server and the claim-check prompt version, so a pair is asked once.
+  model, the server and the claim-check prompt version, so a pair is asked once;
+- `batches` and `batch_requests`: Batch API jobs (batch.py), each request's answer once
+  collected, and whether a run has taken it, so a batch is paid for once.
 
 Schema changes are migrations keyed on SQLite's `user_version`; a file from a newer briefgen is
 used as far as this one understands it, never rewritten down. The file is opened in WAL mode with
@@ -30,6 +32,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from briefgen.client import BatchJob
 from briefgen.errors import InputError
 from briefgen.structured import Mode
 
@@ -108,6 +111,35 @@ MIGRATIONS: tuple[str, ...] = (
     # The merge's input key of each run's brief (mergekey.py): a rerun on the same answers
     # takes the brief instead of merging again.
     "ALTER TABLE runs ADD COLUMN merge_key TEXT",
+    # Batch API jobs (batch.py): one row per batch, one per request in it. A batch is written
+    # before it is created at the provider ('submitting', with its input file), so a run killed
+    # in between finds it again (by that file) instead of paying for it twice.
+    """CREATE TABLE batches (
+        n INTEGER PRIMARY KEY AUTOINCREMENT,
+        batch_id TEXT UNIQUE,
+        input_file_id TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        model TEXT NOT NULL,
+        job TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        requests INTEGER NOT NULL,
+        completed INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        collected TEXT
+    );
+    CREATE TABLE batch_requests (
+        batch INTEGER NOT NULL REFERENCES batches (n) ON DELETE CASCADE,
+        custom_id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        answer BLOB,
+        error TEXT,
+        used TEXT,
+        PRIMARY KEY (batch, custom_id)
+    );
+    CREATE INDEX batch_requests_by_id ON batch_requests (custom_id)""",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 TOTALS = ("articles", "cached", "failed", "calls", "reasks", "input_tokens", "output_tokens")
@@ -188,6 +220,36 @@ class ArticleRow(BaseModel):
     input_tokens: int
     output_tokens: int
     dropped: int
+
+
+class BatchRow(BaseModel):
+    """One batch as the store keeps it."""
+
+    n: int
+    batch_id: str | None  # None while it is being submitted
+    input_file_id: str
+    base_url: str
+    model: str
+    job: str
+    status: str  # 'submitting', 'not submitted', or the provider's status
+    reason: str | None
+    requests: int
+    completed: int
+    failed: int
+    created: str
+    updated: str
+    collected: str | None
+
+
+class BatchRequest(BaseModel):
+    """One request of one batch: its answer (a response body) or error, once collected."""
+
+    batch: int
+    custom_id: str
+    mode: str
+    answer: dict[str, Any] | None
+    error: str | None
+    used: str | None
 
 
 class CacheEntry(BaseModel):
@@ -487,6 +549,133 @@ class Store:
             ).fetchone()
         return None if row is None else zlib.decompress(row["brief"]).decode()
 
+    # --- Batch API jobs -------------------------------------------------------------------------
+
+    def batch_submitting(
+        self,
+        input_file_id: str,
+        base_url: str,
+        model: str,
+        job: str,
+        requests: Sequence[tuple[str, str]],
+    ) -> int:
+        """Record a batch about to be created: its input file and its (custom_id, mode) pairs."""
+        with self.connect() as db:
+            n = db.execute(
+                "INSERT INTO batches (input_file_id, base_url, model, job, status, requests,"
+                " created, updated) VALUES (?, ?, ?, ?, 'submitting', ?, ?, ?)",
+                (input_file_id, base_url, model, job, len(requests), now(), now()),
+            ).lastrowid
+            db.executemany(
+                "INSERT INTO batch_requests (batch, custom_id, mode) VALUES (?, ?, ?)",
+                [(n, custom_id, mode) for custom_id, mode in requests],
+            )
+        assert n is not None
+        return n
+
+    def batch_update(self, n: int, job: BatchJob) -> None:
+        """The provider's view of batch `n`: its id, status and counts."""
+        with self.connect() as db:
+            db.execute(
+                "UPDATE batches SET batch_id = ?, status = ?, reason = ?, completed = ?,"
+                " failed = ?, updated = ? WHERE n = ?",
+                (job.id, job.status, job.reason, job.completed, job.failed, now(), n),
+            )
+
+    def batch_abandon(self, n: int, reason: str) -> None:
+        """A batch that never reached the provider: its requests are asked anew."""
+        with self.connect() as db:
+            db.execute(
+                "UPDATE batches SET status = 'not submitted', reason = ?, collected = ?,"
+                " updated = ? WHERE n = ?",
+                (reason, now(), now(), n),
+            )
+            db.execute(
+                "UPDATE batch_requests SET error = ?, used = ? WHERE batch = ?", (reason, now(), n)
+            )
+
+    def batch_custom_ids(self, n: int) -> set[str]:
+        with self.connect() as db:
+            rows = db.execute("SELECT custom_id FROM batch_requests WHERE batch = ?", (n,))
+            return {row[0] for row in rows}
+
+    def batch_collected(
+        self, n: int, outcomes: dict[str, tuple[dict[str, Any] | None, str | None]]
+    ) -> None:
+        """Batch `n`'s answers: custom_id -> (response body, None) or (None, error)."""
+        with self.connect() as db:
+            db.executemany(
+                "UPDATE batch_requests SET answer = ?, error = ? WHERE batch = ? AND custom_id = ?",
+                [
+                    (
+                        zlib.compress(json.dumps(body).encode()) if body is not None else None,
+                        error,
+                        n,
+                        custom_id,
+                    )
+                    for custom_id, (body, error) in outcomes.items()
+                ],
+            )
+            db.execute(
+                "UPDATE batches SET collected = ?, updated = ? WHERE n = ?", (now(), now(), n)
+            )
+
+    def batch_requests(
+        self, custom_ids: Iterable[str], base_url: str, model: str
+    ) -> dict[str, list[BatchRequest]]:
+        """custom_id -> its requests in batches for this server and model, newest first."""
+        custom_ids = list(dict.fromkeys(custom_ids))
+        found: dict[str, list[BatchRequest]] = {}
+        with self.connect() as db:
+            for start in range(0, len(custom_ids), 500):
+                chunk = custom_ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    "SELECT r.* FROM batch_requests r JOIN batches b ON b.n = r.batch"
+                    f" WHERE r.custom_id IN ({marks}) AND b.base_url = ? AND b.model = ?"
+                    " ORDER BY r.batch DESC",
+                    [*chunk, base_url, model],
+                )
+                for row in rows:
+                    answer = row["answer"]
+                    found.setdefault(row["custom_id"], []).append(
+                        BatchRequest(
+                            batch=row["batch"],
+                            custom_id=row["custom_id"],
+                            mode=row["mode"],
+                            answer=json.loads(zlib.decompress(answer)) if answer else None,
+                            error=row["error"],
+                            used=row["used"],
+                        )
+                    )
+        return found
+
+    def batch_used(self, taken: Iterable[tuple[int, str]]) -> None:
+        """Mark (batch, custom_id) answers as taken by a run: they are not handed out again."""
+        with self.connect() as db:
+            db.executemany(
+                "UPDATE batch_requests SET used = ? WHERE batch = ? AND custom_id = ?",
+                [(now(), n, custom_id) for n, custom_id in taken],
+            )
+
+    def batches(self, numbers: Iterable[int] | None = None, limit: int = 50) -> list[BatchRow]:
+        """Batches, newest first: those numbered, or the latest `limit`."""
+        with self.connect() as db:
+            if numbers is None:
+                rows = db.execute("SELECT * FROM batches ORDER BY n DESC LIMIT ?", (limit,))
+            else:
+                wanted = list(numbers)
+                marks = ",".join("?" * len(wanted))
+                rows = db.execute(
+                    f"SELECT * FROM batches WHERE n IN ({marks}) ORDER BY n DESC", wanted
+                )
+            return [BatchRow(**dict(row)) for row in rows]
+
+    def batch_by_id(self, batch_id: str) -> BatchRow | None:
+        with self.connect() as db:
+            row = db.execute("SELECT * FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
+        return BatchRow(**dict(row)) if row else None
+
     def prune(self, older_than: timedelta) -> tuple[int, int]:
         """Forget cached extractions and claim-check answers not used, and runs not started,
         within `older_than`; returns (extractions, runs) removed. A job's newest brief is kept
@@ -495,6 +684,9 @@ class Store:
         with self.connect() as db:
             extractions = db.execute("DELETE FROM extractions WHERE used <= ?", (cutoff,)).rowcount
             db.execute("DELETE FROM claim_checks WHERE used <= ?", (cutoff,))
+            db.execute(  # collected batches; one still running is kept whatever its age
+                "DELETE FROM batches WHERE updated <= ? AND collected IS NOT NULL", (cutoff,)
+            )
             runs = db.execute(
                 "DELETE FROM runs WHERE started <= ? AND status != 'running' AND id NOT IN"
                 " (SELECT MAX(id) FROM runs WHERE brief IS NOT NULL GROUP BY job)",

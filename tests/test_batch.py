@@ -1,0 +1,393 @@
+"""Batch mode against a loopback Batch API (tests/fakebatch.py) answering from the demo's
+recordings: the same answers a live run gets, through the real openai SDK."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefgen import batch
+from briefgen.config import Settings
+from briefgen.errors import BatchPending, NothingProduced
+from briefgen.pipeline import DEMO_DIR, abatches, acancel_batch, demo_settings, make_brief
+from briefgen.store import Store
+from tests.conftest import TEST_KEY, invoke
+from tests.fakebatch import BatchServer
+
+RECORDINGS = DEMO_DIR / "recordings"
+
+
+@pytest.fixture
+def api():
+    with BatchServer.replaying(RECORDINGS) as running:
+        yield running
+
+
+@pytest.fixture
+def articles(tmp_path) -> Path:
+    """The demo's articles in a folder of their own (some tests add one)."""
+    folder = tmp_path / "articles"
+    shutil.copytree(DEMO_DIR, folder, ignore=shutil.ignore_patterns("recordings"))
+    return folder
+
+
+def batch_settings(api: BatchServer, articles: Path, tmp_path: Path, **overrides) -> Settings:
+    values: dict[str, object] = {
+        "sources": [str(articles)],
+        "db": os.environ["BRIEFGEN_DB"],
+        "base_url": api.url,
+        "api_key": TEST_KEY,
+        "backoff": 0,
+        "timeout": 5,
+        "batch": True,
+        "batch_poll": 0.01,
+        "out": tmp_path / "brief.md",
+        "json_out": tmp_path / "brief.json",
+    }
+    values.update(overrides)
+    return Settings.model_validate(values)
+
+
+def facts(brief) -> dict:
+    """What a brief says, without the run's own counts and provenance."""
+    data = brief.model_dump(mode="json")
+    return {k: data[k] for k in ("actors", "asks", "warnings", "motives", "venue", "timeline")}
+
+
+def test_a_batch_run_gives_the_live_runs_brief_with_no_live_call(api, articles, tmp_path):
+    live = make_brief(None, demo_settings(db=tmp_path / "other.db"))
+    brief = make_brief(None, batch_settings(api, articles, tmp_path))
+    assert facts(brief) == facts(live)
+    assert api.live == []  # every first answer came from the batch, and none needed a re-ask
+    assert len(api.batches) == 1 and sorted(api.lines_run) == sorted(set(api.lines_run))
+    assert len(api.lines_run) == 5
+    assert brief.quality.attempts == 5
+    assert (tmp_path / "brief.md").exists()
+    [row] = Store(Path(os.environ["BRIEFGEN_DB"])).batches()
+    assert row.status == "completed" and row.collected and row.requests == 5
+
+
+def test_cached_articles_stay_out_of_the_next_batch(api, articles, tmp_path):
+    make_brief(None, batch_settings(api, articles, tmp_path))
+    again = make_brief(None, batch_settings(api, articles, tmp_path))
+    assert len(api.batches) == 1 and len(api.lines_run) == 5  # all five from the cache
+    assert again.quality.cached == 5
+    extra = articles / "extra.txt"
+    # The demo's first article again under another name: ingest keeps one copy of a text, so
+    # a changed first line makes it a sixth article the cache does not hold.
+    first = sorted(articles.glob("*.txt"))[0].read_text(encoding="utf-8")
+    extra.write_text("Update. " + first, encoding="utf-8")
+    brief = make_brief(None, batch_settings(api, articles, tmp_path))
+    # Its answer is not recorded (the server answers 400): what matters is what was submitted.
+    assert [f.article.id for f in brief.failures] == ["extra"]
+    assert len(api.batches) == 2
+    newest = max(api.batches.values(), key=lambda b: b["created_at"])
+    assert len(newest["_lines"]) == 1
+
+
+def test_batch_wait_zero_exits_pending_and_the_next_run_collects(api, articles, tmp_path):
+    api.hold = True
+    settings = batch_settings(api, articles, tmp_path, batch_wait=0)
+    with pytest.raises(BatchPending, match="submitted, not finished: 5 article request"):
+        make_brief(None, settings)
+    assert not (tmp_path / "brief.md").exists() and not (tmp_path / "brief.json").exists()
+    store = Store(Path(os.environ["BRIEFGEN_DB"]))
+    [run] = store.runs()
+    assert (run.status, run.exit_code) == ("pending", 4)
+    with pytest.raises(BatchPending):  # still running: waits again, submits nothing new
+        make_brief(None, settings)
+    assert len(api.batches) == 1 and api.uploads == 1
+    api.release()
+    brief = make_brief(None, settings)
+    assert len(api.batches) == 1 and len(api.lines_run) == 5 and api.live == []
+    assert len(brief.sources) == 5 and not brief.failures
+
+
+def test_a_bounded_wait_that_passes_exits_4_from_the_cli(api, articles, tmp_path, runner):
+    api.hold = True
+    result = invoke(
+        runner,
+        "make",
+        articles,
+        "--base-url",
+        api.url,
+        "--batch",
+        "--batch-wait",
+        "0.2",
+        "--batch-poll",
+        "0.05",
+        "--out",
+        tmp_path / "brief.md",
+    )
+    assert result.exit_code == 4
+    assert "submitted, not finished" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "brief.md").exists()
+    listed = invoke(runner, "batches", "--base-url", api.url)
+    assert listed.exit_code == 0 and "in_progress" in listed.stdout and "0/5 done" in listed.stdout
+    batch_id = next(iter(api.batches))
+    cancelled = invoke(runner, "batches", "cancel", batch_id)
+    assert cancelled.exit_code == 0 and "cancelled" in cancelled.stdout
+    # The cancelled batch answered nothing: the next run asks those articles live.
+    rerun = invoke(
+        runner,
+        "make",
+        articles,
+        "--base-url",
+        api.url,
+        "--batch",
+        "--batch-poll",
+        "0.01",
+        "--out",
+        tmp_path / "brief.md",
+    )
+    assert rerun.exit_code == 0, rerun.stderr
+    assert len(api.live) == 5 and "cancelled" in rerun.stderr
+
+
+def test_a_line_error_falls_back_to_a_live_call(api, articles, tmp_path):
+    settings = batch_settings(api, articles, tmp_path)
+    keys = _custom_ids(settings)
+    api.line_errors = {keys[0]}
+    brief = make_brief(None, settings)
+    assert len(api.live) == 1 and not brief.failures
+    assert brief.quality.attempts == 4 + 1  # four batch answers, one live call; not the line
+
+
+def test_a_line_error_with_batch_only_is_a_failure_saying_why(api, articles, tmp_path):
+    settings = batch_settings(api, articles, tmp_path, batch_only=True)
+    api.line_errors = {_custom_ids(settings)[0]}
+    brief = make_brief(None, settings)
+    assert api.live == []
+    [failure] = brief.failures
+    assert (
+        failure.failed.startswith("batch batch_")
+        and "line: HTTP 500" in failure.failed
+        and "error processing the line" in failure.failed
+    )
+    # The next run submits that article again (its answer was taken), the others are cached.
+    api.line_errors = set()
+    again = make_brief(None, settings)
+    assert not again.failures and len(api.batches) == 2 and len(api.lines_run) == 6
+
+
+def test_an_expired_batch_reports_why_and_its_rest_runs_live(api, articles, tmp_path, caplog):
+    api.outcome, api.expire_after = "expired", 2
+    brief = make_brief(None, batch_settings(api, articles, tmp_path))
+    assert not brief.failures and len(api.lines_run) == 2 and len(api.live) == 3
+    assert any("expired: 2 of 5 answered" in r.getMessage() for r in caplog.records)
+
+
+def test_an_expired_batch_with_batch_only_is_resubmitted_next_run(api, articles, tmp_path):
+    api.outcome, api.expire_after = "expired", 2
+    settings = batch_settings(api, articles, tmp_path, batch_only=True)
+    brief = make_brief(None, settings)
+    assert len(brief.failures) == 3 and api.live == []
+    assert all("batch_expired" in f.failed for f in brief.failures)
+    api.outcome = "completed"
+    again = make_brief(None, settings)
+    assert not again.failures and len(api.batches) == 2
+    newest = max(api.batches.values(), key=lambda b: b["created_at"])
+    assert len(newest["_lines"]) == 3
+
+
+def test_a_failed_batch_names_the_providers_reason(api, articles, tmp_path):
+    api.outcome = "failed"
+    settings = batch_settings(api, articles, tmp_path, batch_only=True)
+    with pytest.raises(NothingProduced) as raised:
+        make_brief(None, settings)
+    brief = raised.value.brief
+    assert len(brief.failures) == 5
+    assert all(
+        f.failed.startswith("batch batch_")
+        and "failed: invalid_request: line 1: bad input" in f.failed
+        for f in brief.failures
+    )
+
+
+def test_large_runs_are_split_into_several_batches(api, articles, tmp_path):
+    brief = make_brief(None, batch_settings(api, articles, tmp_path, batch_max_requests=2))
+    assert [len(b["_lines"]) for b in api.batches.values()] == [2, 2, 1]
+    assert not brief.failures and api.live == []
+
+
+def test_split_keeps_every_batch_under_both_limits():
+    lines = [(str(i), b"x" * size) for i, size in enumerate([40, 40, 40, 90, 10, 10])]
+    groups = batch.split(lines, max_requests=2, max_bytes=100)
+    assert [[k for k, _ in g] for g in groups] == [["0", "1"], ["2"], ["3", "4"], ["5"]]
+    assert all(sum(len(line) for _, line in g) <= 100 and len(g) <= 2 for g in groups)
+
+
+def test_a_run_killed_between_create_and_record_finds_its_batch_again(
+    api, articles, tmp_path, monkeypatch
+):
+    """The batch was created at the provider, but the run died before it wrote the batch id:
+    the next run finds it by its input file and collects it instead of paying again."""
+    from briefgen.llm import OpenAIBatches
+
+    real = OpenAIBatches.create
+
+    async def create_then_die(self, input_file_id, metadata):
+        await real(self, input_file_id, metadata)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(OpenAIBatches, "create", create_then_die)
+    api.hold = True
+    with pytest.raises(KeyboardInterrupt):
+        make_brief(None, batch_settings(api, articles, tmp_path))
+    [row] = Store(Path(os.environ["BRIEFGEN_DB"])).batches()
+    assert row.status == "submitting" and row.batch_id is None
+    monkeypatch.setattr(OpenAIBatches, "create", real)
+    api.release()
+    brief = make_brief(None, batch_settings(api, articles, tmp_path))
+    assert len(api.batches) == 1 and len(api.lines_run) == 5 and not brief.failures
+
+
+def test_an_upload_that_never_became_a_batch_is_submitted_again(
+    api, articles, tmp_path, monkeypatch
+):
+    from briefgen.llm import OpenAIBatches
+
+    async def die(self, input_file_id, metadata):
+        raise KeyboardInterrupt
+
+    real = OpenAIBatches.create
+    monkeypatch.setattr(OpenAIBatches, "create", die)
+    with pytest.raises(KeyboardInterrupt):
+        make_brief(None, batch_settings(api, articles, tmp_path))
+    monkeypatch.setattr(OpenAIBatches, "create", real)
+    brief = make_brief(None, batch_settings(api, articles, tmp_path))
+    assert len(api.batches) == 1 and not brief.failures
+    rows = Store(Path(os.environ["BRIEFGEN_DB"])).batches()
+    assert [r.status for r in rows] == ["completed", "not submitted"]
+
+
+def test_a_process_killed_while_waiting_is_collected_by_the_next_run(api, articles, tmp_path):
+    """A real `briefgen make --batch` process, SIGKILLed while it waits for its batch."""
+    api.hold = True
+    env = {**os.environ, "OPENAI_API_KEY": TEST_KEY}
+    command = [
+        sys.executable,
+        "-m",
+        "briefgen",
+        "make",
+        str(articles),
+        "--base-url",
+        api.url,
+        "--batch",
+        "--batch-poll",
+        "0.05",
+        "--out",
+        str(tmp_path / "brief.md"),
+        "-q",
+    ]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
+    try:
+        for _ in range(400):  # until the batch exists and has been asked about (20 s at most)
+            if api.batches and next(iter(api.batches.values()))["status"] == "in_progress":
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the batch was never submitted")
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    assert not (tmp_path / "brief.md").exists()
+    api.release()
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert rerun.returncode == 0, rerun.stderr
+    assert len(api.batches) == 1 and len(api.lines_run) == 5 and api.live == []
+    assert (tmp_path / "brief.md").exists()
+
+
+def test_answers_collected_but_not_taken_are_used_by_the_next_run(
+    api, articles, tmp_path, monkeypatch
+):
+    """Killed after collecting, before extraction finished: the answers wait in the store."""
+    from briefgen import extract
+
+    async def die(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    real = extract.extract_all
+    monkeypatch.setattr(extract, "extract_all", die)
+    with pytest.raises(KeyboardInterrupt):
+        make_brief(None, batch_settings(api, articles, tmp_path))
+    monkeypatch.setattr(extract, "extract_all", real)
+    brief = make_brief(None, batch_settings(api, articles, tmp_path))
+    assert len(api.batches) == 1 and len(api.lines_run) == 5 and not brief.failures
+
+
+def test_batch_mode_refuses_replay(articles, tmp_path):
+    from briefgen.errors import InputError
+
+    with pytest.raises(InputError, match="not with replay or record"):
+        make_brief(None, demo_settings(batch=True, db=tmp_path / "x.db"))
+
+
+def test_library_lists_and_cancels(api, articles, tmp_path):
+    import asyncio
+
+    api.hold = True
+    settings = batch_settings(api, articles, tmp_path, batch_wait=0)
+    with pytest.raises(BatchPending) as raised:
+        make_brief(None, settings)
+    [batch_id] = raised.value.batches
+    [row] = asyncio.run(abatches(settings))
+    assert row.batch_id == batch_id and row.status == "in_progress"
+    cancelled = asyncio.run(acancel_batch(batch_id, settings))
+    assert cancelled.status == "cancelled"
+
+
+def test_read_output_reads_answers_line_errors_and_request_errors():
+    data = (
+        b"\n".join(
+            json.dumps(line).encode()
+            for line in [
+                {
+                    "custom_id": "a",
+                    "response": {"status_code": 200, "body": {"id": "x"}},
+                    "error": None,
+                },
+                {
+                    "custom_id": "b",
+                    "response": {
+                        "status_code": 400,
+                        "body": {"error": {"message": "bad", "code": "c"}},
+                    },
+                    "error": None,
+                },
+                {
+                    "custom_id": "c",
+                    "response": None,
+                    "error": {"code": "batch_expired", "message": "too late"},
+                },
+            ]
+        )
+        + b"\nnot json\n"
+    )
+    assert batch.read_output(data) == {
+        "a": ({"id": "x"}, None),
+        "b": (None, "HTTP 400: c: bad"),
+        "c": (None, "batch_expired: too late"),
+    }
+
+
+def _custom_ids(settings: Settings) -> list[str]:
+    """The custom_ids of the demo's requests, in article order."""
+    from briefgen import extract, ingest
+
+    articles = ingest.load([str(s) for s in settings.sources])
+    base_url = settings.base_url.rstrip("/") + "/"
+    return [
+        batch.request_id(messages, tokens, settings.model, base_url, settings)
+        for a in articles
+        for messages, tokens in extract.first_requests(a, settings)
+    ]
