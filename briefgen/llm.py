@@ -322,6 +322,11 @@ class OpenAIBatches:
                 f"the model server at {self.base_url} refused the credentials ({_describe(exc)})"
             ) from None
         except openai.NotFoundError as exc:
+            if what.startswith("uploading"):  # the first batch request a run makes
+                raise BatchError(
+                    f"the server at {self.base_url} has no Batch API ({what}: "
+                    f"{_describe(exc)}); run without --batch"
+                ) from None
             raise BatchError(f"{what} at {self.base_url}: not found ({_describe(exc)})") from None
         except openai.APIError as exc:
             raise BatchError(f"{what} at {self.base_url} failed ({_describe(exc)})") from None

@@ -43,6 +43,7 @@ class BatchServer:
         self.files: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
         self.hold = False
+        self.batch_api = True  # False: a server with only /v1/chat/completions (llama.cpp)
         self.outcome = "completed"
         self.expire_after = 0
         self.line_errors: set[str] = set()
@@ -90,6 +91,8 @@ class BatchServer:
             def do_POST(self) -> None:
                 path = self.path.split("?")[0]
                 body = self._read()
+                if not server.batch_api and path != "/v1/chat/completions":
+                    return self._send(404, _error("Not Found"))
                 with server._lock:
                     if path == "/v1/files":
                         return self._send(200, server._upload(self.headers, body))

@@ -391,3 +391,34 @@ def _custom_ids(settings: Settings) -> list[str]:
         for a in articles
         for messages, tokens in extract.first_requests(a, settings)
     ]
+
+
+def test_batch_mode_with_a_client_that_has_no_batch_api_says_so(articles, tmp_path):
+    from briefgen.client import Completion
+    from briefgen.errors import InputError
+
+    class Canned:
+        model = "canned"
+
+        async def complete(self, messages, schema, stats, *, max_tokens=None):
+            return Completion("{}")
+
+        async def aclose(self):
+            pass
+
+    settings = Settings(sources=[str(articles)], batch=True, db=os.environ["BRIEFGEN_DB"])
+    with pytest.raises(InputError, match="Canned has no Batch API"):
+        make_brief(None, settings, client=Canned())
+    [run] = Store(Path(os.environ["BRIEFGEN_DB"])).runs()
+    assert run.status == "error"
+
+
+def test_a_server_without_a_batch_api_is_one_line_and_exit_2(api, articles, tmp_path, runner):
+    api.batch_api = False  # like llama.cpp's server: chat completions only
+    result = invoke(
+        runner, "make", articles, "--base-url", api.url, "--batch", "-q", "--out", tmp_path / "b.md"
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith("briefgen: error: the server at http://127.0.0.1:")
+    assert "has no Batch API" in result.stderr and "run without --batch" in result.stderr
+    assert result.stderr.count("\n") == 1 and api.live == []
