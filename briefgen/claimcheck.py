@@ -37,7 +37,7 @@ from briefgen.schemas import Strict
 log = logging.getLogger("briefgen")
 
 PROMPT_FAMILY = "claimcheck-v1"
-TEMPLATES = ("claimcheck.system", "claimcheck.user")
+TEMPLATES = ("claimcheck.system", "claimcheck.user", "reask.user")
 MAX_TOKENS = 256  # a verdict and one sentence
 
 # How the user prompt names each kind of item.
@@ -198,12 +198,10 @@ async def _ask(
         if answer.refused or attempt == settings.reasks:
             log.warning("claim check: unusable answer for a pair (%s)", answer.error)
             return None
+        # The question again with the error after it; the unusable answer is not sent back.
         follow_up = prompts.render("reask.user", error=answer.error or "no answer")
-        messages = [
-            *messages,
-            {"role": "assistant", "content": completion.raw},
-            {"role": "user", "content": follow_up},
-        ]
+        system, user = messages_for(candidate)
+        messages = [system, {"role": "user", "content": f"{user['content']}\n\n{follow_up}"}]
     return None
 
 
