@@ -24,8 +24,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import Field
-
 from briefgen import prompts, structured
 from briefgen.claims import Candidate, ClaimItem, Decision, pair_key
 from briefgen.client import CallStats, Client, Message
@@ -50,10 +48,11 @@ NOUNS = {"asks": "Ask", "warnings": "Warning", "motives": "Motive"}
 
 
 class SameClaim(Strict):
-    """The model's answer about one pair."""
+    # The model's answer about one pair. What the fields hold is said once, in the system
+    # prompt (prompts/claimcheck.system.j2); a docstring would be sent as a description too.
 
-    same: bool = Field(description="True only when both items state the same claim.")
-    reason: str = Field(description="One short sentence saying why.")
+    same: bool
+    reason: str
 
 
 class DecisionStore(Protocol):
