@@ -254,8 +254,8 @@ def report(seen: Seen, results: list[Any], faults: dict[str, str], length: dict[
                 f"{chars[kind] // count[kind]:>12,} {chars[kind] / about[kind]:>9.2f}x"
             )
     print(
-        f"{'run':<10} {len(seen.requests):>3} {total:>11,} {'':>12} {ratio:>9.2f}x"
-        f"   (bound {BOUND}x: {ratio / BOUND:.2f} of it)"
+        f"{'run':<10} {len(seen.requests):>3} {total:>11,} {'':>12} {ratio:>9.3f}x"
+        f"   (bound {BOUND}x: {ratio / BOUND:.3f} of it)"
     )
     worst = max(per_article, key=lambda a: per_article[a] / length[a])
     print(
