@@ -147,14 +147,17 @@ async def _extract_whole(article: Article, client: Client, settings: Settings) -
                     if not best[1] or regrounded:
                         break
                     regrounded = True
-                    unsupported = [
-                        (one.kind, one.item, one.dropped) for one in first if one.dropped
-                    ]
+                    unsupported = [one for one in first if one.dropped is not None]
                     items = [
-                        {"kind": kind, "json": item.model_dump_json(), "reason": drop.reason}
-                        for kind, item, drop in unsupported
+                        {
+                            "kind": one.kind,
+                            "json": one.item.model_dump_json(),
+                            "reason": drop.reason,
+                        }
+                        for one in unsupported
+                        if (drop := one.dropped) is not None
                     ]
-                    schema = corrections(tuple(dict.fromkeys(kind for kind, _, _ in unsupported)))
+                    schema = corrections(tuple(dict.fromkeys(one.kind for one in unsupported)))
                     asked = user["content"] + "\n\n" + prompts.render("reground.user", items=items)
                     system = {"role": "system", "content": prompts.render("reground.system")}
                     follow_up = asked
