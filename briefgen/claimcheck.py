@@ -24,8 +24,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import Field
-
 from briefgen import prompts, structured
 from briefgen.claims import Candidate, ClaimItem, Decision, pair_key
 from briefgen.client import CallStats, Client, Message
@@ -37,7 +35,7 @@ from briefgen.schemas import Strict
 log = logging.getLogger("briefgen")
 
 PROMPT_FAMILY = "claimcheck-v1"
-TEMPLATES = ("claimcheck.system", "claimcheck.user")
+TEMPLATES = ("claimcheck.system", "claimcheck.user", "reask.user")
 MAX_TOKENS = 256  # a verdict and one sentence
 
 # How the user prompt names each kind of item.
@@ -50,10 +48,11 @@ NOUNS = {"asks": "Ask", "warnings": "Warning", "motives": "Motive"}
 
 
 class SameClaim(Strict):
-    """The model's answer about one pair."""
+    # The model's answer about one pair. What the fields hold is said once, in the system
+    # prompt (prompts/claimcheck.system.j2); a docstring would be sent as a description too.
 
-    same: bool = Field(description="True only when both items state the same claim.")
-    reason: str = Field(description="One short sentence saying why.")
+    same: bool
+    reason: str
 
 
 class DecisionStore(Protocol):
@@ -198,12 +197,10 @@ async def _ask(
         if answer.refused or attempt == settings.reasks:
             log.warning("claim check: unusable answer for a pair (%s)", answer.error)
             return None
+        # The question again with the error after it; the unusable answer is not sent back.
         follow_up = prompts.render("reask.user", error=answer.error or "no answer")
-        messages = [
-            *messages,
-            {"role": "assistant", "content": completion.raw},
-            {"role": "user", "content": follow_up},
-        ]
+        system, user = messages_for(candidate)
+        messages = [system, {"role": "user", "content": f"{user['content']}\n\n{follow_up}"}]
     return None
 
 

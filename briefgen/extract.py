@@ -1,4 +1,4 @@
-"""One article in, one extraction out: prompt, call, validate, re-ask once, ground the evidence."""
+"""One article in, one extraction out: prompt, call, validate, re-ask, ground the evidence."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 
-from briefgen import chunks, prompts, structured
+from pydantic import BaseModel
+
+from briefgen import chunks, grounding, prompts, structured
 from briefgen.client import CallStats, Client, Message
 from briefgen.config import Settings
 from briefgen.dates import resolve
 from briefgen.errors import ArticleError, BriefgenError
-from briefgen.grounding import QUOTE_MISSING, ground
+from briefgen.grounding import Checked
 from briefgen.independence import fingerprint
 from briefgen.schemas import (
     ITEM_KINDS,
@@ -22,6 +24,8 @@ from briefgen.schemas import (
     Dropped,
     Extraction,
     Usage,
+    as_extraction,
+    corrections,
 )
 
 Result = ArticleExtraction | ArticleFailure
@@ -109,59 +113,77 @@ async def _extract_whole(article: Article, client: Client, settings: Settings) -
     the cap (`cut_off`). So an article costs at most budget + cap output tokens per turn.
 
     Re-asks: up to `settings.reasks` after an unusable answer (not JSON, fails the schema, cut
-    off), and one more, naming them, when items are not grounded in the article. An answer whose
-    ungrounded items survive that keeps its grounded items; the rest are dropped and counted.
-    An answer with no grounded item left, only dropped ones, is a failure: nothing of it holds.
+    off), and one more, naming them, when items are not grounded in the article (a re-ground).
+    A re-ask is the same request with the error after the article, not the unusable answer. A
+    re-ground sends the article once more with the dropped items and why, under its own short
+    rules (prompts/reground.system.j2), and asks for those items only, corrected
+    (`schemas.corrections`: the schema of their lists alone); the corrections take the dropped
+    items' places in the first answer (`grounding.mend`). What is still not grounded after that
+    is dropped and counted; the rest is kept. An answer with no grounded item left, only dropped
+    ones, is a failure: nothing of it holds.
     Errors that doom every article (ModelSetupError, ReplayMissError) propagate.
     """
-    messages = messages_for(article)
+    system, user = messages_for(article)
+    messages: list[Message] = [system, user]
+    schema: type[BaseModel] = Extraction
+    asked = user["content"]  # the user message a re-ask adds its error to
     stats = CallStats()
     model, reason = client.model, "no answer"
     problem: str | None = None  # what was wrong with the last answer, if anything
     reasks, invalid_reasks = 0, 0
     regrounded = not settings.grounding_reask
+    first: list[Checked] | None = None  # the first usable answer, item by item
     best: tuple[Extraction, list[Dropped]] | None = None
     cap, budget, cut_off = settings.max_output_tokens, output_budget(article, settings), False
     try:
         async with asyncio.timeout(settings.article_deadline):
             while True:
-                completion = await client.complete(messages, Extraction, stats, max_tokens=budget)
+                completion = await client.complete(messages, schema, stats, max_tokens=budget)
                 if completion.finish_reason == "length" and budget < cap:
                     budget = min(2 * budget, cap)
-                    completion = await client.complete(
-                        messages, Extraction, stats, max_tokens=budget
-                    )
+                    completion = await client.complete(messages, schema, stats, max_tokens=budget)
                 model = completion.model or model
-                answer = structured.read(completion, Extraction)
+                answer = structured.read(completion, schema)
                 if completion.finish_reason == "length":
                     # At the cap: asking again would cost as much and end the same way.
                     cut_off = True
                     reason = f"the answer was cut off at the cap of {budget} tokens"
                     break
                 if answer.value is not None:
-                    best = ground(answer.value, article.text)
+                    value = as_extraction(answer.value)
+                    if first is None:
+                        first = grounding.check(value, article.text)
+                        best = grounding.kept(first)
+                    else:
+                        best = grounding.mend(first, value, article.text)
                     if not best[1] or regrounded:
                         break
                     regrounded = True
                     problem = f"{len(best[1])} item(s) not grounded"
-                    follow_up = prompts.render(
-                        "reground.user",
-                        quotes=[d.quote for d in best[1] if d.reason == QUOTE_MISSING],
-                        others=[d for d in best[1] if d.reason != QUOTE_MISSING],
-                    )
+                    unsupported = [one for one in first if one.dropped is not None]
+                    items = [
+                        {
+                            "kind": one.kind,
+                            "json": one.item.model_dump_json(),
+                            "reason": drop.reason,
+                        }
+                        for one in unsupported
+                        if (drop := one.dropped) is not None
+                    ]
+                    schema = corrections(tuple(dict.fromkeys(one.kind for one in unsupported)))
+                    asked = user["content"] + "\n\n" + prompts.render("reground.user", items=items)
+                    system = {"role": "system", "content": prompts.render("reground.system")}
+                    follow_up = asked
                 elif answer.refused or invalid_reasks >= settings.reasks:
                     reason = answer.error or reason
                     break
                 else:
                     invalid_reasks += 1
                     problem = answer.error
-                    follow_up = prompts.render("reask.user", error=answer.error or reason)
+                    error = answer.error or reason
+                    follow_up = asked + "\n\n" + prompts.render("reask.user", error=error)
                 reasks += 1
-                messages = [
-                    *messages,
-                    {"role": "assistant", "content": completion.raw},
-                    {"role": "user", "content": follow_up},
-                ]
+                messages = [system, {"role": "user", "content": follow_up}]
     except ArticleError as exc:
         reason = f"{exc}; the answer before: {problem}" if problem else str(exc)
     except TimeoutError:

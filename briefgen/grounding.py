@@ -19,6 +19,7 @@ title line, outlet, date) and the fences around it are not the article.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from briefgen.schemas import ITEM_KINDS, Dropped, Extraction
@@ -93,21 +94,78 @@ def _check(kind: str, item: Any, article_words: str) -> tuple[Any | None, str | 
     return item, None
 
 
-def ground(extraction: Extraction, text: str) -> tuple[Extraction, list[Dropped]]:
-    """Keep the items grounded in `text`; return the rest as `Dropped`, each with its reason."""
+@dataclass(frozen=True)
+class Checked:
+    """One item of an answer as grounding found it: kept (maybe trimmed) or dropped, and why."""
+
+    kind: str
+    item: Any  # as the model wrote it
+    kept: Any | None  # as kept, or None when dropped
+    dropped: Dropped | None = None
+
+
+def check(extraction: Extraction, text: str) -> list[Checked]:
+    """Every item of `extraction`, in order, checked against `text`."""
     haystack = normalize(text)
     article_words = words(text)
-    kept: dict[str, list] = {}
-    dropped: list[Dropped] = []
+    checked: list[Checked] = []
     for kind in ITEM_KINDS:
-        kept[kind] = []
         for item in getattr(extraction, kind):
             if not is_grounded(item.quote, haystack):
-                dropped.append(Dropped(kind=kind, quote=item.quote, reason=QUOTE_MISSING))
+                drop = Dropped(kind=kind, quote=item.quote, reason=QUOTE_MISSING)
+                checked.append(Checked(kind, item, None, drop))
                 continue
-            checked, reason = _check(kind, item, article_words)
-            if checked is None:
-                dropped.append(Dropped(kind=kind, quote=item.quote, reason=reason or ""))
+            kept, reason = _check(kind, item, article_words)
+            if kept is None:
+                drop = Dropped(kind=kind, quote=item.quote, reason=reason or "")
+                checked.append(Checked(kind, item, None, drop))
             else:
-                kept[kind].append(checked)
-    return Extraction(**kept), dropped
+                checked.append(Checked(kind, item, kept))
+    return checked
+
+
+def kept(checked: list[Checked]) -> tuple[Extraction, list[Dropped]]:
+    """The grounded items as an Extraction, and the drops."""
+    lists: dict[str, list] = {kind: [] for kind in ITEM_KINDS}
+    for one in checked:
+        if one.kept is not None:
+            lists[one.kind].append(one.kept)
+    return Extraction(**lists), [one.dropped for one in checked if one.dropped is not None]
+
+
+def ground(extraction: Extraction, text: str) -> tuple[Extraction, list[Dropped]]:
+    """Keep the items grounded in `text`; return the rest as `Dropped`, each with its reason."""
+    return kept(check(extraction, text))
+
+
+def mend(
+    first: list[Checked], corrections: Extraction, text: str
+) -> tuple[Extraction, list[Dropped]]:
+    """The first answer with its dropped items replaced by the grounded corrections.
+
+    Per kind, in order: each dropped item's place takes the next grounded correction that is not
+    already a kept item (a model that answers with its whole answer again adds nothing twice);
+    corrections left over come after. A dropped item no grounded correction replaces stays
+    dropped, counted once: as the correction that was tried and failed, else as it was."""
+    fixes = check(corrections, text)
+    lists: dict[str, list] = {kind: [] for kind in ITEM_KINDS}
+    dropped: list[Dropped] = []
+    for kind in ITEM_KINDS:
+        mine = [one for one in first if one.kind == kind]
+        known = [one.kept for one in mine if one.kept is not None]
+        fresh: list[Any] = []
+        for one in fixes:
+            if one.kind == kind and one.kept is not None and one.kept not in known + fresh:
+                fresh.append(one.kept)
+        failed = [one.dropped for one in fixes if one.kind == kind and one.dropped is not None]
+        unfilled: list[Dropped] = []
+        for one in mine:
+            if one.kept is not None:
+                lists[kind].append(one.kept)
+            elif fresh:
+                lists[kind].append(fresh.pop(0))
+            elif one.dropped is not None:
+                unfilled.append(one.dropped)
+        lists[kind].extend(fresh)
+        dropped.extend(failed + unfilled[len(failed) :])
+    return Extraction(**lists), dropped

@@ -1,17 +1,19 @@
 """Typed data passed between the stages: ingest -> extract -> merge -> render.
 
 Two families live here. `Extraction` and its item types are what the model is asked to fill;
-their JSON Schema is sent to the server, so they carry descriptions and no defaults (strict
-structured outputs want every field required). Everything else is briefgen's own record of
-what happened and is never shown to the model.
+their JSON Schema is sent to the server, so they carry no defaults (strict structured outputs
+want every field required) and no descriptions (the system prompt says what each field holds);
+`corrections` is the part of `Extraction` a re-ground asks for. Everything else is briefgen's
+own record of what happened and is never shown to the model.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 
 class Strict(BaseModel):
@@ -24,71 +26,64 @@ class Strict(BaseModel):
 Certainty = Literal["confirmed", "planned", "reported", "speculated"]
 ActorKind = Literal["person", "organization", "country"]
 
-QUOTE_HELP = "A short verbatim quote (at most ~25 words) copied exactly from the article."
-
-
 # --- what the model fills -------------------------------------------------------------------
+# What each field holds is said once, in the system prompt (prompts/extract.system.j2), which
+# every model reads whatever the structured-output mode: servers that turn the schema into a
+# grammar never show the model its descriptions. So these fields carry none, and the schema sent
+# with every request is structure only (tests/test_prompts.py checks the prompt names each field).
 
 
 class Actor(Strict):
-    name: str = Field(description="Fullest name used in the article, as written.")
+    name: str
     kind: ActorKind
-    role: str | None = Field(description="Title or role, e.g. 'Russian President'.")
-    affiliation: str | None = Field(description="Country or organisation the actor belongs to.")
-    aliases: list[str] = Field(
-        description="Other ways the article refers to this actor: surname, honorific, "
-        "role-only mentions such as 'the North Korean leader'."
-    )
-    quote: str = Field(description=QUOTE_HELP)
+    role: str | None
+    affiliation: str | None
+    aliases: list[str]
+    quote: str
 
 
 class Motive(Strict):
-    actor: str = Field(description="Whose motive: an actor's name as in `actors`.")
-    motive: str = Field(description="What they want or hope to gain, in a short phrase.")
+    actor: str
+    motive: str
     certainty: Certainty
-    quote: str = Field(description=QUOTE_HELP)
+    quote: str
 
 
 class Ask(Strict):
-    asker: str = Field(description="Who asks: an actor's name as in `actors`.")
-    asked: str | None = Field(description="Whom they ask, if the article says.")
-    ask: str = Field(description="What is asked for, in a short phrase.")
+    asker: str
+    asked: str | None
+    ask: str
     certainty: Certainty
-    quote: str = Field(description=QUOTE_HELP)
+    quote: str
 
 
 class WarningItem(Strict):
-    warner: str = Field(description="Who warns: an actor's name as in `actors`.")
-    warned: str | None = Field(description="Whom they warn, if the article says.")
-    warning: str = Field(description="What the warning is, in a short phrase.")
+    warner: str
+    warned: str | None
+    warning: str
     certainty: Certainty
-    quote: str = Field(description=QUOTE_HELP)
+    quote: str
 
 
 class Venue(Strict):
-    place: str = Field(description="Where the article's central event happens, e.g. a city.")
-    within: list[str] = Field(
-        description="The larger places that contain it as the article states or implies them, "
-        "innermost first: ['Amur region', 'Russia'] for 'Vostochny Cosmodrome'; [] if none."
-    )
+    place: str
+    within: list[str]
     certainty: Certainty
-    quote: str = Field(description=QUOTE_HELP)
+    quote: str
 
 
 class DateMention(Strict):
-    text: str = Field(description="The date or time expression exactly as written.")
-    event: str = Field(description="What happens then, in a short phrase.")
-    relation: Literal["before", "after", "unclear"] = Field(
-        description="Whether the article places this before or after its own publication "
-        "(past or future tense); used to resolve weekday names."
-    )
-    central: bool = Field(description="True if this is when the article's central event happens.")
+    text: str
+    event: str
+    relation: Literal["before", "after", "unclear"]
+    central: bool
     certainty: Certainty
-    quote: str = Field(description=QUOTE_HELP)
+    quote: str
 
 
 class Extraction(Strict):
-    """One article's facts. Every item carries evidence; nothing outside the article."""
+    # One article's facts. Every item carries evidence; nothing outside the article. (A
+    # comment, not a docstring: a docstring would be sent as the schema's description.)
 
     actors: list[Actor]
     motives: list[Motive]
@@ -99,6 +94,27 @@ class Extraction(Strict):
 
 
 ITEM_KINDS: tuple[str, ...] = ("actors", "motives", "asks", "warnings", "venues", "dates")
+
+
+@cache
+def corrections(kinds: tuple[str, ...]) -> type[BaseModel]:
+    """The part of `Extraction` with only these lists (in ITEM_KINDS order), named
+    "Corrections": what a re-ground asks for, so its schema holds only the items to fix. Other
+    lists in an answer (a model that writes its whole answer again) are ignored, not an error;
+    the schema sent still forbids them (structured.strict_json_schema)."""
+    fields: dict[str, Any] = {
+        kind: (Extraction.model_fields[kind].annotation, ...)
+        for kind in ITEM_KINDS
+        if kind in kinds
+    }
+    return create_model("Corrections", __config__=ConfigDict(extra="ignore"), **fields)
+
+
+def as_extraction(value: BaseModel) -> Extraction:
+    """An `Extraction` or a `corrections(...)` value as an Extraction, the lists it lacks empty."""
+    if isinstance(value, Extraction):
+        return value
+    return Extraction(**{kind: getattr(value, kind, []) for kind in ITEM_KINDS})
 
 
 # --- briefgen's own records -----------------------------------------------------------------
@@ -118,7 +134,7 @@ class Article(Strict):
     outlet: str | None = None
     author: str | None = None
     published: date | None = None
-    source: str = Field(description="Where the text came from: a path, a URL or '-'.")
+    source: str
     also: list[str] = Field(
         default=[], description="Other sources that gave the same text, read once."
     )
@@ -234,7 +250,7 @@ class ArticleFailure(Strict):
 
 
 class Source(Strict):
-    n: int = Field(description="Citation number, as in [n].")
+    n: int
     article: ArticleRef
     failed: str | None = Field(default=None, description="Why no facts came from it, if so.")
     kept: int = Field(default=0, description="Items of its extraction grounded in the article.")
@@ -262,7 +278,7 @@ class Quote(Strict):
 class BriefActor(Strict):
     name: str
     kind: ActorKind
-    names: list[str] = Field(description="Every name and alias used for this actor.")
+    names: list[str]
     roles: list[str]
     sources: list[int]
     quotes: list[Quote]
@@ -279,24 +295,22 @@ class Judgement(Strict):
     """A model's answer, asked before the merge (the optional claim check), to whether two
     items state the same claim."""
 
-    pair: list[ItemRef] = Field(description="The two items asked about.")
+    pair: list[ItemRef]
     same: bool
-    reason: str = Field(description="The model's reason, as it gave it.")
+    reason: str
     model: str
 
 
 class Claim(Strict):
     """An ask, warning or motive folded across the articles that state it."""
 
-    who: str = Field(description="The claimant most sources name.")
-    claimants: list[str] = Field(
-        description="Everyone the sources name for it: a leader, their office, their state."
-    )
+    who: str
+    claimants: list[str]
     whom: str | None
     what: str
-    certainty: Certainty = Field(description="The firmest certainty any one source gives it.")
+    certainty: Certainty
     sources: list[int]
-    independent: int = Field(description="Sources that are not copies of one another.")
+    independent: int
     quotes: list[Quote]
     judged: list[Judgement] = Field(
         default=[],
@@ -308,7 +322,7 @@ class Claim(Strict):
 class SlotValue(Strict):
     """One answer to 'where?' or 'when?', with the sources that give it."""
 
-    value: str | None = Field(description="Normalised answer; null for a date not resolvable.")
+    value: str | None
     as_written: list[str]
     contains: list[str] = Field(
         default=[], description="Places inside this one that sources name (a venue in a city)."
@@ -326,13 +340,13 @@ class SlotValue(Strict):
     )
     sources: list[int]
     independent: int
-    reported: date | None = Field(description="Publication date of its latest source.")
+    reported: date | None
     quotes: list[Quote]
 
 
 class Slot(Strict):
     values: list[SlotValue]
-    disputed: bool = Field(description="True when sources give answers that cannot all hold.")
+    disputed: bool
 
 
 class OtherDate(Strict):
@@ -345,7 +359,7 @@ class OtherDate(Strict):
 class DatedEvent(Strict):
     """An event on the timeline, folded across the articles that date it alike."""
 
-    date: str | None = Field(description="ISO date, month, year or 'start/end'; null if unknown.")
+    date: str | None
     as_written: list[str]
     event: str
     sources: list[int]
@@ -396,7 +410,7 @@ class Change(Strict):
 
     kind: ChangeKind
     change: Literal["new", "dropped", "disputed", "settled", "moved"]
-    text: str = Field(description="What changed, as the brief says it.")
+    text: str
     sources: list[int] = Field(default=[], description="Citations in this brief.")
     previous_sources: list[int] = Field(
         default=[], description="Citations in the previous brief (for what was dropped)."
@@ -404,7 +418,7 @@ class Change(Strict):
 
 
 class Changes(Strict):
-    since: str = Field(description="What this brief is compared with: a run or a file.")
+    since: str
     items: list[Change]
 
 

@@ -62,16 +62,21 @@ def next_mode(mode: Mode) -> Mode | None:
 
 @cache  # built once per schema: pydantic's schema generation costs milliseconds per call
 def strict_json_schema(schema: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON Schema in the form strict structured outputs accept. Shared: do not
-    mutate the result.
+    """The model's JSON Schema in the form strict structured outputs accept, and compact: it is
+    sent with every request. Shared: do not mutate the result.
 
-    Strict mode wants every property required and no defaults; optional fields are already
-    spelled as `X | None`, so marking all required loses nothing.
+    Strict mode wants every property required, no defaults and `additionalProperties: false`
+    on every object; optional fields are already spelled as `X | None`, so marking all required
+    loses nothing. Compact: no `title` (pydantic gives every property one, its name again), and
+    a subschema that several properties of the same name repeat (a description, an enum) is
+    said once, in `$defs` under that name, and referenced (`compact`).
     """
 
     def tighten(node: Any) -> None:
         if isinstance(node, dict):
             node.pop("default", None)
+            if isinstance(node.get("title"), str):
+                node.pop("title")
             if node.get("type") == "object" and "properties" in node:
                 node["required"] = list(node["properties"])
                 node["additionalProperties"] = False
@@ -83,7 +88,84 @@ def strict_json_schema(schema: type[BaseModel]) -> dict[str, Any]:
 
     result = schema.model_json_schema()
     tighten(result)
-    return result
+    return compact(_nullable_as_type_list(result))
+
+
+def _nullable_as_type_list(node: Any) -> Any:
+    """`{"anyOf": [{"type": T}, {"type": "null"}]}` as `{"type": [T, "null"]}`: the same in
+    JSON Schema, shorter, and the form OpenAI's strict mode documents for an optional value."""
+    if isinstance(node, list):
+        return [_nullable_as_type_list(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _nullable_as_type_list(value) for key, value in node.items()}
+    branches = out.get("anyOf")
+    if (
+        isinstance(branches, list)
+        and len(branches) == 2
+        and branches[1] == {"type": "null"}
+        and set(branches[0]) == {"type"}
+        and isinstance(branches[0]["type"], str)
+    ):
+        del out["anyOf"]
+        out["type"] = [branches[0]["type"], "null"]
+    return out
+
+
+def _dumped(node: Any) -> str:
+    return json.dumps(node, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def compact(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with each subschema that two or more properties of one name share moved to
+    `$defs` (named after the property, capitalised) and referenced, where the reference is
+    shorter than what it replaces. Objects stay where they are; a name `$defs` already has is
+    left alone. `$ref` with nothing beside it is valid in OpenAI's strict mode and in the
+    grammar converters of llama.cpp and vLLM."""
+    defs: dict[str, Any] = dict(schema.get("$defs", {}))
+    seen: dict[tuple[str, str], int] = {}
+
+    def count(node: Any) -> None:
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and "$ref" not in sub and "properties" not in sub:
+                    key = (name, _dumped(sub))
+                    seen[key] = seen.get(key, 0) + 1
+            for child in node.values():
+                count(child)
+        elif isinstance(node, list):
+            for child in node:
+                count(child)
+
+    count(schema)
+    hoisted: dict[tuple[str, str], str] = {}
+    for (name, dumped), times in seen.items():
+        ref = f"#/$defs/{name[:1].upper()}{name[1:]}"
+        target = ref.rsplit("/", 1)[-1]
+        if times < 2 or target in defs or len(dumped) <= len(ref) + 10:
+            continue
+        defs[target] = json.loads(dumped)
+        hoisted[(name, dumped)] = ref
+    if not hoisted:
+        return schema
+
+    def replace(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {key: replace(value) for key, value in node.items()}
+            if isinstance(node.get("properties"), dict):
+                out["properties"] = {
+                    name: {"$ref": hoisted[(name, _dumped(sub))]}
+                    if isinstance(sub, dict) and (name, _dumped(sub)) in hoisted
+                    else replace(sub)
+                    for name, sub in node["properties"].items()
+                }
+            return out
+        if isinstance(node, list):
+            return [replace(item) for item in node]
+        return node
+
+    result = replace({key: value for key, value in schema.items() if key != "$defs"})
+    return {"$defs": {name: replace(sub) for name, sub in sorted(defs.items())}, **result}
 
 
 # Grammar-constrained decoders (llama.cpp, vLLM) turn these bounds into the grammar, so a model
@@ -104,6 +186,13 @@ def bounded_json_schema(schema: type[BaseModel], max_items: int = 8) -> dict[str
                 node["maxItems"] = max_items
             if node.get("type") == "string" and "enum" not in node:
                 node["maxLength"] = GRAMMAR_MAX_LENGTH
+            if node.get("type") == ["string", "null"] and "enum" not in node:
+                # Grammar converters (llama-cpp-python) drop bounds beside a type list.
+                del node["type"]
+                node["anyOf"] = [
+                    {"type": "string", "maxLength": GRAMMAR_MAX_LENGTH},
+                    {"type": "null"},
+                ]
             return node
         if isinstance(node, list):
             return [bound(item) for item in node]

@@ -162,6 +162,17 @@ def test_an_unusable_answer_after_the_reask_gives_no_decision(server, folder):
     brief = make_brief([folder], settings_for(server, claim_check=True))
     assert _claim_check_calls(server) == 2  # asked, re-asked once, then left alone
     assert len(brief.asks) == 2 and all(not c.judged for c in brief.asks)
+    asked, reasked = (
+        b["messages"]
+        for b in server.requests
+        if b["messages"][0]["content"].startswith("You compare")
+    )
+    # The question again with the error after it; the unusable answer is not sent back.
+    assert len(reasked) == 2 and reasked[0] == asked[0]
+    assert reasked[1]["content"].startswith(asked[1]["content"] + "\n\n")
+    assert (
+        "not valid JSON" in reasked[1]["content"] and "yes, probably" not in reasked[1]["content"]
+    )
 
 
 def test_claim_decisions_are_kept_per_model_server_and_prompt_version(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -12,7 +13,14 @@ from briefgen.config import Settings
 from briefgen.errors import ArticleError, ModelSetupError
 from briefgen.extract import extract_all, extract_article, messages_for
 from briefgen.llm import OpenAIClient
-from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Usage
+from briefgen.schemas import (
+    Article,
+    ArticleExtraction,
+    ArticleFailure,
+    Extraction,
+    Usage,
+    corrections,
+)
 
 from conftest import sample_extraction, settings_for
 from fakeserver import Reply, chat_completion
@@ -53,6 +61,23 @@ class ScriptedClient:
         pass
 
 
+class RecordingSchemas(ScriptedClient):
+    """Also keeps the schema each call asked for."""
+
+    def __init__(self, answers):
+        super().__init__(answers)
+        self.schemas: list[type] = []
+
+    async def complete(self, messages, schema, stats, *, max_tokens=None):
+        self.schemas.append(schema)
+        completion = await super().complete(messages, schema, stats, max_tokens=max_tokens)
+        data = json.loads(completion.raw)
+        return Completion(json.dumps({k: v for k, v in data.items() if k in schema.model_fields}))
+
+
+Corrections = corrections(("actors",))
+
+
 def test_messages_fence_the_article_and_carry_its_metadata(article):
     system, user = messages_for(article)
     assert system["role"] == "system" and "verbatim" in system["content"]
@@ -78,9 +103,12 @@ def test_invalid_answer_is_reasked_with_the_error(article):
     result = asyncio.run(extract_article(article, client))
     assert isinstance(result, ArticleExtraction)
     assert result.attempts == 2
-    second = client.calls[1]
-    assert second[-2] == {"role": "assistant", "content": '{"actors": ['}
-    assert "not valid JSON" in second[-1]["content"]
+    first, second = client.calls
+    # The same request with the error after the article; the broken answer is not sent back.
+    assert [m["role"] for m in second] == ["system", "user"] and second[0] == first[0]
+    assert second[1]["content"].startswith(first[1]["content"] + "\n\n")
+    assert "not valid JSON" in second[1]["content"]
+    assert '{"actors": [' not in second[1]["content"]
 
 
 def test_still_invalid_after_the_reask_fails_the_article_with_the_reason(article):
@@ -112,9 +140,36 @@ def test_ungrounded_quotes_get_one_reask_that_names_them(article):
     assert result.extraction == sample_extraction()
     assert result.dropped == []
     assert (result.reasks, result.attempts) == (1, 2)
-    follow_up = client.calls[1][-1]["content"]
-    assert '- "Kim said he loves Moscow"' in follow_up
-    assert "copied exactly" in follow_up
+    system, user = client.calls[1]
+    assert system["content"] == prompts.render("reground.system")
+    assert user["content"].startswith(messages_for(article)[1]["content"])
+    invented = _with_invented_quote().actors[0].model_dump_json()
+    assert f"- actors {invented}: quote not in the article" in user["content"]
+    assert "copied exactly" in user["content"]
+    assert "Vladimir Putin" not in user["content"].split("</article>")[1]  # a kept item
+
+
+def test_a_reground_asks_only_for_the_kinds_it_dropped(article):
+    client = RecordingSchemas([_with_invented_quote(), sample_extraction()])
+    asyncio.run(extract_article(article, client))
+    assert client.schemas[0] is Extraction
+    assert list(client.schemas[1].model_fields) == ["actors"]
+
+
+def test_corrections_take_the_dropped_items_places_and_add_nothing_twice(article):
+    fixed = sample_extraction().actors[0]
+    only_the_fix = Corrections(actors=[fixed])
+    client = ScriptedClient([_with_invented_quote(), Completion(only_the_fix.model_dump_json())])
+    result = asyncio.run(extract_article(article, client))
+    assert result.extraction == sample_extraction()  # Kim back in first place, Putin once
+    assert result.dropped == []
+
+
+def test_a_dropped_item_the_corrections_leave_out_stays_dropped(article):
+    client = ScriptedClient([_with_invented_quote(), Completion('{"actors": []}')])
+    result = asyncio.run(extract_article(article, client))
+    assert [a.name for a in result.extraction.actors] == ["Vladimir Putin"]
+    assert [(d.kind, d.quote) for d in result.dropped] == [("actors", "Kim said he loves Moscow")]
 
 
 def test_quotes_still_ungrounded_after_the_reask_are_dropped_and_counted(article):
@@ -201,9 +256,10 @@ def test_reask_goes_through_the_sdk_to_a_real_server(server, article):
     result = asyncio.run(run())
     assert isinstance(result, ArticleExtraction)
     assert result.usage.input_tokens == 200
-    reask = server.requests[1]["messages"]
-    assert reask[-2]["content"] == '{"actors": "nope"}'
-    assert "actors: Input should be a valid list" in reask[-1]["content"]
+    first, reask = server.requests[0]["messages"], server.requests[1]["messages"]
+    assert len(reask) == 2 and reask[0] == first[0]
+    assert '"nope"' not in reask[1]["content"]
+    assert "actors: Input should be a valid list" in reask[1]["content"]
     assert result.extraction == sample_extraction()
 
 

@@ -285,10 +285,12 @@ def test_unusable_content_is_reasked_outside_the_transport_budget(server, articl
     result = extract_one(settings_for(server, retries=0, reasks=1), article)
     assert isinstance(result, ArticleExtraction)
     assert (result.attempts, result.reasks) == (2, 1)
-    reask = server.requests[1]["messages"]
-    assert reask[:2] == server.requests[0]["messages"]
-    assert reask[-2] == {"role": "assistant", "content": content}
-    assert reask[-1]["role"] == "user" and error in reask[-1]["content"]
+    first, reask = server.requests[0]["messages"], server.requests[1]["messages"]
+    # The same two messages, the error after the article; the unusable answer is not resent.
+    assert len(reask) == 2 and reask[0] == first[0]
+    assert reask[1]["content"].startswith(first[1]["content"] + "\n\n")
+    assert error in reask[1]["content"]
+    assert not content or content not in reask[1]["content"].removeprefix(first[1]["content"])
 
 
 def test_unusable_content_with_no_reasks_left_fails_the_article(server, article):
@@ -726,7 +728,7 @@ def test_ungrounded_quote_gets_one_reask_naming_it_then_is_dropped_and_counted(s
     brief = make_brief([source], settings_for(server, reasks=1), on_result=seen.append)
     assert len(server.requests) == 2  # one grounding re-ask, no more
     follow_up = server.requests[1]["messages"][-1]["content"]
-    assert f'- "{INVENTED}"' in follow_up
+    assert f'"quote":"{INVENTED}"}}: quote not in the article' in follow_up
     assert brief.quality.dropped_ungrounded == 1
     (result,) = seen
     assert [(d.kind, d.quote) for d in result.dropped] == [("actors", INVENTED)]
@@ -933,8 +935,8 @@ def test_a_model_that_answers_with_the_prompts_header_words_gets_no_item_through
     )
     assert len(server.requests) == 2  # one re-ask, naming what is not in the article
     follow_up = server.requests[1]["messages"][-1]["content"]
-    assert "- actors: name not in the article: 'Outlet'" in follow_up
-    assert "- venues: place not in the article: 'Published'" in follow_up
+    assert "- actors {" in follow_up and ": name not in the article: 'Outlet'" in follow_up
+    assert "- venues {" in follow_up and ": place not in the article: 'Published'" in follow_up
     assert "Daily Planet" in server.requests[0]["messages"][1]["content"]  # it was in the header
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.grounding import ground, is_grounded, normalize
+from briefgen.grounding import check, ground, is_grounded, mend, normalize
 from briefgen.schemas import ITEM_KINDS, Dropped, Extraction
 
 from conftest import SAMPLE_TEXT, sample_extraction
@@ -286,3 +286,58 @@ def test_a_failed_quote_says_so():
             kind="actors", quote="Kirby said he loves Moscow", reason="quote not in the article"
         )
     ]
+
+
+# --- mending the first answer with a re-ground's corrections -----------------------------------
+
+
+def _invented(extraction: Extraction, kind: str, n: int, quote: str) -> Extraction:
+    items = list(getattr(extraction, kind))
+    items[n] = items[n].model_copy(update={"quote": quote})
+    return extraction.model_copy(update={kind: items})
+
+
+def test_a_correction_takes_the_place_of_the_item_it_fixes():
+    good = sample_extraction()
+    first = check(_invented(good, "actors", 0, "Kim said he loves Moscow"), SAMPLE_TEXT)
+    assert [one.kept is None for one in first if one.kind == "actors"] == [True, False]
+    mended, dropped = mend(
+        first, Extraction(**{**empty(), "actors": [good.actors[0]]}), SAMPLE_TEXT
+    )
+    assert mended == good and dropped == []
+
+
+def test_a_whole_answer_sent_again_adds_nothing_twice():
+    good = sample_extraction()
+    first = check(_invented(good, "actors", 0, "Kim said he loves Moscow"), SAMPLE_TEXT)
+    mended, dropped = mend(first, good, SAMPLE_TEXT)
+    assert mended == good and dropped == []
+
+
+def test_an_item_left_uncorrected_is_dropped_once_as_it_was():
+    bad = _invented(sample_extraction(), "actors", 0, "Kim said he loves Moscow")
+    first = check(bad, SAMPLE_TEXT)
+    mended, dropped = mend(first, Extraction(**empty()), SAMPLE_TEXT)
+    assert mended == ground(bad, SAMPLE_TEXT)[0]
+    assert dropped == [Dropped(kind="actors", quote="Kim said he loves Moscow")]
+
+
+def test_a_correction_still_ungrounded_is_dropped_in_place_of_the_first():
+    bad = _invented(sample_extraction(), "actors", 0, "Kim said he loves Moscow")
+    worse = bad.actors[0].model_copy(update={"quote": "Kim adores Moscow"})
+    first = check(bad, SAMPLE_TEXT)
+    mended, dropped = mend(first, Extraction(**{**empty(), "actors": [worse]}), SAMPLE_TEXT)
+    assert [a.name for a in mended.actors] == ["Vladimir Putin"]
+    assert dropped == [Dropped(kind="actors", quote="Kim adores Moscow")]
+
+
+def test_a_new_grounded_item_in_the_corrections_comes_after_the_rest():
+    good = sample_extraction()
+    first = check(good, SAMPLE_TEXT)
+    extra = good.actors[0].model_copy(update={"name": "Mr. Kim", "aliases": []})
+    mended, _ = mend(first, Extraction(**{**empty(), "actors": [extra]}), SAMPLE_TEXT)
+    assert [a.name for a in mended.actors] == ["Kim Jong Un", "Vladimir Putin", "Mr. Kim"]
+
+
+def empty() -> dict[str, list]:
+    return {kind: [] for kind in ITEM_KINDS}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -13,7 +14,8 @@ import pytest
 
 from briefgen import prompts
 from briefgen.prompts import PROMPT_FAMILY, PROMPTS_DIR, fence, prompt_version, render
-from briefgen.schemas import Article
+from briefgen.schemas import ITEM_KINDS, Article, Extraction
+from briefgen.structured import strict_json_schema
 
 ZWSP = "\u200b"
 
@@ -113,14 +115,36 @@ def test_system_prompt_mentions_the_fence_and_rules():
     rendered = render("extract.system")
     assert rendered.startswith("You extract facts from one news article")
     assert "fenced between <article> and </article>" in rendered
-    assert '"quote"' in rendered
+    assert "`quote`" in rendered
     assert rendered == rendered.strip()
+
+
+def test_the_system_prompt_says_what_every_field_of_the_extraction_holds():
+    # The schema sent carries no descriptions (schemas.py): the prompt is where each field's
+    # meaning is said, once, for every model whatever the structured-output mode.
+    rendered = render("extract.system")
+    for kind in ITEM_KINDS:
+        item = Extraction.model_fields[kind].annotation.__args__[0]  # list[Item]
+        assert f"`{kind}`" in rendered
+        for name in item.model_fields:
+            if name != "kind":  # person, organization, country: the enum says it
+                assert f"`{name}`" in rendered, (kind, name)
+    schema = json.dumps(strict_json_schema(Extraction))
+    assert '"description"' not in schema and '"title"' not in schema
+
+
+def test_a_reground_names_each_item_and_why():
+    rendered = render(
+        "reground.user", items=[{"kind": "actors", "json": '{"name":"X"}', "reason": "no quote"}]
+    )
+    assert '- actors {"name":"X"}: no quote' in rendered
+    assert "these items only" in rendered
 
 
 def test_reask_prompt_carries_the_error():
     rendered = render("reask.user", error="dates.0.relation: Input should be 'before'")
     assert rendered.startswith(
-        "Your answer could not be used: dates.0.relation: Input should be 'before'"
+        "An earlier answer to this could not be used: dates.0.relation: Input should be 'before'"
     )
     assert rendered.endswith("and nothing else.")
 
@@ -136,6 +160,7 @@ def test_reask_prompt_carries_the_error():
         ),  # no text
         ("reask.user", {}),
         ("reask.user", {"errors": "misspelt variable"}),
+        ("reground.user", {}),
     ],
 )
 def test_missing_variable_is_an_error_not_an_empty_string(name, context):
