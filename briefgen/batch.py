@@ -31,9 +31,13 @@ import asyncio
 import hashlib
 import json
 import logging
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -41,13 +45,15 @@ from pydantic import BaseModel
 from briefgen import cache, extract
 from briefgen.client import BatchBackend, BatchJob, CallStats, Client, Completion, Message
 from briefgen.config import Settings
-from briefgen.errors import ArticleError, BatchPending, InputError
+from briefgen.errors import ArticleError, BatchError, BatchGone, BatchPending, InputError
+from briefgen.files import held_lock
 from briefgen.schemas import Article, Extraction, Usage
 from briefgen.store import BatchRequest, BatchRow, Store
 
 log = logging.getLogger("briefgen")
 POLL_GROWTH = 1.5
 POLL_MAX = 60.0
+SUBMIT_GRACE = 600.0  # seconds a create that failed may take to show in the server's list
 ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
 
 
@@ -121,9 +127,12 @@ class BatchClient:
                 stats.usage += found.usage
                 stats.mode = found.mode
                 return found.completion
-            if self.live is None:
-                raise ArticleError(found.error or "no batch answer")
-            event(f"batch answer unusable ({found.error}); asking live", fallback=True)
+            error = found.error or "no batch answer"
+            if self.live is None or not is_line_error(error):
+                # A batch that expired, failed, was cancelled or lost: its articles are
+                # submitted again by the next run, never silently asked live at full price.
+                raise ArticleError(error)
+            event(f"{error}; asking live", fallback=True)
         elif self.live is None:
             raise ArticleError("--batch-only: no live call for a re-ask")
         return await self.live.complete(messages, schema, stats, max_tokens=max_tokens)
@@ -168,19 +177,10 @@ def taken(client: Client, store: Store) -> None:
         client.taken.clear()
 
 
-def split(
-    lines: Sequence[tuple[str, bytes]], max_requests: int, max_bytes: int
-) -> list[list[tuple[str, bytes]]]:
-    """Consecutive groups of JSONL lines, each within the request and byte limits."""
-    groups: list[list[tuple[str, bytes]]] = []
-    size = 0
-    for key, line in lines:
-        if not groups or len(groups[-1]) >= max_requests or size + len(line) > max_bytes:
-            groups.append([])
-            size = 0
-        groups[-1].append((key, line))
-        size += len(line)
-    return [g for g in groups if g]
+def encode_line(custom_id: str, body: dict[str, Any]) -> bytes:
+    """One request of a batch input file, as OpenAI documents the JSONL."""
+    line = {"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body}
+    return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
 class Collector:
@@ -195,6 +195,23 @@ class Collector:
     async def answers(self, lines: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, Answer]:
         if not lines:
             return {}
+        # Looking up and submitting hold a lock per store, so two runs sharing it never both
+        # submit the same requests; the wait for batches to end holds no lock.
+        lock = self.store.path.parent / "locks" / f"{self.store.path.name}.batch.lock"
+        async with _locked(lock):
+            ready, numbers = await self._find_or_submit(lines)
+        await self._wait(numbers)
+        known = await asyncio.to_thread(
+            self.store.batch_requests, lines, self.backend.base_url, self.backend.model
+        )
+        for key in lines:
+            if key not in ready and isinstance(state := _state(known.get(key, [])), BatchRequest):
+                ready[key] = self._answer(state)
+        return ready
+
+    async def _find_or_submit(
+        self, lines: dict[str, tuple[str, dict[str, Any]]]
+    ) -> tuple[dict[str, Answer], set[int]]:
         known = await asyncio.to_thread(
             self.store.batch_requests, lines, self.backend.base_url, self.backend.model
         )
@@ -218,14 +235,7 @@ class Collector:
                 f"batch: {len(ready)} answer(s) collected by an earlier run", collected=len(ready)
             )
         submitted = await self._submit(todo, lines) if todo else set()
-        await self._wait(waiting | submitted)
-        known = await asyncio.to_thread(
-            self.store.batch_requests, lines, self.backend.base_url, self.backend.model
-        )
-        for key in lines:
-            if key not in ready and isinstance(state := _state(known.get(key, [])), BatchRequest):
-                ready[key] = self._answer(state)
-        return ready
+        return ready, waiting | submitted
 
     def _answer(self, request: BatchRequest) -> Answer:
         if request.answer is None:
@@ -241,62 +251,110 @@ class Collector:
         unsure = [row for row in rows if row.batch_id is None]
         if not unsure:
             return numbers
-        listed = {job.input_file_id: job for job in await self.backend.list()}
         standing = set(numbers)
         for row in unsure:
-            if (job := listed.get(row.input_file_id)) is not None:
-                await asyncio.to_thread(self.store.batch_update, row.n, job)
-                event(f"batch {job.id}: found again after an interrupted submit", id=job.id)
-            else:
-                reason = "never created: the run submitting it stopped first"
-                await asyncio.to_thread(self.store.batch_abandon, row.n, reason)
-                standing.discard(row.n)
+            if await self._adopt(row.n, row.input_file_id, _epoch(row.created)):
+                continue
+            age = time.time() - _epoch(row.created)
+            if age < SUBMIT_GRACE:  # a create the server may still be carrying out
+                raise BatchPending(
+                    f"a batch an earlier run was creating (file {row.input_file_id}) is not "
+                    f"listed by the server yet; run again in a few minutes",
+                    [],
+                )
+            reason = "never created: the run submitting it stopped first"
+            await asyncio.to_thread(self.store.batch_abandon, row.n, reason)
+            standing.discard(row.n)
         return standing
+
+    async def _adopt(self, n: int, input_file_id: str, since: float) -> bool:
+        """Find the batch made of `input_file_id` at the server and record it as batch `n`;
+        any other batch made of the same file (a create that was sent twice) is cancelled."""
+        made = [
+            job
+            for job in await self.backend.list(since=int(since) - 3600)
+            if job.input_file_id == input_file_id
+        ]
+        if not made:
+            return False
+        keep, *extra = sorted(made, key=lambda job: job.created_at)
+        await asyncio.to_thread(self.store.batch_update, n, keep)
+        event(f"batch {keep.id}: found again after an interrupted submit", id=keep.id)
+        for job in extra:
+            if not job.final:
+                await self.backend.cancel(job.id)
+                event(f"batch {job.id}: a second batch of the same file, cancelled", id=job.id)
+        return True
 
     async def _submit(
         self, todo: list[str], lines: dict[str, tuple[str, dict[str, Any]]]
     ) -> set[int]:
-        encoded = [
-            (
-                key,
-                json.dumps(
-                    {
-                        "custom_id": key,
-                        "method": "POST",
-                        "url": "/v1/chat/completions",
-                        "body": lines[key][1],
-                    },
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                ).encode()
-                + b"\n",
-            )
-            for key in dict.fromkeys(todo)
-        ]
-        groups = split(encoded, self.settings.batch_max_requests, self.settings.batch_max_bytes)
+        """New batches for `todo`, each within the request and byte limits, each written to
+        a temporary file (in memory up to 8 MB) rather than held whole in memory."""
         numbers: set[int] = set()
-        for index, group in enumerate(groups, start=1):
-            body = b"".join(line for _, line in group)
-            file_id = await self.backend.upload(body, f"briefgen-{self.job}-{index}.jsonl")
-            pairs = [(key, lines[key][0]) for key, _ in group]
-            n = await asyncio.to_thread(
-                self.store.batch_submitting,
-                file_id,
-                self.backend.base_url,
-                self.backend.model,
-                self.job,
-                pairs,
+        group: list[str] = []
+        spool: Any = None
+
+        async def send() -> None:
+            spool.seek(0)
+            numbers.add(await self._create_one(group, lines, spool, len(numbers) + 1))
+            spool.close()
+
+        size = 0
+        for key in dict.fromkeys(todo):
+            line = encode_line(key, lines[key][1])
+            limit_hit = (
+                len(group) >= self.settings.batch_max_requests
+                or size + len(line) > self.settings.batch_max_bytes
             )
-            job = await self.backend.create(file_id, {"briefgen_job": self.job})
-            await asyncio.to_thread(self.store.batch_update, n, job)
-            event(
-                f"batch {job.id} submitted: {len(group)} request(s), {len(body)} bytes",
-                id=job.id,
-                status=job.status,
-                requests=len(group),
-            )
-            numbers.add(n)
+            if group and limit_hit:
+                await send()
+                group, size = [], 0
+            if not group:
+                spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 (send closes)
+            spool.write(line)
+            group.append(key)
+            size += len(line)
+        if group:
+            await send()
         return numbers
+
+    async def _create_one(
+        self,
+        group: list[str],
+        lines: dict[str, tuple[str, dict[str, Any]]],
+        spool: Any,
+        index: int,
+    ) -> int:
+        size = spool.seek(0, 2)
+        spool.seek(0)
+        file_id = await self.backend.upload(spool, f"briefgen-{self.job}-{index}.jsonl")
+        pairs = [(key, lines[key][0]) for key in group]
+        n = await asyncio.to_thread(
+            self.store.batch_submitting,
+            file_id,
+            self.backend.base_url,
+            self.backend.model,
+            self.job,
+            pairs,
+        )
+        try:
+            job = await self.backend.create(file_id, {"briefgen_job": self.job})
+        except BatchError:
+            # Creating is never retried blindly: a timed-out create may have made a batch.
+            if not await self._adopt(n, file_id, time.time()):
+                raise
+            [row] = await asyncio.to_thread(self.store.batches, [n])
+            assert row.batch_id is not None
+            job = await self.backend.retrieve(row.batch_id)
+        await asyncio.to_thread(self.store.batch_update, n, job)
+        event(
+            f"batch {job.id} submitted: {len(group)} request(s), {size} bytes",
+            id=job.id,
+            status=job.status,
+            requests=len(group),
+        )
+        return n
 
     async def _wait(self, numbers: set[int]) -> None:
         """Poll until every batch has ended and is collected, or `batch_wait` has passed."""
@@ -311,7 +369,12 @@ class Collector:
             for n in sorted(running):
                 row = rows[n]
                 assert row.batch_id is not None
-                job = await self.backend.retrieve(row.batch_id)
+                try:
+                    job = await self.backend.retrieve(row.batch_id)
+                except BatchGone as exc:
+                    await self._lose(n, row.batch_id, str(exc))
+                    running.discard(n)
+                    continue
                 if (job.status, job.completed, job.failed) != (
                     row.status,
                     row.completed,
@@ -331,7 +394,10 @@ class Collector:
                     update={"status": job.status, "completed": job.completed, "failed": job.failed}
                 )
                 if job.status in ENDED:
-                    await self._collect(n, job)
+                    try:
+                        await self._collect(n, job)
+                    except BatchGone as exc:
+                        await self._lose(n, job.id, str(exc))
                     running.discard(n)
             if not running:
                 return
@@ -340,13 +406,25 @@ class Collector:
                 ids = [rows[n].batch_id or "?" for n in sorted(running)]
                 count = sum(rows[n].requests for n in running)
                 raise BatchPending(
-                    f"submitted, not finished: {count} article request(s) in batch "
-                    f"{', '.join(ids)}; run again to collect (nothing was written)",
+                    f"submitted, not finished: {count} article request(s) in "
+                    f"{'batch' if len(ids) == 1 else 'batches'} {', '.join(ids)}; "
+                    "run again to collect (nothing was written)",
                     ids,
                 )
             pause = interval if deadline is None else min(interval, deadline - now)
             await asyncio.sleep(max(pause, 0.0))
             interval = min(interval * POLL_GROWTH, POLL_MAX)
+
+    async def _lose(self, n: int, batch_id: str, why: str) -> None:
+        """A batch the server no longer knows (another key's project, expired output files):
+        its requests fail in this run and are submitted again by the next."""
+        reason = f"batch {batch_id} lost: {why}"
+        expected = await asyncio.to_thread(self.store.batch_custom_ids, n)
+        await asyncio.to_thread(
+            self.store.batch_collected, n, {key: (None, reason) for key in expected}
+        )
+        await asyncio.to_thread(self.store.batch_mark, n, "lost", why)
+        event(reason, logging.WARNING, id=batch_id, status="lost", reason=why)
 
     async def _collect(self, n: int, job: BatchJob) -> None:
         """An ended batch's answers into the store; requests it did not answer get its
@@ -355,7 +433,12 @@ class Collector:
         for file_id in (job.output_file_id, job.error_file_id):
             if file_id:
                 for key, (body, error) in read_output(await self.backend.download(file_id)).items():
-                    outcomes[key] = (body, f"batch {job.id} line: {error}" if error else None)
+                    if error is None:
+                        outcomes[key] = (body, None)
+                    elif error.startswith(("batch_expired", "batch_cancelled")):
+                        continue  # not a fault of the line: the batch's own reason below
+                    else:
+                        outcomes[key] = (None, f"batch {job.id} line: {error}")
         rows = await asyncio.to_thread(self.store.batches, [n])
         expected = await asyncio.to_thread(self.store.batch_custom_ids, n)
         why = f"batch {job.id} {job.status}" + (f": {job.reason}" if job.reason else "")
@@ -408,6 +491,26 @@ def _error_text(error: Any) -> str:
     else:
         text = str(error)
     return " ".join(text.split())[:300]
+
+
+def is_line_error(error: str) -> bool:
+    """A fault of one request in a batch (its line), which a live call may mend; other errors
+    are the batch's own (expired, failed, cancelled, lost)."""
+    return error.split(":", 1)[0].endswith(" line")
+
+
+def _epoch(stamp: str) -> float:
+    return datetime.fromisoformat(stamp).timestamp()
+
+
+@asynccontextmanager
+async def _locked(path: Path) -> AsyncIterator[None]:
+    context = held_lock(path)
+    await asyncio.to_thread(context.__enter__)
+    try:
+        yield
+    finally:
+        context.__exit__(None, None, None)
 
 
 def _state(requests: list[BatchRequest]) -> BatchRequest | int | None:

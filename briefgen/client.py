@@ -12,7 +12,7 @@ the schema, refusals and cut-off answers are handled above the client (`structur
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, TypedDict
+from typing import IO, Protocol, TypedDict
 
 from pydantic import BaseModel
 
@@ -100,7 +100,7 @@ class BatchBackend(Protocol):
         """A response body from a batch's output file, as a live answer would read."""
         ...
 
-    async def upload(self, jsonl: bytes, filename: str) -> str: ...
+    async def upload(self, jsonl: bytes | IO[bytes], filename: str) -> str: ...
 
     async def create(self, input_file_id: str, metadata: dict[str, str]) -> BatchJob: ...
 
@@ -108,6 +108,8 @@ class BatchBackend(Protocol):
 
     async def cancel(self, batch_id: str) -> BatchJob: ...
 
-    async def list(self, limit: int = 100) -> list[BatchJob]: ...
+    async def list(self, since: int = 0) -> list[BatchJob]:
+        """Every batch created at or after `since` (Unix seconds), newest first."""
+        ...
 
     async def download(self, file_id: str) -> bytes: ...

@@ -65,3 +65,7 @@ class BatchPending(BriefgenError):
 
 class BatchError(BriefgenError):
     """The provider refused a batch request (upload, create, status, download): exit 2."""
+
+
+class BatchGone(BatchError):
+    """The server no longer knows a batch or its file (HTTP 404)."""

@@ -90,3 +90,18 @@ def output_lock(paths: Sequence[Path], folder: Path) -> Iterator[None]:
     finally:
         for fd in held:
             os.close(fd)
+
+
+@contextmanager
+def held_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` (created if need be), waited for; released when the block
+    ends or the process does, however it ends."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -29,7 +29,7 @@ import email.utils
 import json
 import re
 import time
-from typing import Any
+from typing import IO, Any
 
 import httpx2
 import openai
@@ -37,7 +37,7 @@ from pydantic import BaseModel
 
 from briefgen.client import BatchJob, CallStats, Completion, Message
 from briefgen.config import Settings
-from briefgen.errors import ArticleError, BatchError, ModelSetupError
+from briefgen.errors import ArticleError, BatchError, BatchGone, ModelSetupError
 from briefgen.ladder import Ladder, ModeRejected
 from briefgen.limits import RunLimits, Throttle
 from briefgen.redact import scrub
@@ -296,6 +296,8 @@ class OpenAIBatches:
         # Its own retries, without the run's deadline or token cap: files and batch objects
         # cost no tokens, and a status check is not a model call.
         self._transport = Transport(client._settings, _BatchFaults())
+        # Creating a batch is not safe to repeat: a create that timed out may have made one.
+        self._once = Transport(client._settings.model_copy(update={"retries": 0}), _BatchFaults())
         self.model = client.model
         self.base_url = client.base_url
 
@@ -314,9 +316,10 @@ class OpenAIBatches:
             return Completion("", "invalid_response"), Usage()
         return to_completion(response), OpenAIFaults().usage(response)
 
-    async def _call(self, what: str, send: Any) -> Any:
+    async def _call(self, what: str, send: Any, *, once: bool = False) -> Any:
+        transport = self._once if once else self._transport
         try:
-            return await self._transport.call(lambda timeout: send(timeout), CallStats())
+            return await transport.call(lambda timeout: send(timeout), CallStats())
         except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
             raise ModelSetupError(
                 f"the model server at {self.base_url} refused the credentials ({_describe(exc)})"
@@ -327,11 +330,11 @@ class OpenAIBatches:
                     f"the server at {self.base_url} has no Batch API ({what}: "
                     f"{_describe(exc)}); run without --batch"
                 ) from None
-            raise BatchError(f"{what} at {self.base_url}: not found ({_describe(exc)})") from None
+            raise BatchGone(f"{what} at {self.base_url}: not found ({_describe(exc)})") from None
         except openai.APIError as exc:
             raise BatchError(f"{what} at {self.base_url} failed ({_describe(exc)})") from None
 
-    async def upload(self, jsonl: bytes, filename: str) -> str:
+    async def upload(self, jsonl: bytes | IO[bytes], filename: str) -> str:
         found = await self._call(
             "uploading a batch file",
             lambda timeout: self._sdk.files.create(
@@ -350,6 +353,7 @@ class OpenAIBatches:
                 metadata=metadata,
                 timeout=timeout,
             ),
+            once=True,
         )
         return batch_job(found)
 
@@ -367,12 +371,25 @@ class OpenAIBatches:
         )
         return batch_job(found)
 
-    async def list(self, limit: int = 100) -> list[BatchJob]:
-        async def first_page(timeout: float) -> Any:
-            return await self._sdk.batches.list(limit=limit, timeout=timeout)
+    async def list(self, since: int = 0) -> list[BatchJob]:
+        """Every batch created at or after `since` (Unix seconds), newest first, page by page:
+        the list is newest first, so the pages stop at the first older batch."""
+        found: list[BatchJob] = []
+        after: str | None = None
+        while True:
 
-        page = await self._call("listing batches", first_page)
-        return [batch_job(b) for b in page.data]
+            async def page(timeout: float, after: str | None = after) -> Any:
+                extra = {"after": after} if after else {}
+                return await self._sdk.batches.list(limit=100, timeout=timeout, **extra)
+
+            listed = await self._call("listing batches", page)
+            for item in listed.data:
+                if (item.created_at or 0) < since:
+                    return found
+                found.append(batch_job(item))
+            if not listed.data or not getattr(listed, "has_more", False):
+                return found
+            after = listed.data[-1].id
 
     async def download(self, file_id: str) -> bytes:
         found = await self._call(

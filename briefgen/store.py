@@ -594,6 +594,14 @@ class Store:
                 "UPDATE batch_requests SET error = ?, used = ? WHERE batch = ?", (reason, now(), n)
             )
 
+    def batch_mark(self, n: int, status: str, reason: str) -> None:
+        """A state only briefgen knows (`lost`: the server no longer has the batch)."""
+        with self.connect() as db:
+            db.execute(
+                "UPDATE batches SET status = ?, reason = ?, updated = ? WHERE n = ?",
+                (status, reason, now(), n),
+            )
+
     def batch_custom_ids(self, n: int) -> set[str]:
         with self.connect() as db:
             rows = db.execute("SELECT custom_id FROM batch_requests WHERE batch = ?", (n,))

@@ -135,8 +135,14 @@ def test_a_bounded_wait_that_passes_exits_4_from_the_cli(api, articles, tmp_path
     batch_id = next(iter(api.batches))
     cancelled = invoke(runner, "batches", "cancel", batch_id)
     assert cancelled.exit_code == 0 and "cancelled" in cancelled.stdout
-    # The cancelled batch answered nothing: the next run asks those articles live.
-    rerun = invoke(
+    # The cancelled batch answered nothing: its articles fail, never asked live at full
+    # price; the run after submits them again.
+    out = ("--out", tmp_path / "brief.md")
+    rerun = invoke(runner, "make", articles, "--base-url", api.url, "--batch", *out)
+    assert rerun.exit_code == 1 and "batch batch_" in rerun.stderr and "cancelled" in rerun.stderr
+    assert api.live == []
+    api.release()
+    third = invoke(
         runner,
         "make",
         articles,
@@ -145,11 +151,12 @@ def test_a_bounded_wait_that_passes_exits_4_from_the_cli(api, articles, tmp_path
         "--batch",
         "--batch-poll",
         "0.01",
-        "--out",
-        tmp_path / "brief.md",
+        "--batch-wait",
+        "30",
+        *out,
     )
-    assert rerun.exit_code == 0, rerun.stderr
-    assert len(api.live) == 5 and "cancelled" in rerun.stderr
+    assert third.exit_code == 0, third.stderr
+    assert len(api.batches) == 2 and api.live == [] and len(api.lines_run) == 5
 
 
 def test_a_line_error_falls_back_to_a_live_call(api, articles, tmp_path):
@@ -178,22 +185,21 @@ def test_a_line_error_with_batch_only_is_a_failure_saying_why(api, articles, tmp
     assert not again.failures and len(api.batches) == 2 and len(api.lines_run) == 6
 
 
-def test_an_expired_batch_reports_why_and_its_rest_runs_live(api, articles, tmp_path, caplog):
+@pytest.mark.parametrize("batch_only", [False, True])
+def test_an_expired_batch_reports_why_and_its_rest_is_submitted_again(
+    api, articles, tmp_path, caplog, batch_only
+):
+    """Lines a batch never ran fail with its reason, live fallback or not (asking them live
+    would pay full price for what was sent to be half), and go into the next run's batch."""
     api.outcome, api.expire_after = "expired", 2
-    brief = make_brief(None, batch_settings(api, articles, tmp_path))
-    assert not brief.failures and len(api.lines_run) == 2 and len(api.live) == 3
-    assert any("expired: 2 of 5 answered" in r.getMessage() for r in caplog.records)
-
-
-def test_an_expired_batch_with_batch_only_is_resubmitted_next_run(api, articles, tmp_path):
-    api.outcome, api.expire_after = "expired", 2
-    settings = batch_settings(api, articles, tmp_path, batch_only=True)
+    settings = batch_settings(api, articles, tmp_path, batch_only=batch_only)
     brief = make_brief(None, settings)
-    assert len(brief.failures) == 3 and api.live == []
-    assert all("batch_expired" in f.failed for f in brief.failures)
+    assert len(api.lines_run) == 2 and api.live == []
+    assert [f.failed for f in brief.failures] == [f"batch {next(iter(api.batches))} expired"] * 3
+    assert any("expired: 2 of 5 answered" in r.getMessage() for r in caplog.records)
     api.outcome = "completed"
     again = make_brief(None, settings)
-    assert not again.failures and len(api.batches) == 2
+    assert not again.failures and len(api.batches) == 2 and api.live == []
     newest = max(api.batches.values(), key=lambda b: b["created_at"])
     assert len(newest["_lines"]) == 3
 
@@ -218,11 +224,13 @@ def test_large_runs_are_split_into_several_batches(api, articles, tmp_path):
     assert not brief.failures and api.live == []
 
 
-def test_split_keeps_every_batch_under_both_limits():
-    lines = [(str(i), b"x" * size) for i, size in enumerate([40, 40, 40, 90, 10, 10])]
-    groups = batch.split(lines, max_requests=2, max_bytes=100)
-    assert [[k for k, _ in g] for g in groups] == [["0", "1"], ["2"], ["3", "4"], ["5"]]
-    assert all(sum(len(line) for _, line in g) <= 100 and len(g) <= 2 for g in groups)
+def test_splitting_keeps_every_batch_under_the_byte_limit_too(api, articles, tmp_path):
+    """The demo's lines are 7-12 kB each: a 20 kB limit puts one or two in a batch."""
+    brief = make_brief(None, batch_settings(api, articles, tmp_path, batch_max_bytes=20_000))
+    sizes = [len(api.files[b["input_file_id"]]) for b in api.batches.values()]
+    assert len(sizes) >= 3 and all(size <= 20_000 for size in sizes)
+    assert sum(len(b["_lines"]) for b in api.batches.values()) == 5
+    assert not brief.failures and api.live == []
 
 
 def test_a_run_killed_between_create_and_record_finds_its_batch_again(
@@ -263,10 +271,79 @@ def test_an_upload_that_never_became_a_batch_is_submitted_again(
     with pytest.raises(KeyboardInterrupt):
         make_brief(None, batch_settings(api, articles, tmp_path))
     monkeypatch.setattr(OpenAIBatches, "create", real)
+    # Just after, the server may still be creating it: the run waits rather than pay twice.
+    with pytest.raises(BatchPending, match="not listed by the server yet"):
+        make_brief(None, batch_settings(api, articles, tmp_path))
+    assert api.batches == {}
+    monkeypatch.setattr(batch, "SUBMIT_GRACE", 0.0)  # later: it was never created
     brief = make_brief(None, batch_settings(api, articles, tmp_path))
     assert len(api.batches) == 1 and not brief.failures
     rows = Store(Path(os.environ["BRIEFGEN_DB"])).batches()
     assert [r.status for r in rows] == ["completed", "not submitted"]
+
+
+def test_a_create_that_timed_out_is_never_sent_twice(api, articles, tmp_path, monkeypatch):
+    """The server made the batch but the answer never came: the run finds it by its file
+    instead of creating another (a blind retry would have made four)."""
+    from briefgen.llm import OpenAIBatches
+
+    real = OpenAIBatches.create
+    calls = []
+
+    async def made_but_timed_out(self, input_file_id, metadata):
+        calls.append(input_file_id)
+        await real(self, input_file_id, metadata)
+        from briefgen.errors import BatchError
+
+        raise BatchError("creating a batch at X failed (Request timed out.)")
+
+    monkeypatch.setattr(OpenAIBatches, "create", made_but_timed_out)
+    brief = make_brief(None, batch_settings(api, articles, tmp_path))
+    assert len(calls) == 1 and len(api.batches) == 1 and not brief.failures
+
+
+def test_a_create_sent_twice_by_the_server_keeps_one_and_cancels_the_other(
+    api, articles, tmp_path, monkeypatch
+):
+    from briefgen.llm import OpenAIBatches
+
+    real = OpenAIBatches.create
+
+    async def twice_then_die(self, input_file_id, metadata):
+        await real(self, input_file_id, metadata)
+        await real(self, input_file_id, metadata)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(OpenAIBatches, "create", twice_then_die)
+    api.hold = True
+    with pytest.raises(KeyboardInterrupt):
+        make_brief(None, batch_settings(api, articles, tmp_path))
+    monkeypatch.setattr(OpenAIBatches, "create", real)
+    api.release()
+    brief = make_brief(None, batch_settings(api, articles, tmp_path))
+    assert not brief.failures and api.live == []
+    statuses = sorted(b["status"] for b in api.batches.values())
+    assert statuses == ["cancelled", "completed"] and len(api.lines_run) == 5
+
+
+def test_a_batch_the_server_forgot_fails_its_articles_and_is_submitted_again(
+    api, articles, tmp_path
+):
+    api.hold = True
+    settings = batch_settings(api, articles, tmp_path, batch_wait=0)
+    with pytest.raises(BatchPending):
+        make_brief(None, settings)
+    api.batches.clear()  # another key's project, or the server's retention ran out
+    api.release()
+    with pytest.raises(NothingProduced) as raised:
+        make_brief(None, settings)
+    assert all(
+        " lost: " in f.failed and "not found" in f.failed for f in raised.value.brief.failures
+    )
+    [row] = Store(Path(os.environ["BRIEFGEN_DB"])).batches()
+    assert row.status == "lost"
+    brief = make_brief(None, batch_settings(api, articles, tmp_path))
+    assert not brief.failures and len(api.batches) == 1
 
 
 def test_a_process_killed_while_waiting_is_collected_by_the_next_run(api, articles, tmp_path):
