@@ -493,7 +493,7 @@ def body_key(name: str, kind: ActorKind) -> str:
     return key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One actor as one article reports it; `source` is the article's citation number."""
 
@@ -501,7 +501,7 @@ class Mention:
     actor: Actor
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Read:
     """How resolution reads one mention: by which keys, in which order of evidence."""
 
@@ -518,7 +518,7 @@ class _Read:
 _STAGES = ("variant", "lone", "short")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Written:
     """What an actor's name and aliases say, whatever else the merge holds."""
 

@@ -53,7 +53,7 @@ from briefgen.similarity import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimItem:
     source: int
     who: str | None
@@ -71,7 +71,7 @@ class ClaimItem:
 TARGET_THRESHOLD = 0.35
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Facts:
     """What the rule compares about one item, beside its text."""
 
@@ -83,7 +83,7 @@ class _Facts:
     indexed: frozenset[str]  # substance with the general word of each kind: the word index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """A judgement, made before the merge (claimcheck.py), that two items state the same claim
     or not; `merge` takes them as data, keyed by `pair_key`."""
@@ -93,7 +93,7 @@ class Decision:
     model: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A near miss: two items of one side, compatible counterparts and some shared content, that
     the lexical rule left in different claims. One per pair of lexical claims (the closest)."""

@@ -102,7 +102,7 @@ _JOINERS = str.maketrans("", "", "-.'")  # "Thomas-Greenfield", "O'Brien": one w
 _STEMMER = snowballstemmer.stemmer("english")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """What one unit (an article, or a set of its copies) can be told apart by."""
 
