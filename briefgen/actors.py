@@ -887,9 +887,10 @@ class PartyNames:
                 self._actors[name].append(m.actor)
                 for text in (m.actor.name, *m.actor.aliases):
                     self._as_written.setdefault((m.source, fold(text)), set()).add(name)
-        self._here: dict[int, dict[tuple[str, str], set[str]]] = {}
+        self._here: dict[int | None, dict[tuple[str, str], set[str]]] = {}
         self._anywhere: dict[tuple[str, str], set[str]] | None = None
         self._known: dict[str, tuple[set[str], set[str]]] = {}
+        self._elsewhere: dict[str, str | None] = {}
 
     @cached_property
     def _named(self) -> set[str]:
@@ -942,7 +943,7 @@ class PartyNames:
                     found[way].add(name)  # merge-wide, a lone bucket is one no full name owns
         return found
 
-    def _local(self, n: int) -> dict[tuple[str, str], set[str]]:
+    def _local(self, n: int | None) -> dict[tuple[str, str], set[str]]:
         if n not in self._here:
             self._here[n] = self._index(self._by_article.get(n, ()), anywhere=False)
         return self._here[n]
@@ -955,7 +956,7 @@ class PartyNames:
 
     def _find(
         self,
-        n: int,
+        n: int | None,
         ways: Sequence[tuple[str, str]],
         person: PersonName | None = None,
         where: str = "here, else anywhere",
@@ -988,6 +989,40 @@ class PartyNames:
             return next(iter(as_written)) if len(as_written) == 1 else None
         if not is_name_like(name):
             return None  # a description means something only in its article
+        looked_up = self._looked_up(name)
+        if any(not looked_up.isdisjoint(ways) for ways in self._ways_in(n)):
+            return self._read(n, name)
+        # Nothing the article names answers to it: it reads as in an article naming nobody.
+        if name not in self._elsewhere:
+            self._elsewhere[name] = self._read(None, name)
+        return self._elsewhere[name]
+
+    def _ways_in(self, n: int) -> list[tuple[tuple[str, str], ...]]:
+        """The ways each actor of article n can be found by (its local index's keys)."""
+        return [
+            self._ways(a.kind, a.name, tuple(a.aliases)) for _, a in self._by_article.get(n, ())
+        ]
+
+    @staticmethod
+    @lru_cache(maxsize=1 << 16)
+    def _looked_up(name: str) -> frozenset[tuple[str, str]]:
+        """Every key `_read` may look up in an article's index for the name: when the article
+        has none of them, its index plays no part in the answer."""
+        ways: list[tuple[str, str]] = []
+        p = parse_person(name)
+        if p.full:
+            ways += [("person", p.key), ("variant", p.key)]
+        elif p.tokens:
+            ways += [("lone", p.key), ("unowned lone", p.key)]
+        key = _body_lookup(name)
+        ways += [("body", key), ("short", key)]
+        if code := _country_code(key):
+            ways.append(("body", code))
+        return frozenset(ways)
+
+    def _read(self, n: int | None, name: str) -> str | None:
+        """A name-like party not written as any actor of article n, read there (n None: in an
+        article that names nobody)."""
         p = parse_person(name)
         if p.full:
             found = self._find(n, [("person", p.key)])
@@ -1004,19 +1039,24 @@ class PartyNames:
             if (found := self._find(n, [("unowned lone", p.key)], p, "anywhere")) is not None:
                 return found
         tried: list[list[tuple[str, str]]] = []
-        words = fold(name).split()
-        while words and words[0] in _ARTICLES:
-            words = words[1:]
-        key = " ".join(words)
+        key = _body_lookup(name)
         tried.append([("body", key)])
         if code := _country_code(key):
             tried.append([("body", code)])
-        if any(w not in GENERIC_BODY for w in words):
+        if any(w not in GENERIC_BODY for w in key.split()):
             tried.append([("short", key)])
         for ways in tried:
             if (found := self._find(n, ways)) is not None:
                 return found
         return None
+
+
+def _body_lookup(name: str) -> str:
+    """A party's name as a body's key is looked up: folded, without a leading article."""
+    words = fold(name).split()
+    while words and words[0] in _ARTICLES:
+        words = words[1:]
+    return " ".join(words)
 
 
 OFFICIAL_ROLES = frozenset(
