@@ -878,7 +878,8 @@ class PartyNames:
         self, mentions: Sequence[Mention], groups: Sequence[Sequence[int]], names: Sequence[str]
     ):
         self._by_article: dict[int, list[tuple[str, Actor]]] = defaultdict(list)
-        self._as_written: dict[tuple[int, str], set[str]] = {}
+        # (article, folded name or alias) -> the actor written so there; None when two are
+        self._as_written: dict[tuple[int, str], str | None] = {}
         self._actors: dict[str, list[Actor]] = defaultdict(list)
         for group, name in zip(groups, names, strict=True):
             for i in group:
@@ -886,11 +887,14 @@ class PartyNames:
                 self._by_article[m.source].append((name, m.actor))
                 self._actors[name].append(m.actor)
                 for text in (m.actor.name, *m.actor.aliases):
-                    self._as_written.setdefault((m.source, fold(text)), set()).add(name)
+                    key = (m.source, fold(text))
+                    if self._as_written.setdefault(key, name) != name:
+                        self._as_written[key] = None
         self._here: dict[int | None, dict[tuple[str, str], set[str]]] = {}
         self._anywhere: dict[tuple[str, str], set[str]] | None = None
         self._known: dict[str, tuple[set[str], set[str]]] = {}
         self._elsewhere: dict[str, str | None] = {}
+        self._keys_in: tuple[int | None, frozenset[tuple[str, str]]] = (None, frozenset())
 
     @cached_property
     def _named(self) -> set[str]:
@@ -950,8 +954,13 @@ class PartyNames:
 
     def _global(self) -> dict[tuple[str, str], set[str]]:
         if self._anywhere is None:
-            every = (pair for pairs in self._by_article.values() for pair in pairs)
-            self._anywhere = self._index(every, anywhere=True)
+            # an actor written the same way in many articles is indexed once
+            every = {
+                (name, a.kind, a.name, tuple(a.aliases)): (name, a)
+                for pairs in self._by_article.values()
+                for name, a in pairs
+            }
+            self._anywhere = self._index(every.values(), anywhere=True)
         return self._anywhere
 
     def _find(
@@ -984,24 +993,25 @@ class PartyNames:
         return None if offices and roles and not offices & roles else actor
 
     def __call__(self, n: int, name: str) -> str | None:
-        as_written = self._as_written.get((n, fold(name)), set())
-        if as_written:
-            return next(iter(as_written)) if len(as_written) == 1 else None
+        key = (n, fold(name))
+        if key in self._as_written:
+            return self._as_written[key]
         if not is_name_like(name):
             return None  # a description means something only in its article
-        looked_up = self._looked_up(name)
-        if any(not looked_up.isdisjoint(ways) for ways in self._ways_in(n)):
+        if not self._looked_up(name).isdisjoint(self._ways_in(n)):
             return self._read(n, name)
         # Nothing the article names answers to it: it reads as in an article naming nobody.
         if name not in self._elsewhere:
             self._elsewhere[name] = self._read(None, name)
         return self._elsewhere[name]
 
-    def _ways_in(self, n: int) -> list[tuple[tuple[str, str], ...]]:
-        """The ways each actor of article n can be found by (its local index's keys)."""
-        return [
-            self._ways(a.kind, a.name, tuple(a.aliases)) for _, a in self._by_article.get(n, ())
-        ]
+    def _ways_in(self, n: int) -> frozenset[tuple[str, str]]:
+        """The ways the actors of article n can be found by: its local index's keys."""
+        if self._keys_in[0] != n:  # kept for one article: claims are read article by article
+            actors = self._by_article.get(n, ())
+            ways = (way for _, a in actors for way in self._ways(a.kind, a.name, tuple(a.aliases)))
+            self._keys_in = (n, frozenset(ways))
+        return self._keys_in[1]
 
     @staticmethod
     @lru_cache(maxsize=1 << 16)

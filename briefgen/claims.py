@@ -299,11 +299,21 @@ def _facts(
     return _Facts(
         side=own,
         whom=whom,
-        names=frozenset(names),
-        targets=frozenset(targets - {mine}),
+        names=_shared(frozenset(names)),
+        targets=_shared(frozenset(targets - {mine})),
         substance=(substance := similarity.substance(item.text)),
         indexed=with_kinds(substance) if similarity.kinds else substance,
     )
+
+
+_SETS: dict[frozenset, frozenset] = {}
+
+
+def _shared(found: frozenset) -> frozenset:
+    """One object for equal sets of names: most items name the same few parties, or none."""
+    if len(_SETS) > 1 << 16:  # bounded: a scheduled job merges day after day in one process
+        _SETS.clear()
+    return _SETS.setdefault(found, found)
 
 
 def described(side: str | None) -> str | None:
