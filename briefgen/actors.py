@@ -894,7 +894,7 @@ class PartyNames:
         self._anywhere: dict[tuple[str, str], set[str]] | None = None
         self._known: dict[str, tuple[set[str], set[str]]] = {}
         self._elsewhere: dict[str, str | None] = {}
-        self._keys_in: tuple[int | None, frozenset[tuple[str, str]]] = (None, frozenset())
+        self._keys_in: dict[int, tuple[tuple[str, str], ...]] = {}
 
     @cached_property
     def _named(self) -> set[str]:
@@ -1005,13 +1005,13 @@ class PartyNames:
             self._elsewhere[name] = self._read(None, name)
         return self._elsewhere[name]
 
-    def _ways_in(self, n: int) -> frozenset[tuple[str, str]]:
+    def _ways_in(self, n: int) -> tuple[tuple[str, str], ...]:
         """The ways the actors of article n can be found by: its local index's keys."""
-        if self._keys_in[0] != n:  # kept for one article: claims are read article by article
+        if n not in self._keys_in:
             actors = self._by_article.get(n, ())
             ways = (way for _, a in actors for way in self._ways(a.kind, a.name, tuple(a.aliases)))
-            self._keys_in = (n, frozenset(ways))
-        return self._keys_in[1]
+            self._keys_in[n] = tuple(ways)  # a tuple: a set per article would cost 2 KB
+        return self._keys_in[n]
 
     @staticmethod
     @lru_cache(maxsize=1 << 16)

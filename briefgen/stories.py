@@ -321,11 +321,13 @@ def evidence(result: ArticleExtraction) -> Evidence:
         *(m.motive for m in x.motives),
         *(d.event for d in x.dates),
     ]
+    # rare_words of each text, in one set
+    words = {stem for text in texts for word, stem in _rare(text) if word not in given}
     return Evidence(
         actors=tuple(sorted(named, key=sorted)),
         places=frozenset(places),
         days=tuple(sorted(set(days))),
-        words=frozenset().union(*(rare_words(text, given) for text in texts)),
+        words=frozenset(words),
     )
 
 
