@@ -34,6 +34,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefgen.grouping import UnionFind, firmest, quotes_of
 from briefgen.schemas import Certainty, Claim, ItemRef, Judgement
@@ -316,6 +317,7 @@ def _shared(found: frozenset) -> frozenset:
     return _SETS.setdefault(found, found)
 
 
+@lru_cache(maxsize=1 << 16)  # the same sides recur in every claim
 def described(side: str | None) -> str | None:
     """A side as compared: a name as it is; a description (no capitalised word) by its words
     after normalisation, so "demonstrators" and "the protesters" are one side, as two
