@@ -14,13 +14,15 @@ The child builds the extractions, merges a small set once (the gazetteer and wor
 then, not in the timing), and merges --repeat times. It prints, per size:
 
 - merge s: wall time of the merge, the best of the runs (other load only adds time); cpu s:
-  the process's CPU time for that run, less sensitive to a busy machine;
+  the process's CPU time in that run: the merge work itself. The merge is one thread, so the
+  two agree on a quiet machine; on a busy one the CPU time leaves out the waits for a core,
+  so the time bound and the growth are judged on it;
 - peak MB: the merge's peak memory, as the child's resident set high-water mark (VmHWM, reset
   through /proc/self/clear_refs before each run) minus its resident set before the merge, that
   is above the input it was given; input MB is that resident set (the extractions, the
   interpreter, the loaded data); with --tracemalloc also the tracemalloc peak of one more run;
-- x per 10x: the time's growth from the size before, scaled to a tenfold (a 5x step counts as
-  its 10x equivalent: ratio ** (1 / log10(size ratio))); linear is 10x.
+- x per 10x: the CPU time's growth from the size before, scaled to a tenfold (a 5x step counts
+  as its 10x equivalent: ratio ** (1 / log10(size ratio))); linear is 10x.
 
 Bounds (issue 12): 10,000 articles in under 3 s of merge work and under 250 MB peak, growth at
 most 11x per tenfold. The ratio to each bound is printed: 1.00 or less meets it.
@@ -68,6 +70,7 @@ CLAIMS = [
     ("more workers for construction", "laborers for construction projects"),
 ]
 PLACES = ["Vladivostok", "Vostochny Cosmodrome", "Pyongyang", "Moscow", "Beijing", "New Delhi"]
+POPULATION = 2000
 WHEN = ["September 10-13", "On Tuesday", "in July", "last week", "next month", "in 2019"]
 
 
@@ -209,7 +212,9 @@ def article(i: int, population, rng: random.Random) -> tuple[ArticleExtraction, 
 
 def build(count: int, seed: int) -> list[ArticleExtraction]:
     rng = random.Random(seed)
-    population = people(max(20, count // 5), rng)
+    # one person in five articles, at most 2,000 people: FIRST x LAST and the double-barrelled
+    # names give about 2,300 in all, so a bigger day has the same people more often
+    population = people(min(max(20, count // 5), POPULATION), rng)
     made: list[ArticleExtraction] = []
     for i in range(count):
         if made and rng.random() < 0.1:  # a wire reprint: same story, another outlet
@@ -320,7 +325,7 @@ def main() -> int:
         growth = ""
         if before is not None and size > before["size"]:
             tenfold = 1 / math.log10(size / before["size"])
-            growth = f"{(f['wall'] / before['wall']) ** tenfold:.1f}x"
+            growth = f"{(f['cpu'] / before['cpu']) ** tenfold:.1f}x"
         before = f
         extra = f"{f['traced']:>10.0f}" if args.tracemalloc else ""
         print(
@@ -328,11 +333,12 @@ def main() -> int:
             f"{1000 * f['wall'] / size:>11.3f} {growth:>10} {f['peak']:>8.0f} "
             f"{f['input']:>9.0f}{extra}   ({f['actors']} actors, {f['claims']} claims)"
         )
-    print("\nx per 10x: the merge time's growth from the size before, per tenfold (10x is linear).")
+    print("\nx per 10x: CPU time's growth from the size before, per tenfold (10x is linear).")
     if 10000 in results:
         f = results[10000]
         for what, value, bound, unit in (
-            ("merge time", f["wall"], TIME_BOUND, "s"),
+            ("merge work (CPU)", f["cpu"], TIME_BOUND, "s"),
+            ("merge wall time", f["wall"], TIME_BOUND, "s"),
             ("peak memory", f["peak"], MEMORY_BOUND, "MB"),
         ):
             verdict = "met" if value <= bound else "MISSED"
@@ -342,9 +348,7 @@ def main() -> int:
             )
     sizes = sorted(results)
     for small, large in itertools.pairwise(sizes):
-        growth = (results[large]["wall"] / results[small]["wall"]) ** (
-            1 / math.log10(large / small)
-        )
+        growth = (results[large]["cpu"] / results[small]["cpu"]) ** (1 / math.log10(large / small))
         verdict = "met" if growth <= GROWTH_BOUND else "MISSED"
         print(
             f"bound: growth {small:,} -> {large:,}: {growth:.1f}x per 10x / {GROWTH_BOUND:g}x = "
