@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain
 
 from nameparser import HumanName, Lexicon
 from nameparser.config import Constants
@@ -877,14 +878,17 @@ class PartyNames:
     def __init__(
         self, mentions: Sequence[Mention], groups: Sequence[Sequence[int]], names: Sequence[str]
     ):
-        self._by_article: dict[int, list[tuple[str, Actor]]] = defaultdict(list)
+        # article -> (actor's name, the ways its mention can be found by), for each mention
+        self._by_article: dict[int, list[tuple[str, tuple[tuple[str, str], ...]]]]
+        self._by_article = defaultdict(list)
         # (article, folded name or alias) -> the actor written so there; None when two are
         self._as_written: dict[tuple[int, str], str | None] = {}
         self._actors: dict[str, list[Actor]] = defaultdict(list)
         for group, name in zip(groups, names, strict=True):
             for i in group:
                 m = mentions[i]
-                self._by_article[m.source].append((name, m.actor))
+                ways = self._ways(m.actor.kind, m.actor.name, tuple(m.actor.aliases))
+                self._by_article[m.source].append((name, ways))
                 self._actors[name].append(m.actor)
                 for text in (m.actor.name, *m.actor.aliases):
                     key = (m.source, fold(text))
@@ -938,11 +942,11 @@ class PartyNames:
         return tuple(dict.fromkeys(ways))
 
     def _index(
-        self, actors: Iterable[tuple[str, Actor]], anywhere: bool
+        self, actors: Iterable[tuple[str, tuple[tuple[str, str], ...]]], anywhere: bool
     ) -> dict[tuple[str, str], set[str]]:
         found: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for name, actor in actors:
-            for way in self._ways(actor.kind, actor.name, tuple(actor.aliases)):
+        for name, ways in actors:
+            for way in ways:
                 if not anywhere or way[0] != "unowned lone" or name not in self._named:
                     found[way].add(name)  # merge-wide, a lone bucket is one no full name owns
         return found
@@ -955,12 +959,8 @@ class PartyNames:
     def _global(self) -> dict[tuple[str, str], set[str]]:
         if self._anywhere is None:
             # an actor written the same way in many articles is indexed once
-            every = {
-                (name, a.kind, a.name, tuple(a.aliases)): (name, a)
-                for pairs in self._by_article.values()
-                for name, a in pairs
-            }
-            self._anywhere = self._index(every.values(), anywhere=True)
+            every = dict.fromkeys(pair for pairs in self._by_article.values() for pair in pairs)
+            self._anywhere = self._index(every, anywhere=True)
         return self._anywhere
 
     def _find(
@@ -1008,9 +1008,8 @@ class PartyNames:
     def _ways_in(self, n: int) -> tuple[tuple[str, str], ...]:
         """The ways the actors of article n can be found by: its local index's keys."""
         if n not in self._keys_in:
-            actors = self._by_article.get(n, ())
-            ways = (way for _, a in actors for way in self._ways(a.kind, a.name, tuple(a.aliases)))
-            self._keys_in[n] = tuple(ways)  # a tuple: a set per article would cost 2 KB
+            found = chain.from_iterable(ways for _, ways in self._by_article.get(n, ()))
+            self._keys_in[n] = tuple(found)  # a tuple: a set per article would cost 2 KB
         return self._keys_in[n]
 
     @staticmethod
