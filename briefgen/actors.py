@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain
 
 from nameparser import HumanName, Lexicon
 from nameparser.config import Constants
@@ -493,7 +494,7 @@ def body_key(name: str, kind: ActorKind) -> str:
     return key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One actor as one article reports it; `source` is the article's citation number."""
 
@@ -501,7 +502,7 @@ class Mention:
     actor: Actor
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Read:
     """How resolution reads one mention: by which keys, in which order of evidence."""
 
@@ -518,7 +519,7 @@ class _Read:
 _STAGES = ("variant", "lone", "short")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Written:
     """What an actor's name and aliases say, whatever else the merge holds."""
 
@@ -877,19 +878,27 @@ class PartyNames:
     def __init__(
         self, mentions: Sequence[Mention], groups: Sequence[Sequence[int]], names: Sequence[str]
     ):
-        self._by_article: dict[int, list[tuple[str, Actor]]] = defaultdict(list)
-        self._as_written: dict[tuple[int, str], set[str]] = {}
+        # article -> (actor's name, the ways its mention can be found by), for each mention
+        self._by_article: dict[int, list[tuple[str, tuple[tuple[str, str], ...]]]]
+        self._by_article = defaultdict(list)
+        # (article, folded name or alias) -> the actor written so there; None when two are
+        self._as_written: dict[tuple[int, str], str | None] = {}
         self._actors: dict[str, list[Actor]] = defaultdict(list)
         for group, name in zip(groups, names, strict=True):
             for i in group:
                 m = mentions[i]
-                self._by_article[m.source].append((name, m.actor))
+                ways = self._ways(m.actor.kind, m.actor.name, tuple(m.actor.aliases))
+                self._by_article[m.source].append((name, ways))
                 self._actors[name].append(m.actor)
                 for text in (m.actor.name, *m.actor.aliases):
-                    self._as_written.setdefault((m.source, fold(text)), set()).add(name)
-        self._here: dict[int, dict[tuple[str, str], set[str]]] = {}
+                    key = (m.source, fold(text))
+                    if self._as_written.setdefault(key, name) != name:
+                        self._as_written[key] = None
+        self._here: dict[int | None, dict[tuple[str, str], set[str]]] = {}
         self._anywhere: dict[tuple[str, str], set[str]] | None = None
         self._known: dict[str, tuple[set[str], set[str]]] = {}
+        self._elsewhere: dict[str, str | None] = {}
+        self._keys_in: dict[int, tuple[tuple[str, str], ...]] = {}
 
     @cached_property
     def _named(self) -> set[str]:
@@ -933,29 +942,30 @@ class PartyNames:
         return tuple(dict.fromkeys(ways))
 
     def _index(
-        self, actors: Iterable[tuple[str, Actor]], anywhere: bool
+        self, actors: Iterable[tuple[str, tuple[tuple[str, str], ...]]], anywhere: bool
     ) -> dict[tuple[str, str], set[str]]:
         found: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for name, actor in actors:
-            for way in self._ways(actor.kind, actor.name, tuple(actor.aliases)):
+        for name, ways in actors:
+            for way in ways:
                 if not anywhere or way[0] != "unowned lone" or name not in self._named:
                     found[way].add(name)  # merge-wide, a lone bucket is one no full name owns
         return found
 
-    def _local(self, n: int) -> dict[tuple[str, str], set[str]]:
+    def _local(self, n: int | None) -> dict[tuple[str, str], set[str]]:
         if n not in self._here:
             self._here[n] = self._index(self._by_article.get(n, ()), anywhere=False)
         return self._here[n]
 
     def _global(self) -> dict[tuple[str, str], set[str]]:
         if self._anywhere is None:
-            every = (pair for pairs in self._by_article.values() for pair in pairs)
+            # an actor written the same way in many articles is indexed once
+            every = dict.fromkeys(pair for pairs in self._by_article.values() for pair in pairs)
             self._anywhere = self._index(every, anywhere=True)
         return self._anywhere
 
     def _find(
         self,
-        n: int,
+        n: int | None,
         ways: Sequence[tuple[str, str]],
         person: PersonName | None = None,
         where: str = "here, else anywhere",
@@ -983,11 +993,45 @@ class PartyNames:
         return None if offices and roles and not offices & roles else actor
 
     def __call__(self, n: int, name: str) -> str | None:
-        as_written = self._as_written.get((n, fold(name)), set())
-        if as_written:
-            return next(iter(as_written)) if len(as_written) == 1 else None
+        key = (n, fold(name))
+        if key in self._as_written:
+            return self._as_written[key]
         if not is_name_like(name):
             return None  # a description means something only in its article
+        if not self._looked_up(name).isdisjoint(self._ways_in(n)):
+            return self._read(n, name)
+        # Nothing the article names answers to it: it reads as in an article naming nobody.
+        if name not in self._elsewhere:
+            self._elsewhere[name] = self._read(None, name)
+        return self._elsewhere[name]
+
+    def _ways_in(self, n: int) -> tuple[tuple[str, str], ...]:
+        """The ways the actors of article n can be found by: its local index's keys."""
+        if n not in self._keys_in:
+            found = chain.from_iterable(ways for _, ways in self._by_article.get(n, ()))
+            self._keys_in[n] = tuple(found)  # a tuple: a set per article would cost 2 KB
+        return self._keys_in[n]
+
+    @staticmethod
+    @lru_cache(maxsize=1 << 16)
+    def _looked_up(name: str) -> frozenset[tuple[str, str]]:
+        """Every key `_read` may look up in an article's index for the name: when the article
+        has none of them, its index plays no part in the answer."""
+        ways: list[tuple[str, str]] = []
+        p = parse_person(name)
+        if p.full:
+            ways += [("person", p.key), ("variant", p.key)]
+        elif p.tokens:
+            ways += [("lone", p.key), ("unowned lone", p.key)]
+        key = _body_lookup(name)
+        ways += [("body", key), ("short", key)]
+        if code := _country_code(key):
+            ways.append(("body", code))
+        return frozenset(ways)
+
+    def _read(self, n: int | None, name: str) -> str | None:
+        """A name-like party not written as any actor of article n, read there (n None: in an
+        article that names nobody)."""
         p = parse_person(name)
         if p.full:
             found = self._find(n, [("person", p.key)])
@@ -1004,19 +1048,24 @@ class PartyNames:
             if (found := self._find(n, [("unowned lone", p.key)], p, "anywhere")) is not None:
                 return found
         tried: list[list[tuple[str, str]]] = []
-        words = fold(name).split()
-        while words and words[0] in _ARTICLES:
-            words = words[1:]
-        key = " ".join(words)
+        key = _body_lookup(name)
         tried.append([("body", key)])
         if code := _country_code(key):
             tried.append([("body", code)])
-        if any(w not in GENERIC_BODY for w in words):
+        if any(w not in GENERIC_BODY for w in key.split()):
             tried.append([("short", key)])
         for ways in tried:
             if (found := self._find(n, ways)) is not None:
                 return found
         return None
+
+
+def _body_lookup(name: str) -> str:
+    """A party's name as a body's key is looked up: folded, without a leading article."""
+    words = fold(name).split()
+    while words and words[0] in _ARTICLES:
+        words = words[1:]
+    return " ".join(words)
 
 
 OFFICIAL_ROLES = frozenset(

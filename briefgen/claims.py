@@ -34,6 +34,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefgen.grouping import UnionFind, firmest, quotes_of
 from briefgen.schemas import Certainty, Claim, ItemRef, Judgement
@@ -53,7 +54,7 @@ from briefgen.similarity import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimItem:
     source: int
     who: str | None
@@ -71,7 +72,7 @@ class ClaimItem:
 TARGET_THRESHOLD = 0.35
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Facts:
     """What the rule compares about one item, beside its text."""
 
@@ -83,7 +84,7 @@ class _Facts:
     indexed: frozenset[str]  # substance with the general word of each kind: the word index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """A judgement, made before the merge (claimcheck.py), that two items state the same claim
     or not; `merge` takes them as data, keyed by `pair_key`."""
@@ -93,7 +94,7 @@ class Decision:
     model: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A near miss: two items of one side, compatible counterparts and some shared content, that
     the lexical rule left in different claims. One per pair of lexical claims (the closest)."""
@@ -299,13 +300,24 @@ def _facts(
     return _Facts(
         side=own,
         whom=whom,
-        names=frozenset(names),
-        targets=frozenset(targets - {mine}),
+        names=_shared(frozenset(names)),
+        targets=_shared(frozenset(targets - {mine})),
         substance=(substance := similarity.substance(item.text)),
         indexed=with_kinds(substance) if similarity.kinds else substance,
     )
 
 
+_SETS: dict[frozenset, frozenset] = {}
+
+
+def _shared(found: frozenset) -> frozenset:
+    """One object for equal sets of names: most items name the same few parties, or none."""
+    if len(_SETS) > 1 << 16:  # bounded: a scheduled job merges day after day in one process
+        _SETS.clear()
+    return _SETS.setdefault(found, found)
+
+
+@lru_cache(maxsize=1 << 16)  # the same sides recur in every claim
 def described(side: str | None) -> str | None:
     """A side as compared: a name as it is; a description (no capitalised word) by its words
     after normalisation, so "demonstrators" and "the protesters" are one side, as two

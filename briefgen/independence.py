@@ -3,16 +3,21 @@
 Each article gets a 64-bit SimHash of its word 3-grams at ingest. Two articles whose hashes differ
 in at most `MAX_DISTANCE` bits are near-identical texts (unrelated texts differ in about 32).
 Candidates are found by banding: split the 64 bits into 8 bands of 8; two hashes within 6 bits of
-each other agree on at least two bands, so one shared band is a safe filter, only articles
-sharing a band are compared, and the cost stays near-linear.
+each other differ in at most 6 bands, so they agree on at least two. Each hash is filed under
+each of its 28 pairs of bands (16 bits: one bucket in 65,536), so two near-identical hashes share
+a bucket, and only hashes sharing one are compared. A one-band bucket (one in 256) would hold 40
+articles of 10,000 and make the comparisons grow with the square of the input; a pair of bands
+keeps them near-linear. Articles with the same hash (a wire copy reprinted) are joined at once
+and their hash compared once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
+from itertools import combinations
 
 BITS = 64
 BANDS = 8
@@ -55,16 +60,36 @@ def story_groups(fingerprints: Mapping[int, str | None]) -> dict[int, int]:
             n = parent[n]
         return n
 
-    values = {n: int(fp, 16) for n, fp in fingerprints.items() if fp}
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)
+
+    holders: dict[int, list[int]] = defaultdict(list)  # hash -> the articles that have it
+    for n, fp in fingerprints.items():
+        if fp:
+            holders[int(fp, 16)].append(n)
+    for same in holders.values():
+        for n in same[1:]:
+            union(same[0], n)
     band_width = BITS // BANDS
-    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for n, value in values.items():
-        for band in range(BANDS):
-            buckets[(band, value >> (band * band_width) & (1 << band_width) - 1)].append(n)
-    for members in buckets.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if (values[a] ^ values[b]).bit_count() <= MAX_DISTANCE:
-                    ra, rb = find(a), find(b)
-                    parent[max(ra, rb)] = min(ra, rb)
+    mask = (1 << band_width) - 1
+    values = list(holders)
+    bands = [[v >> (band * band_width) & mask for v in values] for band in range(BANDS)]
+    for i, j in _BAND_PAIRS:  # one pair of bands at a time: one bucket table in memory
+        keys = [a << band_width | b for a, b in zip(bands[i], bands[j], strict=True)]
+        counts = Counter(keys)
+        if len(counts) == len(keys):
+            continue
+        buckets: dict[int, list[int]] = defaultdict(list)
+        for key, value in zip(keys, values, strict=True):
+            if counts[key] > 1:
+                buckets[key].append(value)
+        for members in buckets.values():
+            for k, a in enumerate(members):
+                for b in members[k + 1 :]:
+                    if (a ^ b).bit_count() <= MAX_DISTANCE:
+                        union(holders[a][0], holders[b][0])
     return {n: find(n) for n in fingerprints}
+
+
+_BAND_PAIRS = tuple(combinations(range(BANDS), 2))

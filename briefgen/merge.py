@@ -302,9 +302,15 @@ def _subject(actors: list[BriefActor], venue: Slot | None = None) -> str:
 def _brief_actor(mentions: list[Mention]) -> BriefActor:
     names: dict[str, None] = {}
     roles: dict[str, str] = {}  # folded -> as first written
+    read: set[tuple] = set()
     for m in mentions:
-        names.update(dict.fromkeys([m.actor.name, *m.actor.aliases]))
-        for role in (m.actor.role, *actor_resolution.stated_roles(m.actor)):
+        a = m.actor
+        written = (a.kind, a.name, tuple(a.aliases), a.role)
+        if written in read:  # written so before: it adds no name or role
+            continue
+        read.add(written)
+        names.update(dict.fromkeys([a.name, *a.aliases]))
+        for role in (a.role, *actor_resolution.stated_roles(a)):
             if role:
                 roles.setdefault(role.casefold(), role)
     return BriefActor(

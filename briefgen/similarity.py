@@ -699,6 +699,7 @@ class Similarity:
         self.names = frozenset(word for name in named for word in content_words(name))
         self._not_substance = self.names | framing
         self._weights: dict[str, float] = {}
+        self._substance: dict[str, frozenset[str]] = {}
 
     @classmethod
     def for_claims(cls, texts: Iterable[str], names: Iterable[str] = ()) -> Similarity:
@@ -721,8 +722,10 @@ class Similarity:
         return self._weights[word]
 
     def substance(self, text: str) -> frozenset[str]:
-        """The content words that are neither names nor framing."""
-        return frozenset(w for w in content_words(text) if w not in self._not_substance)
+        """The content words that are neither names nor framing (one set per distinct text)."""
+        if text not in self._substance:
+            self._substance[text] = content_words(text) - self._not_substance
+        return self._substance[text]
 
     def score(self, a: str, b: str) -> float:
         """Weighted Dice: twice the weight of the shared words over both texts' weight, 0..1.

@@ -17,7 +17,7 @@ from briefgen.grouping import firmest, quotes_of
 from briefgen.schemas import Certainty, SlotValue
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SlotItem:
     source: int
     text: str

@@ -102,7 +102,7 @@ _JOINERS = str.maketrans("", "", "-.'")  # "Thomas-Greenfield", "O'Brien": one w
 _STEMMER = snowballstemmer.stemmer("english")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """What one unit (an article, or a set of its copies) can be told apart by."""
 
@@ -288,10 +288,13 @@ def _evidence_key(ev: Evidence) -> tuple:
 def evidence(result: ArticleExtraction) -> Evidence:
     x = result.extraction
     named: list[frozenset[str]] = []
+    given: set[str] = set()  # the words of the names and places it gives
     for actor in x.actors:
+        aliases = tuple(actor.aliases)
+        given.update(_name_words(actor.name, aliases, actor.affiliation or ""))
         if actor.kind == "country":
             continue
-        keys = _actor_keys(actor.kind, actor.name, tuple(actor.aliases))
+        keys = _actor_keys(actor.kind, actor.name, aliases)
         if not keys:
             continue
         if any(not keys.isdisjoint(other) for other in named):  # one actor listed twice
@@ -309,11 +312,8 @@ def evidence(result: ArticleExtraction) -> Evidence:
         first, last = bounds(resolved)
         if (last - first).days < MAX_EVENT_DAYS:
             days.append((first.toordinal(), last.toordinal()))
-    given: set[str] = set()
-    for a in x.actors:
-        given.update(*map(_tokens, (a.name, *a.aliases, a.affiliation or "")))
     for v in x.venues:
-        given.update(*map(_tokens, (v.place, *v.within)))
+        given.update(_name_words(v.place, tuple(v.within)))
     texts = [
         result.article.title or "",
         *(a.ask for a in x.asks),
@@ -321,11 +321,13 @@ def evidence(result: ArticleExtraction) -> Evidence:
         *(m.motive for m in x.motives),
         *(d.event for d in x.dates),
     ]
+    # rare_words of each text, in one set
+    words = {stem for text in texts for word, stem in _rare(text) if word not in given}
     return Evidence(
         actors=tuple(sorted(named, key=sorted)),
         places=frozenset(places),
         days=tuple(sorted(set(days))),
-        words=frozenset().union(*(rare_words(text, given) for text in texts)),
+        words=frozenset(words),
     )
 
 
@@ -441,6 +443,11 @@ def _rare(text: str) -> tuple[tuple[str, str], ...]:
         if stem not in _common_stems():  # "warns" is as common as "warn"
             found.append((word, stem))
     return tuple(found)
+
+
+@lru_cache(maxsize=1 << 16)  # the same actors recur across articles
+def _name_words(name: str, more: tuple[str, ...], last: str = "") -> frozenset[str]:
+    return frozenset(word for text in (name, *more, last) for word in _tokens(text))
 
 
 @lru_cache(maxsize=1 << 16)

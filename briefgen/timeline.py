@@ -240,7 +240,7 @@ def _synonyms() -> dict[str, str]:
     return table
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """What an event text says: who (actors, or else other proper names) and what (the rest)."""
 

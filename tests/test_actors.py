@@ -485,6 +485,39 @@ def test_actor_grouping_does_not_depend_on_article_order(articles, rng):
     assert grouped(mentions) == grouped(shuffled)
 
 
+PARTIES = [
+    *(name for actor in MENTIONS for name in (actor.name, *actor.aliases)),
+    *"Obama Bush Cubs Chicago Trump Mr. Trump Mrs. Bush Russia Kremlin Moscow".split(),
+    "President Bush", "George W. Bush", "the Cubs", "Boston", "the first lady", "Kim Jong Un",
+]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(MENTIONS), max_size=4), min_size=1, max_size=5))
+def test_a_party_nothing_in_its_article_answers_to_reads_as_in_any_such_article(articles):
+    # PartyNames reads such a name once for the whole merge: the answer must be the one the
+    # article's own reading would give.
+    mentions = [Mention(n, a) for n, actors in enumerate(articles, 1) for a in actors]
+    found = resolve(mentions)
+    names = [canonical_name(mentions[i].actor for i in g) for g in found]
+    party = PartyNames(mentions, found, names)
+    full = PartyNames(mentions, found, names)
+    for n in range(1, len(articles) + 2):  # the last names nobody
+        for name in PARTIES:
+            written = {
+                canonical_name(mentions[i].actor for i in g)
+                for g in found
+                for i in g
+                if mentions[i].source == n
+                and fold(name) in map(fold, (mentions[i].actor.name, *mentions[i].actor.aliases))
+            }
+            if written:
+                expected = written.pop() if len(written) == 1 else None
+            else:
+                expected = full._read(n, name) if is_name_like(name) else None
+            assert party(n, name) == expected, (n, name)
+
+
 # --- nameparser --------------------------------------------------------------------------------
 
 WORDS = [
