@@ -29,6 +29,7 @@ import email.utils
 import json
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import httpx2
@@ -46,7 +47,14 @@ from briefgen.schemas import Usage
 from briefgen.store import ModeMemory
 from briefgen.structured import Mode, rejects_mode, request_body, request_messages
 
-__all__ = ["LimitReached", "OpenAIClient", "OpenAIFaults", "retry_after", "to_completion"]
+__all__ = [
+    "LimitReached",
+    "OpenAIClient",
+    "OpenAIFaults",
+    "retry_after",
+    "to_completion",
+    "usage_of",
+]
 
 
 _SDK_PREFIX = re.compile(r"^Error code: \d+(?: - )?")
@@ -114,10 +122,7 @@ class OpenAIFaults:
         return _describe(exc) if isinstance(exc, openai.APIError) else type(exc).__name__
 
     def usage(self, response: Any) -> Usage:
-        return Usage(
-            input_tokens=getattr(response.usage, "prompt_tokens", 0) or 0,
-            output_tokens=getattr(response.usage, "completion_tokens", 0) or 0,
-        )
+        return usage_of(response)
 
 
 class OpenAIClient:
@@ -148,11 +153,19 @@ class OpenAIClient:
         self._transport = Transport(settings, OpenAIFaults(), limits, throttle)
         self._ladder = Ladder(self.base_url, self.model, settings.structured_output, modes)
         self._sampling = sampling(settings)
+        self._options: dict[str, Any] = {"security": {"bearer_auth": True}}
 
     @staticmethod
     def _make_sdk(
         key: str | None, settings: Settings, http_client: httpx2.AsyncClient | None
     ) -> openai.AsyncOpenAI:
+        if http_client is None:
+            # One pool for the run, as wide as the run: `concurrency` requests in flight, each
+            # on a connection kept alive for the next. The SDK's default (1,000 connections)
+            # makes the pool scan every idle connection on each request and each answer.
+            width = settings.concurrency
+            limits = httpx2.Limits(max_connections=width, max_keepalive_connections=width)
+            http_client = openai.DefaultAsyncHttpxClient(limits=limits)
         return openai.AsyncOpenAI(
             api_key=key,
             base_url=settings.base_url,
@@ -168,6 +181,29 @@ class OpenAIClient:
     async def aclose(self) -> None:
         await self._sdk.close()
 
+    def request_body(
+        self,
+        messages: Sequence[Message],
+        schema: type[BaseModel],
+        mode: Mode,
+        max_tokens: int | None,
+    ) -> dict[str, Any]:
+        """The whole JSON body of one chat-completion request, ready to send as it is: the
+        model, the messages as sent in `mode` (the schema spelled out in the prompt where the
+        server does not hold it), the sampling settings, what `mode` adds (response_format,
+        tools or a server's own fields) and `max_tokens`. The one place a request is built:
+        the live path sends exactly this, and a Batch API line carries it as its `body`.
+        Its schema pieces are shared: do not mutate them."""
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": request_messages(mode, list(messages), schema),  # type: ignore[arg-type]
+        }
+        if max_tokens is not None:
+            body["max_tokens"] = max_tokens
+        body.update(self._sampling)
+        body.update(request_body(mode, schema, self._settings.max_items))
+        return body
+
     async def complete(
         self,
         messages: list[Message],
@@ -176,20 +212,12 @@ class OpenAIClient:
         *,
         max_tokens: int | None = None,
     ) -> Completion:
-        async def in_mode(mode: Mode) -> Any:
-            body = request_messages(mode, list(messages), schema)  # type: ignore[arg-type]
-            # Sent as extra_body, the schema goes into the JSON untouched; as typed parameters
-            # the SDK walks all of it on every request (measured: the largest CPU cost per call).
-            held = request_body(mode, schema, self._settings.max_items)
-            extra: dict[str, Any] = {"extra_body": {**self._sampling, **held}}
-            if max_tokens is not None:
-                extra["max_tokens"] = max_tokens
-            return await self._transport.call(
-                lambda timeout: self._create(body, extra, timeout), stats
-            )
+        async def in_mode(mode: Mode) -> dict[str, Any]:
+            body = self.request_body(messages, schema, mode, max_tokens)
+            return await self._transport.call(lambda timeout: self._post(body, timeout), stats)
 
         try:
-            response = await self._ladder.run(in_mode, stats)
+            answer = await self._ladder.run(in_mode, stats)
         except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
             raise ModelSetupError(
                 f"the model server at {self.base_url} refused the credentials ({_describe(exc)})"
@@ -200,12 +228,20 @@ class OpenAIClient:
             ) from None
         except openai.APIError as exc:
             raise ArticleError(f"{_describe(exc)} after {stats.attempts} attempt(s)") from None
-        return to_completion(response)
+        return to_completion(answer)
 
-    async def _create(self, messages: list[Any], extra: dict[str, Any], timeout: float) -> Any:
+    async def _post(self, body: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one JSON-ready body through the SDK's own `post`: its headers, auth and
+        mapping of error statuses to exception classes, without `chat.completions.create`'s
+        walk of every parameter (its transform cost more CPU than anything else per call).
+        The answer comes back as the decoded JSON: `to_completion` reads only a few fields,
+        so the SDK's model of the whole response is not built."""
         try:
-            return await self._sdk.chat.completions.create(
-                model=self.model, messages=messages, timeout=timeout, **extra
+            response = await self._sdk.post(
+                "/chat/completions",
+                body=body,
+                cast_to=httpx2.Response,
+                options={**self._options, "timeout": timeout},
             )
         except openai.RateLimitError as exc:
             if getattr(exc, "code", None) == "insufficient_quota":
@@ -219,6 +255,16 @@ class OpenAIClient:
             if rejects_mode(exc.status_code, _message(exc)):
                 raise ModeRejected(_describe(exc)) from None
             raise
+        try:
+            answer = json.loads(response.content)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            head = scrub(" ".join(response.text[:200].split()))
+            raise ArticleError(
+                f"HTTP {response.status_code}: the answer is not a chat completion ({head!r})"
+            )
+        return answer
 
 
 def sampling(settings: Settings) -> dict[str, Any]:
@@ -232,17 +278,27 @@ def sampling(settings: Settings) -> dict[str, Any]:
     return {k: v for k, v in given.items() if v is not None}
 
 
-def to_completion(response: Any) -> Completion:
-    """The SDK's response as text and finish state; a forced tool call's arguments are the text."""
-    model = getattr(response, "model", None)
-    if not response.choices:
+def to_completion(answer: dict[str, Any]) -> Completion:
+    """A chat.completion's JSON (as the live path decodes it, or as a Batch API output line's
+    `response.body` holds it) as text and finish state; a forced tool call's arguments are the
+    text."""
+    model = answer.get("model")
+    choices = answer.get("choices") or []
+    if not choices:
         return Completion("", "no_choices", model=model)
-    choice = response.choices[0]
-    message = choice.message
-    raw = message.content or ""
-    calls = getattr(message, "tool_calls", None) or []
+    choice = choices[0]
+    message = choice.get("message") or {}
+    raw = message.get("content") or ""
+    calls = message.get("tool_calls") or []
     if not raw and calls:
-        raw = getattr(calls[0].function, "arguments", "") or ""
-    return Completion(
-        raw, choice.finish_reason, refusal=getattr(message, "refusal", None), model=model
+        raw = (calls[0].get("function") or {}).get("arguments") or ""
+    return Completion(raw, choice.get("finish_reason"), refusal=message.get("refusal"), model=model)
+
+
+def usage_of(answer: dict[str, Any]) -> Usage:
+    """The tokens a chat.completion's JSON says it used (0 where the server does not say)."""
+    usage = answer.get("usage") or {}
+    return Usage(
+        input_tokens=usage.get("prompt_tokens") or 0,
+        output_tokens=usage.get("completion_tokens") or 0,
     )
