@@ -36,13 +36,20 @@ def fingerprint(text: str) -> str:
                 break
         if carry:
             counters.append(carry)
-    half = len(shingles) / 2
-    result = 0
-    for bit in range(BITS):
-        count = sum((counter >> bit & 1) << j for j, counter in enumerate(counters))
-        if count > half:
-            result |= 1 << bit
-    return f"{result:016x}"
+    # Bit b is set when column b's count exceeds half the shingles, i.e. exceeds `threshold`
+    # (an odd count's half is x.5). Compared for all 64 columns at once, bit-sliced, from the
+    # counts' top bit down: `above` holds the columns already known greater, `level` those
+    # equal so far.
+    threshold = len(shingles) // 2
+    above, level = 0, (1 << BITS) - 1
+    for j in range(max(len(counters), threshold.bit_length()) - 1, -1, -1):
+        column = counters[j] if j < len(counters) else 0
+        if threshold >> j & 1:
+            level &= column
+        else:
+            above |= level & column
+            level &= ~column
+    return f"{above:016x}"
 
 
 def story_groups(fingerprints: Mapping[int, str | None]) -> dict[int, int]:
