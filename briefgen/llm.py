@@ -43,7 +43,7 @@ from briefgen.client import CallStats, Completion, Message
 from briefgen.config import Settings
 from briefgen.errors import ArticleError, ModelSetupError
 from briefgen.ladder import Ladder, ModeRejected
-from briefgen.limits import RunLimits, Throttle
+from briefgen.limits import RateGate, RunLimits
 from briefgen.redact import scrub
 from briefgen.retrying import LimitReached, Transport
 from briefgen.schemas import Usage
@@ -201,7 +201,7 @@ class OpenAIClient:
         *,
         modes: ModeMemory | None = None,
         limits: RunLimits | None = None,
-        throttle: Throttle | None = None,
+        gate: RateGate | None = None,
     ):
         self.model = settings.model
         self._settings = settings
@@ -216,7 +216,7 @@ class OpenAIClient:
                 ) from None
             # Local OpenAI-compatible servers (llama.cpp, vLLM, Ollama) ignore the key.
             self._sdk = self._make_sdk("no-key", settings, http_client)
-        self._transport = Transport(settings, OpenAIFaults(), limits, throttle)
+        self._transport = Transport(settings, OpenAIFaults(), limits, gate)
         self._ladder = Ladder(self.base_url, self.model, settings.structured_output, modes)
         self._sampling = sampling(settings)
         self._options: dict[str, Any] = {"security": {"bearer_auth": True}}
