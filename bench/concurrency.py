@@ -583,13 +583,17 @@ def check_answers(folder: Path, answers: dict[str, str]) -> None:
 def cpu_profile(folder: Path, answers_by_id: dict[str, str]) -> list[tuple[str, float]]:
     """Milliseconds of CPU per article (or per run) for each stage briefgen runs around the
     HTTP call, measured without the network: the event loop runs these one at a time."""
+    import httpx2
     import openai
 
     from briefgen import ingest, merge, prompts
+    from briefgen.config import Settings
     from briefgen.extract import messages_for, reference
     from briefgen.grounding import ground
+    from briefgen.independence import fingerprint
+    from briefgen.llm import OpenAIClient
     from briefgen.schemas import ArticleExtraction, Extraction, Usage
-    from briefgen.structured import LADDER, parse_output, response_format
+    from briefgen.structured import LADDER, parse_output, request_body
 
     articles = ingest.load([folder])
     answers = [answers_by_id[a.id] for a in articles]
@@ -613,12 +617,23 @@ def cpu_profile(folder: Path, answers_by_id: dict[str, str]) -> list[tuple[str, 
         return 1000 * best
 
     mode = LADDER[0]
+    settings = Settings(model="m", base_url="http://127.0.0.1:9/v1", api_key="sk-bench")  # type: ignore[arg-type]
+    body = raw[0].encode()
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
+
+    def mock() -> httpx2.AsyncClient:
+        return httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
+
+    client = OpenAIClient(settings, mock())
+    msgs = messages_for(articles[0])
     rows = [
         ("ingest.load (whole run)", per_call(lambda: ingest.load([folder]))),
         ("prompts: messages_for", per_item(messages_for, articles)),
         (
-            "structured: request body (response_format = JSON schema)",
-            per_item(lambda _: response_format(mode, Extraction), articles),
+            "llm: OpenAIClient.request_body",
+            per_item(lambda a: client.request_body(msgs, Extraction, mode, 900), articles),
         ),
         (
             "prompts.prompt_version (file reads + sha256)",
@@ -626,42 +641,33 @@ def cpu_profile(folder: Path, answers_by_id: dict[str, str]) -> list[tuple[str, 
         ),
     ]
 
-    # The SDK's own work for one call: build the request, send it through a mock transport,
-    # parse the response into its pydantic types.
-    import httpx2
-
-    body = raw[0].encode()
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
-
-    async def sdk_calls(n: int) -> float:
-        client = openai.AsyncOpenAI(
-            api_key="sk-bench",
-            base_url="http://127.0.0.1:9/v1",
-            max_retries=0,
-            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
+    # One call's HTTP work, over a mock transport (no pool, no socket): the SDK's typed
+    # create(), as briefgen sent before, against its post() with the body built above.
+    async def sdk_calls(n: int, typed: bool) -> float:
+        sdk = openai.AsyncOpenAI(
+            api_key="sk-bench", base_url=settings.base_url, max_retries=0, http_client=mock()
         )
-        fmt = response_format(mode, Extraction)
-        msgs = messages_for(articles[0])
-        await client.chat.completions.create(
-            model="m",
-            messages=msgs,
-            response_format=fmt,  # type: ignore[arg-type]
-        )
+        held = request_body(mode, Extraction)
+        ready = client.request_body(msgs, Extraction, mode, 900)
+
+        async def one() -> Any:
+            if typed:
+                return await sdk.chat.completions.create(
+                    model="m", messages=msgs, max_tokens=900, extra_body=held
+                )
+            return await client._post(ready, 30.0)
+
+        await one()
         t = time.perf_counter()
         for _ in range(n):
-            await client.chat.completions.create(
-                model="m",
-                messages=msgs,
-                response_format=fmt,  # type: ignore[arg-type]
-            )
+            await one()
         elapsed = time.perf_counter() - t
-        await client.close()
+        await sdk.close()
         return 1000 * elapsed / n
 
-    sdk_ms = asyncio.run(sdk_calls(max(32, len(articles))))
-    rows.append(("openai SDK: create() over a mock transport", sdk_ms))
+    n = max(32, len(articles))
+    rows.append(("openai SDK: chat.completions.create() (before)", asyncio.run(sdk_calls(n, True))))
+    rows.append(("llm: the SDK's post() with the body (now)", asyncio.run(sdk_calls(n, False))))
     rows.append(
         (
             "structured: parse_output (json + pydantic)",
@@ -671,6 +677,7 @@ def cpu_profile(folder: Path, answers_by_id: dict[str, str]) -> list[tuple[str, 
     values = [Extraction.model_validate_json(text) for text in answers]
     pairs = list(zip(values, articles, strict=True))
     rows.append(("grounding.ground", per_item(lambda p: ground(p[0], p[1].text), pairs)))
+    rows.append(("independence.fingerprint", per_item(lambda a: fingerprint(a.text), articles)))
     results = [
         ArticleExtraction(
             article=reference(a),

@@ -96,7 +96,7 @@ def _check(kind: str, item: Any, article_words: str) -> tuple[Any | None, str | 
 def ground(extraction: Extraction, text: str) -> tuple[Extraction, list[Dropped]]:
     """Keep the items grounded in `text`; return the rest as `Dropped`, each with its reason."""
     haystack = normalize(text)
-    article_words = words(text)
+    article_words = f" {_NON_WORD.sub(' ', haystack).strip()} "  # words(text), normalized once
     kept: dict[str, list] = {}
     dropped: list[Dropped] = []
     for kind in ITEM_KINDS:

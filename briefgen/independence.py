@@ -25,31 +25,21 @@ def fingerprint(text: str) -> str:
     hashes have bit b set."""
     words = _WORD.findall(text.casefold())
     shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-    # Count set bits per column with bit-sliced binary counters: counters[j] holds bit j of
-    # all 64 column counts at once, so each hash costs a carry or two, not 64 additions.
-    counters: list[int] = []
-    for shingle in shingles:
-        carry = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for j, counter in enumerate(counters):
-            counters[j], carry = counter ^ carry, counter & carry
-            if not carry:
-                break
-        if carry:
-            counters.append(carry)
-    # Bit b is set when column b's count exceeds half the shingles, i.e. exceeds `threshold`
-    # (an odd count's half is x.5). Compared for all 64 columns at once, bit-sliced, from the
-    # counts' top bit down: `above` holds the columns already known greater, `level` those
-    # equal so far.
-    threshold = len(shingles) // 2
-    above, level = 0, (1 << BITS) - 1
-    for j in range(max(len(counters), threshold.bit_length()) - 1, -1, -1):
-        column = counters[j] if j < len(counters) else 0
-        if threshold >> j & 1:
-            level &= column
-        else:
-            above |= level & column
-            level &= ~column
-    return f"{above:016x}"
+    # The 8-byte hashes end to end; `hashes[k::8]` is byte k of every hash, and counting the
+    # hashes with bit j of that byte set is one translate and one count, both in C.
+    hashes = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles)
+    half = len(shingles) / 2
+    result = 0
+    for k in range(BITS // 8):  # big-endian: byte 0 holds bits 63..56
+        lane = hashes[k :: BITS // 8]
+        for j, bit_j in enumerate(_BIT_J):
+            if lane.translate(bit_j).count(1) > half:
+                result |= 1 << (BITS - 8 * (k + 1) + j)
+    return f"{result:016x}"
+
+
+# _BIT_J[j] maps a byte to its bit j, as the byte 0 or 1.
+_BIT_J = [bytes(value >> j & 1 for value in range(256)) for j in range(8)]
 
 
 def story_groups(fingerprints: Mapping[int, str | None]) -> dict[int, int]:
