@@ -63,8 +63,10 @@ class RateGate:
       `recover` seconds (what the server asked the worker to wait, at least `window`), and the
       gate opens again. A 429 to a request started after the cut cuts again, from what the
       run was then sending: a server still refusing brings the rate down step by step.
-    - The bucket starts empty at a cut and saves up at most `rate * window` tokens (at least
-      one), so a lull is not followed by a burst.
+    - The bucket holds at most `rate * window` tokens (at least one), and is full at a cut: in
+      any window, at most that many new requests start at once, then one per 1/rate seconds.
+      So a 429 lowers the rate without delaying the next few requests, and a lull is not
+      followed by a burst larger than the lowered rate allows.
     """
 
     def __init__(
@@ -116,7 +118,7 @@ class RateGate:
         self._high = max(sending, self._low)
         self._cut_at = now
         self._opens_at = now + max(recover, self.window)
-        self._tokens, self._refilled = 0.0, now
+        self._tokens, self._refilled = max(1.0, self._low * self.window), now
         self.cuts += 1
 
     async def admit(self, limit: float | None = None) -> float:

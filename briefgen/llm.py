@@ -3,21 +3,26 @@
 This is the only module that imports openai. It is three small parts put together:
 
 - `retrying.Transport` retries one request (this module's `OpenAIFaults` says which faults
-  pass: connection errors, read timeouts, 429, 5xx), under the shared throttle and run limits;
+  pass: connection errors, read timeouts, 429, 5xx), under the shared rate gate and run limits;
 - `ladder.Ladder` picks the structured-output mode and steps down when the server rejects one;
-- `OpenAIClient` itself builds the SDK, sends one request in a mode, and turns the response into
-  a `Completion` (text and finish state). It does not validate: that is `structured.read`.
+- `OpenAIClient` itself builds the SDK, builds each request's whole JSON body in one place
+  (`request_body`, which a Batch API line can carry as it is), sends it through the SDK's
+  `post` (its headers, auth and error classes, without re-walking the body), and turns the
+  answer's JSON into a `Completion` (text and finish state). It does not validate: that is
+  `structured.read`.
 
 Faults are classified once, here:
 
 | fault                                   | outcome                                            |
 |-----------------------------------------|----------------------------------------------------|
 | connection error, read timeout, 5xx     | retried with exponential backoff and jitter        |
-| 429                                     | every worker pauses for Retry-After (capped), then |
-|                                         | retried; the same transport budget                 |
+| 429                                     | this worker waits its own Retry-After (capped),    |
+|                                         | then retries; the others go on, new requests are   |
+|                                         | spaced by the shared gate for that long            |
 | response_format rejected (400/422/500)  | next structured-output mode; remembered per server |
 | 401, 403, 404, quota used up            | `ModelSetupError`: the whole run stops             |
 | other 4xx, retries exhausted            | `ArticleError`: this article fails                 |
+| a 2xx whose body is not a JSON object   | `ArticleError`: this article fails                 |
 | run deadline, token cap reached         | `LimitReached`: no new call starts                 |
 
 The SDK's own retries are off, so they never multiply briefgen's.

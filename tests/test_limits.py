@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -62,9 +63,10 @@ def test_after_a_429_new_requests_are_spaced_at_half_the_rate_they_went_out_at()
     cut_after(gate, time, starts=8, recover=60)  # 8 in the last second: 8/s, cut to 4/s
     cut = time.now
     assert gate.rate() == pytest.approx(4.0)
-    times = start_times(gate, time, 5)
-    gaps = [b - a for a, b in zip([cut, *times], times, strict=False)]
-    # 4/s, climbing towards 8/s over a minute: a quarter of a second apart, a little less
+    times = start_times(gate, time, 9)
+    assert times[:4] == [cut] * 4  # a second's worth at the lowered rate goes at once
+    gaps = [b - a for a, b in itertools.pairwise(times[3:])]
+    # then 4/s, climbing towards 8/s over a minute: a quarter of a second apart, a little less
     assert all(0.24 <= gap <= 0.25 for gap in gaps), gaps
     assert gate.cuts == 1
 
@@ -117,12 +119,12 @@ def test_the_rate_never_falls_below_the_floor():
 def test_a_wait_for_a_token_stops_at_the_limit_given():
     time = FakeTime()
     gate = gate_on(time, floor=0.1)
-    cut_after(gate, time, starts=1, recover=600)  # 1/s measured: 0.5/s, a token in 2 s
+    cut_after(gate, time, starts=1, recover=600)  # 1/s measured: 0.5/s, one token saved
 
-    async def go() -> float:
-        return await gate.admit(limit=0.3)
+    async def go() -> list[float]:
+        return [await gate.admit(limit=0.3), await gate.admit(limit=0.3)]
 
-    assert asyncio.run(go()) == pytest.approx(0.3)
+    assert asyncio.run(go()) == [0.0, pytest.approx(0.3)]  # the next token is 2 s away
 
 
 def test_waiting_workers_take_tokens_in_turn():
@@ -140,6 +142,7 @@ def test_waiting_workers_take_tokens_in_turn():
         await asyncio.gather(*(worker(n, log) for n in "abc"))
         return log
 
+    start_times(gate, time, 4)  # the four saved tokens, at once
     log = asyncio.run(go())
     assert [name for name, _ in log] == ["a", "b", "c"]
     assert [round(t - cut, 2) for _, t in log] == [0.25, 0.5, 0.75]
