@@ -107,7 +107,7 @@ class Checked:
 def check(extraction: Extraction, text: str) -> list[Checked]:
     """Every item of `extraction`, in order, checked against `text`."""
     haystack = normalize(text)
-    article_words = words(text)
+    article_words = f" {_NON_WORD.sub(' ', haystack).strip()} "  # words(text), normalized once
     checked: list[Checked] = []
     for kind in ITEM_KINDS:
         for item in getattr(extraction, kind):

@@ -30,24 +30,21 @@ def fingerprint(text: str) -> str:
     hashes have bit b set."""
     words = _WORD.findall(text.casefold())
     shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-    # Count set bits per column with bit-sliced binary counters: counters[j] holds bit j of
-    # all 64 column counts at once, so each hash costs a carry or two, not 64 additions.
-    counters: list[int] = []
-    for shingle in shingles:
-        carry = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for j, counter in enumerate(counters):
-            counters[j], carry = counter ^ carry, counter & carry
-            if not carry:
-                break
-        if carry:
-            counters.append(carry)
+    # The 8-byte hashes end to end; `hashes[k::8]` is byte k of every hash, and counting the
+    # hashes with bit j of that byte set is one translate and one count, both in C.
+    hashes = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles)
     half = len(shingles) / 2
     result = 0
-    for bit in range(BITS):
-        count = sum((counter >> bit & 1) << j for j, counter in enumerate(counters))
-        if count > half:
-            result |= 1 << bit
+    for k in range(BITS // 8):  # big-endian: byte 0 holds bits 63..56
+        lane = hashes[k :: BITS // 8]
+        for j, bit_j in enumerate(_BIT_J):
+            if lane.translate(bit_j).count(1) > half:
+                result |= 1 << (BITS - 8 * (k + 1) + j)
     return f"{result:016x}"
+
+
+# _BIT_J[j] maps a byte to its bit j, as the byte 0 or 1.
+_BIT_J = [bytes(value >> j & 1 for value in range(256)) for j in range(8)]
 
 
 def story_groups(fingerprints: Mapping[int, str | None]) -> dict[int, int]:

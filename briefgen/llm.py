@@ -3,21 +3,26 @@
 This is the only module that imports openai. It is three small parts put together:
 
 - `retrying.Transport` retries one request (this module's `OpenAIFaults` says which faults
-  pass: connection errors, read timeouts, 429, 5xx), under the shared throttle and run limits;
+  pass: connection errors, read timeouts, 429, 5xx), under the shared rate gate and run limits;
 - `ladder.Ladder` picks the structured-output mode and steps down when the server rejects one;
-- `OpenAIClient` itself builds the SDK, sends one request in a mode, and turns the response into
-  a `Completion` (text and finish state). It does not validate: that is `structured.read`.
+- `OpenAIClient` itself builds the SDK, builds each request's whole JSON body in one place
+  (`request_body`, which a Batch API line can carry as it is), sends it through the SDK's
+  `post` (its headers, auth and error classes, without re-walking the body), and turns the
+  answer's JSON into a `Completion` (text and finish state). It does not validate: that is
+  `structured.read`.
 
 Faults are classified once, here:
 
 | fault                                   | outcome                                            |
 |-----------------------------------------|----------------------------------------------------|
 | connection error, read timeout, 5xx     | retried with exponential backoff and jitter        |
-| 429                                     | every worker pauses for Retry-After (capped), then |
-|                                         | retried; the same transport budget                 |
+| 429                                     | this worker waits its own Retry-After (capped),    |
+|                                         | then retries; the others go on, new requests are   |
+|                                         | spaced by the shared gate for that long            |
 | response_format rejected (400/422/500)  | next structured-output mode; remembered per server |
 | 401, 403, 404, quota used up            | `ModelSetupError`: the whole run stops             |
 | other 4xx, retries exhausted            | `ArticleError`: this article fails                 |
+| a 2xx whose body is not a JSON object   | `ArticleError`: this article fails                 |
 | run deadline, token cap reached         | `LimitReached`: no new call starts                 |
 
 The SDK's own retries are off, so they never multiply briefgen's.
@@ -28,9 +33,13 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+import select
+import socket
 import time
+from collections.abc import Sequence
 from typing import IO, Any
 
+import httpcore2
 import httpx2
 import openai
 from pydantic import BaseModel
@@ -39,7 +48,7 @@ from briefgen.client import BatchJob, CallStats, Completion, Message
 from briefgen.config import Settings
 from briefgen.errors import ArticleError, BatchError, BatchGone, ModelSetupError
 from briefgen.ladder import Ladder, ModeRejected
-from briefgen.limits import RunLimits, Throttle
+from briefgen.limits import RateGate, RunLimits
 from briefgen.redact import scrub
 from briefgen.retrying import LimitReached, Transport
 from briefgen.schemas import Usage
@@ -53,6 +62,7 @@ __all__ = [
     "OpenAIFaults",
     "retry_after",
     "to_completion",
+    "usage_of",
 ]
 
 
@@ -121,10 +131,70 @@ class OpenAIFaults:
         return _describe(exc) if isinstance(exc, openai.APIError) else type(exc).__name__
 
     def usage(self, response: Any) -> Usage:
-        return Usage(
-            input_tokens=getattr(response.usage, "prompt_tokens", 0) or 0,
-            output_tokens=getattr(response.usage, "completion_tokens", 0) or 0,
-        )
+        return usage_of(response)
+
+
+def _readable(sock: socket.socket) -> bool:
+    """True when a read would not block: data, or the peer's close (httpcore's own test)."""
+    fd = sock.fileno()
+    if fd < 0:
+        return True
+    poll = select.poll()
+    poll.register(fd, select.POLLIN)
+    return bool(poll.poll(0))
+
+
+class _ProbedStream(httpcore2.AsyncNetworkStream):
+    """A connection whose "is the idle socket readable?" probe is cheap. The pool asks it of
+    every idle connection each time a request starts or ends; anyio answers by building its
+    whole table of socket attributes (with a getpeername call) each time, which cost more CPU
+    per request, at 32 connections, than briefgen's own work on the answer."""
+
+    def __init__(self, inner: httpcore2.AsyncNetworkStream):
+        self._inner = inner
+        self._sock = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore2.AsyncNetworkStream:
+        return _ProbedStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self._sock is not None:
+            return _readable(self._sock)
+        return self._inner.get_extra_info(info)
+
+
+class _ProbedBackend(httpcore2.AsyncNetworkBackend):
+    def __init__(self, inner: httpcore2.AsyncNetworkBackend):
+        self._inner = inner
+
+    async def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore2.AsyncNetworkStream:
+        return _ProbedStream(await self._inner.connect_tcp(*args, **kwargs))
+
+    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore2.AsyncNetworkStream:
+        return _ProbedStream(await self._inner.connect_unix_socket(*args, **kwargs))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _probe_cheaply(http_client: httpx2.AsyncClient) -> None:
+    """Give the client's pool connections with the cheap readability probe. The pool is
+    httpx2's own; where a later httpx2 lays it out differently, nothing changes."""
+    pool = getattr(getattr(http_client, "_transport", None), "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore2.AsyncNetworkBackend):
+        pool._network_backend = _ProbedBackend(backend)  # type: ignore[union-attr]
 
 
 class OpenAIClient:
@@ -137,7 +207,7 @@ class OpenAIClient:
         *,
         modes: ModeMemory | None = None,
         limits: RunLimits | None = None,
-        throttle: Throttle | None = None,
+        gate: RateGate | None = None,
     ):
         self.model = settings.model
         self._settings = settings
@@ -152,14 +222,23 @@ class OpenAIClient:
                 ) from None
             # Local OpenAI-compatible servers (llama.cpp, vLLM, Ollama) ignore the key.
             self._sdk = self._make_sdk("no-key", settings, http_client)
-        self._transport = Transport(settings, OpenAIFaults(), limits, throttle)
+        self._transport = Transport(settings, OpenAIFaults(), limits, gate)
         self._ladder = Ladder(self.base_url, self.model, settings.structured_output, modes)
         self._sampling = sampling(settings)
+        self._options: dict[str, Any] = {"security": {"bearer_auth": True}}
 
     @staticmethod
     def _make_sdk(
         key: str | None, settings: Settings, http_client: httpx2.AsyncClient | None
     ) -> openai.AsyncOpenAI:
+        if http_client is None:
+            # One pool for the run, as wide as the run: `concurrency` requests in flight, each
+            # on a connection kept alive for the next. The SDK's default (1,000 connections)
+            # makes the pool scan every idle connection on each request and each answer.
+            width = settings.concurrency
+            limits = httpx2.Limits(max_connections=width, max_keepalive_connections=width)
+            http_client = openai.DefaultAsyncHttpxClient(limits=limits)
+            _probe_cheaply(http_client)
         return openai.AsyncOpenAI(
             api_key=key,
             base_url=settings.base_url,
@@ -175,6 +254,29 @@ class OpenAIClient:
     async def aclose(self) -> None:
         await self._sdk.close()
 
+    def request_body(
+        self,
+        messages: Sequence[Message],
+        schema: type[BaseModel],
+        mode: Mode,
+        max_tokens: int | None,
+    ) -> dict[str, Any]:
+        """The whole JSON body of one chat-completion request, ready to send as it is: the
+        model, the messages as sent in `mode` (the schema spelled out in the prompt where the
+        server does not hold it), the sampling settings, what `mode` adds (response_format,
+        tools or a server's own fields) and `max_tokens`. The one place a request is built:
+        the live path sends exactly this, and a Batch API line carries it as its `body`.
+        Its schema pieces are shared: do not mutate them."""
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": request_messages(mode, list(messages), schema),  # type: ignore[arg-type]
+        }
+        if max_tokens is not None:
+            body["max_tokens"] = max_tokens
+        body.update(self._sampling)
+        body.update(request_body(mode, schema, self._settings.max_items))
+        return body
+
     async def complete(
         self,
         messages: list[Message],
@@ -183,19 +285,12 @@ class OpenAIClient:
         *,
         max_tokens: int | None = None,
     ) -> Completion:
-        async def in_mode(mode: Mode) -> Any:
-            body = request_messages(mode, list(messages), schema)  # type: ignore[arg-type]
-            # Sent as extra_body, the schema goes into the JSON untouched; as typed parameters
-            # the SDK walks all of it on every request (measured: the largest CPU cost per call).
-            extra: dict[str, Any] = {"extra_body": self._held(mode, schema)}
-            if max_tokens is not None:
-                extra["max_tokens"] = max_tokens
-            return await self._transport.call(
-                lambda timeout: self._create(body, extra, timeout), stats
-            )
+        async def in_mode(mode: Mode) -> dict[str, Any]:
+            body = self.request_body(messages, schema, mode, max_tokens)
+            return await self._transport.call(lambda timeout: self._post(body, timeout), stats)
 
         try:
-            response = await self._ladder.run(in_mode, stats)
+            answer = await self._ladder.run(in_mode, stats)
         except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
             raise ModelSetupError(
                 f"the model server at {self.base_url} refused the credentials ({_describe(exc)})"
@@ -206,40 +301,28 @@ class OpenAIClient:
             ) from None
         except openai.APIError as exc:
             raise ArticleError(f"{_describe(exc)} after {stats.attempts} attempt(s)") from None
-        return to_completion(response)
-
-    def _held(self, mode: Mode, schema: type[BaseModel]) -> dict[str, Any]:
-        return {**self._sampling, **request_body(mode, schema, self._settings.max_items)}
+        return to_completion(answer)
 
     def first_mode(self) -> Mode:
         """The structured-output mode the next call starts in."""
         return self._ladder.first()
 
-    def request_body(
-        self,
-        messages: list[Message],
-        schema: type[BaseModel],
-        mode: Mode,
-        max_tokens: int | None = None,
-    ) -> dict[str, Any]:
-        """The JSON body of one chat-completion request, as `complete` sends it in `mode`."""
-        body: dict[str, Any] = {
-            "model": self.model,
-            "messages": request_messages(mode, list(messages), schema),  # type: ignore[arg-type]
-            **self._held(mode, schema),
-        }
-        if max_tokens is not None:
-            body["max_tokens"] = max_tokens
-        return body
-
     def batches(self) -> OpenAIBatches:
-        """This server's Batch API, through the same SDK client, retries and limits."""
+        """This server's Batch API, through the same SDK client and request timeout."""
         return OpenAIBatches(self)
 
-    async def _create(self, messages: list[Any], extra: dict[str, Any], timeout: float) -> Any:
+    async def _post(self, body: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one JSON-ready body through the SDK's own `post`: its headers, auth and
+        mapping of error statuses to exception classes, without `chat.completions.create`'s
+        walk of every parameter (its transform cost more CPU than anything else per call).
+        The answer comes back as the decoded JSON: `to_completion` reads only a few fields,
+        so the SDK's model of the whole response is not built."""
         try:
-            return await self._sdk.chat.completions.create(
-                model=self.model, messages=messages, timeout=timeout, **extra
+            response = await self._sdk.post(
+                "/chat/completions",
+                body=body,
+                cast_to=httpx2.Response,
+                options={**self._options, "timeout": timeout},
             )
         except openai.RateLimitError as exc:
             if getattr(exc, "code", None) == "insufficient_quota":
@@ -253,6 +336,16 @@ class OpenAIClient:
             if rejects_mode(exc.status_code, _message(exc)):
                 raise ModeRejected(_describe(exc)) from None
             raise
+        try:
+            answer = json.loads(response.content)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            head = scrub(" ".join(response.text[:200].split()))
+            raise ArticleError(
+                f"HTTP {response.status_code}: the answer is not a chat completion ({head!r})"
+            )
+        return answer
 
 
 def sampling(settings: Settings) -> dict[str, Any]:
@@ -266,19 +359,29 @@ def sampling(settings: Settings) -> dict[str, Any]:
     return {k: v for k, v in given.items() if v is not None}
 
 
-def to_completion(response: Any) -> Completion:
-    """The SDK's response as text and finish state; a forced tool call's arguments are the text."""
-    model = getattr(response, "model", None)
-    if not response.choices:
+def to_completion(answer: dict[str, Any]) -> Completion:
+    """A chat.completion's JSON (as the live path decodes it, or as a Batch API output line's
+    `response.body` holds it) as text and finish state; a forced tool call's arguments are the
+    text."""
+    model = answer.get("model")
+    choices = answer.get("choices") or []
+    if not choices:
         return Completion("", "no_choices", model=model)
-    choice = response.choices[0]
-    message = choice.message
-    raw = message.content or ""
-    calls = getattr(message, "tool_calls", None) or []
+    choice = choices[0]
+    message = choice.get("message") or {}
+    raw = message.get("content") or ""
+    calls = message.get("tool_calls") or []
     if not raw and calls:
-        raw = getattr(calls[0].function, "arguments", "") or ""
-    return Completion(
-        raw, choice.finish_reason, refusal=getattr(message, "refusal", None), model=model
+        raw = (calls[0].get("function") or {}).get("arguments") or ""
+    return Completion(raw, choice.get("finish_reason"), refusal=message.get("refusal"), model=model)
+
+
+def usage_of(answer: dict[str, Any]) -> Usage:
+    """The tokens a chat.completion's JSON says it used (0 where the server does not say)."""
+    usage = answer.get("usage") or {}
+    return Usage(
+        input_tokens=usage.get("prompt_tokens") or 0,
+        output_tokens=usage.get("completion_tokens") or 0,
     )
 
 
@@ -308,13 +411,10 @@ class OpenAIBatches:
         return mode.value, self._client.request_body(messages, schema, mode, max_tokens)
 
     def completion(self, body: dict[str, Any]) -> tuple[Completion, Usage]:
-        from openai.types.chat import ChatCompletion
-
-        try:
-            response = ChatCompletion.model_validate(body)
-        except ValueError:
+        """A batch output line's `response.body`: the chat completion a live call returns."""
+        if not isinstance(body.get("choices"), list):
             return Completion("", "invalid_response"), Usage()
-        return to_completion(response), OpenAIFaults().usage(response)
+        return to_completion(body), usage_of(body)
 
     async def _call(self, what: str, send: Any, *, once: bool = False) -> Any:
         transport = self._once if once else self._transport

@@ -47,7 +47,7 @@ def build_client(settings: Settings, store: Store | None = None) -> Client:
     import httpx2
     from pydantic import SecretStr
 
-    from briefgen.limits import RunLimits, Throttle
+    from briefgen.limits import RateGate, RunLimits
     from briefgen.llm import OpenAIClient
     from briefgen.replay import RecordingTransport, ReplayTransport
 
@@ -62,7 +62,7 @@ def build_client(settings: Settings, store: Store | None = None) -> Client:
     elif settings.record is not None:
         modes = NoMemory()
         http_client = httpx2.AsyncClient(transport=RecordingTransport(settings.record))
-    return OpenAIClient(settings, http_client, modes=modes, limits=limits, throttle=Throttle())
+    return OpenAIClient(settings, http_client, modes=modes, limits=limits, gate=RateGate())
 
 
 def server_name(settings: Settings, client: Client | None) -> str:

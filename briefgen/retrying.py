@@ -5,10 +5,14 @@ object that says which of its exceptions are passing (connection errors, timeout
 which are rate limits and what they ask us to wait, and what a response used. Everything else a
 request raises propagates at once. Around every attempt:
 
-- the shared `Throttle`: a 429 pauses every worker, not just the one that got it;
+- a 429: this worker waits out its own Retry-After (capped by `max_wait`) and tries again at
+  once; nobody else waits for it. The shared `RateGate` is told, and lowers the rate at which
+  new requests start for a while;
+- the shared `RateGate`: every attempt that does not follow a 429 passes it first (it is
+  open, and costs nothing, until a 429);
 - the run's `RunLimits`: once the deadline or the token cap is reached no new attempt starts
   (`LimitReached`), and no wait outlasts the deadline;
-- exponential backoff with jitter, capped by `max_wait`; a 429 waits out its Retry-After.
+- exponential backoff with jitter for the other passing faults, capped by `max_wait`.
 
 Transport retries are one budget (`Settings.retries`); re-asks after an unusable answer are
 another, spent above the client.
@@ -26,7 +30,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 from briefgen.client import CallStats
 from briefgen.config import Settings
 from briefgen.errors import ArticleError
-from briefgen.limits import RunLimits, Throttle
+from briefgen.limits import RateGate, RunLimits
 from briefgen.schemas import Usage
 
 R = TypeVar("R")
@@ -57,12 +61,14 @@ class Transport:
         settings: Settings,
         faults: Faults,
         limits: RunLimits | None = None,
-        throttle: Throttle | None = None,
+        gate: RateGate | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ):
         self.settings = settings
         self.faults = faults
         self.limits = limits or RunLimits()
-        self.throttle = throttle or Throttle()
+        self.gate = gate or RateGate()
+        self._sleep = sleep  # tenacity's (asyncio.sleep) unless given: tests give a fake clock
 
     def timeout(self) -> float:
         """Seconds one request may take: the request timeout, or what is left of the run."""
@@ -80,18 +86,25 @@ class Transport:
             wait=self._wait,
             before_sleep=self._log_retry,
             reraise=True,
+            **({"sleep": self._sleep} if self._sleep is not None else {}),
         )
+        after_429 = False
         async for attempt in retrying:
             with attempt:
-                await self.throttle.wait()
+                if not after_429:  # a retry after a 429 has waited its own Retry-After
+                    await self.gate.admit(self.limits.remaining())
+                after_429 = False
                 if reason := self.limits.exhausted():
                     raise LimitReached(reason)
                 stats.attempts += 1
+                started = self.gate.started()
                 try:
                     response = await send(self.timeout())
                 except Exception as exc:
                     if self.faults.rate_limited(exc):
-                        self._pause(exc, attempt.retry_state.attempt_number)
+                        after_429 = True
+                        wait = self._rate_limit_wait(exc, attempt.retry_state.attempt_number)
+                        self.gate.limited(started, wait)
                     raise
                 usage = self.faults.usage(response)
                 stats.usage += usage
@@ -100,11 +113,10 @@ class Transport:
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _wait(self, state: RetryCallState) -> float:
-        """Seconds before the next attempt. A 429 has already paused the shared throttle,
-        which every attempt waits on; other faults back off on their own."""
+        """Seconds before the next attempt: a 429's own Retry-After, else backoff."""
         exc = state.outcome.exception() if state.outcome else None
         if exc is not None and self.faults.rate_limited(exc):
-            return 0.0
+            return self._rate_limit_wait(exc, state.attempt_number)
         base = self.settings.backoff
         wait = min(
             base * 2 ** (state.attempt_number - 1) + random.uniform(0, base),
@@ -113,12 +125,14 @@ class Transport:
         remaining = self.limits.remaining()
         return wait if remaining is None else min(wait, remaining)
 
-    def _pause(self, exc: BaseException, attempt: int) -> None:
+    def _rate_limit_wait(self, exc: BaseException, attempt: int) -> float:
+        """What a 429 asks this worker to wait (Retry-After, else backoff), capped by
+        `max_wait` and by what is left of the run."""
         asked = self.faults.retry_after(exc)
         fallback = self.settings.backoff * 2 ** (attempt - 1)
         wait = min(asked if asked is not None else fallback, self.settings.max_wait)
         remaining = self.limits.remaining()  # never sleep through the run deadline
-        self.throttle.pause(wait if remaining is None else min(wait, remaining))
+        return wait if remaining is None else min(wait, remaining)
 
     def _log_retry(self, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None

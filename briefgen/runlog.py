@@ -21,9 +21,10 @@ import inspect
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from briefgen import cache, extract, prompts
@@ -110,6 +111,10 @@ class RunLog:
         self.outcomes: dict[int, Result] = {}
         self.started = time.monotonic()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefgen-store")
+        # Outcomes waiting for the writer, and the write that will take them all.
+        self._queued: list[tuple[ArticleRow, CacheEntry | None]] = []
+        self._queued_write: Future[None] | None = None
+        self._queue_lock = threading.Lock()
 
     async def _write(self, function: Callable[..., T], *args: Any) -> T:
         """Run a store write on the writer thread. Shielded: a cancelled run still completes
@@ -217,8 +222,27 @@ class RunLog:
     async def _record(self, index: int, result: Result) -> None:
         row = self._outcome(index, result)
         if self.store is not None and self.id is not None:
-            await self._write(self.store.record_articles, self.id, [row])
+            # Shielded, as `_write`: a cancelled run still completes the rows it handed over.
+            await asyncio.shield(asyncio.wrap_future(self._queue_row(row)))
         await self._call_back(result)
+
+    def _queue_row(self, row: tuple[ArticleRow, CacheEntry | None]) -> Future[None]:
+        """The write that will store `row`: one transaction for every outcome that arrives
+        while the writer is busy. At 32 articles in flight their answers come in bursts, and
+        one transaction per article cost about 1.5 ms of CPU each (mostly opening and
+        committing), against 0.2 ms per row in a shared one."""
+        with self._queue_lock:
+            if self._queued_write is None:
+                self._queued_write = self._writer.submit(self._write_queued)
+            self._queued.append(row)
+            return self._queued_write
+
+    def _write_queued(self) -> None:
+        """On the writer thread: every outcome queued so far, in one transaction."""
+        with self._queue_lock:
+            rows, self._queued, self._queued_write = self._queued, [], None
+        assert self.store is not None and self.id is not None
+        self.store.record_articles(self.id, rows)
 
     async def _call_back(self, result: Result) -> None:
         if self.on_result is not None:

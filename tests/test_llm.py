@@ -220,6 +220,28 @@ def test_rate_limit_is_retried(server):
     assert complete(server).stats.attempts == 2
 
 
+@pytest.mark.parametrize("body", ["<html>busy</html>", ["not", "an", "object"]])
+def test_an_answer_that_is_not_a_chat_completion_fails_the_article(server, body):
+    server.queue(Reply(200, body))
+    with pytest.raises(ArticleError, match="HTTP 200: the answer is not a chat completion"):
+        complete(server)
+    assert len(server.requests) == 1
+
+
+def test_the_body_sent_is_request_body_exactly(server):
+    server.queue(Reply(body=chat_completion(sample_extraction().model_dump_json())))
+    settings = settings_for(server, model="m", temperature=0.2)
+    complete(server, model="m", temperature=0.2)
+    client = OpenAIClient(settings)
+    built = client.request_body(MESSAGES, Extraction, Mode.STRICT, None)
+    assert server.requests[0] == built
+    assert list(built)[:2] == ["model", "messages"] and built["temperature"] == 0.2
+    with_budget = client.request_body(MESSAGES, Extraction, Mode.PROMPT, 900)
+    assert with_budget["max_tokens"] == 900 and "response_format" not in with_budget
+    assert "JSON Schema" in with_budget["messages"][0]["content"]  # spelled out in the prompt
+    asyncio.run(client.aclose())
+
+
 def test_bad_request_fails_the_article_without_retry(server):
     server.queue(Reply(400, error_body("context length exceeded")))
     with pytest.raises(ArticleError, match="context length exceeded"):
