@@ -44,11 +44,15 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 
 # Set by a make run whose finished articles go to the cache: an interrupted run can say so.
 _RESUMABLE: list[bool] = []
+_BATCHED: list[bool] = []  # set by a make run in batch mode
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
     _on_sigterm.received = True  # type: ignore[attr-defined]
-    # Raised as SIGINT would be, so asyncio cancels the run the same way and it ends cleanly.
+    # Raised as SIGINT would be, so asyncio cancels the run the same way and it ends cleanly. A
+    # process started in the background by a shell has SIGINT ignored: SIGTERM must still work.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.raise_signal(signal.SIGINT)
 
 
@@ -59,6 +63,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
     def wrapper(*args: Any, **kwargs: Any) -> None:
         _on_sigterm.received = False  # type: ignore[attr-defined]
         _RESUMABLE.clear()
+        _BATCHED.clear()
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             code = command(*args, **kwargs)
@@ -74,6 +79,8 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
         except KeyboardInterrupt:
             what = "terminated (SIGTERM)" if _on_sigterm.received else "interrupted"  # type: ignore[attr-defined]
             kept = ", finished articles are cached" if _RESUMABLE else ""
+            if _BATCHED:
+                kept += "; submitted batches go on at the server and the next run collects them"
             fail(f"{what}; nothing was written{kept}", EXIT_INTERRUPTED)
         finally:
             signal.signal(signal.SIGTERM, previous)
@@ -213,10 +220,16 @@ def run_make(settings: Settings, quiet: bool) -> int:
 
     if settings.replay is None and settings.record is None:
         _RESUMABLE.append(True)
+    if settings.batch:
+        _BATCHED.append(True)
     detach = _show_progress(settings, quiet)
     try:
         try:
             brief = pipeline.make_brief(None, settings)
+        except BatchPending as exc:  # not an error: quiet under -q, so cron mails nothing
+            if not quiet:
+                click.echo(f"briefgen: {exc}", err=True)
+            return EXIT_PENDING
         except NothingProduced as exc:
             if quiet:  # otherwise each failure has been shown as it happened
                 for source in getattr(exc.brief, "failures", []):
@@ -534,9 +547,16 @@ def _list_batches(
     import asyncio
 
     from briefgen import batch, pipeline
+    from briefgen.errors import ModelSetupError
 
     settings = load(options, config_path).settings
-    rows = asyncio.run(pipeline.abatches(settings, limit, refresh=not local))
+    try:
+        rows = asyncio.run(pipeline.abatches(settings, limit, refresh=not local))
+    except ModelSetupError as exc:  # no key, say: the store's record is still worth showing
+        click.echo(
+            f"briefgen: not asked at the server ({exc}); showing the store's record", err=True
+        )
+        rows = asyncio.run(pipeline.abatches(settings, limit, refresh=False))
     if not rows:
         click.echo(f"no batches yet in {settings.db_path}")
     for row in rows:

@@ -8,6 +8,7 @@ raises `NothingProduced` when no article could be extracted.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from importlib.resources import files
@@ -27,7 +28,7 @@ from briefgen.errors import (
 )
 from briefgen.extract import Callback, Result
 from briefgen.files import check_writable, output_lock, write_atomic
-from briefgen.runlog import RunLog
+from briefgen.runlog import RunLog, event
 from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
 from briefgen.store import BatchRow, ModeMemory, NoMemory, Store
 
@@ -99,6 +100,14 @@ async def amake_brief(
         raise InputError("replay and record cannot be used together")
     if settings.batch and (settings.replay is not None or settings.record is not None):
         raise InputError("batch mode talks to a server's Batch API: not with replay or record")
+    if settings.batch and settings.batch_only and settings.claim_check:
+        raise InputError("the claim check asks the model live: not with batch_only")
+    if not settings.batch and (settings.batch_only or settings.batch_wait is not None):
+        event(
+            "batch_only and batch_wait do nothing without batch: every article is asked live",
+            logging.WARNING,
+            event="warning",
+        )
     for path in outputs_of(settings):
         check_writable(path)  # before any model call
     since = read_brief(settings.since) if settings.since is not None else None
@@ -250,7 +259,10 @@ async def abatches(
     settings = settings or load_settings().settings
     store = Store(settings.db_path)
     rows = store.batches(limit=limit)
-    if refresh and any(row.batch_id and row.status not in batch.ENDED for row in rows):
+    server = cache.server_url(settings)
+    if refresh and any(
+        row.batch_id and row.status not in batch.ENDED and row.base_url == server for row in rows
+    ):
         client = build_client(settings, store)
         try:
             await batch.refresh(batch.backend_of(client), store, rows)

@@ -142,6 +142,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX batch_requests_by_id ON batch_requests (custom_id)""",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+UNTAKEN_KEPT = timedelta(days=30)  # prune keeps batch answers no run has taken, this long
 TOTALS = ("articles", "cached", "failed", "calls", "reasks", "input_tokens", "output_tokens")
 
 
@@ -692,8 +693,14 @@ class Store:
         with self.connect() as db:
             extractions = db.execute("DELETE FROM extractions WHERE used <= ?", (cutoff,)).rowcount
             db.execute("DELETE FROM claim_checks WHERE used <= ?", (cutoff,))
-            db.execute(  # collected batches; one still running is kept whatever its age
-                "DELETE FROM batches WHERE updated <= ? AND collected IS NOT NULL", (cutoff,)
+            # Collected batches. One still running is kept whatever its age, and one holding
+            # answers no run has taken yet (they are paid for) for 30 days at least.
+            paid = (datetime.now(UTC) - max(older_than, UNTAKEN_KEPT)).isoformat(timespec="seconds")
+            db.execute(
+                "DELETE FROM batches WHERE updated <= ? AND collected IS NOT NULL AND"
+                " (updated <= ? OR NOT EXISTS (SELECT 1 FROM batch_requests r WHERE"
+                " r.batch = batches.n AND r.answer IS NOT NULL AND r.used IS NULL))",
+                (cutoff, paid),
             )
             runs = db.execute(
                 "DELETE FROM runs WHERE started <= ? AND status != 'running' AND id NOT IN"

@@ -499,3 +499,64 @@ def test_a_server_without_a_batch_api_is_one_line_and_exit_2(api, articles, tmp_
     assert result.stderr.startswith("briefgen: error: the server at http://127.0.0.1:")
     assert "has no Batch API" in result.stderr and "run without --batch" in result.stderr
     assert result.stderr.count("\n") == 1 and api.live == []
+
+
+def test_quiet_pending_prints_nothing_so_cron_mails_nothing(api, articles, tmp_path, runner):
+    api.hold = True
+    result = invoke(
+        runner,
+        "make",
+        articles,
+        "--base-url",
+        api.url,
+        "--batch",
+        "--batch-wait",
+        "0",
+        "-q",
+        "--out",
+        tmp_path / "brief.md",
+    )
+    assert result.exit_code == 4 and result.stderr == "" and result.stdout == ""
+
+
+def test_batches_without_a_key_still_lists_the_store(api, articles, tmp_path, runner, monkeypatch):
+    api.hold = True
+    with pytest.raises(BatchPending):
+        make_brief(None, batch_settings(api, articles, tmp_path, batch_wait=0))
+    monkeypatch.delenv("OPENAI_API_KEY")
+    result = invoke(runner, "batches")
+    assert result.exit_code == 0  # the batch is another server's than the default: not asked
+    assert "in_progress" in result.stdout and "Traceback" not in result.stderr
+    asked = invoke(runner, "batches", "--base-url", "https://api.openai.com/v1")
+    assert asked.exit_code == 0 and "in_progress" in asked.stdout
+
+
+def test_claim_check_and_batch_only_cannot_go_together(api, articles, tmp_path):
+    from briefgen.errors import InputError
+
+    settings = batch_settings(api, articles, tmp_path, batch_only=True, claim_check=True)
+    with pytest.raises(InputError, match="claim check asks the model live"):
+        make_brief(None, settings)
+    assert api.batches == {}
+
+
+def test_prune_keeps_answers_no_run_has_taken(api, articles, tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from briefgen import extract
+
+    async def die(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    real = extract.extract_all
+    monkeypatch.setattr(extract, "extract_all", die)
+    with pytest.raises(KeyboardInterrupt):  # collected, not yet taken
+        make_brief(None, batch_settings(api, articles, tmp_path))
+    monkeypatch.setattr(extract, "extract_all", real)
+    store = Store(Path(os.environ["BRIEFGEN_DB"]))
+    store.prune(timedelta(0))
+    assert len(store.batches()) == 1
+    brief = make_brief(None, batch_settings(api, articles, tmp_path))
+    assert len(api.batches) == 1 and not brief.failures
+    store.prune(timedelta(0))  # every answer taken now: the batch goes
+    assert store.batches() == []

@@ -551,7 +551,9 @@ def test_fast_commands_never_import_openai(tmp_path):
     assert DEMO_DIR.is_dir()
 
 
-def test_sigterm_is_handled_like_ctrl_c(server, articles, tmp_path):
+@pytest.mark.parametrize("sigint_ignored", [False, True])
+def test_sigterm_is_handled_like_ctrl_c(server, articles, tmp_path, sigint_ignored):
+    """Also when SIGINT is ignored, as for a job a shell starts in the background (`cmd &`)."""
     import os
     import signal
     import subprocess
@@ -582,7 +584,17 @@ def test_sigterm_is_handled_like_ctrl_c(server, articles, tmp_path):
         "--concurrency",
         "2",
     ]
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ignore_sigint if sigint_ignored else None,
+    )
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:  # until article one is stored and two is asked
