@@ -83,7 +83,7 @@ class BatchServer:
                         server._advance(batch)
                         return self._send(200, server._public(batch))
                     if path == "/v1/batches":
-                        found = sorted(server.batches.values(), key=lambda b: -b["created_at"])
+                        found = sorted(server.batches.values(), key=lambda b: -b["_seq"])
                         data = [server._public(b) for b in found]
                         return self._send(200, {"object": "list", "data": data, "has_more": False})
                 self._send(404, _error(f"no route {path}"))
@@ -203,7 +203,8 @@ class BatchServer:
             "status": "validating",
             "output_file_id": None,
             "error_file_id": None,
-            "created_at": int(time.time() * 1000) + next(self._ids),  # distinct, ordered
+            "created_at": int(time.time()),
+            "_seq": next(self._ids),  # the list's order: newest first, as OpenAI's
             "in_progress_at": None,
             "expires_at": int(time.time()) + 86400,
             "completed_at": None,

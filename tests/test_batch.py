@@ -89,7 +89,7 @@ def test_cached_articles_stay_out_of_the_next_batch(api, articles, tmp_path):
     # Its answer is not recorded (the server answers 400): what matters is what was submitted.
     assert [f.article.id for f in brief.failures] == ["extra"]
     assert len(api.batches) == 2
-    newest = max(api.batches.values(), key=lambda b: b["created_at"])
+    newest = max(api.batches.values(), key=lambda b: b["_seq"])
     assert len(newest["_lines"]) == 1
 
 
@@ -200,7 +200,7 @@ def test_an_expired_batch_reports_why_and_its_rest_is_submitted_again(
     api.outcome = "completed"
     again = make_brief(None, settings)
     assert not again.failures and len(api.batches) == 2 and api.live == []
-    newest = max(api.batches.values(), key=lambda b: b["created_at"])
+    newest = max(api.batches.values(), key=lambda b: b["_seq"])
     assert len(newest["_lines"]) == 3
 
 
