@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 
@@ -71,9 +72,17 @@ async def extract_article(
     (chunks.combine); the result says how many parts there were. A part that fails is left
     out; when every part fails, the article fails with the first part's reason."""
     settings = settings or Settings()
+    talk = await _converse(article, client, settings)
+    return talk if isinstance(talk, (ArticleExtraction, ArticleFailure)) else _finish(talk)
+
+
+async def _converse(article: Article, client: Client, settings: Settings) -> Result | _Talk:
+    """The model's part of `extract_article`: every request the article needs. A whole article
+    comes back as its `_Talk`, which `_finish` makes into the result without the model; an
+    article in parts comes back finished."""
     parts = chunks.split(article.text, settings.context_tokens * chunks.CHARS_PER_TOKEN)
     if len(parts) == 1:
-        return await _extract_whole(article, client, settings)
+        return await _talk(article, client, settings)
     results = [
         await _extract_whole(article.model_copy(update={"text": part}), client, settings)
         for part in parts
@@ -105,7 +114,25 @@ async def extract_article(
 
 
 async def _extract_whole(article: Article, client: Client, settings: Settings) -> Result:
-    """Never raises for this article's own trouble; that comes back as an ArticleFailure.
+    return _finish(await _talk(article, client, settings))
+
+
+@dataclass
+class _Talk:
+    """What one whole article's exchange with the model left: the best grounded answer, if
+    any, and what it cost."""
+
+    article: Article
+    model: str
+    reason: str
+    stats: CallStats
+    reasks: int
+    cut_off: bool
+    best: tuple[Extraction, list[Dropped]] | None
+
+
+async def _talk(article: Article, client: Client, settings: Settings) -> _Talk:
+    """Never raises for this article's own trouble; `_finish` makes that an ArticleFailure.
 
     Every call carries a `max_tokens` budget (`output_budget`). An answer cut off by it is asked
     once more with twice the budget, up to `settings.max_output_tokens`; one cut off at the cap
@@ -188,14 +215,22 @@ async def _extract_whole(article: Article, client: Client, settings: Settings) -
         reason = f"{exc}; the answer before: {problem}" if problem else str(exc)
     except TimeoutError:
         reason = f"article deadline of {settings.article_deadline:g} s reached"
+    return _Talk(article, model, reason, stats, reasks, cut_off, best)
+
+
+def _finish(talk: _Talk) -> Result:
+    """The article's result from its exchange: no model call, no await. The reference (the
+    text's fingerprint), the dates resolved and the result's models are built here, which
+    `extract_all` does after letting the next article's request go out."""
+    article, stats, best, reason = talk.article, talk.stats, talk.best, talk.reason
     provenance = {
         "article": reference(article),
-        "model": model,
+        "model": talk.model,
         "prompt_version": prompts.prompt_version(),
         "usage": stats.usage,
         "attempts": stats.attempts,
-        "reasks": reasks,
-        "cut_off": cut_off,
+        "reasks": talk.reasks,
+        "cut_off": talk.cut_off,
     }
     if best is not None and best[1] and not any(getattr(best[0], k) for k in ITEM_KINDS):
         reasons = dict.fromkeys(d.reason.split(":")[0] for d in best[1])
@@ -228,7 +263,15 @@ async def extract_all(
 
     async def one(article: Article) -> Result:
         async with gate:
-            result = await extract_article(article, client, settings)
+            talk = await _converse(article, client, settings)
+        if isinstance(talk, _Talk):
+            # The gate has let the next article in: its request goes out before this
+            # article's result is built, so that work overlaps the wait for the model, not
+            # the next request's start.
+            await asyncio.sleep(0)
+            result = _finish(talk)
+        else:
+            result = talk
         if on_result is not None:
             pending = on_result(result)
             if inspect.isawaitable(pending):
