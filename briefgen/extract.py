@@ -267,9 +267,12 @@ async def extract_all(
         async with gate:
             talk = await _converse(article, client, settings)
         if isinstance(talk, _Talk):
-            # The gate has let the next article in: its request goes out before this
-            # article's result is built, so that work overlaps the wait for the model, not
-            # the next request's start.
+            # The gate has let the next article in. Two turns of the event loop: in the first
+            # the answers that arrived with this one are read and the articles the gate let
+            # in send their requests; in the second this result is built. At C in flight the
+            # answers come in bursts, and this way every next request of a burst goes out
+            # before any result is built, so that work overlaps the wait for the model.
+            await asyncio.sleep(0)
             await asyncio.sleep(0)
             result = _finish(talk)
         else:
