@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import inspect
+import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -295,7 +296,8 @@ async def extract_all(
     return [task.result() for task in tasks]
 
 
-_freezes = 0  # extract_all calls running with the heap frozen (one event loop may run several)
+_freezes = 0  # extract_all calls running with the heap frozen, in any thread
+_freezes_lock = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -307,18 +309,20 @@ def _long_lived_heap_frozen() -> Iterator[None]:
     latency, stalling all the answers waiting to be read. Objects made during the phase are
     collected as usual. Where someone else froze the heap first, it is left as it is."""
     global _freezes
-    if _freezes == 0 and gc.get_freeze_count() > 0:
-        yield  # not ours to unfreeze
-        return
-    if _freezes == 0:
-        gc.freeze()
-    _freezes += 1
+    with _freezes_lock:
+        ours = _freezes > 0 or gc.get_freeze_count() == 0
+        if ours:
+            if _freezes == 0:
+                gc.freeze()
+            _freezes += 1
     try:
         yield
     finally:
-        _freezes -= 1
-        if _freezes == 0:
-            gc.unfreeze()
+        if ours:
+            with _freezes_lock:
+                _freezes -= 1
+                if _freezes == 0:
+                    gc.unfreeze()
 
 
 def _first_briefgen_error(grouped: BaseExceptionGroup) -> BriefgenError | None:
