@@ -73,6 +73,14 @@ def words(text: str) -> str:
     return f" {_NON_WORD.sub(' ', normalize(text)).strip()} "
 
 
+def _words_of_long(normalized: str) -> str:
+    """`_NON_WORD.sub(" ", normalized).strip()` for a whole article, twice as quick: `[\\W_]` is
+    exactly the characters that are not `str.isalnum()` (checked over every code point), so
+    the ones the text holds become spaces and `split` joins each run into one."""
+    spaces = {ord(c): " " for c in set(normalized) if not c.isalnum()}
+    return " ".join(normalized.translate(spaces).split())
+
+
 def occurs(term: str | None, article_words: str) -> bool:
     """True when `term` stands in the article as whole words and is not a word of the prompt."""
     needle = words(term or "")
@@ -110,7 +118,7 @@ class Checked:
 def check(extraction: Extraction, text: str) -> list[Checked]:
     """Every item of `extraction`, in order, checked against `text`."""
     haystack = normalize(text)
-    article_words = f" {_NON_WORD.sub(' ', haystack).strip()} "  # words(text), normalized once
+    article_words = f" {_words_of_long(haystack)} "  # words(text), normalized once
     checked: list[Checked] = []
     for kind in ITEM_KINDS:
         for item in getattr(extraction, kind):

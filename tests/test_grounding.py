@@ -363,3 +363,10 @@ def test_normalize_agrees_on_any_text(text):
     from briefgen.grounding import _TRANSLATE
 
     assert normalize(text) == re.sub(r"\s+", " ", text.translate(_TRANSLATE)).strip().casefold()
+
+
+@given(st.text())
+def test_the_words_of_an_article_are_the_regular_expression_they_replaced(text):
+    from briefgen.grounding import _words_of_long
+
+    assert _words_of_long(text) == re.sub(r"[\W_]+", " ", text).strip()
