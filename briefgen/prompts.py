@@ -7,6 +7,7 @@ any template changes the version written into every output and every recording k
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -51,10 +52,36 @@ def render(name: str, /, **context: Any) -> str:
 def prompt_version(directory: Path = PROMPTS_DIR) -> str:
     """PROMPT_FAMILY plus a hash of every template's name and bytes in `directory`.
 
-    Not cached: the environment reloads an edited template, so the version must follow it.
+    It follows edits as the environment does: the templates are listed on every call (one
+    `os.scandir`, a `stat` each) and read and hashed again only when one's name, size,
+    modification time or inode has changed. Called once per article, so this matters: reading
+    and hashing every template cost more than rendering the prompts.
     """
+    stamp = _stamp(directory)
+    known = _VERSIONS.get(directory)
+    if known is not None and known[0] == stamp:
+        return known[1]
     digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.j2")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return f"{PROMPT_FAMILY}+{digest.hexdigest()[:8]}"
+    for name, *_ in stamp:
+        digest.update(name.encode())
+        digest.update((directory / name).read_bytes())
+    version = f"{PROMPT_FAMILY}+{digest.hexdigest()[:8]}"
+    _VERSIONS[directory] = (stamp, version)
+    return version
+
+
+# The last version worked out per directory, with the stamp of the templates it was made from.
+_VERSIONS: dict[Path, tuple[tuple[tuple[str, int, int, int], ...], str]] = {}
+
+
+def _stamp(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """(name, size, mtime_ns, inode) of every template in `directory`, sorted by name (the order
+    `sorted(directory.glob("*.j2"))` gives, which the hash has always used)."""
+    stamps = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.endswith(".j2") and entry.is_file():
+                info = entry.stat()
+                stamps.append((entry.name, info.st_size, info.st_mtime_ns, info.st_ino))
+    stamps.sort()
+    return tuple(stamps)

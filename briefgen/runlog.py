@@ -16,6 +16,7 @@ the event's fields (`event`: run_start, article, run_end), for progress displays
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import inspect
 import json
@@ -110,7 +111,12 @@ class RunLog:
         self.id: int | None = None
         self.outcomes: dict[int, Result] = {}
         self.started = time.monotonic()
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefgen-store")
+        # One writer thread, with one connection held open for all its writes.
+        self._writer = ThreadPoolExecutor(
+            max_workers=1,
+            thread_name_prefix="briefgen-store",
+            initializer=store.hold_connection if store is not None else None,
+        )
         # Outcomes waiting for the writer, and the write that will take them all.
         self._queued: list[tuple[ArticleRow, CacheEntry | None]] = []
         self._queued_write: Future[None] | None = None
@@ -355,6 +361,9 @@ class RunLog:
     ) -> None:
         """Close the run's row (synchronously: this also runs while the run is being
         cancelled) and log the closing summary."""
+        if self.store is not None:
+            with contextlib.suppress(RuntimeError):  # already shut down: finished before
+                self._writer.submit(self.store.release_connection)  # after the writes queued
         self._writer.shutdown(wait=True)  # every write handed over is done first
         elapsed = time.monotonic() - self.started
         totals = self.totals()

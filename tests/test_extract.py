@@ -276,3 +276,31 @@ def test_the_extraction_carries_its_dates_resolved_against_publication(article):
     result = asyncio.run(extract_article(article, ScriptedClient([sample_extraction()])))
     assert [d.text for d in result.extraction.dates] == ["on Tuesday"]
     assert result.resolved_dates == ["2023-09-05"]  # published Tuesday 2023-09-05, "before"
+
+
+def test_the_heap_is_frozen_during_the_model_phase_and_given_back(article):
+    import gc
+
+    seen: list[int] = []
+
+    class Watching(ScriptedClient):
+        async def complete(self, *args, **kwargs):
+            seen.append(gc.get_freeze_count())
+            return await super().complete(*args, **kwargs)
+
+    assert gc.get_freeze_count() == 0
+    many = [article.model_copy(update={"id": f"a{i}"}) for i in range(3)]
+    asyncio.run(extract_all(many, Watching([]), Settings(concurrency=2)))
+    assert len(seen) == 3 and min(seen) > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_heap_someone_else_froze_is_left_frozen(article):
+    import gc
+
+    gc.freeze()
+    try:
+        asyncio.run(extract_all([article], ScriptedClient([]), Settings(concurrency=1)))
+        assert gc.get_freeze_count() > 0  # not unfrozen by the run
+    finally:
+        gc.unfreeze()

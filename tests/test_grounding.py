@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefgen.grounding import check, ground, is_grounded, mend, normalize
 from briefgen.schemas import ITEM_KINDS, Dropped, Extraction
@@ -341,3 +345,28 @@ def test_a_new_grounded_item_in_the_corrections_comes_after_the_rest():
 
 def empty() -> dict[str, list]:
     return {kind: [] for kind in ITEM_KINDS}
+
+
+SPACES = "".join(chr(c) for c in range(0x3100) if chr(c).isspace()) + "\u205f\u3000"
+
+
+@given(st.text(alphabet=st.sampled_from("ab’“—-\u00a0\u200b " + SPACES + "ßİ")))
+def test_normalize_is_the_regular_expression_it_replaced(text):
+    from briefgen.grounding import _TRANSLATE
+
+    old = re.sub(r"\s+", " ", text.translate(_TRANSLATE)).strip().casefold()
+    assert normalize(text) == old
+
+
+@given(st.text())
+def test_normalize_agrees_on_any_text(text):
+    from briefgen.grounding import _TRANSLATE
+
+    assert normalize(text) == re.sub(r"\s+", " ", text.translate(_TRANSLATE)).strip().casefold()
+
+
+@given(st.text())
+def test_the_words_of_an_article_are_the_regular_expression_they_replaced(text):
+    from briefgen.grounding import _words_of_long
+
+    assert _words_of_long(text) == re.sub(r"[\W_]+", " ", text).strip()

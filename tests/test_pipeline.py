@@ -333,7 +333,9 @@ def test_a_missing_output_folder_fails_before_any_model_call(server, folder, tmp
 
 
 def test_an_unreachable_server_raises_nothing_produced(folder):
-    settings = settings_for(FakeServer(), retries=0, timeout=2)  # never started: refused
+    unstarted = FakeServer()
+    unstarted._server.server_close()  # nothing listens on its port: refused
+    settings = settings_for(unstarted, retries=0, timeout=2)
     with pytest.raises(NothingProduced) as raised:
         make_brief([folder], settings)
     brief = raised.value.brief

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -240,3 +241,27 @@ def test_prompt_version_covers_names_and_only_templates(tmp_path):
 
 def test_prompt_version_of_an_empty_folder(tmp_path):
     assert prompt_version(tmp_path) == f"{PROMPT_FAMILY}+{hashlib.sha256().hexdigest()[:8]}"
+
+
+def test_prompt_version_follows_an_edit_of_the_same_size(tmp_path):
+    template = tmp_path / "extract.user.j2"
+    template.write_bytes(b"Article {{ article.id }}\n")
+    first = prompt_version(tmp_path)
+    stat = template.stat()
+    template.write_bytes(b"Article {{ article.ID }}\n")  # same size
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert prompt_version(tmp_path) != first
+
+
+def test_prompt_version_reads_the_templates_only_after_a_change(tmp_path, monkeypatch):
+    template = tmp_path / "extract.user.j2"
+    template.write_bytes(b"Article {{ article.id }}\n")
+    first = prompt_version(tmp_path)
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or read_bytes(self))
+    assert prompt_version(tmp_path) == first
+    assert reads == []
+    template.write_bytes(b"Article {{ article.id }}!\n")
+    assert prompt_version(tmp_path) != first
+    assert reads == [template]

@@ -112,3 +112,32 @@ def test_prune_keeps_each_jobs_latest_brief(tmp_path):
     assert store.prune(timedelta(0)) == (3, 2)
     assert [r.id for r in store.runs()] == [ids[-1]]
     assert store.run(ids[0]) is None
+
+
+def test_a_held_connection_serves_its_thread_until_released(tmp_path, monkeypatch):
+    import threading
+
+    store = Store(tmp_path / "b.db")
+    opened: list[sqlite3.Connection] = []
+    real_open = store._open
+    monkeypatch.setattr(store, "_open", lambda: opened.append(real_open()) or opened[-1])
+    store.hold_connection()
+    store.set("http://a", "m", Mode.SCHEMA)
+    store.set("http://b", "m", Mode.JSON_OBJECT)
+    assert len(opened) == 1  # both writes on the held connection
+    other: list[Mode | None] = []
+    thread = threading.Thread(target=lambda: other.append(Store(store.path).get("http://a", "m")))
+    thread.start()
+    thread.join()
+    assert other == [Mode.SCHEMA]  # committed, seen by another connection
+    with pytest.raises(sqlite3.IntegrityError), store.connect() as db:
+        insert = "INSERT INTO structured_modes (base_url, model, mode, updated) VALUES (?, ?, ?, ?)"
+        db.execute(insert, ("x", "m", "j", "t"))
+        db.execute(insert, ("x", "m", "j", "t"))
+    with store.connect() as db:  # the failed transaction was rolled back
+        assert db.execute("SELECT count(*) FROM structured_modes").fetchone()[0] == 2
+    store.release_connection()
+    with pytest.raises(sqlite3.ProgrammingError):
+        opened[0].execute("SELECT 1")  # closed
+    store.set("http://c", "m", Mode.JSON_OBJECT)
+    assert len(opened) == 2  # a connection of its own again
