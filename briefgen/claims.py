@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -125,7 +125,7 @@ def fold(
 
     `decisions` (pair_key -> Decision, for items of this `kind`) join near misses judged the
     same claim; every decision that concerns a claim's items is quoted in its `judged`."""
-    facts = [_facts(item, side, similarity, party) for item in items]
+    facts = _all_facts(items, side, similarity, party)
     sets = _lexical(items, facts, similarity, statements)
     judged: dict[int, dict[str, Judgement]] = defaultdict(dict)
     if decisions:
@@ -174,7 +174,7 @@ def candidates(
     one side whose items share a word of substance, with compatible explicit counterparts, no
     conflicting names and no veto but a substituted slot, the closest pair of their items. These are
     the questions for a model (claimcheck.py); its answers go back to `fold` as `decisions`."""
-    facts = [_facts(item, side, similarity, party) for item in items]
+    facts = _all_facts(items, side, similarity, party)
     sets = _lexical(items, facts, similarity, statements)
     best: dict[tuple[int, int], Candidate] = {}
     for i, j, key, score in _near_misses(items, facts, similarity, sets):
@@ -276,22 +276,54 @@ def same(a: ClaimItem, fa: _Facts, b: ClaimItem, fb: _Facts, similarity: Similar
     return similarity.score(a.text, b.text) >= threshold
 
 
-def _facts(
-    item: ClaimItem,
+def _all_facts(
+    items: Sequence[ClaimItem],
     side: Callable[[str | None], str | None],
     similarity: Similarity,
     party: Callable[[int, str], str | None] | None,
+) -> list[_Facts]:
+    """Each item's facts, worked out once per distinct side, counterpart's side, text and
+    reading of the names the text uses: the same claims recur across articles, and the many
+    officials of one state speak for that one side."""
+    memo: dict[tuple, _Facts] = {}
+    found = []
+    for item in items:
+        key = (side(item.who), side(item.whom), item.text, _read_names(item, party))
+        facts = memo.get(key)
+        if facts is None:
+            facts = memo[key] = _facts(*key, similarity)
+        found.append(facts)
+    return found
+
+
+def _read_names(
+    item: ClaimItem, party: Callable[[int, str], str | None] | None
+) -> tuple[tuple[str, str | None, str | None], ...]:
+    """(phrase, its role, the actor its article means by it) for the names a text uses: the
+    phrase as a story actor, else the country it names as one (None: neither)."""
+    read = []
+    for phrase, role in names_in(item.text):
+        found = party(item.source, phrase) if party else None
+        if not found and party is not None and (country := country_of(phrase)) is not None:
+            found = party(item.source, country)
+        read.append((phrase, role, found))
+    return tuple(read)
+
+
+def _facts(
+    side: str | None,
+    counterpart: str | None,
+    text: str,
+    read: tuple[tuple[str, str | None, str | None], ...],
+    similarity: Similarity,
 ) -> _Facts:
-    own = described(side(item.who))
-    whom = described(side(item.whom))
+    own = described(side)
+    whom = described(counterpart)
     mine = fold_name(own) if own else None
     names: set[Named] = set()
     targets: set[str] = set() if whom is None else {fold_name(whom)}
-    for phrase, role in names_in(item.text):
-        found = party(item.source, phrase) if party else None
+    for phrase, role, found in read:
         country = None if found else country_of(phrase)
-        if country is not None and party is not None:
-            found = party(item.source, country)
         key = fold_name(found or country or phrase)
         if key != mine:
             names.add((key, role))
@@ -302,7 +334,7 @@ def _facts(
         whom=whom,
         names=_shared(frozenset(names)),
         targets=_shared(frozenset(targets - {mine})),
-        substance=(substance := similarity.substance(item.text)),
+        substance=(substance := similarity.substance(text)),
         indexed=with_kinds(substance) if similarity.kinds else substance,
     )
 
@@ -353,10 +385,15 @@ def _linked(
 
 
 def _most_named(names: list[str | None]) -> str | None:
-    counts = Counter(n for n in names if n)
+    """The name given most often; ties: the first given."""
+    counts: dict[str, int] = {}
+    for n in names:
+        if n:
+            counts[n] = counts.get(n, 0) + 1
     if not counts:
         return None
-    return min(counts, key=lambda n: (-counts[n], names.index(n)))
+    most = max(counts.values())
+    return next(n for n, count in counts.items() if count == most)
 
 
 def _claim(cluster: list[ClaimItem], story: Mapping[int, int]) -> Claim:

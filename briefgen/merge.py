@@ -16,7 +16,6 @@ import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from briefgen import actors as actor_resolution
 from briefgen import claims, stories, venues
@@ -163,35 +162,27 @@ def _claim_context(
         found = read(n, name)
         return None if found is None else side(found)
 
-    def item(n: int, k: int, found: Any, kind: str) -> claims.ClaimItem:
-        by, to, what = PARTIES[kind]
-        said_by, said_to = getattr(found, by), getattr(found, to) if to else None
-        return claims.ClaimItem(
-            n,
-            who(n, said_by),
-            who(n, said_to),
-            getattr(found, what),
-            found.certainty,
-            found.quote,
-            k,
-            said_by,
-            said_to,
-        )
-
     extractions = [(n, r.extraction) for n, r in done]
     # One vocabulary for all claims: word rarity needs more texts than one kind has.
     similarity = Similarity.for_claims(
         (text for _, x in extractions for text in _claim_texts(x)),
         names=(name for a in actors for name in a.names),
     )
-    items = {
-        kind: [
-            item(n, k, found, kind)
-            for n, x in extractions
-            for k, found in enumerate(getattr(x, kind))
-        ]
-        for kind in PARTIES
-    }
+    items: dict[str, list[claims.ClaimItem]] = {kind: [] for kind in PARTIES}
+    Item = claims.ClaimItem
+    asks, warnings, motives = items["asks"], items["warnings"], items["motives"]
+    for n, x in extractions:  # one pass, field by field: 8 items an article
+        for k, a in enumerate(x.asks):
+            by, to = a.asker, a.asked
+            asks.append(Item(n, who(n, by), who(n, to), a.ask, a.certainty, a.quote, k, by, to))
+        for k, w in enumerate(x.warnings):
+            by, to = w.warner, w.warned
+            warnings.append(
+                Item(n, who(n, by), who(n, to), w.warning, w.certainty, w.quote, k, by, to)
+            )
+        for k, m in enumerate(x.motives):
+            by = m.actor
+            motives.append(Item(n, who(n, by), None, m.motive, m.certainty, m.quote, k, by, None))
     return _ClaimContext(story, actors, side, party, similarity, items)
 
 

@@ -218,10 +218,14 @@ def score(a: Evidence, b: Evidence, a_keys: frozenset[str], b_keys: frozenset[st
     """How much evidence two units share that they tell one story (SAME_STORY and up: one)."""
     found = 0.0
     if not a_keys.isdisjoint(b_keys):
-        found += min(
-            sum(not keys.isdisjoint(b_keys) for keys in a.actors),
-            sum(not keys.isdisjoint(a_keys) for keys in b.actors),
-        )
+        shared_a = shared_b = 0  # a loop, not sum(): this runs for every candidate pair
+        for keys in a.actors:
+            if not keys.isdisjoint(b_keys):
+                shared_a += 1
+        for keys in b.actors:
+            if not keys.isdisjoint(a_keys):
+                shared_b += 1
+        found += min(shared_a, shared_b)
     found += len(a.places & b.places) + WORD_WEIGHT * min(len(a.words & b.words), MAX_WORDS)
     if a.days and b.days:
         # The distance in days between the two units' nearest central events.
@@ -290,16 +294,17 @@ def evidence(result: ArticleExtraction) -> Evidence:
     named: list[frozenset[str]] = []
     given: set[str] = set()  # the words of the names and places it gives
     for actor in x.actors:
-        aliases = tuple(actor.aliases)
-        given.update(_name_words(actor.name, aliases, actor.affiliation or ""))
-        if actor.kind == "country":
-            continue
-        keys = _actor_keys(actor.kind, actor.name, aliases)
+        words, keys = _actor_evidence(
+            actor.kind, actor.name, tuple(actor.aliases), actor.affiliation or ""
+        )
+        given |= words
         if not keys:
             continue
-        if any(not keys.isdisjoint(other) for other in named):  # one actor listed twice
-            keys = keys.union(*(other for other in named if not keys.isdisjoint(other)))
-            named = [other for other in named if keys.isdisjoint(other)]
+        for other in named:
+            if not keys.isdisjoint(other):  # one actor listed twice
+                keys = keys.union(*(other for other in named if not keys.isdisjoint(other)))
+                named = [other for other in named if keys.isdisjoint(other)]
+                break
         named.append(keys)
     places = {k for v in x.venues for k in _place_keys(v.place)}
     days = []
@@ -313,14 +318,12 @@ def evidence(result: ArticleExtraction) -> Evidence:
         if (last - first).days < MAX_EVENT_DAYS:
             days.append((first.toordinal(), last.toordinal()))
     for v in x.venues:
-        given.update(_name_words(v.place, tuple(v.within)))
-    texts = [
-        result.article.title or "",
-        *(a.ask for a in x.asks),
-        *(w.warning for w in x.warnings),
-        *(m.motive for m in x.motives),
-        *(d.event for d in x.dates),
-    ]
+        given |= _name_words(v.place, tuple(v.within))
+    texts = [result.article.title or ""]
+    texts += [a.ask for a in x.asks]
+    texts += [w.warning for w in x.warnings]
+    texts += [m.motive for m in x.motives]
+    texts += [d.event for d in x.dates]
     # rare_words of each text, in one set
     words = {stem for text in texts for word, stem in _rare(text) if word not in given}
     return Evidence(
@@ -329,6 +332,15 @@ def evidence(result: ArticleExtraction) -> Evidence:
         days=tuple(sorted(set(days))),
         words=frozenset(words),
     )
+
+
+@lru_cache(maxsize=1 << 16)  # the same actors recur across articles: read each once
+def _actor_evidence(
+    kind: str, name: str, aliases: tuple[str, ...], affiliation: str
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of an actor's names and affiliation, and its keys (none for a country)."""
+    words = _name_words(name, aliases, affiliation)
+    return words, frozenset() if kind == "country" else _actor_keys(kind, name, aliases)
 
 
 @lru_cache(maxsize=1 << 16)  # the same actors recur across articles
