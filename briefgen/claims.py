@@ -370,13 +370,16 @@ def _linked(
     the cost grows with the number of distinct claims, not its square."""
     units: dict[tuple[frozenset[str], bool, str | None, frozenset[Named]], list[int]]
     units = defaultdict(list)
-    for i, item in enumerate(items):
-        key = (content_words(item.text), negated(item.text), facts[i].whom, facts[i].names)
-        units[key].append(i)
-    unit_list = sorted(units.values(), key=lambda m: sorted((items[i].text, i) for i in m))
+    for i, (item, f) in enumerate(zip(items, facts, strict=True)):
+        text = item.text
+        units[(content_words(text), negated(text), f.whom, f.names)].append(i)
+    # in the order of each unit's members sorted by (text, index): as no index is in two
+    # units, their first (text, index) alone orders them
+    unit_list = sorted(units.values(), key=lambda m: min((items[i].text, i) for i in m))
     for members in unit_list:
+        first = members[0]
         for k in members[1:]:
-            yield members[0], k
+            yield first, k
     firsts = [members[0] for members in unit_list]
     for ua, ub in sorted(candidate_pairs_of([facts[i].indexed for i in firsts])):
         a, b = firsts[ua], firsts[ub]
