@@ -76,7 +76,7 @@ def _merge(
     ]
     copies = story_groups({n: r.article.fingerprint for n, r in done})
     sources = [
-        _source(n, r).model_copy(update={"copy_of": copies[n] if copies.get(n, n) != n else None})
+        _source(n, r, copies[n] if copies.get(n, n) != n else None)
         for n, r in enumerate(results, start=1)
     ]
     grouping = stories.group(done, copies)
@@ -231,7 +231,7 @@ def _story(
     )
 
 
-def _source(n: int, result: ArticleExtraction | ArticleFailure) -> Source:
+def _source(n: int, result: ArticleExtraction | ArticleFailure, copy_of: int | None) -> Source:
     if isinstance(result, ArticleFailure):
         return Source(
             n=n,
@@ -239,6 +239,7 @@ def _source(n: int, result: ArticleExtraction | ArticleFailure) -> Source:
             failed=result.reason,
             dropped=len(result.dropped),
             cut_off=result.cut_off,
+            copy_of=copy_of,
         )
     kept = sum(len(getattr(result.extraction, kind)) for kind in ITEM_KINDS)
     return Source(
@@ -248,6 +249,7 @@ def _source(n: int, result: ArticleExtraction | ArticleFailure) -> Source:
         dropped=len(result.dropped),
         cut_off=result.cut_off,
         chunks=result.chunks,
+        copy_of=copy_of,
     )
 
 

@@ -51,7 +51,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import combinations
 
 import snowballstemmer
 
@@ -170,18 +169,24 @@ def _partition(units: Sequence[Evidence], sizes: Sequence[int]) -> list[list[int
     for posting in index.values():
         if apart == 1:
             break
-        for a, b in _pairs(posting):
-            ra, rb = a, b
-            while parent[ra] != ra:
-                parent[ra] = ra = parent[parent[ra]]
-            while parent[rb] != rb:
-                parent[rb] = rb = parent[parent[rb]]
-            if ra == rb or (a, b) in tried:
-                continue
-            tried.add((a, b))
-            if score(units[a], units[b], keys[a], keys[b]) >= SAME_STORY:
-                parent[max(ra, rb)] = min(ra, rb)
-                apart -= 1
+        # a feature shared by at most FULL units proposes all its pairs, a more common one each
+        # unit with its WINDOW next ones; plain loops, as this runs for every candidate pair
+        size = len(posting)
+        for x in range(size - 1):
+            a = posting[x]
+            for y in range(x + 1, size if size <= FULL else min(x + 1 + WINDOW, size)):
+                b = posting[y]
+                ra, rb = a, b
+                while parent[ra] != ra:
+                    parent[ra] = ra = parent[parent[ra]]
+                while parent[rb] != rb:
+                    parent[rb] = rb = parent[parent[rb]]
+                if ra == rb or (a, b) in tried:
+                    continue
+                tried.add((a, b))
+                if score(units[a], units[b], keys[a], keys[b]) >= SAME_STORY:
+                    parent[max(ra, rb)] = min(ra, rb)
+                    apart -= 1
     strong = sets.groups()
     component = {u: g for g, members in enumerate(strong) for u in members}
     weight = [sum(sizes[u] for u in members) for members in strong]
@@ -235,16 +240,6 @@ def score(a: Evidence, b: Evidence, a_keys: frozenset[str], b_keys: frozenset[st
         elif gap > FAR_DAYS:  # events weeks apart: more is needed to join them
             found -= FAR_PENALTY
     return found
-
-
-def _pairs(posting: list[int]) -> Iterable[tuple[int, int]]:
-    if len(posting) <= FULL:
-        return combinations(posting, 2)
-    return (
-        (posting[i], posting[j])
-        for i in range(len(posting))
-        for j in range(i + 1, min(i + 1 + WINDOW, len(posting)))
-    )
 
 
 def _neighbours(u: int, ev: Evidence, index: Mapping[tuple[str, str], list[int]]) -> Iterable[int]:
