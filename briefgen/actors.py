@@ -663,16 +663,20 @@ def resolve(
     sets = UnionFind(len(mentions))
     by_key: dict[tuple[ActorKind, str], int] = {}
     spellings: dict[tuple[ActorKind, str], set[tuple[str, ...]]] = defaultdict(set)
+    spelt: set[int] = set()  # ways of writing an actor whose spellings are taken
     for i, read in enumerate(reads):
+        kind = kinds[i]
         for key in read.anchors:
-            slot = (kinds[i], key)
+            slot = (kind, key)
             if slot in by_key:
                 sets.union(by_key[slot], i)
             else:
                 by_key[slot] = i
-        for p in written[i].people:
-            if p.full and p.key in read.anchors:
-                spellings[(kinds[i], p.key)].add(p.tokens)
+        if id(w := written[i]) not in spelt:  # the same spellings again add nothing
+            spelt.add(id(w))
+            for p in w.people:
+                if p.full and p.key in read.anchors:
+                    spellings[(kind, p.key)].add(p.tokens)
     _link_similar(sets, by_key, spellings)
     for stage in _STAGES:
         _link_partial(sets, reads, article, kinds, stage)
