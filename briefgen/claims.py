@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from briefgen.grouping import UnionFind, firmest, quotes_of
 from briefgen.schemas import Certainty, Claim, ItemRef, Judgement
@@ -399,8 +400,11 @@ def _most_named(names: list[str | None]) -> str | None:
     return next(n for n, count in counts.items() if count == most)
 
 
+_by_source_and_text = attrgetter("source", "text")
+
+
 def _claim(cluster: list[ClaimItem], story: Mapping[int, int]) -> Claim:
-    cluster = sorted(cluster, key=lambda i: (i.source, i.text))
+    cluster = sorted(cluster, key=_by_source_and_text)
     sources = sorted({i.source for i in cluster})
     return Claim(
         who=_most_named([i.who for i in cluster]) or "unknown",

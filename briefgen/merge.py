@@ -296,8 +296,12 @@ def _brief_actor(mentions: list[Mention]) -> BriefActor:
     names: dict[str, None] = {}
     roles: dict[str, str] = {}  # folded -> as first written
     read: set[tuple] = set()
-    for m in mentions:
+    sources: set[int] = set()
+    quotes: list[tuple[int, str, None, None]] = []
+    for m in mentions:  # one pass: its sources, quotes, names and roles
         a = m.actor
+        sources.add(m.source)
+        quotes.append((m.source, a.quote, None, None))
         written = (a.kind, a.name, tuple(a.aliases), a.role)
         if written in read:  # written so before: it adds no name or role
             continue
@@ -311,8 +315,8 @@ def _brief_actor(mentions: list[Mention]) -> BriefActor:
         kind=mentions[0].actor.kind,
         names=list(names),
         roles=list(roles.values()),
-        sources=sorted({m.source for m in mentions}),
-        quotes=quotes_of([(m.source, m.actor.quote, None) for m in mentions]),
+        sources=sorted(sources),
+        quotes=quotes_of(quotes),
     )
 
 
