@@ -158,10 +158,14 @@ def group(
 def _partition(units: Sequence[Evidence], sizes: Sequence[int]) -> list[list[int]]:
     """Unit indexes of each story; `units` in content order, `sizes` their article counts."""
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for u, ev in enumerate(units):
-        for feature in ev.features():
-            index[feature].append(u)
     keys = [ev.actor_keys for ev in units]
+    for u, ev in enumerate(units):  # ev.features(), with the actor keys worked out once
+        for k in keys[u]:
+            index[("a", k)].append(u)
+        for p in ev.places:
+            index[("p", p)].append(u)
+        for w in ev.words:
+            index[("w", w)].append(u)
     sets = UnionFind(len(units))
     parent = sets.parent  # finds inlined below: this loop runs for every candidate pair
     tried: set[tuple[int, int]] = set()
@@ -287,6 +291,7 @@ def _evidence_key(ev: Evidence) -> tuple:
 def evidence(result: ArticleExtraction) -> Evidence:
     x = result.extraction
     named: list[frozenset[str]] = []
+    known: set[str] = set()  # every key in named
     given: set[str] = set()  # the words of the names and places it gives
     for actor in x.actors:
         words, keys = _actor_evidence(
@@ -295,12 +300,11 @@ def evidence(result: ArticleExtraction) -> Evidence:
         given |= words
         if not keys:
             continue
-        for other in named:
-            if not keys.isdisjoint(other):  # one actor listed twice
-                keys = keys.union(*(other for other in named if not keys.isdisjoint(other)))
-                named = [other for other in named if keys.isdisjoint(other)]
-                break
+        if not keys.isdisjoint(known):  # one actor listed twice
+            keys = keys.union(*(other for other in named if not keys.isdisjoint(other)))
+            named = [other for other in named if keys.isdisjoint(other)]
         named.append(keys)
+        known |= keys
     places = {k for v in x.venues for k in _place_keys(v.place)}
     days = []
     for mention in x.dates:
