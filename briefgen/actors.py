@@ -663,16 +663,20 @@ def resolve(
     sets = UnionFind(len(mentions))
     by_key: dict[tuple[ActorKind, str], int] = {}
     spellings: dict[tuple[ActorKind, str], set[tuple[str, ...]]] = defaultdict(set)
+    spelt: set[int] = set()  # ways of writing an actor whose spellings are taken
     for i, read in enumerate(reads):
+        kind = kinds[i]
         for key in read.anchors:
-            slot = (kinds[i], key)
+            slot = (kind, key)
             if slot in by_key:
                 sets.union(by_key[slot], i)
             else:
                 by_key[slot] = i
-        for p in written[i].people:
-            if p.full and p.key in read.anchors:
-                spellings[(kinds[i], p.key)].add(p.tokens)
+        if id(w := written[i]) not in spelt:  # the same spellings again add nothing
+            spelt.add(id(w))
+            for p in w.people:
+                if p.full and p.key in read.anchors:
+                    spellings[(kind, p.key)].add(p.tokens)
     _link_similar(sets, by_key, spellings)
     for stage in _STAGES:
         _link_partial(sets, reads, article, kinds, stage)
@@ -826,11 +830,15 @@ def _link_descriptions(
 
 def _display(actor: Actor) -> str:
     """The name as a brief shows it: a person's full name without titles or descriptions."""
-    if actor.kind == "person" and is_name_like(actor.name):
-        parsed = parse_person(actor.name)
+    return _display_name(actor.kind, actor.name)
+
+
+def _display_name(kind: ActorKind, name: str) -> str:
+    if kind == "person" and is_name_like(name):
+        parsed = parse_person(name)
         if parsed.full and parsed.bare:
             return parsed.bare
-    return actor.name
+    return name
 
 
 def canonical_name(actors: Iterable[Actor]) -> str:
@@ -838,7 +846,11 @@ def canonical_name(actors: Iterable[Actor]) -> str:
     A person's name is shown without what describes them ('FBI Director James Comey' -> 'James
     Comey'); a name is preferred to a description, an actor's name to its aliases."""
     actors = list(actors)
-    names = Counter(_display(a) for a in actors if _names(a.name, a.kind))
+    written = Counter((a.kind, a.name) for a in actors)  # each way of writing it read once
+    names: Counter[str] = Counter()
+    for (kind, name), count in written.items():
+        if _names(name, kind):
+            names[_display_name(kind, name)] += count
     if not names:  # only descriptions: a name among the aliases, if any
         names = Counter(
             _display(a.model_copy(update={"name": alias}))
@@ -884,16 +896,27 @@ class PartyNames:
         # (article, folded name or alias) -> the actor written so there; None when two are
         self._as_written: dict[tuple[int, str], str | None] = {}
         self._actors: dict[str, list[Actor]] = defaultdict(list)
+        by_article, as_written = self._by_article, self._as_written
+        # an actor written the same way in many articles is read once
+        read: dict[tuple, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {}
         for group, name in zip(groups, names, strict=True):
+            written = self._actors[name]
             for i in group:
                 m = mentions[i]
-                ways = self._ways(m.actor.kind, m.actor.name, tuple(m.actor.aliases))
-                self._by_article[m.source].append((name, ways))
-                self._actors[name].append(m.actor)
-                for text in (m.actor.name, *m.actor.aliases):
-                    key = (m.source, fold(text))
-                    if self._as_written.setdefault(key, name) != name:
-                        self._as_written[key] = None
+                actor = m.actor
+                how = (actor.kind, actor.name, tuple(actor.aliases))
+                if (known := read.get(how)) is None:
+                    known = read[how] = (
+                        self._ways(*how),
+                        tuple(fold(text) for text in (actor.name, *actor.aliases)),
+                    )
+                ways, folded = known
+                by_article[m.source].append((name, ways))
+                written.append(actor)
+                for text in folded:
+                    key = (m.source, text)
+                    if as_written.setdefault(key, name) != name:
+                        as_written[key] = None
         self._here: dict[int | None, dict[tuple[str, str], set[str]]] = {}
         self._anywhere: dict[tuple[str, str], set[str]] | None = None
         self._known: dict[str, tuple[set[str], set[str]]] = {}

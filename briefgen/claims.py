@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from briefgen.grouping import UnionFind, firmest, quotes_of
 from briefgen.schemas import Certainty, Claim, ItemRef, Judgement
@@ -125,7 +126,7 @@ def fold(
 
     `decisions` (pair_key -> Decision, for items of this `kind`) join near misses judged the
     same claim; every decision that concerns a claim's items is quoted in its `judged`."""
-    facts = [_facts(item, side, similarity, party) for item in items]
+    facts = _all_facts(items, side, similarity, party)
     sets = _lexical(items, facts, similarity, statements)
     judged: dict[int, dict[str, Judgement]] = defaultdict(dict)
     if decisions:
@@ -174,7 +175,7 @@ def candidates(
     one side whose items share a word of substance, with compatible explicit counterparts, no
     conflicting names and no veto but a substituted slot, the closest pair of their items. These are
     the questions for a model (claimcheck.py); its answers go back to `fold` as `decisions`."""
-    facts = [_facts(item, side, similarity, party) for item in items]
+    facts = _all_facts(items, side, similarity, party)
     sets = _lexical(items, facts, similarity, statements)
     best: dict[tuple[int, int], Candidate] = {}
     for i, j, key, score in _near_misses(items, facts, similarity, sets):
@@ -276,22 +277,54 @@ def same(a: ClaimItem, fa: _Facts, b: ClaimItem, fb: _Facts, similarity: Similar
     return similarity.score(a.text, b.text) >= threshold
 
 
-def _facts(
-    item: ClaimItem,
+def _all_facts(
+    items: Sequence[ClaimItem],
     side: Callable[[str | None], str | None],
     similarity: Similarity,
     party: Callable[[int, str], str | None] | None,
+) -> list[_Facts]:
+    """Each item's facts, worked out once per distinct side, counterpart's side, text and
+    reading of the names the text uses: the same claims recur across articles, and the many
+    officials of one state speak for that one side."""
+    memo: dict[tuple, _Facts] = {}
+    found = []
+    for item in items:
+        key = (side(item.who), side(item.whom), item.text, _read_names(item, party))
+        facts = memo.get(key)
+        if facts is None:
+            facts = memo[key] = _facts(*key, similarity)
+        found.append(facts)
+    return found
+
+
+def _read_names(
+    item: ClaimItem, party: Callable[[int, str], str | None] | None
+) -> tuple[tuple[str, str | None, str | None], ...]:
+    """(phrase, its role, the actor its article means by it) for the names a text uses: the
+    phrase as a story actor, else the country it names as one (None: neither)."""
+    read = []
+    for phrase, role in names_in(item.text):
+        found = party(item.source, phrase) if party else None
+        if not found and party is not None and (country := country_of(phrase)) is not None:
+            found = party(item.source, country)
+        read.append((phrase, role, found))
+    return tuple(read)
+
+
+def _facts(
+    side: str | None,
+    counterpart: str | None,
+    text: str,
+    read: tuple[tuple[str, str | None, str | None], ...],
+    similarity: Similarity,
 ) -> _Facts:
-    own = described(side(item.who))
-    whom = described(side(item.whom))
+    own = described(side)
+    whom = described(counterpart)
     mine = fold_name(own) if own else None
     names: set[Named] = set()
     targets: set[str] = set() if whom is None else {fold_name(whom)}
-    for phrase, role in names_in(item.text):
-        found = party(item.source, phrase) if party else None
+    for phrase, role, found in read:
         country = None if found else country_of(phrase)
-        if country is not None and party is not None:
-            found = party(item.source, country)
         key = fold_name(found or country or phrase)
         if key != mine:
             names.add((key, role))
@@ -302,7 +335,7 @@ def _facts(
         whom=whom,
         names=_shared(frozenset(names)),
         targets=_shared(frozenset(targets - {mine})),
-        substance=(substance := similarity.substance(item.text)),
+        substance=(substance := similarity.substance(text)),
         indexed=with_kinds(substance) if similarity.kinds else substance,
     )
 
@@ -338,13 +371,16 @@ def _linked(
     the cost grows with the number of distinct claims, not its square."""
     units: dict[tuple[frozenset[str], bool, str | None, frozenset[Named]], list[int]]
     units = defaultdict(list)
-    for i, item in enumerate(items):
-        key = (content_words(item.text), negated(item.text), facts[i].whom, facts[i].names)
-        units[key].append(i)
-    unit_list = sorted(units.values(), key=lambda m: sorted((items[i].text, i) for i in m))
+    for i, (item, f) in enumerate(zip(items, facts, strict=True)):
+        text = item.text
+        units[(content_words(text), negated(text), f.whom, f.names)].append(i)
+    # in the order of each unit's members sorted by (text, index): as no index is in two
+    # units, their first (text, index) alone orders them
+    unit_list = sorted(units.values(), key=lambda m: min((items[i].text, i) for i in m))
     for members in unit_list:
+        first = members[0]
         for k in members[1:]:
-            yield members[0], k
+            yield first, k
     firsts = [members[0] for members in unit_list]
     for ua, ub in sorted(candidate_pairs_of([facts[i].indexed for i in firsts])):
         a, b = firsts[ua], firsts[ub]
@@ -353,14 +389,22 @@ def _linked(
 
 
 def _most_named(names: list[str | None]) -> str | None:
-    counts = Counter(n for n in names if n)
+    """The name given most often; ties: the first given."""
+    counts: dict[str, int] = {}
+    for n in names:
+        if n:
+            counts[n] = counts.get(n, 0) + 1
     if not counts:
         return None
-    return min(counts, key=lambda n: (-counts[n], names.index(n)))
+    most = max(counts.values())
+    return next(n for n, count in counts.items() if count == most)
+
+
+_by_source_and_text = attrgetter("source", "text")
 
 
 def _claim(cluster: list[ClaimItem], story: Mapping[int, int]) -> Claim:
-    cluster = sorted(cluster, key=lambda i: (i.source, i.text))
+    cluster = sorted(cluster, key=_by_source_and_text)
     sources = sorted({i.source for i in cluster})
     return Claim(
         who=_most_named([i.who for i in cluster]) or "unknown",

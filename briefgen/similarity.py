@@ -684,9 +684,13 @@ class Similarity:
     ):
         texts = list(texts)
         self.kinds = kinds
-        bags = [content_words(t) for t in texts]
-        self.frequency = Counter(word for bag in bags for word in bag)
-        self.size = (len(bags) + prior) or 1
+        # each distinct text read once: claims repeat across articles
+        distinct = Counter(texts)
+        self.frequency = Counter()
+        for text, count in distinct.items():
+            for word in content_words(text):
+                self.frequency[word] += count
+        self.size = (len(texts) + prior) or 1
         self.threshold = threshold
         self.framing = framing
         # Words that name the parties ("North Korea", "Putin") say who, not what: who is
@@ -695,7 +699,7 @@ class Similarity:
         # ordinary words: only the capitalised words of a name name someone.
         named = [*map(proper_part, names)]
         if text_names:
-            named += [p for t in texts for p in name_phrases(t)]
+            named += [p for t in distinct for p in name_phrases(t)]
         self.names = frozenset(word for name in named for word in content_words(name))
         self._not_substance = self.names | framing
         self._weights: dict[str, float] = {}

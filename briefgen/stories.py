@@ -51,7 +51,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import combinations
 
 import snowballstemmer
 
@@ -159,10 +158,14 @@ def group(
 def _partition(units: Sequence[Evidence], sizes: Sequence[int]) -> list[list[int]]:
     """Unit indexes of each story; `units` in content order, `sizes` their article counts."""
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for u, ev in enumerate(units):
-        for feature in ev.features():
-            index[feature].append(u)
     keys = [ev.actor_keys for ev in units]
+    for u, ev in enumerate(units):  # ev.features(), with the actor keys worked out once
+        for k in keys[u]:
+            index[("a", k)].append(u)
+        for p in ev.places:
+            index[("p", p)].append(u)
+        for w in ev.words:
+            index[("w", w)].append(u)
     sets = UnionFind(len(units))
     parent = sets.parent  # finds inlined below: this loop runs for every candidate pair
     tried: set[tuple[int, int]] = set()
@@ -170,18 +173,24 @@ def _partition(units: Sequence[Evidence], sizes: Sequence[int]) -> list[list[int
     for posting in index.values():
         if apart == 1:
             break
-        for a, b in _pairs(posting):
-            ra, rb = a, b
-            while parent[ra] != ra:
-                parent[ra] = ra = parent[parent[ra]]
-            while parent[rb] != rb:
-                parent[rb] = rb = parent[parent[rb]]
-            if ra == rb or (a, b) in tried:
-                continue
-            tried.add((a, b))
-            if score(units[a], units[b], keys[a], keys[b]) >= SAME_STORY:
-                parent[max(ra, rb)] = min(ra, rb)
-                apart -= 1
+        # a feature shared by at most FULL units proposes all its pairs, a more common one each
+        # unit with its WINDOW next ones; plain loops, as this runs for every candidate pair
+        size = len(posting)
+        for x in range(size - 1):
+            a = posting[x]
+            for y in range(x + 1, size if size <= FULL else min(x + 1 + WINDOW, size)):
+                b = posting[y]
+                ra, rb = a, b
+                while parent[ra] != ra:
+                    parent[ra] = ra = parent[parent[ra]]
+                while parent[rb] != rb:
+                    parent[rb] = rb = parent[parent[rb]]
+                if ra == rb or (a, b) in tried:
+                    continue
+                tried.add((a, b))
+                if score(units[a], units[b], keys[a], keys[b]) >= SAME_STORY:
+                    parent[max(ra, rb)] = min(ra, rb)
+                    apart -= 1
     strong = sets.groups()
     component = {u: g for g, members in enumerate(strong) for u in members}
     weight = [sum(sizes[u] for u in members) for members in strong]
@@ -218,10 +227,14 @@ def score(a: Evidence, b: Evidence, a_keys: frozenset[str], b_keys: frozenset[st
     """How much evidence two units share that they tell one story (SAME_STORY and up: one)."""
     found = 0.0
     if not a_keys.isdisjoint(b_keys):
-        found += min(
-            sum(not keys.isdisjoint(b_keys) for keys in a.actors),
-            sum(not keys.isdisjoint(a_keys) for keys in b.actors),
-        )
+        shared_a = shared_b = 0  # a loop, not sum(): this runs for every candidate pair
+        for keys in a.actors:
+            if not keys.isdisjoint(b_keys):
+                shared_a += 1
+        for keys in b.actors:
+            if not keys.isdisjoint(a_keys):
+                shared_b += 1
+        found += min(shared_a, shared_b)
     found += len(a.places & b.places) + WORD_WEIGHT * min(len(a.words & b.words), MAX_WORDS)
     if a.days and b.days:
         # The distance in days between the two units' nearest central events.
@@ -231,16 +244,6 @@ def score(a: Evidence, b: Evidence, a_keys: frozenset[str], b_keys: frozenset[st
         elif gap > FAR_DAYS:  # events weeks apart: more is needed to join them
             found -= FAR_PENALTY
     return found
-
-
-def _pairs(posting: list[int]) -> Iterable[tuple[int, int]]:
-    if len(posting) <= FULL:
-        return combinations(posting, 2)
-    return (
-        (posting[i], posting[j])
-        for i in range(len(posting))
-        for j in range(i + 1, min(i + 1 + WINDOW, len(posting)))
-    )
 
 
 def _neighbours(u: int, ev: Evidence, index: Mapping[tuple[str, str], list[int]]) -> Iterable[int]:
@@ -288,19 +291,20 @@ def _evidence_key(ev: Evidence) -> tuple:
 def evidence(result: ArticleExtraction) -> Evidence:
     x = result.extraction
     named: list[frozenset[str]] = []
+    known: set[str] = set()  # every key in named
     given: set[str] = set()  # the words of the names and places it gives
     for actor in x.actors:
-        aliases = tuple(actor.aliases)
-        given.update(_name_words(actor.name, aliases, actor.affiliation or ""))
-        if actor.kind == "country":
-            continue
-        keys = _actor_keys(actor.kind, actor.name, aliases)
+        words, keys = _actor_evidence(
+            actor.kind, actor.name, tuple(actor.aliases), actor.affiliation or ""
+        )
+        given |= words
         if not keys:
             continue
-        if any(not keys.isdisjoint(other) for other in named):  # one actor listed twice
+        if not keys.isdisjoint(known):  # one actor listed twice
             keys = keys.union(*(other for other in named if not keys.isdisjoint(other)))
             named = [other for other in named if keys.isdisjoint(other)]
         named.append(keys)
+        known |= keys
     places = {k for v in x.venues for k in _place_keys(v.place)}
     days = []
     for mention in x.dates:
@@ -313,14 +317,12 @@ def evidence(result: ArticleExtraction) -> Evidence:
         if (last - first).days < MAX_EVENT_DAYS:
             days.append((first.toordinal(), last.toordinal()))
     for v in x.venues:
-        given.update(_name_words(v.place, tuple(v.within)))
-    texts = [
-        result.article.title or "",
-        *(a.ask for a in x.asks),
-        *(w.warning for w in x.warnings),
-        *(m.motive for m in x.motives),
-        *(d.event for d in x.dates),
-    ]
+        given |= _name_words(v.place, tuple(v.within))
+    texts = [result.article.title or ""]
+    texts += [a.ask for a in x.asks]
+    texts += [w.warning for w in x.warnings]
+    texts += [m.motive for m in x.motives]
+    texts += [d.event for d in x.dates]
     # rare_words of each text, in one set
     words = {stem for text in texts for word, stem in _rare(text) if word not in given}
     return Evidence(
@@ -329,6 +331,15 @@ def evidence(result: ArticleExtraction) -> Evidence:
         days=tuple(sorted(set(days))),
         words=frozenset(words),
     )
+
+
+@lru_cache(maxsize=1 << 16)  # the same actors recur across articles: read each once
+def _actor_evidence(
+    kind: str, name: str, aliases: tuple[str, ...], affiliation: str
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The words of an actor's names and affiliation, and its keys (none for a country)."""
+    words = _name_words(name, aliases, affiliation)
+    return words, frozenset() if kind == "country" else _actor_keys(kind, name, aliases)
 
 
 @lru_cache(maxsize=1 << 16)  # the same actors recur across articles

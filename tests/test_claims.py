@@ -322,3 +322,34 @@ def test_a_decision_never_joins_other_sides_or_other_counterparts():
     assert len(_fold_with([a, other_side, other_whom], decisions)) == 3
     similarity = Similarity.for_claims([a.text])
     assert not candidates([a, other_side, other_whom], lambda n: n, similarity, kind="asks")
+
+
+def test_facts_are_shared_by_the_officials_of_one_side_and_read_per_article():
+    """Two ministers of one state saying the same words have one side's facts; a name the text
+    uses is still read in each item's own article ("Smith" is another actor in article 2)."""
+    from briefgen.claims import _all_facts
+
+    text = "new sanctions on Smith"
+    sides = {"Anna Petrov": "Russia", "Ivan Novak": "Russia"}
+    readings = {(1, "Smith"): "John Smith", (2, "Smith"): "Jane Smith", (3, "Smith"): "John Smith"}
+    items = [
+        ClaimItem(1, "Anna Petrov", None, text, "reported", "q1", 0),
+        ClaimItem(3, "Ivan Novak", None, text, "reported", "q3", 0),
+        ClaimItem(2, "Ivan Novak", None, text, "reported", "q2", 0),
+    ]
+    first, same, other = _all_facts(
+        items,
+        lambda name: None if name is None else sides.get(name, name),
+        Similarity.for_claims([text, *BACKGROUND]),
+        lambda n, name: readings.get((n, name)),
+    )
+    assert first is same and first.side == "Russia"
+    assert first.targets == {"john smith"} and other.targets == {"jane smith"}
+
+
+def test_the_most_named_claimant_ties_go_to_the_first_named():
+    from briefgen.claims import _most_named
+
+    assert _most_named(["EU", None, "Iran", "Iran", "EU"]) == "EU"
+    assert _most_named([None, "Iran", "EU", "EU"]) == "EU"
+    assert _most_named([None, None]) is None
