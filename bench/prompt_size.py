@@ -81,23 +81,6 @@ def broken(answer: dict[str, Any]) -> str:
     return text.replace('"quote": "', '"quote": "\n', 1)
 
 
-def chat_completion(content: str) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-bench",
-        "object": "chat.completion",
-        "created": 1_700_000_000,
-        "model": "bench-model",
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": "stop",
-                "message": {"role": "assistant", "content": content, "refusal": None},
-            }
-        ],
-        "usage": {"prompt_tokens": 1000, "completion_tokens": 400, "total_tokens": 1400},
-    }
-
-
 @dataclass
 class Seen:
     """What the server saw: per request, its article, kind and characters."""
@@ -108,6 +91,8 @@ class Seen:
 
 
 def make_server(answers: dict[str, dict[str, Any]], faults: dict[str, str], seen: Seen) -> Any:
+    from briefgen.replay import completion  # a chat.completion body answering `content`
+
     order = {article_id: n for n, article_id in enumerate(answers)}
 
     class Handler(BaseHTTPRequestHandler):
@@ -134,7 +119,7 @@ def make_server(answers: dict[str, dict[str, Any]], faults: dict[str, str], seen
                 content = broken(answer)
             else:
                 content = json.dumps(answer, ensure_ascii=False)
-            payload = json.dumps(chat_completion(content)).encode()
+            payload = json.dumps(completion(content, "chatcmpl-bench", "bench-model")).encode()
             self.send_response(200)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(payload)))

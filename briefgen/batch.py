@@ -5,20 +5,25 @@ A batch is the second implementation of the model interface. It knows no SDK: it
 `client.BatchBackend` (`llm.OpenAIBatches`), keeps every step in the store, and gives
 `extract` a `BatchClient` whose `complete` answers the first request of each article from the
 batch. Validation, grounding, re-asks and the cache stay where they are, above the client, so a
-batch answer is judged exactly as a live one; the re-asks it needs go live (or, with
-`batch_only`, fail the article).
+batch answer is judged exactly as a live one; the re-asks it needs, and a request whose own
+line failed, go live (or, with `batch_only`, fail the article). A request the batch never ran
+(expired, failed, cancelled, lost) fails the article with the batch's reason and is submitted
+again by the next run: never asked live at full price.
 
     prepare(articles, live, store, settings, job)
       requests  = each article's first request(s), as the live client would send them
       answered  = requests a collected batch answered and no run has taken yet   (the store)
       open      = requests in a batch still running, or submitted by a run that was killed
                   before it recorded the batch id (found again by its input file)
+                  [lookup and submit hold a lock per store]
       submitted = the rest, split under batch_max_requests / batch_max_bytes, each batch
-                  recorded before and after it is created at the provider
+                  recorded before and after it is created at the provider; a create is sent
+                  once, and after a failure looked for by its input file
       wait      = poll open + submitted (batch_poll, x1.5, at most 60 s) until every one has
                   ended, or batch_wait has passed: then BatchPending (exit 4), nothing written
       collect   = each ended batch's output and error files into the store; a request with no
-                  line (an expired, failed or cancelled batch) gets the provider's reason
+                  answer (an expired, failed, cancelled batch; one the server forgot: lost)
+                  gets the batch's reason
     -> BatchClient(answers, live or None)
 
 Nothing is paid twice: a request is submitted only when no batch holds it; an answer once

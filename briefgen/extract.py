@@ -56,15 +56,19 @@ def output_budget(article: Article, settings: Settings) -> int:
     return min(settings.max_output_tokens, 512 + len(article.text) // 3)
 
 
+def parts_of(article: Article, settings: Settings) -> list[Article]:
+    """The article as it is extracted: whole, or in parts when longer than
+    `settings.context_tokens` (chunks.split)."""
+    parts = chunks.split(article.text, settings.context_tokens * chunks.CHARS_PER_TOKEN)
+    if len(parts) == 1:
+        return [article]
+    return [article.model_copy(update={"text": part}) for part in parts]
+
+
 def first_requests(article: Article, settings: Settings) -> list[tuple[list[Message], int]]:
     """The first request of each part of the article, as `extract_article` will send it:
     (messages, max_tokens). A batch sends these ahead; the re-asks follow live."""
-    parts = chunks.split(article.text, settings.context_tokens * chunks.CHARS_PER_TOKEN)
-    if len(parts) > 1:
-        article_parts = [article.model_copy(update={"text": part}) for part in parts]
-    else:
-        article_parts = [article]
-    return [(messages_for(a), output_budget(a, settings)) for a in article_parts]
+    return [(messages_for(a), output_budget(a, settings)) for a in parts_of(article, settings)]
 
 
 async def extract_article(
@@ -83,13 +87,10 @@ async def _converse(article: Article, client: Client, settings: Settings) -> Res
     """The model's part of `extract_article`: every request the article needs. A whole article
     comes back as its `_Talk`, which `_finish` makes into the result without the model; an
     article in parts comes back finished."""
-    parts = chunks.split(article.text, settings.context_tokens * chunks.CHARS_PER_TOKEN)
+    parts = parts_of(article, settings)
     if len(parts) == 1:
         return await _talk(article, client, settings)
-    results = [
-        await _extract_whole(article.model_copy(update={"text": part}), client, settings)
-        for part in parts
-    ]
+    results = [await _extract_whole(part, client, settings) for part in parts]
     done = [r for r in results if isinstance(r, ArticleExtraction)]
     spent = {
         "article": reference(article),

@@ -56,6 +56,20 @@ def batch_settings(api: BatchServer, articles: Path, tmp_path: Path, **overrides
     return Settings.model_validate(values)
 
 
+def collect_then_die(api: BatchServer, articles: Path, tmp_path: Path, monkeypatch) -> None:
+    """A batch run killed after its answers were collected, before extraction took them."""
+    from briefgen import extract
+
+    async def die(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    real = extract.extract_all
+    monkeypatch.setattr(extract, "extract_all", die)
+    with pytest.raises(KeyboardInterrupt):
+        make_brief(None, batch_settings(api, articles, tmp_path))
+    monkeypatch.setattr(extract, "extract_all", real)
+
+
 def facts(brief) -> dict:
     """What a brief says, without the run's own counts and provenance."""
     data = brief.model_dump(mode="json")
@@ -388,16 +402,7 @@ def test_answers_collected_but_not_taken_are_used_by_the_next_run(
     api, articles, tmp_path, monkeypatch
 ):
     """Killed after collecting, before extraction finished: the answers wait in the store."""
-    from briefgen import extract
-
-    async def die(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    real = extract.extract_all
-    monkeypatch.setattr(extract, "extract_all", die)
-    with pytest.raises(KeyboardInterrupt):
-        make_brief(None, batch_settings(api, articles, tmp_path))
-    monkeypatch.setattr(extract, "extract_all", real)
+    collect_then_die(api, articles, tmp_path, monkeypatch)
     brief = make_brief(None, batch_settings(api, articles, tmp_path))
     assert len(api.batches) == 1 and len(api.lines_run) == 5 and not brief.failures
 
@@ -543,16 +548,7 @@ def test_claim_check_and_batch_only_cannot_go_together(api, articles, tmp_path):
 def test_prune_keeps_answers_no_run_has_taken(api, articles, tmp_path, monkeypatch):
     from datetime import timedelta
 
-    from briefgen import extract
-
-    async def die(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    real = extract.extract_all
-    monkeypatch.setattr(extract, "extract_all", die)
-    with pytest.raises(KeyboardInterrupt):  # collected, not yet taken
-        make_brief(None, batch_settings(api, articles, tmp_path))
-    monkeypatch.setattr(extract, "extract_all", real)
+    collect_then_die(api, articles, tmp_path, monkeypatch)  # collected, not yet taken
     store = Store(Path(os.environ["BRIEFGEN_DB"]))
     store.prune(timedelta(0))
     assert len(store.batches()) == 1
