@@ -16,6 +16,7 @@ from briefgen.cli import main
 from briefgen.config import Settings
 from briefgen.schemas import Article, Extraction
 
+from browser import Pages, browser_session
 from fakeserver import FakeServer
 
 SAMPLE_TEXT = (
@@ -129,6 +130,25 @@ def db(tmp_path, monkeypatch) -> Path:
 def server() -> Iterator[FakeServer]:
     with FakeServer() as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for one test module (tests/browser.py): skipped here without a
+    browser, failed in CI. Per module, not per session: while playwright runs, `asyncio.run`
+    fails in this thread, and the other modules' tests use it."""
+    yield from browser_session()
+
+
+@pytest.fixture(scope="module")
+def page_of(browser, tmp_path_factory) -> Iterator[Pages]:
+    """`page_of(html, width=1200, height=900, javascript=True)` opens the HTML from a file and
+    records console errors, page errors and requests (`Opened`). Its pages are reused through
+    the module (tests/browser.py's Pages): a page stays usable until the next with the same
+    JavaScript setting is opened."""
+    pages = Pages(browser, tmp_path_factory.mktemp("pages"))
+    yield pages
+    pages.close()
 
 
 TEST_KEY = "sk-test-not-a-real-key"  # what settings_for and the CLI runner send
