@@ -612,7 +612,8 @@ def cache_prune(older_than: timedelta, config_path: Path | None, db: Path | None
 def diff(old: Path, new: Path) -> int:
     """Print what changed from the JSON brief OLD to NEW ("What changed" of `make`)."""
     from briefgen import changes, pipeline
+    from briefgen.render.markdown_brief import what_changed
 
     found = changes.diff(pipeline.read_brief(old), pipeline.read_brief(new), since=str(old))
-    click.echo("\n".join(changes.markdown(found)).rstrip())
+    click.echo("\n".join(what_changed(found)).rstrip())
     return EXIT_OK
