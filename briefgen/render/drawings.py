@@ -32,7 +32,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from functools import lru_cache
 from itertools import pairwise
 
 from briefgen.actors import fold
@@ -67,13 +68,17 @@ def _clean(value: str | None) -> str:
     return " ".join(_UNFIT.sub("", value or "").split())
 
 
+@lru_cache(maxsize=4096)
 def _em(char: str) -> float:
-    """Estimated advance of one character in em: generous, so a label's box is never smaller
-    than what a browser draws (wide East Asian characters a full em, marks nothing)."""
+    """Estimated advance of one character in em, generous, so a label's box is not smaller
+    than what a sans-serif font draws: a full em for wide East Asian characters and the widest
+    letters, capitals three quarters, marks and format characters nothing."""
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0.0
-    if unicodedata.east_asian_width(char) in ("W", "F"):
+    if unicodedata.east_asian_width(char) in ("W", "F") or char in "MWmw@%—":
         return 1.0
+    if unicodedata.category(char) == "Lu":
+        return 0.76
     return 0.62
 
 
@@ -236,46 +241,51 @@ _MIN_BAR = 6.0  # a range, however short, wider than a day's dot
 _MAX_TICKS = 6
 
 
-def _months_after(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+def _next_month(day: date) -> date | None:
+    """The first of the month after `day`'s; None after December 9999."""
+    return (
+        date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        if day.year < 9999 or (day.month < 12)
+        else None
+    )
 
 
-def _tick_steps(start: date, end: date) -> Iterator[tuple[list[date], str]]:
-    """Tick days in [start, end) at each "nice" step, finest first, that gives at most
+def _tick_steps(start: date, last: date) -> Iterator[tuple[list[date], str]]:
+    """Tick days from `start` to `last` at each "nice" step, finest first, that gives at most
     `_MAX_TICKS`: round days of the month (1, 6, 11, ...), round months (Jan, Apr, ...), round
     years (2000, 2010, ...)."""
     for step in (1, 2, 5, 10):
         days: list[date] = []
-        day = start
-        while day < end and len(days) <= _MAX_TICKS:
+        for ordinal in range(start.toordinal(), last.toordinal() + 1):
+            day = date.fromordinal(ordinal)
             if (day.day - 1) % step == 0 and day.day + step <= 32:  # no 31st then a 1st
                 days.append(day)
-            day += timedelta(days=1)
+                if len(days) > _MAX_TICKS:
+                    break
         if len(days) <= _MAX_TICKS:
             yield days, "day"
     for step in (1, 2, 3, 6):
         months: list[date] = []
-        month = date(start.year, start.month, 1)
-        month = month if month >= start else _months_after(month, 1)
-        while month < end and len(months) <= _MAX_TICKS:
+        month: date | None = date(start.year, start.month, 1)
+        month = month if month == start else _next_month(start)
+        while month is not None and month <= last and len(months) <= _MAX_TICKS:
             if (month.month - 1) % step == 0:
                 months.append(month)
-            month = _months_after(month, 1)
+            month = _next_month(month)
         if len(months) <= _MAX_TICKS:
             yield months, "month"
     first = start.year if (start.month, start.day) == (1, 1) else start.year + 1
     for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000):
         aligned = -(-first // step) * step
-        years = [date(y, 1, 1) for y in range(aligned, end.year + 1, step) if date(y, 1, 1) < end]
+        years = [date(y, 1, 1) for y in range(aligned, last.year + 1, step)]
         if len(years) <= _MAX_TICKS:
             yield years, "year"
 
 
-def _axis(start: date, end: date, x: Callable[[date], float]) -> tuple[Tick, ...]:
+def _axis(start: date, last: date, x: Callable[[date], float]) -> tuple[Tick, ...]:
     """The finest ticks whose labels do not touch, each label inside the picture."""
     ticks: list[Tick] = []
-    for days, unit in _tick_steps(start, end):
+    for days, unit in _tick_steps(start, last):
         ticks, boxes = [], []
         for k, day in enumerate(days):
             label = _tick_label(day, unit, days[k - 1] if k else None)
@@ -323,15 +333,16 @@ def timeline(events: Sequence[DatedEvent], ids: Sequence[str]) -> Timeline | Non
     alts = {i: [(o, _span(o.date)) for o in event.disputed] for _, i, event, _ in drawn}
     days = [span for span, *_ in drawn] + [s for row in alts.values() for _, s in row if s]
     start = min(first for first, _ in days)
-    end = max(last for _, last in days) + timedelta(days=1)
+    end = max(last for _, last in days)
     left, right = _TL_PAD + _TL_INSET, _TL_WIDTH - _TL_PAD - _TL_INSET
-    scale = (right - left) / (end - start).days
+    origin = start.toordinal()
+    scale = (right - left) / (end.toordinal() + 1 - origin)  # a day is [day, day + 1)
 
-    def x(day: date) -> float:
-        return left + (day - start).days * scale
+    def x(day: date, after: int = 0) -> float:
+        return left + (day.toordinal() + after - origin) * scale
 
     def place(resolved: str, first: date, last: date) -> Span:
-        a, b = x(first), x(last + timedelta(days=1))
+        a, b = x(first), x(last, after=1)
         if b - a < _MIN_BAR:
             a, b = (a + b - _MIN_BAR) / 2, (a + b + _MIN_BAR) / 2
         return Span(_r(a), _r(b - a), _r((a + b) / 2), first != last, date_text(resolved))
