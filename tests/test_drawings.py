@@ -103,28 +103,35 @@ def links(root: ET.Element) -> dict[ET.Element, str]:
     return found
 
 
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+ROUNDED = re.compile(r"-?\d+(\.\d)?")  # what every number in the output looks like
 
 
 def assert_inside(root: ET.Element) -> None:
     """Every coordinate finite, rounded to a decimal and inside the viewBox."""
-    x0, y0, width, height = map(float, root.get("viewBox").split())
+    box = root.get("viewBox").split()
+    assert all(ROUNDED.fullmatch(n) for n in box)
+    x0, y0, width, height = map(float, box)
     assert (x0, y0) == (0, 0) and width > 0 and height > 0
     assert root.get("width") == "100%" and root.get("height") is None
     for e in root.iter():
-        for name in ("x", "cx", "x1", "x2", "y", "cy", "y1", "y2"):
-            if (value := e.get(name)) is not None:
+        for name in ("x", "cx", "x1", "x2", "y", "cy", "y1", "y2", "r", "width", "stroke-width"):
+            if (value := e.get(name)) is not None and value != "100%":
                 v = float(value)
-                assert math.isfinite(v) and re.fullmatch(r"-?\d+(\.\d)?", value), value
-                limit = width if name.startswith(("x", "cx")) else height
+                assert math.isfinite(v) and ROUNDED.fullmatch(value), (name, value)
+                limit = width if name in ("x", "cx", "x1", "x2", "width") else height
                 assert 0 <= v <= limit, (name, v, limit)
+        if e.tag == SVG + "rect":
+            assert float(e.get("x")) + float(e.get("width")) <= width
+        if e.tag in (SVG + "circle"):
+            cx, cy, r = (float(e.get(n)) for n in ("cx", "cy", "r"))
+            assert r <= cx <= width - r and r <= cy <= height - r
     for path in root.iter(SVG + "path"):
         if path.get("class") != "line":
             continue  # the arrowheads' own 10 x 10 boxes
-        numbers = [float(n) for n in NUMBER.findall(path.get("d"))]
-        assert numbers and all(math.isfinite(n) for n in numbers)
+        numbers = [n for n in path.get("d").split() if not n.isalpha()]
+        assert numbers and all(ROUNDED.fullmatch(n) for n in numbers), path.get("d")
         for xs, ys in zip(numbers[::2], numbers[1::2], strict=True):
-            assert 0 <= xs <= width and 0 <= ys <= height, (xs, ys)
+            assert 0 <= float(xs) <= width and 0 <= float(ys) <= height, (xs, ys)
 
 
 def label_boxes_inside(layout: drawings.Graph) -> None:
@@ -532,3 +539,35 @@ def test_combining_marks_and_wide_characters_are_cut_whole():
     for row in layout.rows:
         shown = row.when + " · " + row.label
         assert drawings._width(shown, drawings._TL_FONT) <= layout.width - 2 * drawings._TL_PAD
+
+
+def test_the_templates_include_from_a_page_once_per_story_with_unique_ids(demo):
+    page = environment().from_string(
+        "<div>{% for story in stories %}"
+        "{% set prefix = story.prefix %}{% set timeline = story.timeline %}"
+        "{% set graph = story.graph %}"
+        '{% include "timeline.svg.j2" %}{% include "graph.svg.j2" %}'
+        "{% endfor %}</div>"
+    )
+    events = ids("tl", len(demo.timeline))
+    stories = [
+        {
+            "prefix": prefix,
+            "timeline": timeline(demo.timeline, [prefix + i for i in events]),
+            "graph": graph(
+                demo.asks,
+                demo.warnings,
+                demo.actors,
+                [prefix + i for i in ids("ask", len(demo.asks))],
+                [prefix + i for i in ids("warn", len(demo.warnings))],
+            ),
+        }
+        for prefix in ("", "s2-")
+    ]
+    root = ET.fromstring(page.render(stories=stories))
+    svgs = list(root)
+    assert [s.get("class") for s in svgs] == ["timeline", "graph", "timeline", "graph"]
+    found = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(found) == len(set(found)) == 8  # two titles and two arrowheads a story
+    hrefs = [a.get("href") for a in svgs[2].iter(SVG + "a")]
+    assert hrefs and all(h.startswith("#s2-tl-") for h in hrefs)
