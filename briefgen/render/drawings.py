@@ -5,8 +5,10 @@
   bar, each other date of a disputed event a hollow mark on the same row. Drawn by
   `templates/timeline.svg.j2`.
 - `graph(asks, warnings, actors, ask_ids, warn_ids)`: who asks or warns whom, the claimants and
-  the addressee of each claim that names both as nodes on a circle, one arrow per (from, to,
-  kind). Drawn by `templates/graph.svg.j2`.
+  the addressee of each claim that names both as nodes (one per actor, whatever name a claim
+  uses), one arrow per (from, to, kind). Nodes sit on a circle clockwise from the top, the most
+  connected first; when one node is an end of half the arrows or more (everyone warns North
+  Korea) it sits in the middle and its arrows are spokes. Drawn by `templates/graph.svg.j2`.
 
 Both return a frozen layout (every coordinate computed here, rounded to one decimal) or None
 when there is nothing to draw; the templates only print it, with autoescaping on, so every model
@@ -17,11 +19,11 @@ isolate (U+2068 ... U+2069) so an Arabic or Hebrew name displays right to left i
 without reordering the text around it.
 
 Why a hand-written layout and not networkx or graphviz: the graphs are small and capped (at most
-`MAX_NODES` nodes, `MAX_EDGES` arrows, `MAX_ROWS` rows), so a circle and a row list are all the
-layout they need and cost microseconds; the output must be byte-identical for the same brief
-(the page is diffed and cached), which a force-directed layout seeded from floating-point
-iteration, or a graphviz binary whose version changes its output, does not promise; and networkx
-layouts need numpy, graphviz a system binary, neither of which briefgen otherwise depends on.
+`MAX_NODES` nodes, `MAX_EDGES` arrows, `MAX_ROWS` rows), so a circle and a list of rows are all
+the layout they need, in about a millisecond; the same brief must give the same page byte for
+byte, which a force-directed layout (iterated floating point from a random start) or a graphviz
+binary (whose output changes with its version) does not promise; and networkx's layouts need
+numpy, graphviz a system binary: dependencies briefgen has no other use for.
 Pure and deterministic: no randomness, no locale (month names are spelled here), no set order.
 """
 
@@ -31,7 +33,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise
@@ -46,9 +48,6 @@ MAX_EDGES = 48  # graph arrows, those of most claims; the rest counted in `Graph
 ROW_LABEL = 48  # characters of an event's text in its row label
 NODE_LABEL = 24  # characters of a node's name in its label
 TITLE = 1000  # characters of one string in a tooltip: the page lists every string in full
-
-ASK_COLOUR, WARN_COLOUR = "#0072B2", "#D55E00"  # Okabe-Ito blue and vermillion: colour-blind safe
-WARN_DASH = "6 4"  # and warnings are dashed, so the two differ without colour too
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Characters XML 1.0 cannot hold, and the bidirectional controls that would make a label display
@@ -232,11 +231,13 @@ class Timeline:
     omitted: int  # dated events not drawn (over MAX_ROWS, or a date that is not one)
     title: str
     more_y: float  # baseline of the "and N more in the list" line, when omitted
+    dot: float  # radius of a day's mark
+    bar: float  # height of a range's bar
 
 
 _TL_WIDTH, _TL_PAD, _TL_INSET = 440.0, 10.0, 8.0  # 440 wide: 11-unit text is 10 px on a phone
 _TL_ROW, _TL_FONT, _TL_AXIS = 30.0, 11.0, 26.0
-_DOT, _BAR = 4.5, 8.0
+_DOT, _BAR = 4.5, 8.0  # a day's dot radius, a range's bar height
 _MIN_BAR = 6.0  # a range, however short, wider than a day's dot
 _MAX_TICKS = 6
 
@@ -391,8 +392,10 @@ def timeline(events: Sequence[DatedEvent], ids: Sequence[str]) -> Timeline | Non
     bottom = _TL_AXIS + 6 + len(rows) * _TL_ROW
     height = bottom + (20 if omitted else 0) + _TL_PAD
     count = f"{len(dated)} dated event{'s' if len(dated) != 1 else ''}"
-    title = f"Timeline: {count}, {date_text(drawn[0][2].date or '')} to "
-    title += date_text(max(drawn, key=lambda p: p[0][1])[2].date or "")
+    first_text = date_text(drawn[0][2].date or "")
+    last_text = date_text(max(drawn, key=lambda p: p[0][1])[2].date or "")
+    title = f"Timeline: {count}, {first_text}"
+    title += f" to {last_text}" if last_text != first_text else ""
     return Timeline(
         width=_TL_WIDTH,
         height=_r(height),
@@ -407,6 +410,8 @@ def timeline(events: Sequence[DatedEvent], ids: Sequence[str]) -> Timeline | Non
         omitted=omitted,
         title=title,
         more_y=_r(bottom + 14),
+        dot=_DOT,
+        bar=_BAR,
     )
 
 
@@ -480,6 +485,18 @@ _ARROW = 9.0
 _BENDS = (0.13, 0.27)  # curve offsets, by chord length, of a pair's first and second kind
 _GRAPH_PAD = 8.0
 _VERB = {"ask": "asks", "warn": "warns"}
+Point = tuple[float, float]
+Pair = tuple[str, str, str]  # an arrow's (from, to, kind)
+
+
+@dataclass(slots=True)
+class _Arrow:
+    """The claims of one (from, to, kind), gathered: the first one's order and page id."""
+
+    order: int
+    anchor: str
+    claims: list[Claim] = field(default_factory=list)
+    independent: int = 0
 
 
 class _Names:
@@ -489,7 +506,7 @@ class _Names:
     then the smaller name: the same nodes whatever the order of `actors`."""
 
     def __init__(self, actors: Sequence[BriefActor]) -> None:
-        ranked = sorted(actors, key=lambda a: (-len(a.sources), a.name))
+        ranked = sorted(actors, key=lambda a: (-len(a.sources), a.name, a.kind, a.names))
         self.index: dict[str, BriefActor] = {}
         for own in (True, False):
             for actor in ranked:
@@ -542,9 +559,159 @@ def _wrap(name: str) -> tuple[str, ...]:
     return (first, second) if second else (first,)
 
 
-def _unit(dx: float, dy: float) -> tuple[float, float]:
+def _unit(dx: float, dy: float) -> Point:
     length = math.hypot(dx, dy) or 1.0
     return dx / length, dy / length
+
+
+def _gather(
+    asks: Sequence[Claim],
+    warnings: Sequence[Claim],
+    names: _Names,
+    ask_ids: Sequence[str],
+    warn_ids: Sequence[str],
+) -> tuple[dict[Pair, _Arrow], dict[str, tuple[str, str]], int]:
+    """The arrows by (from, to, kind), each node's (label, kind), and the claims not drawable
+    (no addressee, or only themselves)."""
+    found: dict[Pair, _Arrow] = {}
+    labels: dict[str, tuple[str, str]] = {}
+    undrawn = order = 0
+    for kind, claims, ids in (("ask", asks, ask_ids), ("warn", warnings, warn_ids)):
+        for claim, anchor in zip(claims, ids, strict=True):
+            target = names.node(claim.whom) if claim.whom else None
+            if target is None:
+                undrawn += 1
+                continue
+            sources: dict[str, tuple[str, str, str]] = {}
+            for claimant in claim.claimants or [claim.who]:
+                source = names.node(claimant)
+                if source and source[0] != target[0]:
+                    sources.setdefault(source[0], source)  # two names of one actor: one arrow
+            undrawn += not sources
+            for source in sources.values():
+                for key, label, actor_kind in (source, target):
+                    labels[key] = (label, actor_kind)
+                arrow = found.setdefault((source[0], target[0], kind), _Arrow(order, anchor))
+                arrow.claims.append(claim)
+                arrow.independent = max(arrow.independent, claim.independent)
+                order += 1
+    # Unknown names keep their smallest spelling, known only once every claim was read.
+    for key, (label, kind) in labels.items():
+        if key.startswith("name "):
+            labels[key] = (names.spellings.get(key[5:], label), kind)
+    return found, labels, undrawn
+
+
+def _choose(
+    found: dict[Pair, _Arrow], labels: dict[str, tuple[str, str]]
+) -> tuple[list[str], list[Pair]]:
+    """The nodes to draw, most connected first (by arrows, then folded name), and their
+    arrows. At most MAX_NODES nodes: the most connected, then each time the one with most
+    arrows to those already chosen (so the picture is the densest part of the graph, not
+    scattered pairs); then the MAX_EDGES arrows of most claims among them. A node left with no
+    arrow is not drawn."""
+    neighbours: dict[str, set[str]] = {}
+    degree: dict[str, int] = {}
+    for source, target, _ in found:
+        neighbours.setdefault(source, set()).add(target)
+        neighbours.setdefault(target, set()).add(source)
+        degree[source] = degree.get(source, 0) + 1
+        degree[target] = degree.get(target, 0) + 1
+    ranked = sorted(degree, key=lambda k: (-degree[k], fold(labels[k][0]), labels[k][0], k))
+    rank = {key: i for i, key in enumerate(ranked)}
+    kept: set[str] = set()
+    links = dict.fromkeys(ranked, 0)  # arrows' other ends among the kept, by node
+    while len(kept) < min(MAX_NODES, len(ranked)):
+        best = min((k for k in ranked if k not in kept), key=lambda k: (-links[k], rank[k]))
+        kept.add(best)
+        for other in neighbours[best]:
+            links[other] += 1
+    among = [e for e in found if e[0] in kept and e[1] in kept]
+    among.sort(key=lambda e: (-len(found[e].claims), -found[e].independent, found[e].order))
+    chosen = among[:MAX_EDGES]
+    linked = {k for e in chosen for k in e[:2]}
+    placed = [k for k in ranked if k in linked]
+    chosen.sort(key=lambda e: (rank[e[0]], rank[e[1]], e[2]))
+    return placed, chosen
+
+
+def _circle(placed: list[str], chosen: list[Pair]) -> dict[str, tuple[Point, float | None]]:
+    """Each node's centre and angle (clockwise from the top; None in the middle) on a circle
+    around (0, 0) with room between neighbours; two nodes side by side. When the most
+    connected node is an end of half the arrows or more (everyone warns one country), it sits
+    in the middle: its arrows are then short spokes, not chords that cross."""
+    touching = sum(placed[0] in e[:2] for e in chosen)
+    hub = len(placed) >= 5 and 2 * touching >= len(chosen)
+    ring = placed[1:] if hub else placed
+    m = len(ring)
+    radius = max(80.0, 34.0 / math.sin(math.pi / m)) if m > 2 else 90.0
+    where: dict[str, tuple[Point, float | None]] = {placed[0]: ((0.0, 0.0), None)}
+    for i, key in enumerate(ring):
+        angle = (math.pi / 2 * (3 + 2 * i)) if m == 2 else 2 * math.pi * i / m
+        where[key] = ((radius * math.sin(angle), -radius * math.cos(angle)), angle)
+    return where
+
+
+def _label(
+    centre: Point, angle: float | None, lines: tuple[str, ...], pair: bool
+) -> tuple[str, list[tuple[float, float, str]]]:
+    """A node label's text-anchor and lines (x, baseline, text): outside the circle, beside
+    the node on the circle's sides, above or below it at the top and bottom (and below each
+    of a side-by-side pair); above a node in the middle."""
+    (nx, ny), gap = centre, _NODE_R + 4
+    below = ny + gap + _NODE_FONT * 0.8
+    above = ny - gap - (len(lines) - 1) * _LINE - _NODE_FONT * 0.2
+    if angle is None:
+        anchor, lx, first = "middle", nx, above
+    elif pair or abs(math.sin(angle)) <= 0.3:
+        anchor, lx = "middle", nx
+        first = below if pair or math.cos(angle) < 0 else above
+    else:
+        right = math.sin(angle) > 0
+        anchor, lx = ("start", nx + gap) if right else ("end", nx - gap)
+        first = ny - (len(lines) - 1) * _LINE / 2 + _NODE_FONT * 0.35
+    return anchor, [(lx, first + j * _LINE, line) for j, line in enumerate(lines)]
+
+
+def _curve(a: Point, b: Point, bend: float, label: str) -> tuple[Point, Point, Point, Point]:
+    """An arrow from node a to node b: a quadratic curve bent `bend` of its length to the
+    right of its direction (so b to a bends the other way), from a's edge to the arrowhead's
+    base at b's edge; and where its label goes, just off the curve's middle on its outer side.
+    Returns start, control, end and label points."""
+    (ax, ay), (bx, by) = a, b
+    px, py = _unit(-(by - ay), bx - ax)
+    offset = bend * math.hypot(bx - ax, by - ay)
+    cx, cy = (ax + bx) / 2 + px * offset, (ay + by) / 2 + py * offset
+    ux, uy = _unit(cx - ax, cy - ay)
+    start = (ax + ux * (_NODE_R + 1), ay + uy * (_NODE_R + 1))
+    vx, vy = _unit(bx - cx, by - cy)
+    end = (bx - vx * (_NODE_R + 1 + _ARROW), by - vy * (_NODE_R + 1 + _ARROW))
+    push = abs(px) * (_width(label, _EDGE_FONT) / 2 + 2) + abs(py) * (_EDGE_FONT / 2 + 2)
+    mid = (
+        0.25 * start[0] + 0.5 * cx + 0.25 * end[0] + px * push,
+        0.25 * start[1] + 0.5 * cy + 0.25 * end[1] + py * push,
+    )
+    return start, (cx, cy), end, mid
+
+
+def _text_box(x: float, y: float, text: str, size: float, anchor: str) -> tuple[float, ...]:
+    """The estimated box (x0, y0, x1, y1) of one line of text at baseline y."""
+    w = _width(text, size)
+    x0 = {"start": x, "end": x - w}.get(anchor, x - w / 2)
+    return x0, y - size, x0 + w, y + size * 0.3
+
+
+def _notes(omitted: int, omitted_edges: int, undrawn: int) -> list[str]:
+    notes = []
+    if omitted:
+        notes.append(f"{omitted} more actor{'s' if omitted != 1 else ''} not drawn")
+    if omitted_edges:
+        plural = "s" if omitted_edges != 1 else ""
+        notes.append(f"{omitted_edges} more arrow{plural} not drawn: see the lists")
+    if undrawn:
+        plural = "claims" if undrawn != 1 else "claim"
+        notes.append(f"{undrawn} {plural} naming no one asked or warned: see the lists")
+    return notes
 
 
 def graph(
@@ -559,229 +726,111 @@ def graph(
 
     Nodes are each drawable claim's claimants (`claimants`, else `who`) and its addressee
     (`whom`), as actors (`_Names`). One arrow per (from, to, kind), its thickness by the most
-    independent sources of its claims. The MAX_NODES most connected nodes (by arrows, then
-    folded name) sit on a circle clockwise from the top, two side by side; the MAX_EDGES arrows
-    of most claims among them are drawn."""
+    independent sources of its claims (1..6), linked to its first claim's line. At most
+    MAX_NODES nodes and MAX_EDGES arrows (`_choose`), on a circle (`_circle`); everything is
+    laid out around (0, 0), measured, and shifted into a viewBox from (0, 0) at the end."""
     if len(ask_ids) != len(asks) or len(warn_ids) != len(warnings):
         raise ValueError("one id per ask and per warning")
-    names = _Names(actors)
-    labels: dict[str, tuple[str, str]] = {}
-    # (from, to, kind) -> [claim order, first anchor, claims, max independent, texts]
-    found: dict[tuple[str, str, str], list] = {}
-    undrawn = 0
-    order = 0
-    for kind, claims, ids in (("ask", asks, ask_ids), ("warn", warnings, warn_ids)):
-        for claim, anchor in zip(claims, ids, strict=True):
-            target = names.node(claim.whom) if claim.whom else None
-            if target is None:
-                undrawn += 1
-                continue
-            sources: dict[str, tuple[str, str, str]] = {}
-            for claimant in claim.claimants or [claim.who]:
-                source = names.node(claimant)
-                if source is not None and source[0] != target[0]:
-                    sources.setdefault(source[0], source)  # two names of one actor: one arrow
-            for source in sources.values():
-                for key, label, actor_kind in (source, target):
-                    labels[key] = (label, actor_kind)
-                edge = found.setdefault((source[0], target[0], kind), [order, anchor, 0, 0, []])
-                edge[2] += 1
-                edge[3] = max(edge[3], claim.independent)
-                edge[4].append(claim)
-                order += 1
-            undrawn += not sources
+    found, labels, undrawn = _gather(asks, warnings, _Names(actors), ask_ids, warn_ids)
     if not found:
         return None
-    # Unknown names keep their smallest spelling, known only once every claim was read.
-    for key, (label, kind) in list(labels.items()):
-        if key.startswith("name "):
-            labels[key] = (names.spellings.get(key[5:], label), kind)
-    degree: dict[str, int] = {}
-    for source, target, _ in found:
-        degree[source] = degree.get(source, 0) + 1
-        degree[target] = degree.get(target, 0) + 1
-    ranked = sorted(degree, key=lambda k: (-degree[k], fold(labels[k][0]), labels[k][0], k))
-    kept = set(ranked[:MAX_NODES])
-    among = [e for e in found if e[0] in kept and e[1] in kept]
-    among.sort(key=lambda e: (-found[e][2], -found[e][3], found[e][0]))
-    chosen = among[:MAX_EDGES]
-    linked = {k for e in chosen for k in e[:2]}
-    placed = [k for k in ranked if k in linked]
-    omitted = len(ranked) - len(placed)
-    omitted_edges = len(found) - len(chosen)
+    placed, chosen = _choose(found, labels)
+    where = _circle(placed, chosen)
+    boxes: list[tuple[float, ...]] = []
 
-    # --- layout: a circle clockwise from the top, centred on (0, 0); shifted at the end. When
-    # the most connected node is an end of half the arrows or more (everyone warns one country),
-    # it sits in the middle instead: its arrows are then short spokes, not chords that cross.
-    n = len(placed)
-    touching = sum(placed[0] in e[:2] for e in chosen)
-    hub = n >= 5 and 2 * touching >= len(chosen)
-    ring = placed[1:] if hub else placed
-    m = len(ring)
-    radius = max(80.0, 34.0 / math.sin(math.pi / m)) if m > 2 else 90.0
-    where: dict[str, tuple[float, float]] = {}
     nodes = []
     for key in placed:
-        label, kind = labels[key]
-        lines = _wrap(label)
-        gap = _NODE_R + 4
-        below = ("middle", gap + _NODE_FONT * 0.8)
-        above = ("middle", -gap - (len(lines) - 1) * _LINE - _NODE_FONT * 0.2)
-        if key in ring:
-            i = ring.index(key)
-            angle = (math.pi / 2 * (3 + 2 * i)) if m == 2 else 2 * math.pi * i / m
-            nx, ny = radius * math.sin(angle), -radius * math.cos(angle)
-            s, c = math.sin(angle), math.cos(angle)
-            if m == 2 or abs(s) <= 0.3:
-                text_anchor, offset = below if m == 2 or c < 0 else above
-                lx = nx
-            else:  # beside it, away from the circle
-                text_anchor = "start" if s > 0 else "end"
-                lx = nx + gap if s > 0 else nx - gap
-                offset = -(len(lines) - 1) * _LINE / 2 + _NODE_FONT * 0.35
-        else:
-            nx = ny = lx = 0.0
-            text_anchor, offset = above
-        where[key] = (nx, ny)
-        first_y = ny + offset
-        nodes.append(
-            (
-                key,
-                label,
-                kind,
-                nx,
-                ny,
-                text_anchor,
-                [(lx, first_y + j * _LINE, line) for j, line in enumerate(lines)],
-            )
-        )
+        (nx, ny), angle = where[key]
+        anchor, lines = _label((nx, ny), angle, _wrap(labels[key][0]), pair=len(placed) == 2)
+        boxes.append((nx - _NODE_R, ny - _NODE_R, nx + _NODE_R, ny + _NODE_R))
+        boxes += [_text_box(lx, ly, line, _NODE_FONT, anchor) for lx, ly, line in lines]
+        nodes.append((key, nx, ny, anchor, lines))
 
-    pair_kinds: dict[tuple[str, str], list[str]] = {}
+    kinds: dict[tuple[str, str], list[str]] = {}  # of each ordered pair, ask before warn
     for source, target, kind in sorted(chosen, key=lambda e: e[2]):
-        pair_kinds.setdefault((source, target), []).append(kind)
-    index = {key: i for i, key in enumerate(placed)}
-    chosen.sort(key=lambda e: (index[e[0]], index[e[1]], e[2]))
+        kinds.setdefault((source, target), []).append(kind)
     curves = []
     for source, target, kind in chosen:
-        (ax, ay), (bx, by) = where[source], where[target]
-        length = math.hypot(bx - ax, by - ay)
-        bend = _BENDS[pair_kinds[(source, target)].index(kind)] * length
-        px, py = _unit(-(by - ay), bx - ax)  # to the right of the direction of travel
-        cx, cy = (ax + bx) / 2 + px * bend, (ay + by) / 2 + py * bend
-        ux, uy = _unit(cx - ax, cy - ay)
-        start = (ax + ux * (_NODE_R + 1), ay + uy * (_NODE_R + 1))
-        vx, vy = _unit(bx - cx, by - cy)
-        end = (bx - vx * (_NODE_R + 1 + _ARROW), by - vy * (_NODE_R + 1 + _ARROW))
-        tip = (bx - vx * (_NODE_R + 1), by - vy * (_NODE_R + 1))
-        # The label just off the curve's middle on its outer side, clear of the arrow back.
-        w = _width(_edge_label(kind, found[(source, target, kind)][2]), _EDGE_FONT)
-        push = abs(px) * (w / 2 + 2) + abs(py) * (_EDGE_FONT / 2 + 2)
-        mid = (
-            0.25 * start[0] + 0.5 * cx + 0.25 * end[0] + px * push,
-            0.25 * start[1] + 0.5 * cy + 0.25 * end[1] + py * push,
-        )
-        curves.append((source, target, kind, start, (cx, cy), end, tip, mid))
+        label = _edge_label(kind, len(found[(source, target, kind)].claims))
+        bend = _BENDS[kinds[(source, target)].index(kind)]
+        start, control, end, mid = _curve(where[source][0], where[target][0], bend, label)
+        boxes += [(*p, *p) for p in (start, control, end)]  # the curve is inside their hull
+        boxes.append(_text_box(mid[0], mid[1] + _EDGE_FONT * 0.35, label, _EDGE_FONT, "middle"))
+        curves.append((source, target, kind, label, start, control, end, mid))
 
-    # --- the extent of everything drawn (labels by estimated width), then the legend below.
-    xs: list[float] = []
-    ys: list[float] = []
-    for *_, nx, ny, text_anchor, lines in nodes:
-        xs += [nx - _NODE_R, nx + _NODE_R]
-        ys += [ny - _NODE_R, ny + _NODE_R]
-        for lx, ly, line in lines:
-            w = _width(line, _NODE_FONT)
-            x0 = lx - w / 2 if text_anchor == "middle" else lx if text_anchor == "start" else lx - w
-            xs += [x0, x0 + w]
-            ys += [ly - _NODE_FONT, ly + _NODE_FONT * 0.3]
-    for source, target, kind, start, control, end, tip, mid in curves:
-        xs += [start[0], control[0], end[0], tip[0]]
-        ys += [start[1], control[1], end[1], tip[1]]
-        w = _width(_edge_label(kind, found[(source, target, kind)][2]), _EDGE_FONT)
-        xs += [mid[0] - w / 2, mid[0] + w / 2]
-        ys += [mid[1] - _EDGE_FONT, mid[1] + _EDGE_FONT * 0.3]
-    min_x, max_x = min(xs), max(xs)
-    min_y, max_y = min(ys), max(ys)
-    legend_y = max_y + 18
-    keys = [("ask", min_x, legend_y, "asks"), ("warn", min_x + 80, legend_y, "warns")]
-    notes_text = []
-    if omitted:
-        notes_text.append(f"{omitted} more actor{'s' if omitted != 1 else ''} not drawn")
-    if omitted_edges:
-        plural = "s" if omitted_edges != 1 else ""
-        notes_text.append(f"{omitted_edges} more arrow{plural} not drawn: see the lists")
-    if undrawn:
-        plural = "claims" if undrawn != 1 else "claim"
-        notes_text.append(f"{undrawn} {plural} naming no one asked or warned: see the lists")
-    notes_raw = [(min_x, legend_y + 18 + j * 14, t) for j, t in enumerate(notes_text)]
-    max_x = max([max_x, min_x + 120 + _width("warns", _EDGE_FONT)])
-    max_x = max([max_x] + [x0 + _width(t, _EDGE_FONT) for x0, _, t in notes_raw])
-    max_y = (notes_raw[-1][1] if notes_raw else legend_y) + 6
+    # The legend and what is not drawn, under the picture.
+    min_x, min_y = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    legend_y = max(b[3] for b in boxes) + 18
+    keys = [("ask", min_x, "asks"), ("warn", min_x + 80, "warns")]
+    boxes += [_text_box(x0 + 40, legend_y + 3.5, text, _EDGE_FONT, "start") for _, x0, text in keys]
+    omitted, omitted_edges = len(labels) - len(placed), len(found) - len(chosen)
+    notes = [
+        (min_x, legend_y + 18 + j * 14, text)
+        for j, text in enumerate(_notes(omitted, omitted_edges, undrawn))
+    ]
+    boxes += [_text_box(x0, y0, text, _EDGE_FONT, "start") for x0, y0, text in notes]
+    max_x, max_y = max(b[2] for b in boxes), max(b[3] for b in boxes) + 2
     dx, dy = _GRAPH_PAD - min_x, _GRAPH_PAD - min_y
 
-    def point(p: tuple[float, float]) -> str:
+    def point(p: Point) -> str:
         return f"{_r(p[0] + dx)} {_r(p[1] + dy)}"
 
-    drawn_nodes = tuple(
-        Node(
-            name=label,
-            kind=kind,
-            x=_r(nx + dx),
-            y=_r(ny + dy),
-            r=_NODE_R,
-            anchor=text_anchor,
-            lines=tuple(Line(_r(lx + dx), _r(ly + dy), _isolate(t)) for lx, ly, t in lines),
-            title=_tip(label) + _node_title(key, found),
-        )
-        for key, label, kind, nx, ny, text_anchor, lines in nodes
-    )
     edges = []
-    for source, target, kind, start, control, end, _tip_point, mid in curves:
-        _, anchor, count, independent, claims = found[(source, target, kind)]
+    for source, target, kind, label, start, control, end, mid in curves:
+        arrow = found[(source, target, kind)]
         a, b = labels[source][0], labels[target][0]
         title = f"{_tip(a)} {_VERB[kind]} {_tip(b)}"
-        title += "".join(f"\n– {_tip(c.what)} {_cite(c.sources)}" for c in claims[:10])
-        if len(claims) > 10:
-            title += f"\n– and {len(claims) - 10} more"
+        title += "".join(f"\n– {_tip(c.what)} {_cite(c.sources)}" for c in arrow.claims[:10])
+        if len(arrow.claims) > 10:
+            title += f"\n– and {len(arrow.claims) - 10} more"
         edges.append(
             Edge(
                 kind=kind,
-                anchor=anchor,
+                anchor=arrow.anchor,
                 source=a,
                 target=b,
                 d=f"M {point(start)} Q {point(control)} {point(end)}",
-                stroke=_r(1.5 + (min(max(independent, 1), 6) - 1) * 0.9),
-                claims=count,
-                label=_edge_label(kind, count),
+                stroke=_r(1.5 + (min(max(arrow.independent, 1), 6) - 1) * 0.9),
+                claims=len(arrow.claims),
+                label=label,
                 label_x=_r(mid[0] + dx),
                 label_y=_r(mid[1] + dy + _EDGE_FONT * 0.35),
                 title=title,
             )
         )
-    drawn_edges = len(edges)
-    title = (
-        f"Who asks or warns whom: {len(drawn_nodes)} actors, {drawn_edges} "
-        f"arrow{'s' if drawn_edges != 1 else ''}"
-    )
     return Graph(
         width=_r(max_x - min_x + 2 * _GRAPH_PAD),
         height=_r(max_y - min_y + 2 * _GRAPH_PAD),
-        nodes=drawn_nodes,
+        nodes=tuple(
+            Node(
+                name=labels[key][0],
+                kind=labels[key][1],
+                x=_r(nx + dx),
+                y=_r(ny + dy),
+                r=_NODE_R,
+                anchor=anchor,
+                lines=tuple(Line(_r(lx + dx), _r(ly + dy), _isolate(t)) for lx, ly, t in lines),
+                title=_tip(labels[key][0]) + _node_title(key, found),
+            )
+            for key, nx, ny, anchor, lines in nodes
+        ),
         edges=tuple(edges),
         keys=tuple(
             Key(
                 kind,
-                f"M {point((x0, y0))} L {point((x0 + 28, y0))}",
+                f"M {point((x0, legend_y))} L {point((x0 + 28, legend_y))}",
                 _r(x0 + 40 + dx),
-                _r(y0 + 3.5 + dy),
+                _r(legend_y + 3.5 + dy),
                 text,
             )
-            for kind, x0, y0, text in keys
+            for kind, x0, text in keys
         ),
-        notes=tuple(Line(_r(x0 + dx), _r(y0 + dy), t) for x0, y0, t in notes_raw),
+        notes=tuple(Line(_r(x0 + dx), _r(y0 + dy), text) for x0, y0, text in notes),
         omitted=omitted,
         omitted_edges=omitted_edges,
         undrawn=undrawn,
-        title=title,
+        title=f"Who asks or warns whom: {len(nodes)} actors, {len(edges)} "
+        f"arrow{'s' if len(edges) != 1 else ''}",
     )
 
 
@@ -789,14 +838,13 @@ def _edge_label(kind: str, claims: int) -> str:
     return _VERB[kind] + (f" ×{claims}" if claims > 1 else "")
 
 
-def _node_title(key: str, found: dict[tuple[str, str, str], list]) -> str:
-    asks = sum(v[2] for (s, _, k), v in found.items() if s == key and k == "ask")
-    warns = sum(v[2] for (s, _, k), v in found.items() if s == key and k == "warn")
-    asked = sum(v[2] for (_, t, k), v in found.items() if t == key and k == "ask")
-    warned = sum(v[2] for (_, t, k), v in found.items() if t == key and k == "warn")
-    parts = [
-        f"{label} {n}"
-        for label, n in (("asks", asks), ("warns", warns), ("asked", asked), ("warned", warned))
-        if n
-    ]
+def _node_title(key: str, found: dict[Pair, _Arrow]) -> str:
+    """What a node's tooltip adds to its name: how many claims it makes and is addressed."""
+    counts = dict.fromkeys(("asks", "warns", "asked", "warned"), 0)
+    for (source, target, kind), arrow in found.items():
+        if source == key:
+            counts[_VERB[kind]] += len(arrow.claims)
+        if target == key:
+            counts[_VERB[kind][:-1] + "ed"] += len(arrow.claims)
+    parts = [f"{label} {n}" for label, n in counts.items() if n]
     return f" ({', '.join(parts)})" if parts else ""
