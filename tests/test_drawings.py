@@ -439,7 +439,7 @@ def test_many_actors_and_claims_stay_within_the_caps_and_the_viewbox():
     root = parse(svg)
     assert_inside(root)
     label_boxes_inside(layout)
-    assert len(having(root, "node")) == len(layout.nodes) <= drawings.MAX_NODES
+    assert len(having(root, "node")) == len(layout.nodes) == drawings.MAX_NODES  # all used
     assert len(having(root, "edge")) == len(layout.edges) <= drawings.MAX_EDGES
     pairs = {
         (c.claimants[0], c.whom, kind)

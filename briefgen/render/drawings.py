@@ -20,7 +20,7 @@ without reordering the text around it.
 
 Why a hand-written layout and not networkx or graphviz: the graphs are small and capped (at most
 `MAX_NODES` nodes, `MAX_EDGES` arrows, `MAX_ROWS` rows), so a circle and a list of rows are all
-the layout they need, in about a millisecond; the same brief must give the same page byte for
+the layout they need, in a few milliseconds; the same brief must give the same page byte for
 byte, which a force-directed layout (iterated floating point from a random start) or a graphviz
 binary (whose output changes with its version) does not promise; and networkx's layouts need
 numpy, graphviz a system binary: dependencies briefgen has no other use for.
