@@ -8,6 +8,7 @@ Both state the same facts in the same order; `text()` and `cite()` are the Markd
 other modules use for one line of a brief.
 """
 
+from briefgen.render.html_brief import html
 from briefgen.render.markdown_brief import cite, markdown, text
 
-__all__ = ["cite", "markdown", "text"]
+__all__ = ["cite", "html", "markdown", "text"]
