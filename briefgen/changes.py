@@ -36,7 +36,6 @@ from collections.abc import Callable
 
 from briefgen.actors import fold, is_name_like
 from briefgen.dates import overlap
-from briefgen.render import cite, text
 from briefgen.schemas import (
     Brief,
     BriefActor,
@@ -153,23 +152,6 @@ def _matched(
         taken.add(0)
     pairs: list[tuple[int | None, int | None]] = [(found.get(j), j) for j in range(len(after))]
     return pairs + [(i, None) for i in range(len(before)) if i not in taken]
-
-
-def markdown(changes: Changes) -> list[str]:
-    """The "What changed" section as Markdown lines, ending with a blank line."""
-    if not changes.items:
-        return [f"## Nothing changed since {changes.since}", ""]
-    return [f"## What changed since {changes.since}", "", *map(_line, changes.items), ""]
-
-
-def _line(change: Change) -> str:
-    _, colon, detail = change.text.partition(": ")
-    line = f"- **{LABELS[change.change]}** {change.kind}: {text(detail if colon else change.text)}"
-    if change.sources:
-        line += f" {cite(change.sources)}"
-    if change.change == "dropped" and change.previous_sources:
-        line += f" (was {cite(change.previous_sources)} in the previous brief)"
-    return line
 
 
 # --- sources --------------------------------------------------------------------------------

@@ -237,7 +237,7 @@ def run_make(settings: Settings, quiet: bool) -> int:
             raise
     finally:
         detach()
-    if settings.out is None:
+    if settings.out is None and settings.html is None:
         click.echo(render.markdown(brief), nl=False)
     if settings.log_format == "text":  # in JSON logs the run_end event says it
         for source in brief.failures:
@@ -291,7 +291,7 @@ def make(articles: tuple[str, ...], config_path: Path | None, quiet: bool, **opt
 
 
 @main.command()
-@settings_options("out", "json_out", "db")
+@settings_options("out", "json_out", "html", "db")
 @quiet_option
 @guarded
 def demo(quiet: bool, **options: Any) -> int:
@@ -374,7 +374,7 @@ def _read_results(path: Path) -> list[Any]:
 @click.argument(
     "extractions", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
-@settings_options("out", "json_out", "title")
+@settings_options("out", "json_out", "html", "title")
 @quiet_option
 @guarded
 def merge_command(extractions: tuple[Path, ...], quiet: bool, **options: Any) -> int:
@@ -393,9 +393,29 @@ def merge_command(extractions: tuple[Path, ...], quiet: bool, **options: Any) ->
             click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
         fail("no article could be extracted; nothing was written", EXIT_NOTHING)
     pipeline.deliver(brief, settings)
-    if settings.out is None:
+    if settings.out is None and settings.html is None:
         click.echo(render.markdown(brief), nl=False)
     return EXIT_PARTIAL if brief.partial else EXIT_OK
+
+
+@main.command("render")
+@click.argument("brief", type=click.Path(dir_okay=False, path_type=Path))
+@settings_options("out", "html")
+@guarded
+def render_command(brief: Path, **options: Any) -> int:
+    """Render a saved JSON brief (from --json) again: the Markdown brief to --out, the HTML
+    page to --html; with neither, the Markdown to stdout. No model call, no store."""
+    from briefgen import pipeline, render
+    from briefgen.files import check_writable
+
+    settings = Settings(**{k: v for k, v in options.items() if v is not None})
+    for path in pipeline.outputs_of(settings):
+        check_writable(path)
+    found = pipeline.read_brief(brief)
+    pipeline.deliver(found, settings)
+    if settings.out is None and settings.html is None:
+        click.echo(render.markdown(found), nl=False)
+    return EXIT_OK
 
 
 @main.command()
@@ -612,7 +632,8 @@ def cache_prune(older_than: timedelta, config_path: Path | None, db: Path | None
 def diff(old: Path, new: Path) -> int:
     """Print what changed from the JSON brief OLD to NEW ("What changed" of `make`)."""
     from briefgen import changes, pipeline
+    from briefgen.render.markdown_brief import what_changed
 
     found = changes.diff(pipeline.read_brief(old), pipeline.read_brief(new), since=str(old))
-    click.echo("\n".join(changes.markdown(found)).rstrip())
+    click.echo("\n".join(what_changed(found)).rstrip())
     return EXIT_OK

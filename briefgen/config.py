@@ -70,13 +70,18 @@ class Settings(BaseModel):
     )
     out: Path | None = Field(
         default=None,
-        description="Write the Markdown brief here (default: stdout).",
+        description="Write the Markdown brief here (default: stdout, unless --html is given).",
         json_schema_extra=cli(short="-o"),
     )
     json_out: Path | None = Field(
         default=None,
         description="Also write the brief as JSON here.",
         json_schema_extra=cli("--json"),
+    )
+    html: Path | None = Field(
+        default=None,
+        description="Also write the brief as one self-contained HTML page here (quotes one "
+        "click away; see docs/html.md).",
     )
     since: Path | None = Field(
         default=None,
@@ -262,7 +267,7 @@ def default_db() -> Path:
     return Path(platformdirs.user_cache_dir("briefgen", appauthor=False)) / "briefgen.db"
 
 
-PATH_FIELDS = frozenset({"out", "json_out", "since", "db", "replay", "record"})
+PATH_FIELDS = frozenset({"out", "json_out", "html", "since", "db", "replay", "record"})
 
 
 @dataclass

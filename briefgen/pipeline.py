@@ -77,7 +77,7 @@ def server_name(settings: Settings, client: Client | None) -> str:
 
 
 def outputs_of(settings: Settings) -> list[Path]:
-    return [p for p in (settings.out, settings.json_out) if p is not None]
+    return [p for p in (settings.out, settings.json_out, settings.html) if p is not None]
 
 
 async def amake_brief(
@@ -90,8 +90,8 @@ async def amake_brief(
 ) -> Brief:
     """Read the sources (default: `settings.sources`), extract each article with the model
     (or from the cache), merge into one Brief, say what changed since the job's last brief,
-    and write `settings.out` / `settings.json_out` if set. `on_result` is called with each
-    article's result (a cached one too) as it is known."""
+    and write `settings.out` / `settings.json_out` / `settings.html` if set. `on_result` is
+    called with each article's result (a cached one too) as it is known."""
     settings = settings or load_settings().settings
     if title is not None:
         settings = settings.model_copy(update={"title": title})
@@ -223,6 +223,9 @@ def deliver(brief: Brief, settings: Settings) -> list[Path]:
     if settings.json_out is not None:
         write_atomic(settings.json_out, brief.model_dump_json(indent=2) + "\n")
         written.append(settings.json_out)
+    if settings.html is not None:
+        write_atomic(settings.html, render.html(brief))
+        written.append(settings.html)
     if settings.out is not None:
         write_atomic(settings.out, render.markdown(brief))
         written.append(settings.out)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from briefgen.changes import KIND_ORDER, diff, markdown
+from briefgen.changes import KIND_ORDER, diff
 from briefgen.merge import merge
+from briefgen.render.markdown_brief import what_changed as markdown
 from briefgen.schemas import (
     ArticleExtraction,
     ArticleFailure,

@@ -803,3 +803,68 @@ def test_a_scraped_one_line_body_reaches_the_model_without_its_furniture(runner,
         assert furniture not in sent, furniture
     extraction = ArticleExtraction.model_validate_json(result.stdout)
     assert extraction.extraction == sample_extraction()
+
+
+# --- the HTML page -------------------------------------------------------------------------------
+
+
+def test_the_config_files_html_key_writes_the_page_beside_the_markdown(
+    runner, server, tmp_path, monkeypatch
+):
+    server.default = answer()
+    job = _job_folder(tmp_path, server, html="out/brief.html")
+    (job / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = invoke(runner, "make", "--config", job / "briefgen.toml", "--out", job / "brief.md")
+    assert result.exit_code == 0, result.stderr
+    page = (job / "out" / "brief.html").read_text()
+    assert page.startswith("<!doctype html>")
+    assert '<h1 dir="auto">Kim Jong Un and Vladimir Putin: brief from 2 articles</h1>' in page
+    assert (job / "brief.md").exists()
+
+
+def test_html_alone_writes_the_page_and_prints_no_markdown(runner, tmp_path):
+    page = tmp_path / "brief.html"
+    result = invoke(runner, "demo", "--html", page, "--json", tmp_path / "brief.json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "Vostochny Cosmodrome" in page.read_text()
+    # a saved JSON brief renders to the same page, and to the demo's Markdown
+    again = invoke(runner, "render", tmp_path / "brief.json", "--html", tmp_path / "again.html")
+    assert again.exit_code == 0 and again.stdout == ""
+    assert (tmp_path / "again.html").read_text() == page.read_text()
+    printed = invoke(runner, "render", tmp_path / "brief.json")
+    assert printed.stdout.startswith("# Vladimir Putin and Kim Jong-un: brief from 5 articles")
+
+
+def test_merge_writes_the_page_too(runner, server, articles, tmp_path):
+    server.default = answer()
+    one = tmp_path / "one.json"
+    one.write_text(invoke(runner, "extract", articles / "one.txt", "--base-url", server.url).stdout)
+    result = invoke(runner, "merge", one, "--html", tmp_path / "m.html", "--out", tmp_path / "m.md")
+    assert result.exit_code == 0
+    assert "Kim Jong Un" in (tmp_path / "m.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "No such file or directory"),
+        ('{"hello": 1}', "not a briefgen JSON brief"),
+        ("not json", "not a briefgen JSON brief"),
+    ],
+)
+def test_render_of_a_bad_brief_is_a_one_line_input_error(runner, tmp_path, content, message):
+    brief = tmp_path / "brief.json"
+    if content is not None:
+        brief.write_text(content)
+    result = runner.invoke(main, ["render", str(brief), "--html", str(tmp_path / "x.html")])
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_render_into_a_missing_folder_fails_before_reading(runner, tmp_path):
+    result = runner.invoke(main, ["render", "nothing.json", "--html", str(tmp_path / "no/x.html")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr

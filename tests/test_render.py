@@ -475,7 +475,7 @@ def test_an_underscore_inside_a_word_is_left_alone_and_a_bidi_override_goes():
 
 
 def test_one_quote_under_a_line_is_shown_once():
-    from briefgen.render import _quotes
+    from briefgen.render.markdown_brief import _quotes
     from briefgen.schemas import Quote
 
     twice = [

@@ -20,7 +20,19 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from briefgen.schemas import Brief, BriefActor, Claim, DatedEvent, Quote, Slot, SlotValue, Story
+from briefgen.changes import LABELS
+from briefgen.schemas import (
+    Brief,
+    BriefActor,
+    Change,
+    Changes,
+    Claim,
+    DatedEvent,
+    Quote,
+    Slot,
+    SlotValue,
+    Story,
+)
 
 # Control characters, and the bidirectional overrides and isolates that would make a quote
 # display in another order than it reads (U+202A-U+202E, U+2066-U+2069).
@@ -323,12 +335,27 @@ def _quality(brief: Brief) -> list[str]:
     return [*lines, ""]
 
 
+def what_changed(changes: Changes) -> list[str]:
+    """The "What changed" section, ending with a blank line."""
+    if not changes.items:
+        return [f"## Nothing changed since {text(changes.since)}", ""]
+    return [f"## What changed since {text(changes.since)}", "", *map(_change, changes.items), ""]
+
+
+def _change(change: Change) -> str:
+    _, colon, detail = change.text.partition(": ")
+    line = f"- **{LABELS[change.change]}** {change.kind}: {text(detail if colon else change.text)}"
+    if change.sources:
+        line += f" {cite(change.sources)}"
+    if change.change == "dropped" and change.previous_sources:
+        line += f" (was {cite(change.previous_sources)} in the previous brief)"
+    return line
+
+
 def markdown(brief: Brief) -> str:
     lines = [f"# {text(brief.title)}", ""]
     if brief.changes is not None:
-        from briefgen.changes import markdown as changes_markdown
-
-        lines += changes_markdown(brief.changes)
+        lines += what_changed(brief.changes)
     published = {s.n: s.article.published for s in brief.sources}
     if brief.stories:  # say at once that the sources tell several stories, and which
         main = brief.grouping[0] if brief.grouping else []
