@@ -10,12 +10,15 @@ fixture itself (tests/browser.py) on small hand-written pages.
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date
 
 import pytest
 
 from briefgen import render
 from briefgen.pipeline import demo_settings, make_brief
+from briefgen.render.drawings import MAX_ROWS
 from briefgen.schemas import Brief, Claim, DatedEvent, Slot, Story
 
 from adversarial import (
@@ -167,7 +170,7 @@ def test_the_page_loads_nothing_logs_no_error_and_runs_no_string_of_the_brief(na
 
 # --- drawings -----------------------------------------------------------------------------------
 
-DRAWINGS_JS = """() => [...document.querySelectorAll('section.story')].map(section => {
+DRAWINGS_JS = """() => [...document.querySelectorAll('section.story')].map((section, k) => {
     const svg = kind => section.querySelector('svg.' + kind);
     const links = sel => [...section.querySelectorAll(sel)].map(e => {
         const a = e.closest('a');
@@ -175,12 +178,13 @@ DRAWINGS_JS = """() => [...document.querySelectorAll('section.story')].map(secti
         return [href, !!(href && document.getElementById(href.slice(1)))];
     });
     const count = sel => section.querySelectorAll(sel).length;
+    const prefix = k ? `s${k + 1}-` : '';  // the ids of a further story's elements
     const role = kind => svg(kind) ? svg(kind).getAttribute('role') : null;
     return {
         timeline: role('timeline'), graph: role('graph'),
         marks: count('svg.timeline .mark'), ranges: count('svg.timeline .mark.range'),
         disputed: count('svg.timeline .mark.disputed'), alts: count('svg.timeline .alt'),
-        markLinks: links('svg.timeline .mark'),
+        markLinks: links('svg.timeline .mark'), lines: count(`[id^="${prefix}tl-"]`),
         nodes: count('svg.graph .node'), edges: count('svg.graph .edge'),
         asks: count('svg.graph .edge.ask'), warns: count('svg.graph .edge.warn'),
         edgeLinks: links('svg.graph .edge'),
@@ -188,14 +192,37 @@ DRAWINGS_JS = """() => [...document.querySelectorAll('section.story')].map(secti
 })"""
 
 
+def span(when: str) -> tuple[date, date]:
+    """The first and last day of an ISO day, month ("2023-09"), year or range ("a/b")."""
+    first, _, last = when.partition("/")
+
+    def bounds(part: str) -> tuple[date, date]:
+        numbers = [int(x) for x in part.split("-")]
+        if len(numbers) == 3:
+            return date(*numbers), date(*numbers)
+        if len(numbers) == 2:
+            year, month = numbers
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        return date(numbers[0], 1, 1), date(numbers[0], 12, 31)
+
+    return bounds(first)[0], bounds(last or first)[1]
+
+
 def spans_days(when: str) -> bool:
     """A month, a year, or a range of two different days: more than a day on the timeline."""
-    start, _, end = when.partition("/")
-    return len(start) < 10 or bool(end and end != start)
+    first, last = span(when)
+    return last > first
 
 
 def dated(story: Brief | Story) -> list[DatedEvent]:
     return [e for e in story.timeline if e.date]
+
+
+def drawn(story: Brief | Story) -> list[DatedEvent]:
+    """The dated events the timeline draws: in date order (then the brief's), the first
+    MAX_ROWS; the others are only listed below it."""
+    ordered = sorted(enumerate(dated(story)), key=lambda p: (span(p[1].date or ""), p[0]))
+    return [event for _, event in ordered[:MAX_ROWS]]
 
 
 def both_sides(story: Brief | Story) -> list[Claim]:
@@ -208,13 +235,14 @@ def test_the_timeline_has_a_mark_per_dated_event_and_the_graph_an_arrow_per_clai
     name, briefs, htmls, page_of
 ):
     brief = briefs[name]
-    drawn = page_of(htmls[name], reuse=True).page.evaluate(DRAWINGS_JS)
-    assert len(drawn) == len(each_story(brief))
-    for k, (story, found) in enumerate(zip(each_story(brief), drawn, strict=True), start=1):
+    pictures = page_of(htmls[name], reuse=True).page.evaluate(DRAWINGS_JS)
+    assert len(pictures) == len(each_story(brief))
+    for k, (story, found) in enumerate(zip(each_story(brief), pictures, strict=True), start=1):
         prefix = f"#s{k}-" if k > 1 else "#"
-        events = dated(story)
+        events = drawn(story)
         assert found["timeline"] == ("img" if events else None), k
         assert found["marks"] == len(events)
+        assert found["lines"] >= len(dated(story))  # each dated event has its line, drawn or not
         assert found["ranges"] == sum(spans_days(e.date or "") for e in events)
         assert found["disputed"] == sum(bool(e.disputed) for e in events)
         assert found["alts"] == sum(len(e.disputed) for e in events)
@@ -224,12 +252,16 @@ def test_the_timeline_has_a_mark_per_dated_event_and_the_graph_an_arrow_per_clai
             assert found["graph"] is None
         if both_sides(story):
             assert found["graph"] == "img" and found["edges"] > 0 and found["nodes"] >= 2
-        assert found["edges"] == found["asks"] + found["warns"] <= len(claims)
-        assert found["asks"] <= sum(1 for c in claims if c in story.asks)
+        # at most one arrow from each claimant to whom, for asks and for warnings
+        arrows = [len(c.claimants or [c.who]) for c in claims]
+        assert found["edges"] == found["asks"] + found["warns"] <= sum(arrows)
+        assert found["asks"] <= sum(
+            n for n, c in zip(arrows, claims, strict=True) if c in story.asks
+        )
         for href, ok in found["edgeLinks"]:
             assert ok and re.match(rf"{prefix}(ask|warn)-", href), href
     if name == "demo":
-        assert drawn[0]["edges"] > 0
+        assert pictures[0]["edges"] > 0
 
 
 # --- disputes ------------------------------------------------------------------------------------
@@ -282,48 +314,63 @@ def test_a_disputed_place_or_date_shows_each_side_and_marks_the_latest(
 # --- citations ----------------------------------------------------------------------------------
 
 CITATIONS_JS = (
-    """() => {
+    """sources => {
     const shown = """
     + SHOWN_JS
     + """;
-    const text = e => e.textContent.replace(/\\s+/g, ' ').trim();
-    const links = [...document.querySelectorAll('.cite-link')];
+    // as visible_text() has it: one line, without the characters that do not show
+    const text = e => e.textContent.replace(/\\s+/g, ' ').trim().replace(
+        /[\\u0000-\\u001f\\u007f\\u200b\\u00ad\\u202a-\\u202e\\u2066-\\u2069]/g, '');
+    const links = [...document.querySelectorAll('a.cite-link')];
     const failed = [];
-    const early = [...document.querySelectorAll('.pop')].filter(shown);
-    if (early.length) failed.push(['shown before any focus', ...early.map(p => p.id)]);
+    if (shown(document.getElementById('popover'))) failed.push(['a popover before any focus']);
     for (const link of links) {
         const href = link.getAttribute('href') || '';
-        const pop = document.getElementById(link.getAttribute('aria-describedby'));
         const wrong = [];
-        if (!pop || !pop.matches('.pop[role=tooltip]') || pop.closest('.cite') !== link.closest(
-            '.cite')) {
-            failed.push([href, 'no .pop[role=tooltip] in its .cite, named by aria-describedby']);
+        const target = document.getElementById(href.slice(1));
+        const note = /^#(s\\d+-)?ev-/.test(href);
+        if (link.getAttribute('aria-describedby') !== href.slice(1))
+            wrong.push('aria-describedby is not its target');
+        if (note && !(target && target.matches('ol.evidence > li') &&
+                      target.querySelector('q.quote')))
+            wrong.push('no footnote with a quote');
+        else if (!note && !(/^#src-\\d+$/.test(href) && target && target.matches(
+            'table.sources tr')))
+            wrong.push('neither a footnote nor a source row');
+        link.focus();
+        const pop = document.getElementById('popover');
+        if (document.activeElement !== link) wrong.push('not focusable');
+        if (!pop || !pop.matches('[role=tooltip]') || !shown(pop)) {
+            failed.push([href, ...wrong, 'no popover shown on focus']);
             continue;
         }
-        link.focus();
-        if (document.activeElement !== link) wrong.push('not focusable');
-        if (!shown(pop)) wrong.push('not shown on focus');
+        if (link.nextElementSibling !== pop) wrong.push('the popover is not next to it');
         const box = pop.getBoundingClientRect();
         if (box.left < -0.5 || box.right > window.innerWidth + 0.5)
             wrong.push(`off screen: ${box.left}..${box.right} of ${window.innerWidth}`);
         const quotes = [...pop.querySelectorAll('q.quote')];
         if (quotes.some(q => !shown(q))) wrong.push('a quote not shown');
-        const target = document.getElementById(href.slice(1));
-        if (/^#(s\\d+-)?ev-/.test(href)) {
-            const notes = target ? [...target.querySelectorAll('q.quote')].map(text) : null;
-            if (!target || !target.matches('ol.evidence > li')) wrong.push('no footnote');
-            else if (!quotes.length) wrong.push('a footnote link without a quote');
-            else if (JSON.stringify(notes.sort()) !== JSON.stringify(quotes.map(text).sort()))
-                wrong.push(`footnote quotes differ: ${notes} / ${quotes.map(text)}`);
-        } else if (/^#src-\\d+$/.test(href)) {
-            if (!target || !target.matches('table.sources tr')) wrong.push('no source row');
-            if (quotes.length) wrong.push('quotes, but no footnote');
-        } else wrong.push('href neither #ev- nor #src-');
-        link.blur();
+        const said = quotes.map(text).sort();
+        const notes = note && target ? [...target.querySelectorAll('q.quote')].map(text) : [];
+        if (JSON.stringify(said) !== JSON.stringify(notes.sort()))
+            wrong.push(`quotes ${said} are not the footnote's ${notes}`);
+        const source = sources[(link.textContent.match(/^\\[(\\d+)\\]$/) || [])[1]];
+        if (!source) wrong.push(`its text is not [n] of a source: ${link.textContent}`);
+        else {
+            const all = text(pop);
+            for (const part of source.shown)
+                if (!all.includes(part)) wrong.push(`no ${part.slice(0, 40)} in the popover`);
+            const to = [...pop.querySelectorAll('a.src-link')].map(a => a.getAttribute('href'));
+            if (source.link === true ? to.length !== 1 : source.link === false && to.length)
+                wrong.push(`source links ${to}`);
+            if (to.some(h => h !== source.url)) wrong.push(`a link to another URL: ${to}`);
+            const copy = [...pop.querySelectorAll('.copy')].map(text).filter(
+                t => t.startsWith('syndicated'));
+            const want = source.copy ? [`syndicated copy of [${source.copy}]`] : [];
+            if (JSON.stringify(copy) !== JSON.stringify(want)) wrong.push(`copy: ${copy}`);
+        }
         if (wrong.length) failed.push([href, ...wrong]);
     }
-    const late = [...document.querySelectorAll('.pop')].filter(shown);
-    if (late.length) failed.push(['still shown after blur', ...late.map(p => p.id)]);
     return [links.length, failed.slice(0, 10)];
 }"""
 )
@@ -341,12 +388,32 @@ def citations(brief: Brief) -> int:
     return count
 
 
+def popover_facts(brief: Brief) -> dict[str, dict[str, object]]:
+    """What the popover says of each source, by its number: the beginnings of its title and
+    outlet (a long one may be cut short), whether it links to the source (`link`: True for a
+    clean http(s) URL, False for anything but http(s), None when either will do), and what it
+    is a copy of."""
+    facts: dict[str, dict[str, object]] = {}
+    for source in brief.sources:
+        a = source.article
+        web = re.match(r"https?://", a.source, re.IGNORECASE)
+        clean = web and re.fullmatch(r"https?://[^\s\"'<>]+", a.source, re.IGNORECASE)
+        facts[str(source.n)] = {
+            "shown": [visible_text(x)[:60] for x in (a.title, a.outlet) if x],
+            "link": True if clean else None if web else False,
+            "url": a.source,
+            "copy": source.copy_of,
+        }
+    return facts
+
+
 def test_every_citation_shows_its_quotes_on_screen_when_focused(name, briefs, htmls, page_of):
     # on a desktop and a phone; the crowd's 1,100 citations only on the phone, the narrower
     # screen (each focus lays the big page out again: a second a width)
+    facts = popover_facts(briefs[name])
     for width in [PHONE] if name == "crowd" else [1200, PHONE]:
-        opened = page_of(htmls[name], width=width, reuse=True)  # focus and blur leave it as was
-        count, failed = opened.page.evaluate(CITATIONS_JS)
+        opened = page_of(htmls[name], width=width, reuse=True)  # focusing changes no layout
+        count, failed = opened.page.evaluate(CITATIONS_JS, facts)
         assert failed == [], width
         assert count >= citations(briefs[name])
         assert opened.problems == []
@@ -364,14 +431,15 @@ def test_the_page_fits_a_phone_without_scrolling_sideways(name, htmls, page_of):
         assert opened.scroll_width() <= PHONE  # an open popover does not widen the page either
 
 
-# --- the keyboard, a tap, without JavaScript, in print ---------------------------------------
+# --- the keyboard, a tap, without JavaScript, in print ------------------------------------------
 
+POPOVER = "#popover"
 
 TAB_JS = (
     "() => { const e = document.activeElement; return [[...document.querySelectorAll("
-    "'.cite-link')].indexOf(e), ("
+    "'a.cite-link')].indexOf(e), ("
     + SHOWN_JS
-    + ")(e) || !!e.closest('.pop:focus-within'), e.outerHTML.slice(0, 80)] }"
+    + ")(e), !!e.closest('#popover'), e.outerHTML.slice(0, 80)] }"
 )
 
 
@@ -380,30 +448,40 @@ def test_tab_reaches_the_citations_in_order_and_every_stop_is_visible(htmls, pag
     reached: list[int] = []
     for _ in range(200):
         opened.page.keyboard.press("Tab")
-        index, visible, html = opened.page.evaluate(TAB_JS)
+        index, visible, in_popover, html = opened.page.evaluate(TAB_JS)
         assert visible, f"Tab stopped on something unseen: {html}"
         if index >= 0:
             reached.append(index)
-            assert opened.shown(".cite:focus-within .pop"), html
+            assert opened.shown(POPOVER), html
+            assert opened.page.evaluate("document.activeElement.nextElementSibling.id") == "popover"
+        elif in_popover:
+            assert opened.shown(POPOVER)  # Tab went into the popover: its link
         if len(reached) == 5:
             break
     assert reached == [0, 1, 2, 3, 4]
     assert opened.problems == []
 
 
-def test_a_tap_opens_a_citation_and_escape_closes_it(htmls, page_of):
+def test_a_tap_opens_the_popover_and_escape_a_second_tap_or_a_tap_elsewhere_closes_it(
+    htmls, page_of
+):
     opened = page_of(htmls["demo"])
     page = opened.page
-    first = page.locator(".cite").first
-    link = first.locator(".cite-link")
+    link = page.locator("a.cite-link").first
+    url = page.url
     link.click()
-    assert "open" in first.get_attribute("class").split()
-    assert opened.shown(".cite.open .pop")
+    assert opened.shown(POPOVER) and page.url == url  # shown, not followed
     page.keyboard.press("Escape")
-    assert "open" not in first.get_attribute("class").split()
+    assert not opened.shown(POPOVER)
     link.click()
+    assert opened.shown(POPOVER)
     link.click()
-    assert "open" not in first.get_attribute("class").split()  # a second tap closes it
+    assert not opened.shown(POPOVER)
+    link.click()
+    page.locator("h1").click()
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(400)  # a hover's popover closes a moment after the mouse leaves
+    assert not opened.shown(POPOVER)
     assert opened.problems == []
 
 
@@ -412,25 +490,27 @@ FOOTNOTES_JS = (
     + SHOWN_JS
     + "; return [shown(document.querySelector('ol.evidence#evidence')), "
     "[...document.querySelectorAll('ol.evidence > li')].every(shown), "
-    "[...document.querySelectorAll('.pop')].filter(shown).length] }"
+    "shown(document.getElementById('popover'))] }"
 )
 
 
 @pytest.mark.parametrize("which", ["demo", "hostile"])
-def test_without_javascript_footnotes_show_and_a_citation_opens_on_hover_or_focus(
+def test_without_javascript_footnotes_show_and_a_citation_leads_to_its_footnote(
     which, htmls, page_of
 ):
     opened = page_of(htmls[which], javascript=False)
     page = opened.page
-    footnotes, every, pops = page.evaluate(FOOTNOTES_JS)
-    assert (footnotes, every, pops) == (True, True, 0)
-    first, second = page.locator(".cite").nth(0), page.locator(".cite").nth(1)
-    first.locator(".cite-link").hover()
-    assert first.locator(".pop").evaluate(SHOWN_JS)
-    page.mouse.move(0, 0)
-    assert not first.locator(".pop").evaluate(SHOWN_JS)
-    second.locator(".cite-link").focus()
-    assert second.locator(".pop").evaluate(SHOWN_JS)
+    assert page.evaluate(FOOTNOTES_JS) == [True, True, False]
+    assert page.evaluate("document.getElementById('popover')") is None
+    link = page.locator('a.cite-link[href^="#ev-"]').first
+    href = link.get_attribute("href")
+    link.hover()
+    assert page.evaluate(FOOTNOTES_JS)[2] is False  # hovering shows nothing: no script
+    link.click()
+    assert page.evaluate("location.hash") == href
+    box = page.locator(href).bounding_box()
+    height = page.evaluate("innerHeight")
+    assert box is not None and -1 < box["y"] < height  # scrolled to: the footnote is on screen
     assert opened.problems == []
 
 
@@ -455,16 +535,16 @@ def test_every_hostile_string_shows_as_literal_text(htmls, page_of):
     content, seen = visible_text(raw), visible_text(seen)
     assert [s[:60] for s in hostile_texts() if visible_text(s) not in content] == []
     for label in ("brief title", "actor 1", "ask 1", "venue 1", "event 1", "failure 4"):
-        assert visible_text(hostile(label)) in seen, label  # on the page, not only in a popover
+        assert visible_text(hostile(label)) in seen, label  # on the page, not only in a footnote
 
 
-def test_in_print_popovers_are_hidden_and_footnotes_shown(htmls, page_of):
+def test_in_print_the_popover_is_hidden_and_footnotes_shown(htmls, page_of):
     opened = page_of(htmls["demo"])
     page = opened.page
-    page.locator(".cite-link").first.click()  # opened and focused, then printed
+    page.locator("a.cite-link").first.click()  # opened and focused, then printed
+    assert opened.shown(POPOVER)
     page.emulate_media(media="print")
-    footnotes, every, pops = page.evaluate(FOOTNOTES_JS)
-    assert (footnotes, every, pops) == (True, True, 0)
+    assert page.evaluate(FOOTNOTES_JS) == [True, True, False]
     assert opened.problems == []
 
 

@@ -38,9 +38,8 @@ def test_it_writes_the_first_screen_with_a_citation_focused_and_prints_the_path(
     monkeypatch.setenv("BRIEFGEN_CHROMIUM", CHROMIUM)
     page = tmp_path / "brief.html"
     page.write_text(
-        "<!doctype html><style>.pop{display:none}.cite:focus-within .pop{display:inline}</style>"
-        '<p style="height:1500px">tall</p><span class="cite"><a class="cite-link" href="#x">[1]'
-        '</a><span class="pop" id="x">shown</span></span><img src="https://example.invalid/a">',
+        '<!doctype html><p style="height:1500px">tall</p><a class="cite-link" href="#x">[1]</a>'
+        '<p id="x">footnote</p><img src="https://example.invalid/a.png">',
         encoding="utf-8",
     )
     out = tmp_path / "shot.png"
