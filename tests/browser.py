@@ -6,10 +6,11 @@ driver and `playwright install` (which downloads a browser build) is never run. 
 with the flags in CHROMIUM_ARGS: without the background-networking ones it tries the network at
 start, and a test that saw a request must be able to blame the page.
 
-Each page is opened from a file:// URL in a context of its own (JavaScript on or off), and what
-a person would call broken is recorded as it happens: console messages of type error, uncaught
-exceptions (`pageerror`), and every request for another URL than the page itself — which is
-aborted, so a page that tries the network fails its test and never reaches anything.
+Each page is opened from a file:// URL (with JavaScript on or off: a context for each, reused,
+see `Pages`), and what a person would call broken is recorded as it happens: console messages
+of type error, uncaught exceptions (`pageerror`), and every request for another URL than the
+page itself — which is aborted, so a page that tries the network fails its test and never
+reaches anything.
 
 Without a browser the tests skip locally and fail in CI (`CI` set): CI must never skip them.
 
