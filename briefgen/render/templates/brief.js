@@ -98,6 +98,13 @@
     if (link) show(link, false);
     else if (!pop.contains(event.target)) hide();
   });
+  document.addEventListener("focusout", (event) => {
+    // Focus left to nothing (the window, or a click on plain text): close, unless the reader
+    // pinned the popover or is pointing at it.
+    const from = event.target;
+    if (event.relatedTarget || pinned || !(linkOf(from) || pop.contains(from))) return;
+    if (!pop.matches(":hover")) hideSoon();
+  });
   document.addEventListener("mouseover", (event) => {
     const link = linkOf(event.target);
     if (link) show(link, false);
