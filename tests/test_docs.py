@@ -52,3 +52,17 @@ def test_the_scheduling_recipe_runs_as_written(runner, server, tmp_path, monkeyp
     code = block("scheduling.md", "python", "import logging")
     exec(compile(code, "docs/scheduling.md", "exec"), {})
     assert "0 changes since run 2" in capsys.readouterr().out
+
+
+def test_every_setting_is_in_the_configuration_table_and_every_option_in_the_cli_reference():
+    from briefgen.config import Settings
+
+    configuration = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    cli = (DOCS / "cli.md").read_text(encoding="utf-8")
+    for name, info in Settings.model_fields.items():
+        assert re.search(rf"^\| `{name}`", configuration, re.M), f"{name}: not in configuration.md"
+        meta = (info.json_schema_extra or {}).get("cli", {})
+        if meta.get("hidden"):
+            continue
+        flag = meta.get("name") or "--" + name.replace("_", "-")
+        assert f"`{flag}" in cli or f", {flag}" in cli, f"{flag}: not in cli.md"

@@ -37,6 +37,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen.changes import LABELS
+from briefgen.render import drawings
 from briefgen.schemas import (
     Brief,
     BriefActor,
@@ -242,8 +243,8 @@ class StoryView:
     claims: list[tuple[str, list[ClaimView]]]
     timeline: list[EventView]
     undated: list[EventView]
-    drawn_timeline: object | None
-    drawn_graph: object | None
+    drawn_timeline: drawings.Timeline | None
+    drawn_graph: drawings.Graph | None
 
 
 @dataclass(frozen=True)
@@ -450,8 +451,6 @@ def _facts(page: Page, story: Brief | Story) -> list[FactView]:
 
 def _story(page: Page, story: Brief | Story, number: int) -> StoryView:
     """One story's parts, their citations made in the order the page shows them."""
-    from briefgen.render import drawings
-
     prefix = "" if number == 1 else f"s{number}-"
     facts = _facts(page, story)
     where = _slot(page, "Where", story.venue, "venue")
