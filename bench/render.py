@@ -6,12 +6,12 @@
 The briefs: the bundled demo (5 articles, replayed), and merges of bench/merge_scale.py's
 synthetic day of news (variant names, paraphrased claims, wire copies) at each size. For each,
 the best of --repeat renders of `render.markdown` and of `render.html`, the page's size, and the
-page's parts: citations (each carries its own popover, so the page reads without scripts),
-footnotes, marks drawn.
+page's parts: citations (links to footnotes; the one popover is filled by the page's script) and
+footnotes (each source's quotes for one line, once).
 
-The baseline is the Markdown brief of the same Brief: the HTML page states the same facts with
-every quote beside every citation, so it is expected to be larger and slower, and the ratio
-shows by how much. The bound (issue 13 sets none; ours): the page of a 1,000-article brief
+The baseline is the Markdown brief of the same Brief: the HTML page states the same facts, with
+markup, footnotes and drawings, so it is expected to be larger and slower, and the ratio shows
+by how much. The bound (issue 13 sets none; ours): the page of a 1,000-article brief
 renders in under 5x the Markdown's time and under 1 s.
 """
 

@@ -381,11 +381,9 @@ def merge_command(extractions: tuple[Path, ...], quiet: bool, **options: Any) ->
     """Merge EXTRACTION.json files (from `briefgen extract`: one extraction or several, one
     after another) into one brief. No model call."""
     from briefgen import merge, pipeline, render
-    from briefgen.files import check_writable
 
     settings = Settings(**{k: v for k, v in options.items() if v is not None})
-    for path in pipeline.outputs_of(settings):
-        check_writable(path)
+    pipeline.check_outputs(settings)
     results = [result for path in extractions for result in _read_results(path)]
     brief = merge.merge(results, title=settings.title)
     if len(brief.failures) == len(brief.sources):
@@ -406,11 +404,9 @@ def render_command(brief: Path, **options: Any) -> int:
     """Render a saved JSON brief (from --json) again: the Markdown brief to --out, the HTML
     page to --html; with neither, the Markdown to stdout. No model call, no store."""
     from briefgen import pipeline, render
-    from briefgen.files import check_writable
 
     settings = Settings(**{k: v for k, v in options.items() if v is not None})
-    for path in pipeline.outputs_of(settings):
-        check_writable(path)
+    pipeline.check_outputs(settings)
     found = pipeline.read_brief(brief)
     pipeline.deliver(found, settings)
     if settings.out is None and settings.html is None:

@@ -25,9 +25,23 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def is_special(path: Path) -> bool:
+    """A device, a FIFO or a socket (`/dev/stdout`, `/dev/null`, a pipe): written through, in
+    place; a rename over it would put a plain file where the device was."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode) and not path.is_dir()
+    except OSError:
+        return False
+
+
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write via a temporary file in the same folder, then rename it over the target."""
+    """Write via a temporary file in the same folder, then rename it over the target; a
+    device or a pipe (`is_special`) is written to as it is."""
     path = path.expanduser()
+    if is_special(path):
+        with open(path, "wb") as raw:
+            raw.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+        return
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"{path}: folder {folder} does not exist")
@@ -53,6 +67,10 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 def check_writable(path: Path) -> None:
     """Fail now, before any model call, if `path` cannot be written when the brief is done."""
     path = path.expanduser()
+    if is_special(path):  # written in place: only the device or pipe itself must take it
+        if not os.access(path, os.W_OK):
+            raise InputError(f"{path}: not writable")
+        return
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"{path}: folder {folder} does not exist")

@@ -27,7 +27,7 @@ from briefgen.errors import (
     validation_summary,
 )
 from briefgen.extract import Callback, Result
-from briefgen.files import check_writable, output_lock, write_atomic
+from briefgen.files import check_writable, is_special, output_lock, write_atomic
 from briefgen.runlog import RunLog, event
 from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
 from briefgen.store import BatchRow, ModeMemory, NoMemory, Store
@@ -76,8 +76,29 @@ def server_name(settings: Settings, client: Client | None) -> str:
     return str(getattr(client, "base_url", None) or f"client:{type(client).__qualname__}")
 
 
+OUTPUT_OPTIONS = {"out": "--out", "json_out": "--json", "html": "--html"}
+
+
 def outputs_of(settings: Settings) -> list[Path]:
     return [p for p in (settings.out, settings.json_out, settings.html) if p is not None]
+
+
+def check_outputs(settings: Settings) -> None:
+    """Before any model call: each output can be written, and no two share a file (one would
+    silently replace the other). A device or a pipe may take more than one."""
+    seen: dict[Path, str] = {}
+    for name, option in OUTPUT_OPTIONS.items():
+        path = getattr(settings, name)
+        if path is None:
+            continue
+        check_writable(path)
+        key = path.expanduser().resolve()
+        if key in seen and not is_special(key):
+            raise InputError(
+                f"{path}: given for both {seen[key]} and {option}; each output "
+                "needs a file of its own"
+            )
+        seen[key] = option
 
 
 async def amake_brief(
@@ -108,8 +129,7 @@ async def amake_brief(
             logging.WARNING,
             event="warning",
         )
-    for path in outputs_of(settings):
-        check_writable(path)  # before any model call
+    check_outputs(settings)  # before any model call
     since = read_brief(settings.since) if settings.since is not None else None
     items = ingest.read(names, strict=settings.strict, options=ingest.InputOptions.of(settings))
     articles = [item for item in items if isinstance(item, Article)]
@@ -207,7 +227,25 @@ def read_brief(path: Path) -> Brief:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
     except ValueError as exc:
         summary = validation_summary(exc) if isinstance(exc, ValidationError) else exc
-        raise InputError(f"{path}: not a briefgen JSON brief ({summary})") from None
+        hint = ""
+        if isinstance(exc, ValidationError) and _looks_like_extraction(path):
+            hint = "; it holds an extraction: `briefgen merge` it into a brief first"
+        raise InputError(f"{path}: not a briefgen JSON brief ({summary}){hint}") from None
+
+
+def _looks_like_extraction(path: Path) -> bool:
+    import json
+
+    try:
+        data = json.loads(path.expanduser().read_bytes())
+    except (OSError, ValueError):
+        return False
+    first = data[0] if isinstance(data, list) and data else data
+    return (
+        isinstance(first, dict)
+        and "article" in first
+        and ("extraction" in first or "reason" in first)
+    )
 
 
 def nothing_produced(brief: Brief) -> NothingProduced:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -852,6 +854,11 @@ def test_merge_writes_the_page_too(runner, server, articles, tmp_path):
         (None, "No such file or directory"),
         ('{"hello": 1}', "not a briefgen JSON brief"),
         ("not json", "not a briefgen JSON brief"),
+        (
+            '{"article": {"id": "a", "source": "a.txt"}, "extraction": {}, "model": "m", '
+            '"prompt_version": "v"}',
+            "it holds an extraction: `briefgen merge` it into a brief first",
+        ),
     ],
 )
 def test_render_of_a_bad_brief_is_a_one_line_input_error(runner, tmp_path, content, message):
@@ -868,3 +875,23 @@ def test_render_into_a_missing_folder_fails_before_reading(runner, tmp_path):
     result = runner.invoke(main, ["render", "nothing.json", "--html", str(tmp_path / "no/x.html")])
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_two_outputs_on_one_file_is_a_usage_error_before_anything_runs(runner, tmp_path):
+    same = tmp_path / "same.x"
+    result = runner.invoke(main, ["demo", "--out", str(same), "--html", str(same)])
+    assert result.exit_code == 2
+    assert "given for both --out and --html" in result.stderr
+    assert not same.exists()
+    brief = tmp_path / "brief.json"
+    assert invoke(runner, "demo", "--json", brief, "-q").exit_code == 0
+    result = runner.invoke(main, ["render", str(brief), "--out", str(same), "--html", str(same)])
+    assert result.exit_code == 2 and not same.exists()
+
+
+def test_render_to_dev_null_leaves_the_device_alone(runner, tmp_path):
+    brief = tmp_path / "brief.json"
+    assert invoke(runner, "demo", "--json", brief, "-q").exit_code == 0
+    result = invoke(runner, "render", brief, "--html", os.devnull)
+    assert result.exit_code == 0
+    assert Path(os.devnull).is_char_device()

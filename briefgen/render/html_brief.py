@@ -125,10 +125,6 @@ class SourceView:
     copies: list[int]  # the sources that are copies of this one's story
 
     @property
-    def about(self) -> str:
-        return ", ".join(str(x) for x in (self.outlet, self.published) if x)
-
-    @property
     def host(self) -> str:
         """What a link to the article says: its site."""
         return urlsplit(self.url).hostname or "link" if self.url else ""

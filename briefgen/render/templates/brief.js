@@ -1,6 +1,7 @@
 // Progressive enhancement of the HTML brief. Without it every citation is a link to its
-// footnote (the verbatim quotes) or to its source's row. With it, hovering, focusing or tapping
-// a citation shows one popover beside it: the footnote's quotes and the source's line (title,
+// footnote (the verbatim quotes) or, when the line rests on no quote of it, to its source's row.
+// With it, hovering, focusing or tapping a citation shows one popover beside it: the footnote's
+// quotes, if any, and the source's line (title,
 // outlet, date, link, syndicated copy) copied from the page, never parsed from text. Tab moves
 // into the popover's link; Escape, a second tap or a click elsewhere closes it.
 (() => {
@@ -24,11 +25,6 @@
     const parts = [];
     if (target && target.id.startsWith("ev-")) {
       for (const quote of target.querySelectorAll("q.quote")) parts.push(quote.cloneNode(true));
-    } else {
-      const none = document.createElement("span");
-      none.className = "no-quote";
-      none.textContent = "Named in this source.";
-      parts.push(none);
     }
     const line = row ? row.querySelector(".src") : null;
     if (line) {

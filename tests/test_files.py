@@ -1,0 +1,70 @@
+"""Output files (files.py): atomic writes, devices and pipes written in place, the check
+before a run, and one file per output."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from briefgen import pipeline
+from briefgen.config import Settings
+from briefgen.errors import InputError
+from briefgen.files import check_writable, is_special, write_atomic
+
+
+def test_a_write_replaces_the_file_whole_and_keeps_its_mode(tmp_path):
+    target = tmp_path / "brief.md"
+    target.write_text("old")
+    target.chmod(0o640)
+    write_atomic(target, "new")
+    assert target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.md"]  # no temporary file left
+
+
+def test_a_pipe_is_written_through_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    assert is_special(fifo)
+    check_writable(fifo)
+    write_atomic(fifo, "<!doctype html>")
+    reader.join(timeout=5)
+    assert got == [b"<!doctype html>"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the pipe, not a file renamed over it
+
+
+def test_dev_null_takes_a_brief_and_stays_a_device():
+    null = Path(os.devnull)
+    check_writable(null)
+    write_atomic(null, "brief")
+    assert null.is_char_device()
+
+
+def test_a_missing_folder_or_a_folder_is_not_an_output(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        check_writable(tmp_path / "nowhere" / "brief.md")
+    with pytest.raises(InputError, match="is a folder"):
+        check_writable(tmp_path)
+    assert not is_special(tmp_path) and not is_special(tmp_path / "missing")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("out", "html"), ("json_out", "html"), ("out", "json_out")]
+)
+def test_two_outputs_on_one_file_are_refused(tmp_path, monkeypatch, first, second):
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(**{first: tmp_path / "same.x", second: Path("same.x")})
+    with pytest.raises(InputError, match="given for both"):
+        pipeline.check_outputs(settings)
+
+
+def test_outputs_on_a_device_may_share_it(tmp_path):
+    pipeline.check_outputs(Settings(out=Path(os.devnull), html=Path(os.devnull)))
+    pipeline.check_outputs(Settings(out=tmp_path / "a.md", html=tmp_path / "a.html"))
