@@ -230,7 +230,7 @@ def _inside(inner: str, outer: str) -> bool:
 
 # --- other languages -------------------------------------------------------------------------
 
-LANGUAGES: tuple[str, ...] = ("it", "fr", "es", "de", "pt", "ru")
+LANGUAGES: tuple[str, ...] = ("it", "fr", "es", "de", "pt", "ru", "ar", "he")
 _MONTH_KEYS = tuple(name.lower() for name in calendar.month_name if name)
 _WEEKDAY_KEYS = tuple(name.lower() for name in calendar.day_name)
 _RELATIVE_KEY = re.compile(r"^(?:in )?\d+ (?:day|week|month|year)(?: ago)?$")

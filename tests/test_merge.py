@@ -371,3 +371,16 @@ def test_a_person_only_one_source_of_many_names_does_not_title_the_story():
         result(3, actors=[person("the driver")], venues=[venue("Mazar-i-Sharif")]),
     ]
     assert merge(two).title == "Sayed Kamal Sadat: brief from 3 articles"
+
+
+def test_dates_written_in_arabic_and_hebrew_take_part_in_a_dispute():
+    day = date(2025, 3, 10)
+    brief = merge(
+        [
+            result(1, published=day, dates=[when("on 12 March 2025")]),
+            result(2, published=day, dates=[when("يوم 14 مارس 2025")]),
+            result(3, published=day, dates=[when("ב-13 במרץ 2025")]),
+        ]
+    )
+    assert brief.date.disputed
+    assert sorted(v.value for v in brief.date.values) == ["2025-03-12", "2025-03-13", "2025-03-14"]
