@@ -182,8 +182,27 @@ def test_the_demo_timeline_has_a_mark_per_dated_event_in_date_order(demo):
         label.startswith("10–13 Sep 2023 · \u2068Eastern Economic Forum")
         for label in texts(root, "label")
     )
-    assert [t.label for t in layout.ticks] == ["2019", "2020", "2021", "2022", "2023"]
     assert root.find(SVG + "title").text.startswith("Timeline: 23 dated events, 2019 to")
+    # Not 2019-2023 linear with September in a few units: 2021, empty, is cut out, and the
+    # stretch of 16 of the 23 rows (August to 13 September 2023) is zoomed in.
+    (gap,) = [b for b in layout.breaks if b.days]
+    assert (gap.days, gap.label) == (365, "12 months")  # the year 2021
+    assert layout.zoom is not None and layout.zoom.ratio > 10
+    assert "zoomed in" in svg and "12 months" in svg
+    assert layout.zoom.x1 - layout.zoom.x0 > 0.6 * (layout.right - layout.left)
+    rows = {r.when: r for r in layout.rows}
+    cluster = [r.span.cx for r in layout.rows if r.when.endswith("Sep 2023")]
+    assert max(cluster) - min(cluster) > 0.1 * (layout.right - layout.left)  # was 0.01
+    # Honest inside the zoomed stretch: a week's bar is 7/31 of a month's.
+    week, month = rows["4–10 Sep 2023"].span.width, rows["Aug 2023"].span.width
+    assert abs(week / month - 7 / 31) < 0.02
+    # The first tick of each stretch says its year; none falls in a gap.
+    assert re.fullmatch(r"\d{4}|[A-Z][a-z]{2} \d{4}|\d{1,2} [A-Z][a-z]{2} \d{4}", layout.ticks[0].label)
+    assert not [t for t in layout.ticks if gap.x0 < t.x < gap.x0 + gap.width]
+    # A bar across a change of scale is notched there, once per change it crosses.
+    (year,) = [r for r in layout.rows if r.when == "2023"]
+    assert year.span.cuts.count("Z") == 2
+    assert rows["2019"].span.cuts == ""
 
 
 def test_the_demo_graph_has_one_node_per_actor_and_one_arrow_per_pair_and_kind(demo):
@@ -248,7 +267,12 @@ def test_a_disputed_event_has_an_alt_mark_per_other_date_on_its_row():
     assert disputed.tag == SVG + "circle" and classes(disputed) == {"mark", "disputed"}
     alts = having(root, "alt")
     assert [a.tag for a in alts] == [SVG + "circle", SVG + "rect"]
-    assert {a.get("cy") or str(float(a.get("y")) + 4) for a in alts} == {disputed.get("cy")}
+    # Each other date on the row's line, or on a lane below it where it would touch a mark.
+    (row,) = [r for r in layout.rows if r.disputed]
+    lanes = {(a.mark_y - row.mark_y) / drawings._LANE for a in row.alts}
+    assert lanes <= {0, 1, 2} and {a.get("cy") or str(float(a.get("y")) + 4) for a in alts} == {
+        str(a.mark_y) for a in row.alts
+    }
     href = links(root)
     assert href[disputed] == "#tl-0" and {href[a] for a in alts} == {"#tl-0"}
     assert [classes(m) for m in marks] == [
@@ -257,13 +281,12 @@ def test_a_disputed_event_has_an_alt_mark_per_other_date_on_its_row():
         {"mark", "disputed"},
     ]
     assert len(having(root, "connector")) == 2  # dashed, from the mark to each other date
-    (row,) = [r for r in layout.rows if r.disputed]
     assert "sources disagree: also dated 12 Sep 2023 [2]; 10–11 Sep 2023 [2]" in row.title
     assert "as written: “written 2023-09-13”" in row.title
     assert layout.omitted == 0 and "more in the list" not in svg
 
 
-def test_rows_are_capped_and_the_rest_counted_with_dates_that_are_not_dates():
+def test_rows_are_capped_to_the_newest_and_the_earlier_counted_above_them():
     events = [
         event(f"event {i}", f"20{10 + i % 14}-{1 + i % 12:02d}-{1 + i % 28:02d}")
         for i in range(300)
@@ -273,9 +296,35 @@ def test_rows_are_capped_and_the_rest_counted_with_dates_that_are_not_dates():
     root = parse(svg)
     assert_inside(root)
     assert len(having(root, "mark")) == drawings.MAX_ROWS == len(layout.rows)
-    assert layout.omitted == 301 - drawings.MAX_ROWS
-    assert f"and {301 - drawings.MAX_ROWS} more in the list" in svg
-    assert root.find(SVG + "title").text.startswith("Timeline: 301 dated events")
+    assert layout.omitted == 301 - drawings.MAX_ROWS and layout.earlier == 300 - drawings.MAX_ROWS
+    # The newest rows, still in date order: a brief is read for what is new.
+    newest = sorted(range(300), key=lambda i: (bounds(events[i].date), i))[-drawings.MAX_ROWS :]
+    assert [r.anchor for r in layout.rows] == [f"tl-{i}" for i in newest]
+    assert layout.rows[-1].when == "28 Dec 2023"  # the last day any event has
+    note = "260 earlier events and 1 whose date cannot be drawn are in the list below"
+    assert layout.note == note and note in svg and "more in the list" not in svg
+    assert layout.note_y < layout.axis_y < layout.top  # above the rows
+    title = root.find(SVG + "title").text
+    assert title.startswith("Timeline: 301 dated events") and "the newest 40 drawn" in title
+
+
+@pytest.mark.parametrize(
+    ("earlier", "undrawable", "note"),
+    [
+        (0, 0, ""),
+        (1, 0, "1 earlier event is in the list below"),
+        (5, 0, "5 earlier events are in the list below"),
+        (0, 1, "1 event whose date cannot be drawn is in the list below"),
+        (0, 2, "2 events whose dates cannot be drawn are in the list below"),
+        (3, 2, "3 earlier events and 2 whose dates cannot be drawn are in the list below"),
+    ],
+)
+def test_the_note_says_what_the_list_has_that_the_picture_does_not(earlier, undrawable, note):
+    assert drawings._note(earlier, undrawable) == note
+    events = [event(f"e{i}", f"2023-09-{1 + i % 28:02d}") for i in range(40 + earlier)]
+    events += [event(f"n{i}", "sometime") for i in range(undrawable)]
+    layout = timeline(events, ids("tl", len(events)))
+    assert (layout.note, layout.earlier, layout.omitted) == (note, earlier, earlier + undrawable)
 
 
 def test_no_timeline_without_a_date():
@@ -291,10 +340,10 @@ def test_no_timeline_without_a_date():
     [
         (["2023-09-12"], "day"),
         (["2023-09-01", "2023-09-13"], "day"),
-        (["2023-07-30", "2023-09-13"], "month"),
+        (["2023-07-30", "2023-09-13"], "day"),  # 1 Aug, 16 Aug, 1 Sep
         (["2021-02", "2023-09-13"], "month"),
         (["1950", "2023-09-13"], "year"),
-        (["1200", "9999"], "year"),
+        (["1200", "9999"], "month"),  # two years 8,800 apart: each its own stretch
     ],
 )
 def test_axis_ticks_are_round_dates_that_do_not_collide(dates, unit):
