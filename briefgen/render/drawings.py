@@ -850,6 +850,7 @@ class Graph:
 _NODE_R, _NODE_FONT, _EDGE_FONT, _LINE = 9.0, 11.0, 9.5, 13.0
 _LABEL_CHARS, _LABEL_WIDTH = 14, 96.0  # per line of a node's label
 _ARROW = 9.0
+_CLEAR = 8.0  # an arrow passes another node this far off its circle: an arrowhead's length
 _BENDS = (0.13, 0.27)  # curve offsets, by chord length, of a pair's first and second kind
 _GRAPH_PAD = 8.0
 _VERB = {"ask": "asks", "warn": "warns"}
@@ -1069,10 +1070,10 @@ def _hub_label(
     centre: Point, name: str, curves: Sequence[Sequence[Point]]
 ) -> tuple[str, list[tuple[float, float, str]]]:
     """The label of the node in the middle, where the fewest arrows run: its arrows come
-    from every side, so each place of `_SIDES`, the name on one line or (narrower) broken
-    on two, is scored by the points of the arrows (`curves`, sampled, arrowheads' tips
-    included) inside the label's box; the first of the lowest score is taken, one line
-    before two, below the node before other sides."""
+    from every side, so the label, on one line or (narrower) broken on two, is tried in 24
+    directions around the node, from below it round both ways, at 4 to 24 units off it, and
+    scored by the points of the arrows (`curves`, sampled, arrowheads' tips included) inside
+    its box. The fewest points win, then the nearest, then one line, then the first tried."""
     shapes = [_wrap(name)]
     if len(shapes[0]) == 1 and " " in shapes[0][0]:
         words = shapes[0][0].split(" ")
@@ -1081,20 +1082,29 @@ def _hub_label(
             key=lambda k: abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))),
         )
         shapes.append((" ".join(words[:half]), " ".join(words[half:])))
-    best: tuple[int, str, list[tuple[float, float, str]]] | None = None
-    for lines in shapes:
-        for side in _SIDES:
-            anchor, placed = _placed(centre, side, lines)
-            boxes = [_text_box(lx, ly, t, _NODE_FONT, anchor) for lx, ly, t in placed]
-            score = sum(
-                any(b[0] - 2 <= x <= b[2] + 2 and b[1] - 2 <= y <= b[3] + 2 for b in boxes)
-                for points in curves
-                for x, y in points
-            )
-            if best is None or score < best[0]:
-                best = (score, anchor, placed)
+    nx, ny = centre
+    near = [(x, y) for points in curves for x, y in points if math.hypot(x - nx, y - ny) < 130]
+    best: tuple[tuple[int, float, int, int], list[tuple[float, float, str]]] | None = None
+    turns = [0, *(k * sign for k in range(1, 13) for sign in (1, -1))][:24]
+    for shape, lines in enumerate(shapes):
+        w = max(_width(line, _NODE_FONT) for line in lines)
+        h = (len(lines) - 1) * _LINE + _NODE_FONT * 1.3
+        for order, turn in enumerate(turns):
+            ux, uy = math.sin(math.pi * turn / 12), math.cos(math.pi * turn / 12)
+            reach = abs(ux) * w / 2 + abs(uy) * h / 2
+            for off in (4.0, 8.0, 12.0, 16.0, 20.0, 24.0):
+                cx = nx + ux * (_NODE_R + off + reach)
+                cy = ny + uy * (_NODE_R + off + reach)
+                x0, y0, x1, y1 = cx - w / 2 - 2, cy - h / 2 - 2, cx + w / 2 + 2, cy + h / 2 + 2
+                score = sum(x0 <= x <= x1 and y0 <= y <= y1 for x, y in near)
+                key = (score, off, shape, order)
+                if best is None or key < best[0]:
+                    first = cy - h / 2 + _NODE_FONT
+                    best = (key, [(cx, first + j * _LINE, t) for j, t in enumerate(lines)])
+                if not score:
+                    break  # further off in this direction is only further
     assert best is not None
-    return best[1], best[2]
+    return "middle", best[1]
 
 
 def _curve(a: Point, b: Point, bend: float) -> tuple[Point, Point, Point]:
@@ -1134,7 +1144,7 @@ def _bend(
 ) -> tuple[Point, Point, Point]:
     """The curve from a to b bent `bend`; when it passes through a node of `others` (all but
     its ends) or a label of `labels` (the other nodes'), the first of deeper bends, then of
-    bends to the other side, that clears every node by 4 units and crosses no label; when
+    bends to the other side, that clears every node by _CLEAR units and crosses no label; when
     none does, the one that clears the nodes, then crosses fewest labels, then clears the
     nodes most (the first of equals)."""
     best: tuple[tuple[bool, int, float], tuple[Point, Point, Point]] | None = None
@@ -1149,7 +1159,7 @@ def _bend(
             any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in points)
             for box in labels
         )
-        score = (clear < _NODE_R + 4, crossed, -clear)
+        score = (clear < _NODE_R + _CLEAR, crossed, -clear)
         if score[:2] == (False, 0):
             return curve
         if best is None or score < best[0]:
@@ -1158,7 +1168,19 @@ def _bend(
     return best[1]
 
 
-_TS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8)  # where along its arrow a label may go
+_TS = (
+    0.5,
+    0.4,
+    0.6,
+    0.3,
+    0.7,
+    0.25,
+    0.75,
+    0.2,
+    0.8,
+    0.15,
+    0.85,
+)  # where on its arrow a label may go
 
 
 def _tag(
@@ -1166,30 +1188,32 @@ def _tag(
 ) -> tuple[Point, tuple[float, ...]]:
     """Where an arrow's label goes, and its box: just off the curve on its outer side, at
     the first place along it (`_TS`: the middle, then out towards the ends) whose box
-    touches no box `taken` (nodes, their labels, the labels placed before); when every place
-    touches one, the place that overlaps least (the first of equals)."""
+    touches no box `taken` (nodes, their labels, the labels placed before); then the same a
+    little further off, on the inner side, further still; when every place touches one, the
+    place that overlaps least (the first of equals)."""
     (sx, sy), (cx, cy), (ex, ey) = curve
     best: tuple[float, Point, tuple[float, ...]] | None = None
     w = _width(label, _EDGE_FONT)
-    for t in _TS:
-        x, y = _at(curve, t)
-        dx = 2 * (1 - t) * (cx - sx) + 2 * t * (ex - cx)
-        dy = 2 * (1 - t) * (cy - sy) + 2 * t * (ey - cy)
-        nx, ny = _unit(-dy, dx)
-        if nx * (cx - (sx + ex) / 2) + ny * (cy - (sy + ey) / 2) < 0:
-            nx, ny = -nx, -ny  # the outer side: the control point's
-        push = abs(nx) * (w / 2 + 2) + abs(ny) * (_EDGE_FONT / 2 + 2)
-        mid = (x + nx * push, y + ny * push)
-        box = _text_box(mid[0], mid[1] + _EDGE_FONT * 0.35, label, _EDGE_FONT, "middle")
-        overlap = sum(
-            max(0.0, min(box[2], o[2]) - max(box[0], o[0]) + 1)
-            * max(0.0, min(box[3], o[3]) - max(box[1], o[1]) + 1)
-            for o in taken
-        )
-        if not overlap:
-            return mid, box
-        if best is None or overlap < best[0]:
-            best = (overlap, mid, box)
+    for side, extra in ((1, 0.0), (1, 6.0), (-1, 0.0), (1, 12.0), (-1, 6.0)):
+        for t in _TS:
+            x, y = _at(curve, t)
+            dx = 2 * (1 - t) * (cx - sx) + 2 * t * (ex - cx)
+            dy = 2 * (1 - t) * (cy - sy) + 2 * t * (ey - cy)
+            nx, ny = _unit(-dy, dx)
+            if (nx * (cx - (sx + ex) / 2) + ny * (cy - (sy + ey) / 2) < 0) == (side > 0):
+                nx, ny = -nx, -ny  # the outer side is the control point's
+            push = abs(nx) * (w / 2 + 2) + abs(ny) * (_EDGE_FONT / 2 + 2) + extra
+            mid = (x + nx * push, y + ny * push)
+            box = _text_box(mid[0], mid[1] + _EDGE_FONT * 0.35, label, _EDGE_FONT, "middle")
+            overlap = sum(
+                max(0.0, min(box[2], o[2]) - max(box[0], o[0]) + 1)
+                * max(0.0, min(box[3], o[3]) - max(box[1], o[1]) + 1)
+                for o in taken
+            )
+            if not overlap:
+                return mid, box
+            if best is None or overlap < best[0]:
+                best = (overlap, mid, box)
     assert best is not None
     return best[1], best[2]
 
