@@ -411,6 +411,44 @@ def test_the_legend_says_what_the_marks_drawn_mean_and_no_more(dates, said):
         assert key.text_y < layout.axis_y
 
 
+def test_random_timelines_stay_inside_with_ticks_and_marks_apart():
+    """Days, months, years and ranges from year 1 to 9999, some disputed: the scale may be
+    linear, cut or zoomed, and every picture stays well-formed, inside its viewBox, with a
+    tick, no two marks of a line touching, and the same bytes twice."""
+    rng = random.Random(11)
+
+    def some_date() -> str:
+        year = rng.choice([1, 1200, 1950, 2019, 2022, 2023, 2023, 2024, 9999])
+        month, day, kind = rng.randint(1, 12), rng.randint(1, 28), rng.random()
+        if kind < 0.15:
+            return f"{year:04d}"
+        if kind < 0.35:
+            return f"{year:04d}-{month:02d}"
+        if kind < 0.5:
+            last = min(28, day + rng.randint(1, 9))
+            return f"{year:04d}-{month:02d}-{day:02d}/{year:04d}-{month:02d}-{last:02d}"
+        return f"{year:04d}-{month:02d}-{day:02d}"
+
+    for _ in range(120):
+        events = [
+            event(f"e{i}", some_date(), *[some_date() for _ in range(rng.choice([0, 0, 1, 3]))])
+            for i in range(rng.randint(1, 60))
+        ]
+        layout, svg = draw_timeline(events)
+        assert_inside(parse(svg))
+        assert layout.ticks and draw_timeline(events)[1] == svg
+        for row in layout.rows:
+            marks = [(row.mark_y, row.span)] + [(a.mark_y, a.span) for a in row.alts]
+            for (y1, a), (y2, b) in itertools.combinations(marks, 2):
+                ends = [
+                    (m.x, m.x + m.width)
+                    if m.range
+                    else (m.cx - drawings._DOT, m.cx + drawings._DOT)
+                    for m in (a, b)
+                ]
+                assert y1 != y2 or ends[0][1] + 1.4 <= ends[1][0] or ends[1][1] + 1.4 <= ends[0][0]
+
+
 def test_no_timeline_without_a_date():
     assert timeline([], []) is None
     assert timeline([event("talks", None), event("more talks", None)], ["a", "b"]) is None

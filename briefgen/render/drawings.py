@@ -1,14 +1,24 @@
 """The HTML brief's two pictures, laid out in Python and drawn as SVG by jinja2 templates.
 
-- `timeline(events, ids)`: one row per dated event in date order, Gantt-like, so a 2019 event and
-  a cluster of September 2023 days are all readable: a day is a dot, a month, year or range a
-  bar, each other date of a disputed event a hollow mark on the same row. Drawn by
-  `templates/timeline.svg.j2`.
+- `timeline(events, ids)`: one row per dated event in date order, Gantt-like: a day is a dot, a
+  month, year or range a bar, each other date of a disputed event a hollow mark on the row (on
+  a lane below it when it would touch another mark). At most the newest MAX_ROWS, as a brief
+  is read for what is new. The axis is linear while that tells the dates apart; else long
+  empty stretches are cut out and the stretch most rows fall in is zoomed in (`_pieces`), so a
+  2019 summit and a week of September 2023 are both readable; a legend says what the marks
+  drawn mean. Drawn by `templates/timeline.svg.j2`.
 - `graph(asks, warnings, actors, ask_ids, warn_ids)`: who asks or warns whom, the claimants and
   the addressee of each claim that names both as nodes (one per actor, whatever name a claim
   uses), one arrow per (from, to, kind). Nodes sit on a circle clockwise from the top, the most
   connected first; when one node is an end of half the arrows or more (everyone warns North
-  Korea) it sits in the middle and its arrows are spokes. Drawn by `templates/graph.svg.j2`.
+  Korea) it sits in the middle and its arrows are spokes. An arrow bends further (or the other
+  way) to pass clear of other nodes and labels (`_bend`); the middle node's label goes where
+  the fewest arrows run (`_hub_label`), each arrow's label at the first free place along it
+  (`_tag`). Drawn by `templates/graph.svg.j2`.
+
+Both pictures' natural size is their viewBox, one unit a pixel (`width`): the text is 11 units,
+so a page that caps a picture's width at `width` px (or a fixed multiple) draws it at that size
+instead of blowing a two-node graph up to the column.
 
 Both return a frozen layout (every coordinate computed here, rounded to one decimal) or None
 when there is nothing to draw; the templates only print it, with autoescaping on, so every model
@@ -20,7 +30,7 @@ without reordering the text around it.
 
 Why a hand-written layout and not networkx or graphviz: the graphs are small and capped (at most
 `MAX_NODES` nodes, `MAX_EDGES` arrows, `MAX_ROWS` rows), so a circle and a list of rows are all
-the layout they need, in a few milliseconds; the same brief must give the same page byte for
+the layout they need, in milliseconds; the same brief must give the same page byte for
 byte, which a force-directed layout (iterated floating point from a random start) or a graphviz
 binary (whose output changes with its version) does not promise; and networkx's layouts need
 numpy, graphviz a system binary: dependencies briefgen has no other use for.
