@@ -219,10 +219,10 @@ def dated(story: Brief | Story) -> list[DatedEvent]:
 
 
 def drawn(story: Brief | Story) -> list[DatedEvent]:
-    """The dated events the timeline draws: in date order (then the brief's), the first
-    MAX_ROWS; the others are only listed below it."""
+    """The dated events the timeline draws: in date order (then the brief's), the newest
+    MAX_ROWS; the earlier ones are only listed below it."""
     ordered = sorted(enumerate(dated(story)), key=lambda p: (span(p[1].date or ""), p[0]))
-    return [event for _, event in ordered[:MAX_ROWS]]
+    return [event for _, event in ordered[-MAX_ROWS:]]
 
 
 def both_sides(story: Brief | Story) -> list[Claim]:

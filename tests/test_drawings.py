@@ -182,8 +182,29 @@ def test_the_demo_timeline_has_a_mark_per_dated_event_in_date_order(demo):
         label.startswith("10–13 Sep 2023 · \u2068Eastern Economic Forum")
         for label in texts(root, "label")
     )
-    assert [t.label for t in layout.ticks] == ["2019", "2020", "2021", "2022", "2023"]
     assert root.find(SVG + "title").text.startswith("Timeline: 23 dated events, 2019 to")
+    # Not 2019-2023 linear with September in a few units: 2021, empty, is cut out, and the
+    # stretch of 16 of the 23 rows (August to 13 September 2023) is zoomed in.
+    (gap,) = [b for b in layout.breaks if b.days]
+    assert (gap.days, gap.label) == (365, "12 months")  # the year 2021
+    assert layout.zoom is not None and layout.zoom.ratio > 10
+    assert "zoomed in" in svg and "12 months" in svg
+    assert layout.zoom.x1 - layout.zoom.x0 > 0.6 * (layout.right - layout.left)
+    rows = {r.when: r for r in layout.rows}
+    cluster = [r.span.cx for r in layout.rows if r.when.endswith("Sep 2023")]
+    assert max(cluster) - min(cluster) > 0.1 * (layout.right - layout.left)  # was 0.01
+    # Honest inside the zoomed stretch: a week's bar is 7/31 of a month's.
+    week, month = rows["4–10 Sep 2023"].span.width, rows["Aug 2023"].span.width
+    assert abs(week / month - 7 / 31) < 0.02
+    # The first tick of each stretch says its year; none falls in a gap.
+    assert re.fullmatch(
+        r"\d{4}|[A-Z][a-z]{2} \d{4}|\d{1,2} [A-Z][a-z]{2} \d{4}", layout.ticks[0].label
+    )
+    assert not [t for t in layout.ticks if gap.x0 < t.x < gap.x0 + gap.width]
+    # A bar across a change of scale is notched there, once per change it crosses.
+    (year,) = [r for r in layout.rows if r.when == "2023"]
+    assert year.span.cuts.count("Z") == 2
+    assert rows["2019"].span.cuts == ""
 
 
 def test_the_demo_graph_has_one_node_per_actor_and_one_arrow_per_pair_and_kind(demo):
@@ -248,7 +269,12 @@ def test_a_disputed_event_has_an_alt_mark_per_other_date_on_its_row():
     assert disputed.tag == SVG + "circle" and classes(disputed) == {"mark", "disputed"}
     alts = having(root, "alt")
     assert [a.tag for a in alts] == [SVG + "circle", SVG + "rect"]
-    assert {a.get("cy") or str(float(a.get("y")) + 4) for a in alts} == {disputed.get("cy")}
+    # Each other date on the row's line, or on a lane below it where it would touch a mark.
+    (row,) = [r for r in layout.rows if r.disputed]
+    lanes = {(a.mark_y - row.mark_y) / drawings._LANE for a in row.alts}
+    assert lanes <= {0, 1, 2} and {a.get("cy") or str(float(a.get("y")) + 4) for a in alts} == {
+        str(a.mark_y) for a in row.alts
+    }
     href = links(root)
     assert href[disputed] == "#tl-0" and {href[a] for a in alts} == {"#tl-0"}
     assert [classes(m) for m in marks] == [
@@ -257,13 +283,12 @@ def test_a_disputed_event_has_an_alt_mark_per_other_date_on_its_row():
         {"mark", "disputed"},
     ]
     assert len(having(root, "connector")) == 2  # dashed, from the mark to each other date
-    (row,) = [r for r in layout.rows if r.disputed]
     assert "sources disagree: also dated 12 Sep 2023 [2]; 10–11 Sep 2023 [2]" in row.title
     assert "as written: “written 2023-09-13”" in row.title
     assert layout.omitted == 0 and "more in the list" not in svg
 
 
-def test_rows_are_capped_and_the_rest_counted_with_dates_that_are_not_dates():
+def test_rows_are_capped_to_the_newest_and_the_earlier_counted_above_them():
     events = [
         event(f"event {i}", f"20{10 + i % 14}-{1 + i % 12:02d}-{1 + i % 28:02d}")
         for i in range(300)
@@ -273,9 +298,155 @@ def test_rows_are_capped_and_the_rest_counted_with_dates_that_are_not_dates():
     root = parse(svg)
     assert_inside(root)
     assert len(having(root, "mark")) == drawings.MAX_ROWS == len(layout.rows)
-    assert layout.omitted == 301 - drawings.MAX_ROWS
-    assert f"and {301 - drawings.MAX_ROWS} more in the list" in svg
-    assert root.find(SVG + "title").text.startswith("Timeline: 301 dated events")
+    assert layout.omitted == 301 - drawings.MAX_ROWS and layout.earlier == 300 - drawings.MAX_ROWS
+    # The newest rows, still in date order: a brief is read for what is new.
+    newest = sorted(range(300), key=lambda i: (bounds(events[i].date), i))[-drawings.MAX_ROWS :]
+    assert [r.anchor for r in layout.rows] == [f"tl-{i}" for i in newest]
+    assert layout.rows[-1].when == "28 Dec 2023"  # the last day any event has
+    note = "260 earlier events and 1 whose date cannot be drawn are in the list below"
+    assert layout.note == note and note in svg and "more in the list" not in svg
+    assert layout.note_y < layout.axis_y < layout.top  # above the rows
+    title = root.find(SVG + "title").text
+    assert title.startswith("Timeline: 301 dated events") and "the newest 40 drawn" in title
+
+
+@pytest.mark.parametrize(
+    ("earlier", "undrawable", "note"),
+    [
+        (0, 0, ""),
+        (1, 0, "1 earlier event is in the list below"),
+        (5, 0, "5 earlier events are in the list below"),
+        (0, 1, "1 event whose date cannot be drawn is in the list below"),
+        (0, 2, "2 events whose dates cannot be drawn are in the list below"),
+        (3, 2, "3 earlier events and 2 whose dates cannot be drawn are in the list below"),
+    ],
+)
+def test_the_note_says_what_the_list_has_that_the_picture_does_not(earlier, undrawable, note):
+    assert drawings._note(earlier, undrawable) == note
+    events = [event(f"e{i}", f"2023-09-{1 + i % 28:02d}") for i in range(40 + earlier)]
+    events += [event(f"n{i}", "sometime") for i in range(undrawable)]
+    layout = timeline(events, ids("tl", len(events)))
+    assert (layout.note, layout.earlier, layout.omitted) == (note, earlier, earlier + undrawable)
+
+
+def test_an_empty_stretch_is_cut_out_and_both_sides_keep_one_scale():
+    days = ["2023-09-01", "2023-09-02", "2023-09-03", "2024-07-01", "2024-07-02", "2024-07-03"]
+    layout, svg = draw_timeline([event(f"e{i}", d) for i, d in enumerate(days)])
+    root = parse(svg)
+    assert_inside(root)
+    (gap,) = layout.breaks
+    assert (gap.days, gap.label, gap.width) == (301, "10 months", drawings._GAP_WIDTH)
+    assert layout.zoom is None and "10 months" in svg and having(root, "gap")
+    xs = [r.span.cx for r in layout.rows]
+    steps = {round(xs[k + 1] - xs[k], 1) for k in (0, 1, 3, 4)}
+    assert len(steps) == 1 and steps.pop() > 30  # a day's step, the same each side: was 1.3
+    assert xs[2] < gap.x0 < gap.x0 + gap.width < xs[3]
+    # Each side's first tick says its year, and no tick falls in the gap.
+    labels = [t.label for t in layout.ticks]
+    assert labels[0] == "1 Sep 2023" and "1 Jul 2024" in labels
+    assert not [t for t in layout.ticks if gap.x0 < t.x < gap.x0 + gap.width]
+
+
+def test_a_week_of_days_is_drawn_linear_with_no_break():
+    layout, svg = draw_timeline([event(f"e{i}", f"2023-09-{10 + i}") for i in range(5)])
+    assert layout.breaks == () and layout.zoom is None and 'class="break"' not in svg
+    xs = [r.span.cx for r in layout.rows]
+    assert len({round(b - a, 1) for a, b in itertools.pairwise(xs)}) == 1
+
+
+def test_disputed_dates_a_day_apart_are_marks_apart_not_one_blob():
+    events = [
+        event("old", "2019"),
+        event("summit", "2023-09-12", "2023-09-13", "2023-09-11", "2023-09-10/2023-09-13"),
+        event("later", "2024-01"),
+    ]
+    layout, svg = draw_timeline(events)
+    assert_inside(parse(svg))
+    summit, later = layout.rows[1:]
+    marks = [(summit.mark_y, summit.span)] + [(a.mark_y, a.span) for a in summit.alts]
+
+    def extent(span):
+        return (span.x, span.x + span.width) if span.range else (span.cx - 4.5, span.cx + 4.5)
+
+    for (y1, a), (y2, b) in itertools.combinations(marks, 2):
+        if y1 == y2:  # on one line: apart, strokes included
+            (a0, a1), (b0, b1) = extent(a), extent(b)
+            assert a1 + 1.5 <= b0 or b1 + 1.5 <= a0, (a, b)
+    assert len({y for y, _ in marks}) > 1  # a day apart at this scale: some on a lane below
+    assert all(y <= summit.mark_y + 3 * drawings._LANE for y, _ in marks)
+    assert later.y >= max(y for y, _ in marks) + drawings._DOT + 4  # the row below makes room
+    root = parse(svg)
+    for connector in having(root, "connector"):  # from the event's mark to each other date
+        assert connector.get("y1") == str(summit.mark_y)
+        assert connector.get("y2") in {str(a.mark_y) for a in summit.alts}
+
+
+@pytest.mark.parametrize(
+    ("dates", "said"),
+    [
+        ([["2023-09-12"], ["2023-09-13"]], ["a day"]),
+        ([["2023-09"], ["2023-09-12"]], ["a day", "a month"]),
+        ([["2023"], ["2023-09-10/2023-09-13"]], ["a year or a range of dates"]),
+        ([["2022"], ["2023-09"], ["2023-07/2023-08"]], ["a month, a year or a range of dates"]),
+        (
+            [["2023-09-12", "2023-09-13"], ["2023-09-14"]],
+            ["a day", "disputed: another source’s date"],
+        ),
+        ([["2023-09", "2023-10"]], ["a month", "disputed: another source’s date"]),
+    ],
+)
+def test_the_legend_says_what_the_marks_drawn_mean_and_no_more(dates, said):
+    layout, svg = draw_timeline([event(f"e{i}", *d) for i, d in enumerate(dates)])
+    root = parse(svg)
+    assert_inside(root)
+    assert [k.text for k in layout.legend] == said
+    kinds = [k.kind for k in layout.legend]
+    assert kinds == [
+        {"a day": "day", "disputed: another source’s date": "alt"}.get(t, "bar") for t in said
+    ]
+    (legend,) = having(root, "legend")
+    assert ["".join(t.itertext()) for t in legend.iter(SVG + "text")] == said
+    for key in layout.legend:
+        assert key.text_x + drawings._width(key.text, 9.5) <= layout.width - drawings._TL_PAD
+        assert key.text_y < layout.axis_y
+
+
+def test_random_timelines_stay_inside_with_ticks_and_marks_apart():
+    """Days, months, years and ranges from year 1 to 9999, some disputed: the scale may be
+    linear, cut or zoomed, and every picture stays well-formed, inside its viewBox, with a
+    tick, no two marks of a line touching, and the same bytes twice."""
+    rng = random.Random(11)
+
+    def some_date() -> str:
+        year = rng.choice([1, 1200, 1950, 2019, 2022, 2023, 2023, 2024, 9999])
+        month, day, kind = rng.randint(1, 12), rng.randint(1, 28), rng.random()
+        if kind < 0.15:
+            return f"{year:04d}"
+        if kind < 0.35:
+            return f"{year:04d}-{month:02d}"
+        if kind < 0.5:
+            last = min(28, day + rng.randint(1, 9))
+            return f"{year:04d}-{month:02d}-{day:02d}/{year:04d}-{month:02d}-{last:02d}"
+        return f"{year:04d}-{month:02d}-{day:02d}"
+
+    for _ in range(120):
+        events = [
+            event(f"e{i}", some_date(), *[some_date() for _ in range(rng.choice([0, 0, 1, 3]))])
+            for i in range(rng.randint(1, 60))
+        ]
+        layout, svg = draw_timeline(events)
+        assert_inside(parse(svg))
+        assert layout.ticks and draw_timeline(events)[1] == svg
+        for row in layout.rows:
+            marks = [(row.mark_y, row.span)] + [(a.mark_y, a.span) for a in row.alts]
+            for (y1, a), (y2, b) in itertools.combinations(marks, 2):
+                ends = [
+                    (m.x, m.x + m.width)
+                    if m.range
+                    else (m.cx - drawings._DOT, m.cx + drawings._DOT)
+                    for m in (a, b)
+                ]
+                assert y1 != y2 or ends[0][1] + 1.4 <= ends[1][0] or ends[1][1] + 1.4 <= ends[0][0]
 
 
 def test_no_timeline_without_a_date():
@@ -291,10 +462,10 @@ def test_no_timeline_without_a_date():
     [
         (["2023-09-12"], "day"),
         (["2023-09-01", "2023-09-13"], "day"),
-        (["2023-07-30", "2023-09-13"], "month"),
+        (["2023-07-30", "2023-09-13"], "day"),  # 1 Aug, 16 Aug, 1 Sep
         (["2021-02", "2023-09-13"], "month"),
         (["1950", "2023-09-13"], "year"),
-        (["1200", "9999"], "year"),
+        (["1200", "9999"], "month"),  # two years 8,800 apart: each its own stretch
     ],
 )
 def test_axis_ticks_are_round_dates_that_do_not_collide(dates, unit):
@@ -457,6 +628,113 @@ def test_many_actors_and_claims_stay_within_the_caps_and_the_viewbox():
     shuffled = list(actors)
     rng.shuffle(shuffled)
     assert draw_graph(asks, warnings, shuffled)[1] == svg
+
+
+def path_points(d: str, n: int = 64) -> list[tuple[float, float]]:
+    """Points along an arrow's "M s Q c e" path."""
+    sx, sy, cx, cy, ex, ey = (float(v) for v in d.replace("M", "").replace("Q", "").split())
+    return [
+        (
+            (1 - t) ** 2 * sx + 2 * (1 - t) * t * cx + t * t * ex,
+            (1 - t) ** 2 * sy + 2 * (1 - t) * t * cy + t * t * ey,
+        )
+        for t in (k / n for k in range(n + 1))
+    ]
+
+
+def node_label_boxes(node: drawings.Node) -> list[tuple[float, ...]]:
+    return [
+        drawings._text_box(line.x, line.y, line.text, drawings._NODE_FONT, node.anchor)
+        for line in node.lines
+    ]
+
+
+def hub_and_chord():
+    """Eight countries warn North Korea, in the middle; four of them ask the one opposite
+    them on the circle: four arrows straight across the middle."""
+    warnings = [claim(f"Country {i}", "North Korea", f"warning {i}") for i in range(8)]
+    asks = [claim(f"Country {i}", f"Country {i + 4}", "across") for i in range(4)]
+    layout, svg = draw_graph(asks, warnings)
+    ring = [(n.x, n.y) for n in layout.nodes[1:]]
+    assert [n.name for n in layout.nodes[1:]] == [f"Country {i}" for i in range(8)]
+    for i in range(4):  # each ask's ends are opposite: the straight line runs through the hub
+        (x0, y0), (x1, y1), hub = ring[i], ring[i + 4], layout.nodes[0]
+        assert abs((x0 + x1) / 2 - hub.x) < 0.2 and abs((y0 + y1) / 2 - hub.y) < 0.2
+    return layout, svg
+
+
+def test_arrows_clear_every_node_but_their_own_two(demo):
+    for layout, svg in (hub_and_chord(), draw_graph(demo.asks, demo.warnings, demo.actors)):
+        assert_inside(parse(svg))
+        at = {n.name: (n.x, n.y) for n in layout.nodes}
+        for edge in layout.edges:
+            points = path_points(edge.d)
+            for name, (x, y) in at.items():
+                if name in (edge.source, edge.target):
+                    continue
+                clear = min(math.hypot(px - x, py - y) for px, py in points)
+                assert clear >= drawings._NODE_R + 7.5, (edge.source, edge.target, name, clear)
+
+
+def crossing(layout: drawings.Graph, boxes: list[tuple[float, ...]]) -> int:
+    """How many points of the arrows lie in `boxes`."""
+    points = [p for edge in layout.edges for p in path_points(edge.d)]
+    return sum(any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes) for x, y in points)
+
+
+def test_the_middle_nodes_label_is_where_no_arrow_runs(demo):
+    spokes = draw_graph([], [claim(f"Country {i}", "North Korea", f"w {i}") for i in range(7)])
+    for layout, _ in (spokes[:2], draw_graph(demo.asks, demo.warnings, demo.actors)):
+        hub = layout.nodes[0]
+        assert hub.name == "North Korea"
+        boxes = node_label_boxes(hub)
+        # Not above it, where the old label was: every country's arrow from the top ran there.
+        name = drawings._wrap(hub.name)
+        _, above = drawings._placed((hub.x, hub.y), "above", name)
+        old = [drawings._text_box(x, y, t, drawings._NODE_FONT, "middle") for x, y, t in above]
+        assert crossing(layout, boxes) <= 1 < crossing(layout, old)
+        # and near its node, not anywhere
+        for x0, y0, x1, y1 in boxes:
+            nearest = math.hypot(max(x0 - hub.x, 0, hub.x - x1), max(y0 - hub.y, 0, hub.y - y1))
+            assert nearest < drawings._NODE_R + 30
+
+
+def test_arrow_labels_touch_no_other_label_nor_a_node(demo):
+    """On the demo and on a star (the crowded middle of `hub_and_chord` may leave no free
+    place: then a label takes the one it overlaps least)."""
+    star = [claim(f"Country {i}", "North Korea", f"w {i}") for i in range(7)]
+    star += [claim("Country 0", "Country 1", "ask"), claim("Country 1", "Country 0", "ask")]
+    for layout, _ in (draw_graph(demo.asks, demo.warnings, demo.actors), draw_graph(star)):
+        tags = [
+            drawings._text_box(e.label_x, e.label_y, e.label, drawings._EDGE_FONT, "middle")
+            for e in layout.edges
+        ]
+        nodes = [(n.x - n.r, n.y - n.r, n.x + n.r, n.y + n.r) for n in layout.nodes]
+        names = [b for n in layout.nodes for b in node_label_boxes(n)]
+
+        def overlap(a, b):
+            return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+        for (i, a), (j, b) in itertools.combinations(enumerate(tags), 2):
+            assert not overlap(a, b), (layout.edges[i].label, layout.edges[j].label)
+        for a in tags:
+            assert not [b for b in nodes + names if overlap(a, b)]
+        # each label still beside its own arrow
+        for edge in layout.edges:
+            near = min(
+                math.hypot(x - edge.label_x, y - edge.label_y) for x, y in path_points(edge.d)
+            )
+            assert near < 30
+
+
+def test_a_small_graph_has_its_natural_size_with_text_of_eleven_units():
+    layout, svg = draw_graph([claim("Kim", "Putin"), claim("Putin", "Kim")])
+    root = parse(svg)
+    assert root.get("viewBox") == f"0 0 {layout.width} {layout.height}"
+    assert root.get("width") == "100%" and root.get("font-size") == "11"
+    # Capped at its width (x 1.25) by the page, the text is 11 (13.75) px: not a two-node
+    # picture blown up to the column with 25 px names.
+    assert 200 <= layout.width <= 320 and layout.height <= 140
 
 
 def test_one_actor_everyone_addresses_sits_in_the_middle():

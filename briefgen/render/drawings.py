@@ -1,14 +1,24 @@
 """The HTML brief's two pictures, laid out in Python and drawn as SVG by jinja2 templates.
 
-- `timeline(events, ids)`: one row per dated event in date order, Gantt-like, so a 2019 event and
-  a cluster of September 2023 days are all readable: a day is a dot, a month, year or range a
-  bar, each other date of a disputed event a hollow mark on the same row. Drawn by
-  `templates/timeline.svg.j2`.
+- `timeline(events, ids)`: one row per dated event in date order, Gantt-like: a day is a dot, a
+  month, year or range a bar, each other date of a disputed event a hollow mark on the row (on
+  a lane below it when it would touch another mark). At most the newest MAX_ROWS, as a brief
+  is read for what is new. The axis is linear while that tells the dates apart; else long
+  empty stretches are cut out and the stretch most rows fall in is zoomed in (`_pieces`), so a
+  2019 summit and a week of September 2023 are both readable; a legend says what the marks
+  drawn mean. Drawn by `templates/timeline.svg.j2`.
 - `graph(asks, warnings, actors, ask_ids, warn_ids)`: who asks or warns whom, the claimants and
   the addressee of each claim that names both as nodes (one per actor, whatever name a claim
   uses), one arrow per (from, to, kind). Nodes sit on a circle clockwise from the top, the most
   connected first; when one node is an end of half the arrows or more (everyone warns North
-  Korea) it sits in the middle and its arrows are spokes. Drawn by `templates/graph.svg.j2`.
+  Korea) it sits in the middle and its arrows are spokes. An arrow bends further (or the other
+  way) to pass clear of other nodes and labels (`_bend`); the middle node's label goes where
+  the fewest arrows run (`_hub_label`), each arrow's label at the first free place along it
+  (`_tag`). Drawn by `templates/graph.svg.j2`.
+
+Both pictures' natural size is their viewBox, one unit a pixel (`width`): the text is 11 units,
+so a page that caps a picture's width at `width` px (or a fixed multiple) draws it at that size
+instead of blowing a two-node graph up to the column.
 
 Both return a frozen layout (every coordinate computed here, rounded to one decimal) or None
 when there is nothing to draw; the templates only print it, with autoescaping on, so every model
@@ -20,7 +30,7 @@ without reordering the text around it.
 
 Why a hand-written layout and not networkx or graphviz: the graphs are small and capped (at most
 `MAX_NODES` nodes, `MAX_EDGES` arrows, `MAX_ROWS` rows), so a circle and a list of rows are all
-the layout they need, in a few milliseconds; the same brief must give the same page byte for
+the layout they need, in milliseconds; the same brief must give the same page byte for
 byte, which a force-directed layout (iterated floating point from a random start) or a graphviz
 binary (whose output changes with its version) does not promise; and networkx's layouts need
 numpy, graphviz a system binary: dependencies briefgen has no other use for.
@@ -32,8 +42,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from itertools import pairwise
@@ -179,7 +189,7 @@ def _span(resolved: str | None) -> tuple[date, date] | None:
 class Tick:
     x: float
     label: str
-    anchor: str  # text-anchor: "start" at the left edge, "end" at the right, else "middle"
+    anchor: str  # text-anchor: "start" at a segment's left edge, "end" at its right, else "middle"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,14 +201,18 @@ class Span:
     cx: float
     range: bool
     text: str  # the date as a reader writes it
+    cuts: str = ""  # path of the white notches where a bar crosses a change of scale, or ""
 
 
 @dataclass(frozen=True, slots=True)
 class Alt:
-    """Another date that other sources give for a disputed event: a hollow mark."""
+    """Another date that other sources give for a disputed event: a hollow mark, on the row's
+    line or, when it would touch another of the row's marks, on a lane below it."""
 
     span: Span
     title: str
+    mark_y: float  # centre line of the mark
+    bar_y: float  # top of a bar
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +231,57 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
+class Break:
+    """A cut in the axis, drawn `//`: a stretch of `days` with no event squeezed to the band
+    from `x0` to `x1`, labelled with how long it is; or, when `days` is 0, the edge of a
+    zoomed-in stretch, where the scale changes and no day is left out."""
+
+    x0: float
+    width: float  # x1 - x0
+    height: float  # of the grey band a gap is: the grid's
+    x: float  # the middle, where `//` is drawn
+    days: int
+    label: str  # "12 months", "" at a change of scale
+    label_y: float
+    d: str  # the `//` path, across the top of the grid
+
+
+@dataclass(frozen=True, slots=True)
+class Zoom:
+    """The stretch drawn at a larger scale than the rest, bracketed under the plot from `x0`
+    to `x1` and said: "zoomed in 27×"."""
+
+    x0: float
+    x1: float
+    ratio: int  # its units a day over the rest's
+    d: str  # the bracket's path
+    text_x: float
+    text_y: float
+
+    @property
+    def text(self) -> str:
+        return f"zoomed in {self.ratio}×"
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One entry of the legend: a sample mark of `kind` and its text. A "day" is a dot at
+    `x`, a "bar" a bar from `x` to `x2`, an "alt" a disputed dot at `x` and another source's
+    hollow one at `x2`."""
+
+    kind: str
+    x: float
+    x2: float
+    y: float  # the marks' centre line
+    bar_y: float  # top of a bar
+    text_x: float
+    text_y: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Timeline:
-    width: float
+    width: float  # also the natural width: one unit a pixel, the 11-unit text 11 px
     height: float
     label_x: float  # where row labels start
     left: float  # the plot's left and right edges
@@ -229,17 +292,30 @@ class Timeline:
     ticks: tuple[Tick, ...]
     rows: tuple[Row, ...]
     omitted: int  # dated events not drawn (over MAX_ROWS, or a date that is not one)
+    earlier: int  # of those, the ones older than every row drawn: the newest are drawn
     title: str
-    more_y: float  # baseline of the "and N more in the list" line, when omitted
+    note: str  # "12 earlier events are in the list below", when omitted
+    note_y: float  # its baseline, above the axis
     dot: float  # radius of a day's mark
     bar: float  # height of a range's bar
+    breaks: tuple[Break, ...]  # where the axis is cut, left to right
+    zoom: Zoom | None  # the stretch drawn at a larger scale, if one is
+    legend: tuple[Sample, ...]  # what the marks mean: only the kinds this timeline draws
 
 
 _TL_WIDTH, _TL_PAD, _TL_INSET = 440.0, 10.0, 8.0  # 440 wide: 11-unit text is 10 px on a phone
-_TL_ROW, _TL_FONT, _TL_AXIS = 30.0, 11.0, 26.0
+_TL_ROW, _TL_FONT, _SMALL = 30.0, 11.0, 9.5
 _DOT, _BAR = 4.5, 8.0  # a day's dot radius, a range's bar height
 _MIN_BAR = 6.0  # a range, however short, wider than a day's dot
+_LANE = 11.0  # from a row's line to a lane below it, for a mark that would touch another
 _MAX_TICKS = 6
+# The scale. Linear while every two different dates drawn are _RESOLVE units apart; else an
+# empty stretch longer than _GAP of the span is cut out (drawn _GAP_WIDTH wide), and when
+# _ZOOM_ROWS of the rows lie in a stretch of at most 1/_ZOOM_RATIO of the days left, that
+# stretch gets _ZOOM_SHARE of the width (at most _MAX_DAY units a day), each side of it a
+# _ZOOM_WIDTH break where the scale changes.
+_RESOLVE, _GAP, _GAP_WIDTH = 3.0, 0.1, 22.0
+_ZOOM_ROWS, _ZOOM_RATIO, _ZOOM_SHARE, _MAX_DAY, _ZOOM_WIDTH = 2 / 3, 6, 0.7, 30.0, 12.0
 
 
 def _next_month(day: date) -> date | None:
@@ -255,7 +331,7 @@ def _tick_steps(start: date, last: date) -> Iterator[tuple[list[date], str]]:
     """Tick days from `start` to `last` at each "nice" step, finest first, that gives at most
     `_MAX_TICKS`: round days of the month (1, 6, 11, ...), round months (Jan, Apr, ...), round
     years (2000, 2010, ...)."""
-    for step in (1, 2, 5, 10):
+    for step in (1, 2, 5, 10, 15):
         days: list[date] = []
         for ordinal in range(start.toordinal(), last.toordinal() + 1):
             day = date.fromordinal(ordinal)
@@ -283,26 +359,6 @@ def _tick_steps(start: date, last: date) -> Iterator[tuple[list[date], str]]:
             yield years, "year"
 
 
-def _axis(start: date, last: date, x: Callable[[date], float]) -> tuple[Tick, ...]:
-    """The finest ticks whose labels do not touch, each label inside the picture."""
-    ticks: list[Tick] = []
-    for days, unit in _tick_steps(start, last):
-        ticks, boxes = [], []
-        for k, day in enumerate(days):
-            label = _tick_label(day, unit, days[k - 1] if k else None)
-            at, width = x(day), _width(label, _TL_FONT)
-            anchor, left = "middle", at - width / 2
-            if left < _TL_PAD:
-                anchor, left = "start", at
-            elif left + width > _TL_WIDTH - _TL_PAD:
-                anchor, left = "end", at - width
-            ticks.append(Tick(_r(at), label, anchor))
-            boxes.append((left, left + width))
-        if all(b[0] >= a[1] + 6 for a, b in pairwise(boxes)):
-            break
-    return tuple(ticks)
-
-
 def _tick_label(day: date, unit: str, previous: date | None) -> str:
     if unit == "year":
         return str(day.year)
@@ -312,10 +368,297 @@ def _tick_label(day: date, unit: str, previous: date | None) -> str:
     return _day_text(day, year=previous is None or previous.year != day.year)
 
 
+def _duration(days: int) -> str:
+    """How long a stretch cut out of the axis is: "12 days", "8 months", "3 years"."""
+    if days < 61:
+        return f"{days} days"
+    if days < 730:
+        return f"{round(days / 30.44)} months"
+    return f"{round(days / 365.25)} years"
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """Days [a, b) (ordinals) drawn from x0 to x1: an empty stretch cut out (`gap`), or a
+    stretch at the zoomed-in (`fine`) or the other scale."""
+
+    a: int
+    b: int
+    x0: float
+    x1: float
+    gap: bool
+    fine: bool
+
+    def at(self, ordinal: float) -> float:
+        return self.x0 + (ordinal - self.a) * (self.x1 - self.x0) / (self.b - self.a)
+
+
+class _Scale:
+    """Days to x: linear over the drawn dates when that tells every two of them apart, else
+    piecewise linear, honest inside each piece (`_pieces`)."""
+
+    def __init__(self, marks: list[tuple[int, int]], rows: list[tuple[int, int]]) -> None:
+        self.left, self.right = _TL_PAD + _TL_INSET, _TL_WIDTH - _TL_PAD - _TL_INSET
+        self.pieces, self.changes = _pieces(marks, rows, self.left, self.right)
+
+    def start(self, ordinal: int) -> float:
+        """x where day `ordinal` begins."""
+        for piece in self.pieces:
+            if piece.a <= ordinal < piece.b:
+                return piece.at(ordinal)
+        return self.pieces[-1].x1
+
+    def end(self, ordinal: int) -> float:
+        """x where the day before `ordinal` ends."""
+        for piece in self.pieces:
+            if piece.a < ordinal <= piece.b:
+                return piece.at(ordinal)
+        return self.pieces[0].x0
+
+    def place(self, resolved: str, first: date, last: date) -> Span:
+        """The mark of a date; `notch` adds its cuts, once the row's height is known."""
+        a, b = first.toordinal(), last.toordinal() + 1
+        x0, x1 = self.start(a), self.end(b)
+        if x1 - x0 < _MIN_BAR:
+            x0, x1 = (x0 + x1 - _MIN_BAR) / 2, (x0 + x1 + _MIN_BAR) / 2
+        return Span(_r(x0), _r(x1 - x0), _r((x0 + x1) / 2), first != last, date_text(resolved))
+
+    def notch(self, span: Span, first: date, last: date, bar_y: float) -> Span:
+        """`span` with a white notch where its bar crosses a change of scale: the bar's two
+        sides are at two scales, each honest, and the notch says so as the axis's `//` does."""
+        a, b = first.toordinal(), last.toordinal() + 1
+        cuts = " ".join(
+            f"M {_r(x - 1)} {_r(bar_y - 1)} L {_r(x + 3)} {_r(bar_y - 1)} "
+            f"L {_r(x + 1)} {_r(bar_y + _BAR + 1)} L {_r(x - 3)} {_r(bar_y + _BAR + 1)} Z"
+            for day, x in self.changes
+            if a < day < b
+        )
+        return replace(span, cuts=cuts) if cuts else span
+
+    def zoom(self) -> tuple[float, float, int] | None:
+        """Where the larger scale runs (x0, x1) and how many times larger it is, if it does."""
+        fine = [p for p in self.pieces if p.fine]
+        coarse = [p for p in self.pieces if not p.fine and not p.gap]
+        if not fine or not coarse:
+            return None
+
+        def scale(p: _Piece) -> float:
+            return (p.x1 - p.x0) / (p.b - p.a)
+
+        return fine[0].x0, fine[-1].x1, round(scale(fine[0]) / scale(coarse[0]))
+
+    def segments(self) -> list[tuple[int, int, float, float]]:
+        """The stretches with one scale and no cut: (first day, end, x0, x1) each."""
+        found: list[list] = []
+        changes = {day for day, _ in self.changes}
+        for piece in self.pieces:
+            if piece.gap:
+                continue
+            if found and found[-1][1] == piece.a and piece.a not in changes:
+                found[-1][1], found[-1][3] = piece.b, piece.x1
+            else:
+                found.append([piece.a, piece.b, piece.x0, piece.x1])
+        return [(a, b, x0, x1) for a, b, x0, x1 in found]
+
+
+def _pieces(
+    marks: list[tuple[int, int]], rows: list[tuple[int, int]], left: float, right: float
+) -> tuple[list[_Piece], list[tuple[int, float]]]:
+    """The scale's pieces, and the days (with their x) where the scale changes.
+
+    `marks` are every drawn date as days [a, b), `rows` the rows' own dates. One linear piece
+    when the closest two different dates (the first days, and the ends of ranges) are
+    _RESOLVE units apart or more: a 2019 summit and a week of September 2023 are then both
+    readable as they are. Otherwise two rules, deterministic and in this order:
+
+    - an empty stretch (no date drawn covers it) longer than _GAP of the span becomes a gap
+      _GAP_WIDTH wide: the classic broken axis;
+    - when _ZOOM_ROWS of the rows lie in a stretch of at most 1/_ZOOM_RATIO of the days left
+      (the shortest such stretch, the earliest of equals), it is drawn at its own, larger
+      scale, on _ZOOM_SHARE of the width: the news cluster of September 2023 is drawn by
+      the day while the 2019 and 2022 years around it still read as years. A bar that
+      crosses a change of scale is notched there (`Span.cuts`)."""
+    lo, hi = min(a for a, _ in marks), max(b for _, b in marks)
+    width = right - left
+    features = sorted({a for a, _ in marks} | {b for a, b in marks if b - a > 1})
+    closest = min((q - p for p, q in pairwise(features)), default=hi - lo)
+    if closest * width / (hi - lo) >= _RESOLVE:
+        return [_Piece(lo, hi, left, right, False, False)], []
+    covered: list[list[int]] = []
+    for a, b in sorted(marks):
+        if covered and a <= covered[-1][1]:
+            covered[-1][1] = max(covered[-1][1], b)
+        else:
+            covered.append([a, b])
+    gaps = [(p[1], q[0]) for p, q in pairwise(covered) if q[0] - p[1] > _GAP * (hi - lo)]
+
+    def kept(a: int, b: int) -> int:
+        """Days of [a, b) not in a gap."""
+        return b - a - sum(max(0, min(b, g1) - max(a, g0)) for g0, g1 in gaps)
+
+    window = None
+    need = math.ceil(len(rows) * _ZOOM_ROWS)
+    if len(rows) >= 3:
+        best: tuple[int, int, int] | None = None
+        for wa in sorted({a for a, _ in rows}):
+            ends = sorted(b for a, b in rows if a >= wa)
+            if len(ends) >= need and (best is None or kept(wa, ends[need - 1]) < best[0]):
+                best = (kept(wa, ends[need - 1]), wa, ends[need - 1])
+        if best is not None and best[0] * _ZOOM_RATIO <= kept(lo, hi):
+            window = best[1:]
+    edges = sorted({lo, hi, *(d for g in gaps for d in g), *(window or ())})
+    spans = [
+        (a, b, (a, b) in gaps, window is not None and window[0] <= a and b <= window[1])
+        for a, b in pairwise(edges)
+    ]
+    changes = [
+        k
+        for k in range(1, len(spans))
+        if not (spans[k][2] or spans[k - 1][2]) and spans[k][3] != spans[k - 1][3]
+    ]
+    fine = sum(b - a for a, b, gap, f in spans if f and not gap)
+    coarse = sum(b - a for a, b, gap, f in spans if not f and not gap)
+    fine_scale = coarse_scale = (width - _GAP_WIDTH * len(gaps)) / (fine + coarse)
+    if window is not None and coarse:
+        avail = width - _GAP_WIDTH * len(gaps) - _ZOOM_WIDTH * len(changes)
+        zoomed = min(_ZOOM_SHARE * avail / fine, _MAX_DAY)
+        if (avail - zoomed * fine) / coarse < zoomed:  # else zooming in would zoom out
+            fine_scale, coarse_scale = zoomed, (avail - zoomed * fine) / coarse
+    if fine_scale == coarse_scale:
+        changes = []
+    pieces, found, x = [], [], left
+    for k, (a, b, gap, f) in enumerate(spans):
+        if k in changes:
+            found.append((a, x + _ZOOM_WIDTH / 2))
+            x += _ZOOM_WIDTH
+        end = x + (_GAP_WIDTH if gap else (b - a) * (fine_scale if f else coarse_scale))
+        pieces.append(_Piece(a, b, x, end, gap, f and bool(changes)))
+        x = end
+    return pieces, found
+
+
+def _ticks(scale: _Scale) -> tuple[Tick, ...]:
+    """Each stretch's finest ticks whose labels do not touch, each label inside its stretch
+    and the picture; none for a stretch too narrow for one. The first tick of each stretch
+    says its year."""
+    ticks: list[Tick] = []
+    segments = scale.segments()
+    boxes: list[tuple[float, float]] = []
+    for k, (a, b, x0, x1) in enumerate(segments):
+        low = _TL_PAD if k == 0 else x0 - 3
+        high = _TL_WIDTH - _TL_PAD if k == len(segments) - 1 else x1 + 3
+        for days, unit in _tick_steps(date.fromordinal(a), date.fromordinal(b - 1)):
+            if not days:
+                continue
+            found, spans = [], []
+            for n, day in enumerate(days):
+                label = _tick_label(day, unit, days[n - 1] if n else None)
+                at, w = scale.start(day.toordinal()), _width(label, _TL_FONT)
+                anchor, left = "middle", at - w / 2
+                if left < low:
+                    anchor, left = "start", at
+                elif left + w > high:
+                    anchor, left = "end", at - w
+                found.append(Tick(_r(at), label, anchor))
+                spans.append((left, left + w))
+            ordered = sorted(spans + boxes)
+            if all(low <= s and e <= high for s, e in spans) and all(
+                q[0] >= p[1] + 6 for p, q in pairwise(ordered)
+            ):
+                ticks += found
+                boxes += spans
+                break
+    return tuple(ticks)
+
+
+def _lanes(main: Span, alts: list[Span]) -> list[int]:
+    """Each other date's lane: 0, the row's line, unless it would touch a mark there (the
+    event's own, or another date's), then the first lane below where it touches none: dates
+    a day apart are two marks, not one blob, and each still sits at its own x."""
+
+    def extent(span: Span) -> tuple[float, float]:
+        if span.range:
+            return span.x - 1.5, span.x + span.width + 1.5
+        return span.cx - _DOT - 1.5, span.cx + _DOT + 1.5
+
+    lanes = [[extent(main)]]
+    found = [0] * len(alts)
+    for j in sorted(range(len(alts)), key=lambda j: (extent(alts[j]), j)):
+        e = extent(alts[j])
+        free = [
+            k for k, lane in enumerate(lanes) if all(e[1] <= o[0] or o[1] <= e[0] for o in lane)
+        ]
+        k = free[0] if free else len(lanes)
+        if k == len(lanes):
+            lanes.append([])
+        lanes[k].append(e)
+        found[j] = k
+    return found
+
+
+def _kind(resolved: str) -> str:
+    """ "day", "month", "year" or "range": how a resolved date is drawn and said."""
+    if "/" in resolved:
+        return "range"
+    return {3: "day", 2: "month"}.get(len(resolved.split("-")), "year")
+
+
+def _legend(kinds: set[str], disputed: bool, y: float) -> tuple[list[Sample], float]:
+    """The legend's entries for the kinds of mark drawn, in lines from `y` (wrapped to the
+    width), and the y under it."""
+    bars = [k for k in ("month", "year", "range") if k in kinds]
+    said = [f"a {k}" for k in bars]
+    entries = []
+    if "day" in kinds:
+        entries.append(("day", 10.0, "a day"))
+    if said:
+        text = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+        entries.append(("bar", 16.0, text.replace("a range", "a range of dates")))
+    if disputed:
+        entries.append(("alt", 24.0, "disputed: another source’s date"))
+    samples, x, line = [], _TL_PAD, 0
+    for kind, size, text in entries:
+        span = size + 4 + _width(text, _SMALL)
+        if x > _TL_PAD and x + span > _TL_WIDTH - _TL_PAD:
+            x, line = _TL_PAD, line + 1
+        base = y + 8 + line * 14
+        first, second = {"day": (5, 5), "bar": (0, 16), "alt": (5, 19)}[kind]
+        mid = base - 3.3
+        samples.append(
+            Sample(
+                kind,
+                _r(x + first),
+                _r(x + second),
+                _r(mid),
+                _r(mid - _BAR / 2),
+                _r(x + size + 4),
+                _r(base),
+                text,
+            )
+        )
+        x += span + 14
+    return samples, y + (line + 1) * 14 if samples else y
+
+
+def _note(earlier: int, undrawable: int) -> str:
+    """What the list below has that the picture does not: "12 earlier events are in the list
+    below", "1 event whose date cannot be drawn is ...", "12 earlier events and 1 whose ..."."""
+    if not earlier + undrawable:
+        return ""
+    whose = "whose date cannot be drawn" if undrawable == 1 else "whose dates cannot be drawn"
+    if earlier:
+        said = f"{earlier} earlier event{'s' if earlier != 1 else ''}"
+        said += f" and {undrawable} {whose}" if undrawable else ""
+    else:
+        said = f"{undrawable} event{'s' if undrawable != 1 else ''} {whose}"
+    return f"{said} {'is' if earlier + undrawable == 1 else 'are'} in the list below"
+
+
 def timeline(events: Sequence[DatedEvent], ids: Sequence[str]) -> Timeline | None:
     """The timeline of `events` (one story's, in the brief's order), `ids[i]` the page id of
     events[i]'s line; None when no event has a date. Rows in date order (first day, last day,
-    then the brief's order), at most MAX_ROWS; the scale is linear over the drawn dates."""
+    then the brief's order): the newest MAX_ROWS, as a brief is read for what is new; the
+    others are counted above the rows. The scale is `_Scale`'s."""
     if len(ids) != len(events):
         raise ValueError(f"{len(events)} events but {len(ids)} ids")
     dated = [(event, anchor) for event, anchor in zip(events, ids, strict=True) if event.date]
@@ -327,46 +670,64 @@ def timeline(events: Sequence[DatedEvent], ids: Sequence[str]) -> Timeline | Non
         if (span := _span(event.date)) is not None
     ]
     placed.sort(key=lambda p: (p[0], p[1]))
-    drawn = placed[:MAX_ROWS]
-    omitted = len(dated) - len(drawn)
+    drawn = placed[-MAX_ROWS:]
+    earlier, omitted = len(placed) - len(drawn), len(dated) - len(drawn)
     if not drawn:
         return None  # dates that are not dates: the list says them as written
-    alts = {i: [(o, _span(o.date)) for o in event.disputed] for _, i, event, _ in drawn}
-    days = [span for span, *_ in drawn] + [s for row in alts.values() for _, s in row if s]
-    start = min(first for first, _ in days)
-    end = max(last for _, last in days)
-    left, right = _TL_PAD + _TL_INSET, _TL_WIDTH - _TL_PAD - _TL_INSET
-    origin = start.toordinal()
-    scale = (right - left) / (end.toordinal() + 1 - origin)  # a day is [day, day + 1)
+    alts = {
+        i: [(o, s) for o in event.disputed if (s := _span(o.date)) is not None]
+        for _, i, event, _ in drawn
+    }
+    days = [span for span, *_ in drawn] + [s for row in alts.values() for _, s in row]
+    scale = _Scale(
+        [(a.toordinal(), b.toordinal() + 1) for a, b in days],
+        [(a.toordinal(), b.toordinal() + 1) for (a, b), *_ in drawn],
+    )
 
-    def x(day: date, after: int = 0) -> float:
-        return left + (day.toordinal() + after - origin) * scale
-
-    def place(resolved: str, first: date, last: date) -> Span:
-        a, b = x(first), x(last, after=1)
-        if b - a < _MIN_BAR:
-            a, b = (a + b - _MIN_BAR) / 2, (a + b + _MIN_BAR) / 2
-        return Span(_r(a), _r(b - a), _r((a + b) / 2), first != last, date_text(resolved))
-
-    ticks = _axis(start, end, x)
+    # Above the plot: the legend, what is not drawn, the tick labels and the breaks.
+    kinds = {_kind(event.date or "") for *_, event, _ in drawn}
+    kinds |= {_kind(o.date) for row in alts.values() for o, _ in row}
+    legend, y = _legend(kinds, any(alts.values()), _TL_PAD - 2)
+    note = _note(earlier, len(dated) - len(placed))
+    note_y = y + 10
+    y += 15 if note else 0
+    axis_y, top = y + 14, y + 24
+    drawn_breaks, taken = [], []
+    gaps = [(p.x0, p.x1, p.b - p.a) for p in scale.pieces if p.gap]
+    changes = [(x - _ZOOM_WIDTH / 2, x + _ZOOM_WIDTH / 2, 0) for _, x in scale.changes]
+    for x0, x1, length in sorted(gaps + changes):
+        x = (x0 + x1) / 2
+        label = _duration(length) if length else ""
+        w = _width(label, _SMALL)
+        box = (max(_TL_PAD, x - w / 2), min(_TL_WIDTH - _TL_PAD, x + w / 2))
+        if label and any(box[0] < e + 4 and s < box[1] + 4 for s, e in taken):
+            label = ""  # a gap too close to the last one: its `//` says enough
+        if label:
+            taken.append(box)
+        d = f"M {_r(x - 5)} {_r(top + 4)} L {_r(x - 1)} {_r(top - 4)} "
+        d += f"M {_r(x + 1)} {_r(top + 4)} L {_r(x + 5)} {_r(top - 4)}"
+        drawn_breaks.append((x0, x1, x, length, label, d))
+    ticks = _ticks(scale)
 
     rows = []
     label_width = _TL_WIDTH - 2 * _TL_PAD
-    for n, ((first, last), i, event, anchor) in enumerate(drawn):
-        y = _TL_AXIS + 6 + n * _TL_ROW
-        span = place(event.date or "", first, last)
+    y = top + 6
+    for (first, last), i, event, anchor in drawn:
+        span = scale.place(event.date or "", first, last)
         when = span.text
         room = label_width - _width(when + " · ", _TL_FONT)
-        others = []
-        for other, other_span in alts[i]:
-            if other_span is None:
-                continue
-            others.append(
-                Alt(
-                    place(other.date, *other_span),
-                    _tip(f"also dated {date_text(other.date)} by {_cite(other.sources)}"),
-                )
+        spans = [scale.place(other.date, *other_span) for other, other_span in alts[i]]
+        lanes = _lanes(span, spans)
+        span = scale.notch(span, first, last, y + 21 - _BAR / 2)
+        others = tuple(
+            Alt(
+                scale.notch(mark, *other_span, y + 21 + lane * _LANE - _BAR / 2),
+                _tip(f"also dated {date_text(other.date)} by {_cite(other.sources)}"),
+                _r(y + 21 + lane * _LANE),
+                _r(y + 21 + lane * _LANE - _BAR / 2),
             )
+            for (other, other_span), mark, lane in zip(alts[i], spans, lanes, strict=True)
+        )
         written = "; ".join(f"“{_tip(w)}”" for w in event.as_written)
         title = f"{when}: {_tip(event.event)}" + (f" (as written: {written})" if written else "")
         title += f" {_cite(event.sources)}"
@@ -386,32 +747,49 @@ def timeline(events: Sequence[DatedEvent], ids: Sequence[str]) -> Timeline | Non
                 title=title,
                 span=span,
                 disputed=bool(event.disputed),
-                alts=tuple(others),
+                alts=others,
             )
         )
-    bottom = _TL_AXIS + 6 + len(rows) * _TL_ROW
-    height = bottom + (20 if omitted else 0) + _TL_PAD
+        y += _TL_ROW + max(lanes, default=0) * _LANE
+    bottom = y
+    cuts = tuple(
+        Break(_r(x0), _r(x1 - x0), _r(bottom - top), _r(x), length, label, _r(bottom + 14), d)
+        for x0, x1, x, length, label, d in drawn_breaks
+    )
+    zoom = None
+    if (zoomed := scale.zoom()) is not None:
+        x0, x1, ratio = zoomed
+        y0, y1 = bottom + 1, bottom + 4
+        d = f"M {_r(x0)} {_r(y0)} L {_r(x0)} {_r(y1)} L {_r(x1)} {_r(y1)} L {_r(x1)} {_r(y0)}"
+        zoom = Zoom(_r(x0), _r(x1), ratio, d, _r((x0 + x1) / 2), _r(bottom + 14))
+    under = bool(zoom or any(c.label for c in cuts))
     count = f"{len(dated)} dated event{'s' if len(dated) != 1 else ''}"
     first_text = date_text(drawn[0][2].date or "")
     last_text = date_text(max(drawn, key=lambda p: p[0][1])[2].date or "")
     title = f"Timeline: {count}, {first_text}"
     title += f" to {last_text}" if last_text != first_text else ""
+    title += f"; the newest {len(drawn)} drawn" if earlier else ""
     return Timeline(
         width=_TL_WIDTH,
-        height=_r(height),
+        height=_r(bottom + (18 if under else 0) + _TL_PAD),
         label_x=_TL_PAD,
-        left=left,
-        right=right,
-        axis_y=_r(_TL_AXIS - 10),
-        top=_r(_TL_AXIS),
+        left=scale.left,
+        right=scale.right,
+        axis_y=_r(axis_y),
+        top=_r(top),
         bottom=_r(bottom),
         ticks=ticks,
         rows=tuple(rows),
         omitted=omitted,
+        earlier=earlier,
         title=title,
-        more_y=_r(bottom + 14),
+        note=note,
+        note_y=_r(note_y),
         dot=_DOT,
         bar=_BAR,
+        breaks=cuts,
+        zoom=zoom,
+        legend=tuple(legend),
     )
 
 
@@ -482,6 +860,7 @@ class Graph:
 _NODE_R, _NODE_FONT, _EDGE_FONT, _LINE = 9.0, 11.0, 9.5, 13.0
 _LABEL_CHARS, _LABEL_WIDTH = 14, 96.0  # per line of a node's label
 _ARROW = 9.0
+_CLEAR = 8.0  # an arrow passes another node this far off its circle: an arrowhead's length
 _BENDS = (0.13, 0.27)  # curve offsets, by chord length, of a pair's first and second kind
 _GRAPH_PAD = 8.0
 _VERB = {"ask": "asks", "warn": "warns"}
@@ -657,27 +1036,91 @@ def _label(
 ) -> tuple[str, list[tuple[float, float, str]]]:
     """A node label's text-anchor and lines (x, baseline, text): outside the circle, beside
     the node on the circle's sides, above or below it at the top and bottom (and below each
-    of a side-by-side pair); above a node in the middle."""
+    of a side-by-side pair); below a node in the middle (`_hub_label` may move it)."""
+    return _placed(centre, _side(angle, pair), lines)
+
+
+def _side(angle: float | None, pair: bool) -> str:
+    """Where a ring node's label goes: "below", "above", "right" or "left" of it."""
+    if angle is None:
+        return "below"
+    if pair or abs(math.sin(angle)) <= 0.3:
+        return "below" if pair or math.cos(angle) < 0 else "above"
+    return "right" if math.sin(angle) > 0 else "left"
+
+
+_SIDES = ("below", "above", "right", "left", "below right", "below left", "above right")
+_SIDES += ("above left",)
+
+
+def _placed(
+    centre: Point, side: str, lines: tuple[str, ...]
+) -> tuple[str, list[tuple[float, float, str]]]:
+    """A label's text-anchor and lines on `side` of a node (one of `_SIDES`)."""
     (nx, ny), gap = centre, _NODE_R + 4
     below = ny + gap + _NODE_FONT * 0.8
     above = ny - gap - (len(lines) - 1) * _LINE - _NODE_FONT * 0.2
-    if angle is None:
-        anchor, lx, first = "middle", nx, above
-    elif pair or abs(math.sin(angle)) <= 0.3:
-        anchor, lx = "middle", nx
-        first = below if pair or math.cos(angle) < 0 else above
-    else:
-        right = math.sin(angle) > 0
-        anchor, lx = ("start", nx + gap) if right else ("end", nx - gap)
-        first = ny - (len(lines) - 1) * _LINE / 2 + _NODE_FONT * 0.35
+    beside = ny - (len(lines) - 1) * _LINE / 2 + _NODE_FONT * 0.35
+    if side in ("below", "above"):
+        anchor, lx, first = "middle", nx, below if side == "below" else above
+    elif side in ("right", "left"):
+        anchor, lx = ("start", nx + gap) if side == "right" else ("end", nx - gap)
+        first = beside
+    else:  # a corner: the label's near corner off the node's, clear of it
+        vertical, horizontal = side.split()
+        anchor = "start" if horizontal == "right" else "end"
+        lx = nx + (gap * 0.7 if horizontal == "right" else -gap * 0.7)
+        first = ny + gap * 0.7 + _NODE_FONT * 0.8 if vertical == "below" else None
+        if first is None:
+            first = ny - gap * 0.7 - (len(lines) - 1) * _LINE - _NODE_FONT * 0.2
     return anchor, [(lx, first + j * _LINE, line) for j, line in enumerate(lines)]
 
 
-def _curve(a: Point, b: Point, bend: float, label: str) -> tuple[Point, Point, Point, Point]:
+def _hub_label(
+    centre: Point, name: str, curves: Sequence[Sequence[Point]]
+) -> tuple[str, list[tuple[float, float, str]]]:
+    """The label of the node in the middle, where the fewest arrows run: its arrows come
+    from every side, so the label, on one line or (narrower) broken on two, is tried in 24
+    directions around the node, from below it round both ways, at 4 to 24 units off it, and
+    scored by the points of the arrows (`curves`, sampled, arrowheads' tips included) inside
+    its box. The fewest points win, then the nearest, then one line, then the first tried."""
+    shapes = [_wrap(name)]
+    if len(shapes[0]) == 1 and " " in shapes[0][0]:
+        words = shapes[0][0].split(" ")
+        half = min(
+            range(1, len(words)),
+            key=lambda k: abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))),
+        )
+        shapes.append((" ".join(words[:half]), " ".join(words[half:])))
+    nx, ny = centre
+    near = [(x, y) for points in curves for x, y in points if math.hypot(x - nx, y - ny) < 130]
+    best: tuple[tuple[int, float, int, int], list[tuple[float, float, str]]] | None = None
+    turns = [0, *(k * sign for k in range(1, 13) for sign in (1, -1))][:24]
+    for shape, lines in enumerate(shapes):
+        w = max(_width(line, _NODE_FONT) for line in lines)
+        h = (len(lines) - 1) * _LINE + _NODE_FONT * 1.3
+        for order, turn in enumerate(turns):
+            ux, uy = math.sin(math.pi * turn / 12), math.cos(math.pi * turn / 12)
+            reach = abs(ux) * w / 2 + abs(uy) * h / 2
+            for off in (4.0, 8.0, 12.0, 16.0, 20.0, 24.0):
+                cx = nx + ux * (_NODE_R + off + reach)
+                cy = ny + uy * (_NODE_R + off + reach)
+                x0, y0, x1, y1 = cx - w / 2 - 2, cy - h / 2 - 2, cx + w / 2 + 2, cy + h / 2 + 2
+                score = sum(x0 <= x <= x1 and y0 <= y <= y1 for x, y in near)
+                key = (score, off, shape, order)
+                if best is None or key < best[0]:
+                    first = cy - h / 2 + _NODE_FONT
+                    best = (key, [(cx, first + j * _LINE, t) for j, t in enumerate(lines)])
+                if not score:
+                    break  # further off in this direction is only further
+    assert best is not None
+    return "middle", best[1]
+
+
+def _curve(a: Point, b: Point, bend: float) -> tuple[Point, Point, Point]:
     """An arrow from node a to node b: a quadratic curve bent `bend` of its length to the
     right of its direction (so b to a bends the other way), from a's edge to the arrowhead's
-    base at b's edge; and where its label goes, just off the curve's middle on its outer side.
-    Returns start, control, end and label points."""
+    base at b's edge. Returns its start, control and end points."""
     (ax, ay), (bx, by) = a, b
     px, py = _unit(-(by - ay), bx - ax)
     offset = bend * math.hypot(bx - ax, by - ay)
@@ -686,12 +1129,110 @@ def _curve(a: Point, b: Point, bend: float, label: str) -> tuple[Point, Point, P
     start = (ax + ux * (_NODE_R + 1), ay + uy * (_NODE_R + 1))
     vx, vy = _unit(bx - cx, by - cy)
     end = (bx - vx * (_NODE_R + 1 + _ARROW), by - vy * (_NODE_R + 1 + _ARROW))
-    push = abs(px) * (_width(label, _EDGE_FONT) / 2 + 2) + abs(py) * (_EDGE_FONT / 2 + 2)
-    mid = (
-        0.25 * start[0] + 0.5 * cx + 0.25 * end[0] + px * push,
-        0.25 * start[1] + 0.5 * cy + 0.25 * end[1] + py * push,
-    )
-    return start, (cx, cy), end, mid
+    return start, (cx, cy), end
+
+
+def _at(curve: tuple[Point, Point, Point], t: float) -> Point:
+    (sx, sy), (cx, cy), (ex, ey) = curve
+    u = 1 - t
+    return u * u * sx + 2 * u * t * cx + t * t * ex, u * u * sy + 2 * u * t * cy + t * t * ey
+
+
+def _points(curve: tuple[Point, Point, Point], tip: Point | None = None) -> list[Point]:
+    """Points along a curve, 3 units apart or closer, and the arrowhead's `tip` if given."""
+    (sx, sy), _, (ex, ey) = curve
+    n = max(8, math.ceil(math.hypot(ex - sx, ey - sy) * 1.6 / 3))
+    return [_at(curve, k / n) for k in range(n + 1)] + ([tip] if tip else [])
+
+
+def _bend(
+    a: Point,
+    b: Point,
+    bend: float,
+    others: Sequence[Point],
+    labels: Sequence[tuple[float, ...]],
+) -> tuple[Point, Point, Point]:
+    """The curve from a to b bent `bend`; when it passes through a node of `others` (all but
+    its ends) or a label of `labels` (the other nodes'), the first of deeper bends, then of
+    bends to the other side, that clears every node by _CLEAR units and crosses no label; when
+    none does, the one that clears the nodes, then crosses fewest labels, then clears the
+    nodes most (the first of equals)."""
+    best: tuple[tuple[bool, int, float], tuple[Point, Point, Point]] | None = None
+    for option in (bend, bend + 0.14, bend + 0.28, bend + 0.42, -bend - 0.2, -bend - 0.34):
+        curve = _curve(a, b, option)
+        points = _points(curve)
+        clear = min(
+            (math.hypot(x - ox, y - oy) for x, y in points for ox, oy in others),
+            default=math.inf,
+        )
+        crossed = sum(
+            any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in points)
+            for box in labels
+        )
+        score = (clear < _NODE_R + _CLEAR, crossed, -clear)
+        if score[:2] == (False, 0):
+            return curve
+        if best is None or score < best[0]:
+            best = (score, curve)
+    assert best is not None
+    return best[1]
+
+
+_TS = (
+    0.5,
+    0.4,
+    0.6,
+    0.3,
+    0.7,
+    0.25,
+    0.75,
+    0.2,
+    0.8,
+    0.15,
+    0.85,
+)  # where on its arrow a label may go
+
+
+def _tag(
+    curve: tuple[Point, Point, Point], label: str, taken: Sequence[tuple[float, ...]]
+) -> tuple[Point, tuple[float, ...]]:
+    """Where an arrow's label goes, and its box: just off the curve on its outer side, at
+    the first place along it (`_TS`: the middle, then out towards the ends) whose box
+    touches no box `taken` (nodes, their labels, the labels placed before); then the same a
+    little further off, on the inner side, further still; when every place touches one, the
+    place that overlaps least (the first of equals)."""
+    (sx, sy), (cx, cy), (ex, ey) = curve
+    best: tuple[float, Point, tuple[float, ...]] | None = None
+    w = _width(label, _EDGE_FONT)
+    for side, extra in ((1, 0.0), (1, 6.0), (-1, 0.0), (1, 12.0), (-1, 6.0)):
+        for t in _TS:
+            x, y = _at(curve, t)
+            dx = 2 * (1 - t) * (cx - sx) + 2 * t * (ex - cx)
+            dy = 2 * (1 - t) * (cy - sy) + 2 * t * (ey - cy)
+            nx, ny = _unit(-dy, dx)
+            if (nx * (cx - (sx + ex) / 2) + ny * (cy - (sy + ey) / 2) < 0) == (side > 0):
+                nx, ny = -nx, -ny  # the outer side is the control point's
+            push = abs(nx) * (w / 2 + 2) + abs(ny) * (_EDGE_FONT / 2 + 2) + extra
+            mid = (x + nx * push, y + ny * push)
+            box = _text_box(mid[0], mid[1] + _EDGE_FONT * 0.35, label, _EDGE_FONT, "middle")
+            overlap = sum(
+                max(0.0, min(box[2], o[2]) - max(box[0], o[0]) + 1)
+                * max(0.0, min(box[3], o[3]) - max(box[1], o[1]) + 1)
+                for o in taken
+            )
+            if not overlap:
+                return mid, box
+            if best is None or overlap < best[0]:
+                best = (overlap, mid, box)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _head(curve: tuple[Point, Point, Point], centre: Point) -> Point:
+    """Where an arrowhead at the end of `curve` points to: the edge of its node."""
+    ex, ey = curve[2]
+    ux, uy = _unit(centre[0] - ex, centre[1] - ey)
+    return ex + ux * _ARROW, ey + uy * _ARROW
 
 
 def _text_box(x: float, y: float, text: str, size: float, anchor: str) -> tuple[float, ...]:
@@ -736,27 +1277,53 @@ def graph(
         return None
     placed, chosen = _choose(found, labels)
     where = _circle(placed, chosen)
-    boxes: list[tuple[float, ...]] = []
+    centres = {key: where[key][0] for key in placed}
 
-    nodes = []
-    for key in placed:
-        (nx, ny), angle = where[key]
-        anchor, lines = _label((nx, ny), angle, _wrap(labels[key][0]), pair=len(placed) == 2)
-        boxes.append((nx - _NODE_R, ny - _NODE_R, nx + _NODE_R, ny + _NODE_R))
-        boxes += [_text_box(lx, ly, line, _NODE_FONT, anchor) for lx, ly, line in lines]
-        nodes.append((key, nx, ny, anchor, lines))
-
+    # Ring nodes' labels, then the arrows around them, then the middle node's label where
+    # the arrows leave it room.
+    pair = len(placed) == 2
+    hub = next((k for k in placed if where[k][1] is None and not pair), None)
+    drawn = {
+        key: _label(where[key][0], where[key][1], _wrap(labels[key][0]), pair=pair)
+        for key in placed
+        if key != hub
+    }
+    label_boxes = {
+        key: [_text_box(lx, ly, line, _NODE_FONT, anchor) for lx, ly, line in lines]
+        for key, (anchor, lines) in drawn.items()
+    }
     kinds: dict[tuple[str, str], list[str]] = {}  # of each ordered pair, ask before warn
     for source, target, kind in sorted(chosen, key=lambda e: e[2]):
         kinds.setdefault((source, target), []).append(kind)
-    curves = []
+    arcs = []
     for source, target, kind in chosen:
-        label = _edge_label(kind, len(found[(source, target, kind)].claims))
         bend = _BENDS[kinds[(source, target)].index(kind)]
-        start, control, end, mid = _curve(where[source][0], where[target][0], bend, label)
-        boxes += [(*p, *p) for p in (start, control, end)]  # the curve is inside their hull
-        boxes.append(_text_box(mid[0], mid[1] + _EDGE_FONT * 0.35, label, _EDGE_FONT, "middle"))
+        others = [centres[k] for k in placed if k not in (source, target)]
+        around = [b for k, bs in label_boxes.items() if k not in (source, target) for b in bs]
+        arcs.append(_bend(centres[source], centres[target], bend, others, around))
+    if hub is not None:
+        tracks = [
+            _points(arc, _head(arc, centres[e[1]])) for arc, e in zip(arcs, chosen, strict=True)
+        ]
+        drawn[hub] = _hub_label(centres[hub], labels[hub][0], tracks)
+
+    boxes: list[tuple[float, ...]] = []
+    nodes = []
+    for key in placed:
+        (nx, ny), _ = where[key]
+        anchor, lines = drawn[key]
+        boxes.append((nx - _NODE_R - 2, ny - _NODE_R - 2, nx + _NODE_R + 2, ny + _NODE_R + 2))
+        boxes += [_text_box(lx, ly, line, _NODE_FONT, anchor) for lx, ly, line in lines]
+        nodes.append((key, nx, ny, anchor, lines))
+
+    curves, tags = [], []
+    for (source, target, kind), (start, control, end) in zip(chosen, arcs, strict=True):
+        label = _edge_label(kind, len(found[(source, target, kind)].claims))
+        mid, box = _tag((start, control, end), label, boxes + tags)
+        tags.append(box)
         curves.append((source, target, kind, label, start, control, end, mid))
+    boxes += [(*p, *p) for arc in arcs for p in arc]  # each curve is inside its points' hull
+    boxes += tags
 
     # The legend and what is not drawn, under the picture.
     min_x, min_y = min(b[0] for b in boxes), min(b[1] for b in boxes)
