@@ -24,6 +24,7 @@ isolate right-to-left text from the line around it).
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import re
 from collections.abc import Iterable
@@ -512,6 +513,20 @@ def _script() -> tuple[Markup, str]:
 
 def html(brief: Brief) -> str:
     """The brief as one self-contained HTML page."""
+    # The page's views are many small objects (a 1,000-article brief: some 100,000), and each
+    # of the cyclic collector's passes over the brief's own objects cost more than half the
+    # render (1.6-2.0 s against 0.67-0.72 s without; gc.freeze: 0.95-1.15 s). Nothing made
+    # here outlives the call but the page, so the collector waits until it is made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _html(brief)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _html(brief: Brief) -> str:
     page = Page(brief)
     changes = [_change(page, c) for c in brief.changes.items] if brief.changes else []
     main_sources = brief.grouping[0] if brief.grouping else []
