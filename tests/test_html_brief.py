@@ -394,3 +394,17 @@ def test_empty_slots_and_no_timeline():
     assert brief.venue == Slot(values=[], disputed=False)
     parsed = Page(html(brief))
     assert not parsed.having("timeline-list")
+
+
+def test_the_collector_is_left_as_it_was_found(demo_brief):
+    import gc
+
+    assert gc.isenabled()
+    html(demo_brief)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        html(demo_brief)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
