@@ -83,7 +83,6 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["t"] = clean
     env.globals["cites"] = cites
     return env
 
@@ -122,7 +121,6 @@ class SourceView:
     kept: int
     dropped: int
     chunks: int
-    cut_off: bool
     copies: list[int]  # the sources that are copies of this one's story
 
     @property
@@ -318,7 +316,6 @@ def _source_view(source: Source, copies: list[int]) -> SourceView:
         kept=source.kept,
         dropped=source.dropped,
         chunks=source.chunks,
-        cut_off=source.cut_off,
         copies=copies,
     )
 
