@@ -236,8 +236,10 @@ def read_brief(path: Path) -> Brief:
 def _looks_like_extraction(path: Path) -> bool:
     import json
 
-    try:
-        data = json.loads(path.expanduser().read_bytes())
+    try:  # the first value: `briefgen extract` of a folder prints several, one after another
+        data, _ = json.JSONDecoder().raw_decode(
+            path.expanduser().read_text(encoding="utf-8").lstrip()
+        )
     except (OSError, ValueError):
         return False
     first = data[0] if isinstance(data, list) and data else data

@@ -859,6 +859,12 @@ def test_merge_writes_the_page_too(runner, server, articles, tmp_path):
             '"prompt_version": "v"}',
             "it holds an extraction: `briefgen merge` it into a brief first",
         ),
+        (
+            '{"article": {"id": "a", "source": "a.txt"}, "reason": "r", "model": "m", '
+            '"prompt_version": "v"}\n{"article": {"id": "b", "source": "b.txt"}, "reason": "r", '
+            '"model": "m", "prompt_version": "v"}\n',
+            "it holds an extraction: `briefgen merge` it into a brief first",
+        ),
     ],
 )
 def test_render_of_a_bad_brief_is_a_one_line_input_error(runner, tmp_path, content, message):
