@@ -18,7 +18,7 @@ import pytest
 
 from briefgen import render
 from briefgen.pipeline import demo_settings, make_brief
-from briefgen.render.drawings import MAX_ROWS
+from briefgen.render.timeline_drawing import MAX_ROWS
 from briefgen.schemas import Brief, Claim, DatedEvent, Slot, Story
 
 from adversarial import (

@@ -1,8 +1,8 @@
 """A Brief as a page: pure, data in, text out.
 
 - `markdown(brief)`: the Markdown brief (`markdown_brief.py`), what `--out` writes.
-- `html(brief)`: one self-contained HTML page (`html_brief.py`, drawings in `drawings.py`),
-  what `--html` writes.
+- `html(brief)`: one self-contained HTML page (`html_brief.py`, drawings in `timeline_drawing.py`
+  and `graph_drawing.py`, their text in `svgtext.py`), what `--html` writes.
 
 Both state the same facts in the same order; `text()` and `cite()` are the Markdown helpers
 other modules use for one line of a brief.

@@ -11,7 +11,8 @@ page does better than text:
   popover, which keeps a 1,000-article brief's page a few times the Markdown's size;
 - a disputed Where or When shows each side in its own column, with its sources and quotes, and
   the latest report marked: never a silent winner;
-- the timeline and who asks / warns whom are drawn as SVG by `drawings.py`, at render time.
+- the timeline and who asks / warns whom are drawn as SVG by `timeline_drawing.py` and
+  `graph_drawing.py`, at render time.
 
 The page loads nothing: styles and the one small script are inline, and a Content-Security-Policy
 allows only them (the script by its hash), so even a string that escaped escaping could neither
@@ -38,7 +39,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen.changes import LABELS
-from briefgen.render import drawings
+from briefgen.render import graph_drawing, timeline_drawing
 from briefgen.schemas import (
     Brief,
     BriefActor,
@@ -238,8 +239,8 @@ class StoryView:
     claims: list[tuple[str, list[ClaimView]]]
     timeline: list[EventView]
     undated: list[EventView]
-    drawn_timeline: drawings.Timeline | None
-    drawn_graph: drawings.Graph | None
+    drawn_timeline: timeline_drawing.Timeline | None
+    drawn_graph: graph_drawing.Graph | None
 
 
 @dataclass(frozen=True)
@@ -474,8 +475,8 @@ def _story(page: Page, story: Brief | Story, number: int) -> StoryView:
         claims=[(label, items) for label, items in claims.items() if items],
         timeline=events,
         undated=[_event(page, e, f"{prefix}un-{i}") for i, e in enumerate(undated, start=1)],
-        drawn_timeline=drawings.timeline(dated, [e.id for e in events]),
-        drawn_graph=drawings.graph(
+        drawn_timeline=timeline_drawing.timeline(dated, [e.id for e in events]),
+        drawn_graph=graph_drawing.graph(
             story.asks,
             story.warnings,
             story.actors,
