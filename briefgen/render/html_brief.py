@@ -39,7 +39,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen.changes import LABELS
-from briefgen.render import graph_drawing, timeline_drawing
+from briefgen.render import facts, graph_drawing, timeline_drawing
 from briefgen.schemas import (
     Brief,
     BriefActor,
@@ -54,8 +54,6 @@ from briefgen.schemas import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Control characters and the bidirectional overrides and isolates (as in the Markdown brief).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 KINDS = (("person", "People"), ("organization", "Organisations"), ("country", "Countries"))
 
 
@@ -63,7 +61,7 @@ KINDS = (("person", "People"), ("organization", "Organisations"), ("country", "C
 def clean(value: object) -> str:
     """One line of untrusted text: whitespace runs become one space, control characters and
     bidirectional overrides go. Escaping is the templates' (autoescape)."""
-    return _CONTROL.sub("", " ".join(str(value).split()))
+    return facts.flat(value)
 
 
 def link(url: str | None) -> str | None:
@@ -321,17 +319,6 @@ def _source_view(source: Source, copies: list[int]) -> SourceView:
     )
 
 
-def _count(sources: list[int], independent: int | None = None) -> str:
-    found = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
-    if independent is not None and independent < len(sources):
-        found += f", {independent} independent"
-    return found
-
-
-def _hedge(certainty: str | None) -> str | None:
-    return certainty if certainty and certainty != "confirmed" else None
-
-
 def _label(value: SlotValue) -> str:
     """'Vostochny Cosmodrome, Amur region' or the words as written when not resolvable."""
     if value.value:
@@ -340,20 +327,15 @@ def _label(value: SlotValue) -> str:
 
 
 def _value(page: Page, value: SlotValue, latest: bool, slot: Slot, kind: str) -> ValueView:
-    later = next((v for v in slot.values if v.value == value.superseded_by), None)
-    took_place = None
-    if value.superseded_by:
-        took_place = "later reports give"
-        if later is not None and later.certainty == "confirmed":
-            took_place = "it took place at" if kind == "venue" else "it took place on"
+    later, took_place = facts.replaced(value, slot, kind) if value.superseded_by else (None, None)
     return ValueView(
         label=_label(value),
         bold=clean(value.value) if value.value else None,
         wider=[clean(w) for w in value.wider],
         as_written=[clean(w) for w in value.as_written if w != value.value],
         contains=[clean(c) for c in value.contains],
-        certainty=_hedge(value.certainty),
-        count=_count(value.sources, value.independent),
+        certainty=facts.hedge(value.certainty),
+        count=facts.count(value.sources, value.independent),
         cites=page.cites(value.sources, value.quotes),
         reported=value.reported,
         latest=latest,
@@ -365,19 +347,13 @@ def _value(page: Page, value: SlotValue, latest: bool, slot: Slot, kind: str) ->
 
 
 def _slot(page: Page, heading: str, slot: Slot, kind: str) -> SlotView:
-    current = [v for v in slot.values if not v.superseded_by]
-    earlier = [v for v in slot.values if v.superseded_by]
-    reported = [v.reported for v in current if v.reported]
-    newest = max(reported, default=None)
-    unique = reported.count(newest) == 1 if newest else False
+    current, earlier = facts.split(slot)
+    latest = facts.latest(slot)
     return SlotView(
         heading=heading,
         kind=kind,
         disputed=slot.disputed,
-        current=[
-            _value(page, v, slot.disputed and unique and v.reported == newest, slot, kind)
-            for v in current
-        ],
+        current=[_value(page, v, v is latest, slot, kind) for v in current],
         earlier=[_value(page, v, False, slot, kind) for v in earlier],
         evidence=slot.disputed or bool(earlier),
     )
@@ -390,9 +366,9 @@ def _claim(page: Page, claim: Claim, id: str) -> ClaimView:
         party=[clean(p) for p in (claim.claimants or [claim.who])],
         whom=clean(claim.whom) if claim.whom else None,
         what=clean(claim.what),
-        certainty=_hedge(claim.certainty),
+        certainty=facts.hedge(claim.certainty),
         cites=page.cites(claim.sources, claim.quotes),
-        count=_count(claim.sources, claim.independent) if many else None,
+        count=facts.count(claim.sources, claim.independent) if many else None,
     )
 
 
@@ -418,17 +394,15 @@ def _event(page: Page, event: DatedEvent, id: str) -> EventView:
 
 def _facts(page: Page, story: Brief | Story) -> list[FactView]:
     """Key facts: who, where, when, the first ask and the first warning."""
-    people = [a for a in story.actors if a.kind == "person"]
-    top = sorted(people, key=lambda a: -len(a.sources))[:4]
-    facts = []
+    top = facts.key_people(story)
+    found = []
     if top:
         who = [(clean(a.name), page.cites(a.sources, a.quotes)) for a in top]
-        facts.append(FactView("Who", who, "; "))
+        found.append(FactView("Who", who, "; "))
     for label, slot in (("Where", story.venue), ("When", story.date)):
-        current = [v for v in slot.values if not v.superseded_by]
-        earlier = [v for v in slot.values if v.superseded_by]
+        current, earlier = facts.split(slot)
         if current or earlier:
-            facts.append(
+            found.append(
                 FactView(
                     label,
                     [(_label(v), page.cites(v.sources, v.quotes)) for v in current],
@@ -440,14 +414,14 @@ def _facts(page: Page, story: Brief | Story) -> list[FactView]:
             )
     for label, claims in (("Asks", story.asks), ("Warnings", story.warnings)):
         if claims:
-            facts.append(FactView(label, [], "", claim=_claim(page, claims[0], "")))
-    return facts
+            found.append(FactView(label, [], "", claim=_claim(page, claims[0], "")))
+    return found
 
 
 def _story(page: Page, story: Brief | Story, number: int) -> StoryView:
     """One story's parts, their citations made in the order the page shows them."""
     prefix = "" if number == 1 else f"s{number}-"
-    facts = _facts(page, story)
+    key = _facts(page, story)
     where = _slot(page, "Where", story.venue, "venue")
     when = _slot(page, "When", story.date, "date")
     actors = [
@@ -468,7 +442,7 @@ def _story(page: Page, story: Brief | Story, number: int) -> StoryView:
         number=number,
         prefix=prefix,
         title=clean(story.title) if isinstance(story, Story) else None,
-        facts=facts,
+        facts=key,
         where=where,
         when=when,
         actors=[(label, group) for label, group in actors if group],

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from briefgen.changes import LABELS
+from briefgen.render import facts
 from briefgen.schemas import (
     Brief,
     BriefActor,
@@ -34,9 +35,6 @@ from briefgen.schemas import (
     Story,
 )
 
-# Control characters, and the bidirectional overrides and isolates that would make a quote
-# display in another order than it reads (U+202A-U+202E, U+2066-U+2069).
-_CONTROL = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 # An underscore inside a word ("003_58777fc5") starts no emphasis: only one at a word's edge is.
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~]|(?<!\w)_|_(?!\w))")
 _LEADING = re.compile(r"^([#+=-])|^(\d+)([.)])")
@@ -50,9 +48,8 @@ def text(value: object) -> str:
     `|` and `~` are escaped everywhere, `_` at a word's edge, and a leading `#`, `-`, `+`, `=`
     or `1.` that would start a heading or a list.
     """
-    flat = _CONTROL.sub("", " ".join(str(value).split()))
-    flat = _SPECIAL.sub(r"\\\1", flat)
-    return _LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", flat)
+    escaped = _SPECIAL.sub(r"\\\1", facts.flat(value))
+    return _LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
 
 
 def _code(value: str) -> str:
@@ -68,7 +65,8 @@ def cite(sources: list[int]) -> str:
 
 
 def _hedge(certainty: str | None) -> str:
-    return f" _({certainty})_" if certainty and certainty != "confirmed" else ""
+    said = facts.hedge(certainty)
+    return f" _({said})_" if said else ""
 
 
 def _quotes(quotes: Iterable[Quote], published: dict[int, date | None]) -> list[str]:
@@ -97,7 +95,7 @@ def _value(value: SlotValue, latest: bool) -> str:
     when = f"; last reported {value.reported}" if value.reported else ""
     mark = " (**the latest report**)" if latest else ""
     return (
-        f"{head}{_hedge(value.certainty)} — {_count(value.sources, value.independent)} "
+        f"{head}{_hedge(value.certainty)} — {facts.count(value.sources, value.independent)} "
         f"{cite(value.sources)}{when}{mark}"
     )
 
@@ -108,11 +106,8 @@ def _label(value: SlotValue) -> str:
 
 def _superseded(value: SlotValue, slot: Slot, kind: str) -> str:
     """'Earlier reports expected Vladivostok [1]; it took place at Vostochny Cosmodrome [2]'."""
-    later = next((v for v in slot.values if v.value == value.superseded_by), None)
+    later, then = facts.replaced(value, slot, kind)
     new = f"**{text(value.superseded_by)}**" + (f" {cite(later.sources)}" if later else "")
-    then = "later reports give"
-    if later is not None and later.certainty == "confirmed":
-        then = "it took place at" if kind == "venue" else "it took place on"
     return (
         f"Earlier reports expected **{_label(value)}**{_hedge(value.certainty)} "
         f"{cite(value.sources)}; {then} {new} — superseded, not a dispute"
@@ -126,16 +121,12 @@ def _slot(
     if not slot.values:
         return [f"{mark} {heading}", "", "_No source says._", ""]
     lines = [f"{mark} {heading}{' — sources disagree' if slot.disputed else ''}", ""]
-    current = [v for v in slot.values if not v.superseded_by]
-    earlier = [v for v in slot.values if v.superseded_by]
-    reported = [v.reported for v in current if v.reported]
-    newest = max(reported, default=None)
-    unique = reported.count(newest) == 1 if newest else False
+    current, earlier = facts.split(slot)
+    latest = facts.latest(slot)
     # Who says what: when sources disagree, and when an earlier answer was replaced.
     evidence = slot.disputed or bool(earlier)
     for value in current:
-        latest = slot.disputed and unique and value.reported == newest
-        lines.append(f"- {_value(value, latest)}")
+        lines.append(f"- {_value(value, value is latest)}")
         if evidence:
             lines += _quotes(value.quotes, published)
     for value in earlier:
@@ -146,13 +137,11 @@ def _slot(
 
 def _key_facts(story: Brief | Story, level: int = 2) -> list[str]:
     lines = [f"{'#' * level} Key facts", ""]
-    people = [a for a in story.actors if a.kind == "person"]
-    top = sorted(people, key=lambda a: -len(a.sources))[:4]
+    top = facts.key_people(story)
     if top:
         lines.append("- **Who:** " + "; ".join(f"{text(a.name)} {cite(a.sources)}" for a in top))
     for label, slot in (("Where", story.venue), ("When", story.date)):
-        current = [v for v in slot.values if not v.superseded_by]
-        earlier = [v for v in slot.values if v.superseded_by]
+        current, earlier = facts.split(slot)
         if current or earlier:
             answers = (" vs " if slot.disputed else "; ").join(
                 f"{_label(v)} {cite(v.sources)}" for v in current
@@ -166,13 +155,6 @@ def _key_facts(story: Brief | Story, level: int = 2) -> list[str]:
         if claims:
             lines.append(f"- **{label}:** {_claim_text(claims[0])}")
     return [*lines, ""]
-
-
-def _count(sources: list[int], independent: int | None = None) -> str:
-    found = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
-    if independent is not None and independent < len(sources):
-        found += f", {independent} independent"
-    return found
 
 
 def _claim_text(claim: Claim) -> str:
@@ -189,7 +171,7 @@ def _claims(
     lines = [f"{'#' * level} {heading}", ""]
     for claim in claims:
         many = len(claim.sources) > 1
-        count = f" — {_count(claim.sources, claim.independent)}" if many else ""
+        count = f" — {facts.count(claim.sources, claim.independent)}" if many else ""
         lines.append(f"- {_claim_text(claim)}{count}")
         lines += _quotes(claim.quotes, published)
     return [*lines, ""]

@@ -1,0 +1,73 @@
+"""What the Markdown brief and the HTML page both say, decided once. Pure.
+
+The two pages word a brief differently (Markdown escapes, HTML autoescapes) but must state the
+same facts: which answers of a slot are current and which superseded, which one is the latest
+report, how sources are counted, who the key people are. Those decisions live here, so the
+pages cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from briefgen.schemas import Brief, BriefActor, Slot, SlotValue, Story
+
+# Control characters, and the bidirectional overrides and isolates that would make a quote
+# display in another order than it reads (U+202A-U+202E, U+2066-U+2069).
+_CONTROL = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+KEY_PEOPLE = 4
+
+
+def flat(value: object) -> str:
+    """One line of untrusted text: whitespace runs become one space, control characters and
+    bidirectional overrides go. Escaping is each page's own."""
+    return _CONTROL.sub("", " ".join(str(value).split()))
+
+
+def count(sources: Sequence[int], independent: int | None = None) -> str:
+    """'3 sources', '3 sources, 2 independent'."""
+    found = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
+    if independent is not None and independent < len(sources):
+        found += f", {independent} independent"
+    return found
+
+
+def hedge(certainty: str | None) -> str | None:
+    """The certainty worth saying: anything but 'confirmed'."""
+    return certainty if certainty and certainty != "confirmed" else None
+
+
+def split(slot: Slot) -> tuple[list[SlotValue], list[SlotValue]]:
+    """The slot's current answers, and the earlier ones a later report superseded."""
+    return (
+        [v for v in slot.values if not v.superseded_by],
+        [v for v in slot.values if v.superseded_by],
+    )
+
+
+def latest(slot: Slot) -> SlotValue | None:
+    """The answer of a disputed slot reported last, when one alone was: said, never chosen."""
+    if not slot.disputed:
+        return None
+    current, _ = split(slot)
+    reported = [v.reported for v in current if v.reported]
+    newest = max(reported, default=None)
+    if newest is None or reported.count(newest) != 1:
+        return None
+    return next(v for v in current if v.reported == newest)
+
+
+def replaced(value: SlotValue, slot: Slot, kind: str) -> tuple[SlotValue | None, str]:
+    """The answer that superseded `value`, and how to say so: 'it took place at' when that
+    answer is confirmed, else 'later reports give'."""
+    later = next((v for v in slot.values if v.value == value.superseded_by), None)
+    if later is not None and later.certainty == "confirmed":
+        return later, "it took place at" if kind == "venue" else "it took place on"
+    return later, "later reports give"
+
+
+def key_people(story: Brief | Story) -> list[BriefActor]:
+    """The people most sources name, for Key facts."""
+    people = [a for a in story.actors if a.kind == "person"]
+    return sorted(people, key=lambda a: -len(a.sources))[:KEY_PEOPLE]
