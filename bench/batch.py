@@ -37,8 +37,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from concurrency import answers_for, article_text, chat_completion  # noqa: E402
 
-from briefgen import batch  # noqa: E402
 from briefgen.config import Settings  # noqa: E402
+from briefgen.extract import batch  # noqa: E402
 from briefgen.pipeline import make_brief  # noqa: E402
 from tests.fakebatch import BatchServer  # noqa: E402
 

@@ -493,7 +493,7 @@ def settings_for(url: str, concurrency: int, cache: bool = False) -> Any:
 def timed_model_phase() -> Iterator[list[float]]:
     """Times `extract.extract_all`, the model phase (ingest, building the client, the cache,
     the merge and the writes are outside it), for the duration of the block."""
-    from briefgen import extract
+    from briefgen.extract import extract
 
     spans: list[float] = []  # wall, then CPU, of each call
     original = extract.extract_all
@@ -560,11 +560,11 @@ def check_answers(folder: Path, answers: dict[str, str]) -> None:
     """Fail fast if an answer would not validate or would trigger a grounding re-ask."""
     from pydantic import ValidationError
 
-    from briefgen import ingest
-    from briefgen.grounding import ground
+    from briefgen.extract.grounding import ground
+    from briefgen.ingest import inputs
     from briefgen.schemas import Extraction
 
-    articles = ingest.load([folder])
+    articles = inputs.load([folder])
     if {a.id for a in articles} != set(answers):
         raise SystemExit("bench bug: the articles read are not the articles written")
     for article in articles:
@@ -588,16 +588,17 @@ def cpu_profile(folder: Path, answers_by_id: dict[str, str]) -> list[tuple[str, 
     import httpx2
     import openai
 
-    from briefgen import ingest, merge, prompts
+    from briefgen import merge, prompts
     from briefgen.config import Settings
-    from briefgen.extract import messages_for, reference
-    from briefgen.grounding import ground
-    from briefgen.independence import fingerprint
-    from briefgen.llm import OpenAIClient
+    from briefgen.extract.extract import messages_for, reference
+    from briefgen.extract.grounding import ground
+    from briefgen.ingest import inputs
+    from briefgen.merge.independence import fingerprint
+    from briefgen.model.openai.live import OpenAIClient
+    from briefgen.model.structured import LADDER, parse_output, request_body
     from briefgen.schemas import ArticleExtraction, Extraction, Usage
-    from briefgen.structured import LADDER, parse_output, request_body
 
-    articles = ingest.load([folder])
+    articles = inputs.load([folder])
     answers = [answers_by_id[a.id] for a in articles]
     raw = [json.dumps(chat_completion(text)) for text in answers]
 
@@ -631,7 +632,7 @@ def cpu_profile(folder: Path, answers_by_id: dict[str, str]) -> list[tuple[str, 
     client = OpenAIClient(settings, mock())
     msgs = messages_for(articles[0])
     rows = [
-        ("ingest.load (whole run)", per_call(lambda: ingest.load([folder]))),
+        ("inputs.load (whole run)", per_call(lambda: inputs.load([folder]))),
         ("prompts: messages_for", per_item(messages_for, articles)),
         (
             "llm: OpenAIClient.request_body",

@@ -41,8 +41,8 @@ import sys
 import time
 from datetime import date
 
-from briefgen.independence import fingerprint
 from briefgen.merge import merge
+from briefgen.merge.independence import fingerprint
 from briefgen.schemas import (
     Actor,
     ArticleExtraction,

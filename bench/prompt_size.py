@@ -91,7 +91,7 @@ class Seen:
 
 
 def make_server(answers: dict[str, dict[str, Any]], faults: dict[str, str], seen: Seen) -> Any:
-    from briefgen.replay import completion  # a chat.completion body answering `content`
+    from briefgen.model.replay import completion  # a chat.completion body answering `content`
 
     order = {article_id: n for n, article_id in enumerate(answers)}
 
@@ -137,8 +137,8 @@ def make_server(answers: dict[str, dict[str, Any]], faults: dict[str, str], seen
 
 def fixed_part() -> int:
     """Characters of a first ask that do not come from the article: the body of an empty one."""
-    from briefgen import structured
-    from briefgen.extract import messages_for
+    from briefgen.extract.extract import messages_for
+    from briefgen.model import structured
     from briefgen.schemas import Article, Extraction
 
     empty = Article(id="x", text="", source="x")
@@ -160,10 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from briefgen import ingest
+    from briefgen.ingest import inputs
 
     articles = [
-        a for a in ingest.load([args.articles]) if (args.answers / f"{a.id}.json").is_file()
+        a for a in inputs.load([args.articles]) if (args.answers / f"{a.id}.json").is_file()
     ]
     answers = {a.id: json.loads((args.answers / f"{a.id}.json").read_text()) for a in articles}
     length = {a.id: len(a.text) for a in articles}

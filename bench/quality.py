@@ -49,11 +49,11 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from briefgen import ingest
-from briefgen.actors import canonical_name, fold
-from briefgen.claims import Decision
-from briefgen.extract import reference
+from briefgen.extract.extract import reference
+from briefgen.ingest import inputs
 from briefgen.merge import claim_candidates, merge
+from briefgen.merge.actors import canonical_name, fold
+from briefgen.merge.claims import Decision
 from briefgen.schemas import ArticleExtraction, Brief, DatedEvent, Extraction, Slot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,7 +115,7 @@ def load_results(
     """The extractions the merger sees (as `briefgen demo` replays them), in reading order:
     each article of `sources` (a folder or files) with its answer in `answers_dir`."""
     paths = [sources] if isinstance(sources, Path) else list(sources)
-    articles = [a for a in ingest.load(paths) if (answers_dir / f"{a.id}.json").is_file()]
+    articles = [a for a in inputs.load(paths) if (answers_dir / f"{a.id}.json").is_file()]
     return [
         ArticleExtraction(
             article=reference(article),
@@ -1137,7 +1137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         same_claims = None
         if args.claim_check_answers is not None:
-            from briefgen.claimcheck import load_answers
+            from briefgen.extract.claimcheck import load_answers
 
             same_claims = load_answers(args.claim_check_answers)
         print(render(evaluate(gold=load_gold(args.gold), same_claims=same_claims)))

@@ -562,8 +562,9 @@ def _list_batches(
 ) -> int:
     import asyncio
 
-    from briefgen import batch, pipeline
+    from briefgen import pipeline
     from briefgen.errors import ModelSetupError
+    from briefgen.extract import batch
 
     settings = load(options, config_path).settings
     try:
@@ -589,7 +590,8 @@ def batches_cancel(obj: dict[str, Any], batch_id: str) -> int:
     run; the rest of its articles are asked again then."""
     import asyncio
 
-    from briefgen import batch, pipeline
+    from briefgen import pipeline
+    from briefgen.extract import batch
 
     settings = load(obj["options"], obj["config_path"]).settings
     row = asyncio.run(pipeline.acancel_batch(batch_id, settings))
@@ -627,7 +629,8 @@ def cache_prune(older_than: timedelta, config_path: Path | None, db: Path | None
 @guarded
 def diff(old: Path, new: Path) -> int:
     """Print what changed from the JSON brief OLD to NEW ("What changed" of `make`)."""
-    from briefgen import changes, pipeline
+    from briefgen import pipeline
+    from briefgen.merge import changes
     from briefgen.render.markdown_brief import what_changed
 
     found = changes.diff(pipeline.read_brief(old), pipeline.read_brief(new), since=str(old))

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from briefgen import cache, changes, claimcheck, ingest, merge, mergekey, render
-from briefgen.client import CallStats, Client
+from briefgen import merge, render
 from briefgen.config import Settings, load_settings
 from briefgen.errors import (
     BatchPending,
@@ -26,8 +25,12 @@ from briefgen.errors import (
     NothingProduced,
     validation_summary,
 )
-from briefgen.extract import Callback, Result
+from briefgen.extract import cachekey, claimcheck
+from briefgen.extract.extract import Callback, Result
 from briefgen.files import check_writable, is_special, output_lock, write_atomic
+from briefgen.ingest import inputs
+from briefgen.merge import changes, mergekey
+from briefgen.model.client import CallStats, Client
 from briefgen.runlog import RunLog, event
 from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
 from briefgen.store import BatchRow, ModeMemory, NoMemory, Store
@@ -48,9 +51,9 @@ def build_client(settings: Settings, store: Store | None = None) -> Client:
     import httpx2
     from pydantic import SecretStr
 
-    from briefgen.limits import RateGate, RunLimits
-    from briefgen.llm import OpenAIClient
-    from briefgen.replay import RecordingTransport, ReplayTransport
+    from briefgen.model.limits import RateGate, RunLimits
+    from briefgen.model.openai.live import OpenAIClient
+    from briefgen.model.replay import RecordingTransport, ReplayTransport
 
     limits = RunLimits(settings.deadline, settings.max_tokens_total)
     modes: ModeMemory | None = store
@@ -71,7 +74,7 @@ def server_name(settings: Settings, client: Client | None) -> str:
     if settings.replay is not None:
         return f"replay:{settings.replay}"
     if client is None:
-        return cache.server_url(settings)
+        return cachekey.server_url(settings)
     # A caller's own client: its answers are its own, whatever the settings say.
     return str(getattr(client, "base_url", None) or f"client:{type(client).__qualname__}")
 
@@ -131,7 +134,7 @@ async def amake_brief(
         )
     check_outputs(settings)  # before any model call
     since = read_brief(settings.since) if settings.since is not None else None
-    items = ingest.read(names, strict=settings.strict, options=ingest.InputOptions.of(settings))
+    items = inputs.read(names, strict=settings.strict, options=inputs.InputOptions.of(settings))
     articles = [item for item in items if isinstance(item, Article)]
     unreadable = [item for item in items if isinstance(item, Unreadable)]
     store = Store(settings.db_path)
@@ -279,10 +282,10 @@ async def aextract(
     client: Client | None = None,
 ) -> list[Result]:
     """Each article's extraction or failure, in input order: no merge, no cache, no run log."""
-    from briefgen import extract
+    from briefgen.extract import extract
 
     settings = settings or load_settings().settings
-    articles = ingest.load([str(s) for s in sources])
+    articles = inputs.load([str(s) for s in sources])
     owned = client is None
     client = client or build_client(settings, Store(settings.db_path))
     try:
@@ -297,12 +300,12 @@ async def abatches(
 ) -> list[BatchRow]:
     """The store's Batch API jobs, newest first; with `refresh`, those of the configured
     server that have not ended are asked about first."""
-    from briefgen import batch
+    from briefgen.extract import batch
 
     settings = settings or load_settings().settings
     store = Store(settings.db_path)
     rows = store.batches(limit=limit)
-    server = cache.server_url(settings)
+    server = cachekey.server_url(settings)
     if refresh and any(
         row.batch_id and row.status not in batch.ENDED and row.base_url == server for row in rows
     ):
@@ -317,7 +320,7 @@ async def abatches(
 
 async def acancel_batch(batch_id: str, settings: Settings | None = None) -> BatchRow:
     """Cancel one batch at the server. Its answers so far are collected by the next run."""
-    from briefgen import batch
+    from briefgen.extract import batch
 
     settings = settings or load_settings().settings
     store = Store(settings.db_path)

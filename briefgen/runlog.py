@@ -28,10 +28,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from briefgen import cache, extract, prompts
-from briefgen.client import Client
+from briefgen import prompts
 from briefgen.config import Settings
-from briefgen.extract import Result
+from briefgen.extract import cachekey, extract
+from briefgen.extract.extract import Result
+from briefgen.model.client import Client
 from briefgen.schemas import (
     Article,
     ArticleExtraction,
@@ -99,9 +100,10 @@ class RunLog:
         # Sources that could not be read: failures from the start, after the articles.
         self.unreadable = [self._failure(u) for u in unreadable]
         self.total = len(self.articles) + len(self.unreadable)
-        self.hashes = [cache.content_hash(a) for a in self.articles]
+        self.hashes = [cachekey.content_hash(a) for a in self.articles]
         self.keys = [
-            cache.key(h, settings, self.base_url, self.prompt_version, model) for h in self.hashes
+            cachekey.key(h, settings, self.base_url, self.prompt_version, model)
+            for h in self.hashes
         ]
         # Replay and recording are about the exchanges themselves: they neither read nor
         # fill the cache.
@@ -168,7 +170,7 @@ class RunLog:
 
         client = connect()
         if self.settings.batch and self.store is not None:
-            from briefgen import batch  # the first requests answered by Batch API jobs
+            from briefgen.extract import batch  # the first requests answered by Batch API jobs
 
             articles = [self.articles[i] for i in todo]
             client = await batch.prepare(articles, client, self.store, self.settings, self.job)
@@ -312,7 +314,7 @@ class RunLog:
                 model=self.model,
                 base_url=self.base_url,
                 prompt_version=self.prompt_version,
-                schema_version=cache.schema_version(),
+                schema_version=cachekey.schema_version(),
                 result=result.model_dump_json(),
             )
         return row, entry

@@ -22,7 +22,7 @@ from wordfreq import get_frequency_dict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefgen.stories import COMMON_ZIPF, LANGUAGES, _stem  # noqa: E402
+from briefgen.merge.stories import COMMON_ZIPF, LANGUAGES, _stem  # noqa: E402
 
 HEADER = (
     "# Words of Zipf frequency {zipf} and up in any of {langs}, from wordfreq {version}'s lists\n"

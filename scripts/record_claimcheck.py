@@ -21,11 +21,19 @@ from pathlib import Path
 
 import httpx2
 
-from briefgen import claimcheck, ingest, merge
+from briefgen import merge
 from briefgen.config import Settings
-from briefgen.extract import extract_all
-from briefgen.llm import OpenAIClient
-from briefgen.replay import ReplayTransport, completion, recording, request_key, write_recording
+from briefgen.extract import claimcheck
+from briefgen.extract.extract import extract_all
+from briefgen.ingest import inputs
+from briefgen.model.openai.live import OpenAIClient
+from briefgen.model.replay import (
+    ReplayTransport,
+    completion,
+    recording,
+    request_key,
+    write_recording,
+)
 from briefgen.store import NoMemory
 
 
@@ -40,7 +48,7 @@ def main(answers_path: Path, example_dir: Path, out_dir: Path) -> int:
         httpx2.AsyncClient(transport=ReplayTransport(example_dir / "recordings")),
         modes=NoMemory(),
     )
-    results = asyncio.run(extract_all(ingest.load([example_dir]), replayed, settings))
+    results = asyncio.run(extract_all(inputs.load([example_dir]), replayed, settings))
     candidates = merge.claim_candidates(results)
     unanswered = [c for c in candidates if c.key not in by_key]
     if unanswered:

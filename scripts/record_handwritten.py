@@ -20,18 +20,18 @@ from pathlib import Path
 
 import httpx2
 
-from briefgen import ingest
 from briefgen.config import Settings
-from briefgen.extract import extract_all
-from briefgen.llm import OpenAIClient
-from briefgen.replay import completion, recording, write_recording
+from briefgen.extract.extract import extract_all
+from briefgen.ingest import inputs
+from briefgen.model.openai.live import OpenAIClient
+from briefgen.model.replay import completion, recording, write_recording
 from briefgen.schemas import Extraction
 
 ARTICLE_ID = re.compile(r"^Article (\S+?)(?::|$)", re.MULTILINE)
 
 
 def main(answers_dir: Path, example_dir: Path, out_dir: Path) -> int:
-    articles = [a for a in ingest.load([example_dir]) if (answers_dir / f"{a.id}.json").is_file()]
+    articles = [a for a in inputs.load([example_dir]) if (answers_dir / f"{a.id}.json").is_file()]
     answers = {
         a.id: Extraction.model_validate_json((answers_dir / f"{a.id}.json").read_text())
         for a in articles

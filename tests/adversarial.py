@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from briefgen.changes import diff
 from briefgen.merge import merge
+from briefgen.merge.changes import diff
 from briefgen.schemas import (
     Brief,
     BriefActor,

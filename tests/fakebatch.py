@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from briefgen.replay import load_recordings, request_key
+from briefgen.model.replay import load_recordings, request_key
 
 Answer = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
 

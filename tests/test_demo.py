@@ -8,9 +8,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from briefgen import ingest
 from briefgen.cli import main
-from briefgen.grounding import is_grounded, normalize
+from briefgen.extract.grounding import is_grounded, normalize
+from briefgen.ingest import inputs
 from briefgen.pipeline import DEMO_DIR
 from briefgen.schemas import Brief
 
@@ -90,7 +90,7 @@ def test_no_noise_from_the_articles_reaches_the_brief(demo):
 
 def test_every_quote_in_the_brief_is_in_the_article_it_cites(demo):
     _, _, brief = demo
-    texts = {n: normalize(a.text) for n, a in enumerate(ingest.load([DEMO_DIR]), start=1)}
+    texts = {n: normalize(a.text) for n, a in enumerate(inputs.load([DEMO_DIR]), start=1)}
     quotes = [q for a in brief.actors for q in a.quotes]
     quotes += [q for c in (*brief.asks, *brief.warnings, *brief.motives) for q in c.quotes]
     quotes += [q for v in (*brief.venue.values, *brief.date.values) for q in v.quotes]

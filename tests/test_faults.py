@@ -17,16 +17,16 @@ import time
 
 import pytest
 
-from briefgen.client import CallStats
 from briefgen.config import Settings
 from briefgen.errors import NothingProduced
-from briefgen.extract import extract_all, extract_article, output_budget
-from briefgen.limits import RateGate
-from briefgen.llm import OpenAIClient
+from briefgen.extract.extract import extract_all, extract_article, output_budget
+from briefgen.model.client import CallStats
+from briefgen.model.limits import RateGate
+from briefgen.model.openai.live import OpenAIClient
+from briefgen.model.structured import Mode, strict_json_schema
 from briefgen.pipeline import make_brief
 from briefgen.schemas import ArticleExtraction, ArticleFailure, Extraction
 from briefgen.store import Store
-from briefgen.structured import Mode, strict_json_schema
 
 from conftest import SAMPLE_TEXT, TEST_KEY, invoke, sample_extraction, settings_for
 from fakeserver import FakeServer, Reply, chat_completion, error_body

@@ -8,8 +8,9 @@ import threading
 
 import pytest
 
-from briefgen import cache, pipeline, prompts
+from briefgen import pipeline, prompts
 from briefgen.errors import BusyError, InputError, NothingProduced
+from briefgen.extract import cachekey
 from briefgen.files import output_lock
 from briefgen.pipeline import amake_brief, make_brief
 from briefgen.schemas import ArticleFailure, Extraction
@@ -129,7 +130,7 @@ def test_what_changes_an_answer_invalidates_the_cache(server, folder, monkeypatc
     elif change == "prompt":
         monkeypatch.setattr(prompts, "prompt_version", lambda *a: "extract-v2+deadbeef")
     elif change == "schema":
-        monkeypatch.setattr(cache, "schema_version", lambda: "0123456789abcdef")
+        monkeypatch.setattr(cachekey, "schema_version", lambda: "0123456789abcdef")
     elif change == "reasks":
         settings = settings.model_copy(update={"reasks": 2})
     elif change == "grounding":
@@ -385,7 +386,7 @@ def test_a_failed_result_keeps_its_reason_in_the_library_result(server, folder):
 
 
 def test_a_callers_own_client_fills_no_cache_entry_that_a_server_run_would_use(server, folder):
-    from briefgen.client import Completion
+    from briefgen.model.client import Completion
 
     class Canned:
         model = "gpt-4o-mini"  # the same name as the settings' model: still another source

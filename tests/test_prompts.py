@@ -14,9 +14,9 @@ import jinja2
 import pytest
 
 from briefgen import prompts
+from briefgen.model.structured import strict_json_schema
 from briefgen.prompts import PROMPT_FAMILY, PROMPTS_DIR, fence, prompt_version, render
 from briefgen.schemas import ITEM_KINDS, Article, Extraction
-from briefgen.structured import strict_json_schema
 
 ZWSP = "\u200b"
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import ingest
-from briefgen.grounding import ground
+from briefgen.extract.grounding import ground
+from briefgen.ingest import inputs
 from briefgen.schemas import (
     ArticleRef,
     Brief,
@@ -52,7 +52,7 @@ NAMES = [s.name for s in SETS]
 
 
 def articles_of(quality_set):
-    return ingest.load(list(quality_set.sources))
+    return inputs.load(list(quality_set.sources))
 
 
 def answers_of(quality_set) -> dict[str, Extraction]:

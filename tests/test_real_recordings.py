@@ -51,8 +51,8 @@ from click.testing import CliRunner
 from briefgen.cli import main
 from briefgen.config import load_settings
 from briefgen.errors import NothingProduced, ReplayMissError
+from briefgen.model.replay import load_recordings
 from briefgen.pipeline import DEMO_DIR, make_brief
-from briefgen.replay import load_recordings
 from briefgen.schemas import ArticleFailure
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from briefgen.client import Completion
 from briefgen.config import Settings
+from briefgen.model.client import Completion
 from briefgen.runlog import RunLog, job_key
 from briefgen.store import Store
 

@@ -35,7 +35,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from briefgen.actors import fold
+from briefgen.merge.actors import fold
 from briefgen.render import svgtext
 from briefgen.schemas import BriefActor, Claim
 

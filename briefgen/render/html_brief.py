@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from briefgen.changes import LABELS
+from briefgen.merge.changes import LABELS
 from briefgen.render import facts, graph_drawing, timeline_drawing
 from briefgen.schemas import (
     Brief,

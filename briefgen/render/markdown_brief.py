@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from briefgen.changes import LABELS
+from briefgen.merge.changes import LABELS
 from briefgen.render import facts
 from briefgen.schemas import (
     Brief,

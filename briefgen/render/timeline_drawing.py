@@ -25,9 +25,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from itertools import pairwise
 
-from briefgen.dates import bounds
 from briefgen.render import svgtext
 from briefgen.schemas import DatedEvent
+from briefgen.text.dates import bounds
 
 MAX_ROWS = 40  # timeline rows; the rest are counted in `Timeline.omitted`
 ROW_LABEL = 48  # characters of an event's text in its row label
@@ -54,7 +54,7 @@ def _part_text(part: str) -> str:
 
 
 def date_text(resolved: str) -> str:
-    """A resolved date (`briefgen.dates`) as a reader writes it: "12 Sep 2023", "Sep 2023",
+    """A resolved date (`briefgen.text.dates`) as a reader writes it: "12 Sep 2023", "Sep 2023",
     "2019", "10–13 Sep 2023", "30 Aug – 2 Sep 2023", "Jul 2023 – Sep 2023"; the string itself
     when it is not one."""
     try:

@@ -1,0 +1,398 @@
+"""Reading sources into `Article`s: files, folders, globs, stdin, JSON/JSONL, HTML.
+
+Each text is cleaned (cleaning.py) on its way in; what a manifest, a record or a page says about
+the article (metadata.py) is attached to it.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import Field, ValidationError
+
+from briefgen.errors import InputError, validation_summary
+from briefgen.ingest import hostile
+from briefgen.ingest.cleaning import clean, guess_title
+from briefgen.ingest.encoding import Decoded, decode
+from briefgen.ingest.metadata import SourceMeta, parse_published
+from briefgen.schemas import Article, Removed, Strict, Unreadable
+
+log = logging.getLogger("briefgen")
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml", ".feed"})
+MANIFEST = "manifest.json"
+
+
+class JsonArticle(SourceMeta):
+    text: str
+
+
+class Manifest(Strict):
+    about: str | None = None
+    articles: dict[str, SourceMeta]
+    bad: dict[str, str] = Field(default_factory=dict)  # file name -> why its entry is not valid
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def build_article(
+    text: str,
+    source: str,
+    fallback_id: str,
+    *metas: SourceMeta,
+    report: Sequence[Removed] = (),
+) -> Article:
+    """An Article from raw text; earlier metadata wins over later (manifest > file > byline).
+    `report`: notes for the cleaning report made before cleaning (a guessed decoding)."""
+    cleaned, removed, found = clean(text)
+    if not cleaned:
+        raise InputError(f"{source}: no article text")
+    fields: dict[str, Any] = {}
+    for meta in (*metas, found):
+        for key, value in meta.model_dump(exclude_none=True).items():
+            fields.setdefault(key, value)
+    guessed = None if fields.get("title") else guess_title(cleaned)
+    return Article(
+        id=fields.get("id") or fallback_id,
+        text=cleaned,
+        title=fields.get("title") or guessed,
+        title_guessed=guessed is not None,
+        flags=hostile.flags(cleaned),
+        outlet=fields.get("outlet"),
+        author=fields.get("author"),
+        published=fields.get("published"),
+        source=fields.get("url") or source,
+        removed=[*report, *removed],
+    )
+
+
+def _manifest_for(folder: Path, cache: dict[Path, Manifest | None]) -> Manifest | None:
+    """The folder's manifest. A manifest that is not one (not JSON, no `articles`) makes every
+    file of the folder unreadable; one bad entry makes only its own file unreadable."""
+    if folder not in cache:
+        path = folder / MANIFEST
+        try:
+            if not path.is_file():
+                cache[folder] = None
+                return None
+            data = json.loads(path.read_bytes())
+            entries = data.get("articles") if isinstance(data, dict) else None
+            if not isinstance(entries, dict):
+                raise ValueError("it needs an 'articles' object, by file name")
+            good: dict[str, SourceMeta] = {}
+            bad: dict[str, str] = {}
+            for name, entry in entries.items():
+                try:
+                    good[name] = SourceMeta.model_validate(entry)
+                except ValidationError as exc:
+                    bad[name] = f"{path}: the entry for {name} is not valid ({_first_error(exc)})"
+            cache[folder] = Manifest(
+                about=data.get("about") if isinstance(data.get("about"), str) else None,
+                articles=good,
+                bad=bad,
+            )
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: not a valid manifest ({_first_error(exc)})") from None
+    return cache[folder]
+
+
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return validation_summary(exc)
+    return str(exc).splitlines()[0]
+
+
+def _read_decoded(path: Path, max_bytes: int | None = None) -> Decoded:
+    try:
+        if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
+            raise InputError(
+                f"{path}: {size:,} bytes, more than the {max_bytes:,} a run reads per file "
+                "(max_input_bytes)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    decoded = decode(data)
+    if decoded is None:
+        raise InputError(f"{path}: not text in any encoding briefgen knows")
+    return decoded
+
+
+def decoding_note(decoded: Decoded) -> list[Removed]:
+    """A guessed decoding, for the article's cleaning report."""
+    if not decoded.guessed:
+        return []
+    return [Removed(reason=f"decoding guessed: {decoded.encoding} (not UTF-8, none declared)",
+                    text="")]  # fmt: skip
+
+
+def _from_html(
+    html: str,
+    source: str,
+    fallback_id: str,
+    *metas: SourceMeta,
+    report: Sequence[Removed] = (),
+) -> Article:
+    import trafilatura  # heavy; only HTML input pays for it
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    if doc is None or not getattr(doc, "text", None):
+        raise InputError(f"{source}: no article text found in the HTML")
+    page = SourceMeta(
+        title=doc.title,
+        outlet=doc.sitename,
+        author=doc.author,
+        published=_iso_date(doc.date),
+        url=doc.url,
+    )
+    return build_article(doc.text, source, fallback_id, *metas, page, report=report)
+
+
+def _iso_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _from_records(
+    records: Iterable[tuple[str, Any]], fallback_id: str, manifest: SourceMeta
+) -> Iterator[Article | Unreadable]:
+    for where, record in records:
+        fid = f"{fallback_id}-{where.rsplit(':', 1)[-1]}"
+        try:
+            if isinstance(record, Unreadable):
+                yield record
+                continue
+            if isinstance(record, dict) and parse_published(record.get("published"))[1]:
+                log.warning(
+                    "%s: published %r is not a date; relative dates in it cannot be resolved",
+                    where,
+                    record["published"],
+                    extra={"briefgen": {"event": "input_warning", "source": where}},
+                )
+            item = JsonArticle.model_validate(record)
+            meta = SourceMeta(**item.model_dump(exclude={"text"}))
+            yield build_article(item.text, where, fid, manifest, meta)
+        except ValidationError as exc:
+            yield Unreadable(id=fid, source=where, reason=f"{where}: {_first_error(exc)}")
+        except InputError as exc:
+            yield Unreadable(id=fid, source=where, reason=str(exc))
+
+
+def _read_file(
+    path: Path, manifests: dict[Path, Manifest | None], options: InputOptions
+) -> list[Article | Unreadable]:
+    manifest = _manifest_for(path.parent, manifests)
+    if manifest is not None and path.name in manifest.bad:
+        raise InputError(manifest.bad[path.name])
+    meta = manifest.articles.get(path.name, SourceMeta()) if manifest else SourceMeta()
+    suffix = path.suffix.lower()
+    decoded = _read_decoded(path, options.max_bytes)
+    text, note = decoded.text, decoding_note(decoded)
+    if suffix == ".jsonl":
+        records: list[tuple[str, Any]] = []
+        # Split on newlines only: str.splitlines() also breaks at U+2028, NEL and form feeds,
+        # which JSON allows raw inside strings.
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                where = f"{path}:{number}"
+                try:
+                    records.append((where, json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    reason = f"{where}: not JSON ({exc.msg})"
+                    bad = Unreadable(id=f"{path.stem}-{number}", source=where, reason=reason)
+                    records.append((where, bad))
+        return _some(list(_from_records(records, path.stem, meta)), path)
+    if suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+        items = data if isinstance(data, list) else [data]
+        numbered = ((f"{path}:{i}", r) for i, r in enumerate(items, 1))
+        return _some(list(_from_records(numbered, path.stem, meta)), path)
+    if suffix in HTML_SUFFIXES:
+        return [_from_html(text, str(path), path.stem, meta, report=note)]
+    return [build_article(text, str(path), path.stem, meta, report=note)]
+
+
+def _some(articles: list[Article | Unreadable], path: Path) -> list[Article | Unreadable]:
+    if not articles:
+        raise InputError(f"{path}: no articles in it")
+    return articles
+
+
+def _expand(source: str | Path) -> list[Path]:
+    path = Path(source)
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file()
+            and not p.name.startswith(".")
+            and p.name != MANIFEST
+            and p.suffix.lower()
+            in TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | {".json", ".jsonl"}
+        )
+        if not files:
+            raise InputError(f"{path}: no article files (.txt, .md, .html, .json, .jsonl, feeds)")
+        return files
+    if not path.exists() and any(c in str(source) for c in "*?["):
+        matches = sorted(
+            Path(p) for p in glob.glob(str(path.expanduser()), recursive=True) if Path(p).is_file()
+        )
+        if not matches:
+            raise InputError(f"{source}: no file matches")
+        return matches
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory")
+    return [path]
+
+
+@dataclass(frozen=True)
+class InputOptions:
+    """What bounds reading: sizes, fetch time, feed age (from `Settings`)."""
+
+    max_bytes: int = 5_000_000
+    fetch_timeout: float = 20.0
+    max_age_days: float | None = None
+
+    @classmethod
+    def of(cls, settings: Any) -> InputOptions:
+        return cls(settings.max_input_bytes, settings.fetch_timeout, settings.max_age)
+
+
+def read(
+    sources: Sequence[str | Path],
+    stdin: IO[str] | None = None,
+    *,
+    strict: bool = False,
+    options: InputOptions | None = None,
+) -> list[Article | Unreadable]:
+    """Every source in order, as articles, and as `Unreadable` where a file or a record could
+    not be read (no text, not decodable, a malformed record); '-' reads one article from stdin.
+    A source that does not exist is an `InputError` whatever `strict` says; with `strict`, so
+    is anything unreadable. Ids are made unique."""
+    if not sources:
+        raise InputError("no articles given")
+    manifests: dict[Path, Manifest | None] = {}
+    found: list[Article | Unreadable] = []
+    options = options or InputOptions()
+    for source in sources:
+        if "://" in str(source):
+            from briefgen.ingest import web  # httpx2, trafilatura, feedparser: only for URLs
+
+            found.extend(web.read_url(str(source), options))
+            continue
+        if str(source) == "-":
+            text = (stdin or sys.stdin).read()
+            found.extend(
+                _guarded("-", "stdin", lambda t=text: [build_article(t, "-", "stdin")])  # type: ignore[misc]
+            )
+            continue
+        for path in _expand(source):
+            if path.suffix.lower() in FEED_SUFFIXES:
+                from briefgen.ingest import web
+
+                found.extend(web.read_feed_file(path, options))
+                continue
+            found.extend(
+                _guarded(str(path), path.stem, lambda p=path: _read_file(p, manifests, options))
+            )
+    if strict:
+        for item in found:
+            if isinstance(item, Unreadable):
+                raise InputError(item.reason)
+    return _unique_ids([_shown(item) for item in _once(found)])
+
+
+def shown(source: str) -> str:
+    """A source as a brief may show it: a URL as it is; a local file relative to the folder the
+    run started in when it is below it, else by its name; never a local absolute path."""
+    if "://" in source or source == "-":
+        return source
+    path, line = source, ""
+    if re.search(r":\d+$", source):  # a record of a .json or .jsonl file
+        path, _, number = source.rpartition(":")
+        line = f":{number}"
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive, on Windows
+        relative = ".."
+    return (os.path.basename(path) if relative.startswith("..") else relative) + line
+
+
+def _shown(item: Article | Unreadable) -> Article | Unreadable:
+    update: dict[str, Any] = {"source": shown(item.source)}
+    if isinstance(item, Article):
+        update["also"] = [shown(x) for x in item.also]
+    return item.model_copy(update=update)
+
+
+def _same_place(source: str) -> str:
+    if "://" in source or source == "-":
+        return source
+    path, colon, record = source.partition(":") if ":" in Path(source).name else (source, "", "")
+    return os.path.realpath(path) + colon + record
+
+
+def _once(found: list[Article | Unreadable]) -> list[Article | Unreadable]:
+    """The same text (after cleaning) from two sources is one article, read once: the first,
+    with the others in `also`."""
+    first: dict[str, int] = {}
+    kept: list[Article | Unreadable] = []
+    for item in found:
+        if isinstance(item, Article):
+            if item.text in first:
+                earlier = kept[first[item.text]]
+                assert isinstance(earlier, Article)
+                same = {_same_place(earlier.source), *map(_same_place, earlier.also)}
+                if _same_place(item.source) not in same:
+                    also = [*earlier.also, item.source]
+                    kept[first[item.text]] = earlier.model_copy(update={"also": also})
+                continue
+            first[item.text] = len(kept)
+        kept.append(item)
+    return kept
+
+
+def _guarded(
+    source: str, fallback_id: str, reading: Callable[[], list[Article | Unreadable]]
+) -> Any:
+    try:
+        return reading()
+    except InputError as exc:
+        return [Unreadable(id=fallback_id, source=source, reason=str(exc))]
+
+
+def load(sources: Sequence[str | Path], stdin: IO[str] | None = None) -> list[Article]:
+    """The articles of `sources`; anything unreadable is an `InputError`."""
+    return [a for a in read(sources, stdin, strict=True) if isinstance(a, Article)]
+
+
+def _unique_ids(articles: list[Article | Unreadable]) -> list[Article | Unreadable]:
+    """Later duplicates get "-2", "-3", ...; never an id that another article already carries."""
+    given = {article.id for article in articles}
+    used: set[str] = set()
+    result = []
+    for article in articles:
+        new_id, count = article.id, 1
+        while new_id in used or (count > 1 and new_id in given):
+            count += 1
+            new_id = f"{article.id}-{count}"
+        used.add(new_id)
+        result.append(article if count == 1 else article.model_copy(update={"id": new_id}))
+    return result

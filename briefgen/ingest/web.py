@@ -1,0 +1,352 @@
+"""Reading articles from the web: a page's URL, or an RSS/Atom feed (by URL or as a file).
+
+A URL is fetched with httpx2: at most `MAX_REDIRECTS` redirects, `fetch_timeout` seconds for
+connecting and for each read (and in all, checked between chunks of the body), a User-Agent
+naming briefgen, and the body streamed and abandoned once past `max_bytes`. What comes back
+decides what it is:
+
+- a feed (Content-Type rss/atom/xml, or a body that starts like XML and parses as a feed with
+  entries): each entry is an article. One that carries its full text (content:encoded, Atom
+  content or a long description: more than `FULL_TEXT` characters once the HTML is stripped)
+  is read from the feed; any other is fetched from its link. The entry's title, date and
+  author and the feed's title (as outlet) win over what the page says. With `max_age_days`,
+  entries older than that are skipped (one info line says how many); undated ones are kept.
+- HTML: the main text and the page's metadata (title, author, date, site name) by
+  trafilatura, as for .html files;
+- plain text: as a .txt file.
+
+The text is decoded with the charset the response declares, else the one the HTML <meta> or
+the XML declaration names, else UTF-8 when it is valid, else charset-normalizer's guess.
+An article's `source` is its final URL (after redirects) and its `id` a short slug of the URL
+(host and last path part). Every failure (timeout, refused connection, HTTP 4xx/5xx, too
+large, an image or a PDF, no text in the page, a feed that does not parse or has no entries,
+one entry's link) is one `Unreadable` whose reason names the URL or file, never an exception.
+
+Limits: feed entries' links are fetched one after the other; no cookies, no JavaScript, no
+paywalls; robots.txt is not consulted (briefgen reads the URLs it is given, like a browser).
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from briefgen.errors import InputError
+from briefgen.ingest.encoding import decode as decode_bytes
+from briefgen.ingest.inputs import InputOptions, _from_html, build_article
+from briefgen.ingest.metadata import SourceMeta, parse_published
+from briefgen.schemas import Article, Unreadable
+
+log = logging.getLogger("briefgen")
+MAX_REDIRECTS = 5
+FULL_TEXT = 500  # characters of text: a feed entry with more carries the article itself
+_CHUNK = 64 * 1024
+
+
+def read_url(url: str, options: InputOptions) -> list[Article | Unreadable]:
+    """The article at `url`, or each entry of the feed there; failures as `Unreadable`."""
+    with _Fetcher(options) as fetcher:
+        return fetcher.url(url)
+
+
+def read_feed_file(path: Path, options: InputOptions) -> list[Article | Unreadable]:
+    """Each entry of the RSS/Atom feed in `path` (link-only entries are fetched)."""
+    source = str(path)
+    try:
+        if path.stat().st_size > options.max_bytes:
+            raise InputError(f"the file is larger than {options.max_bytes} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        return [_unreadable(path.stem, source, exc.strerror or str(exc))]
+    except InputError as exc:
+        return [_unreadable(path.stem, source, str(exc))]
+    with _Fetcher(options) as fetcher:
+        return fetcher.feed(data, {}, source, path.stem)
+
+
+def slug(url: str) -> str:
+    """A short, stable id from a URL: its host and last path part, in [a-z0-9.-]."""
+    try:
+        parts = urlsplit(url)
+        host, path = (parts.hostname or "").removeprefix("www."), unquote(parts.path)
+    except ValueError:  # "http://[::1": not a URL, but still an id
+        host, path = "", url
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    last = re.sub(r"\.(?:s?html?|php\d?|aspx?|jsp|cgi)$", "", last, flags=re.IGNORECASE)
+    text = re.sub(r"[^a-z0-9.]+", "-", f"{host}-{last}".lower()).strip("-.")
+    return text[:60].rstrip("-.") or "url"
+
+
+def _unreadable(id_: str, source: str, detail: str) -> Unreadable:
+    line = detail.strip().splitlines()[0] if detail.strip() else "unreadable"
+    return Unreadable(id=id_, source=source, reason=f"{source}: {line}")
+
+
+# --- fetching --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Response:
+    url: str  # the final one, after redirects
+    content_type: str  # "text/html", lower case, no parameters; "" when not given
+    charset: str | None
+    headers: dict[str, str]
+    data: bytes
+
+
+class _Fetcher:
+    """One HTTP client for a URL and the links of its feed's entries."""
+
+    def __init__(self, options: InputOptions):
+        self.options = options
+        self._client: Any = None
+
+    def __enter__(self) -> _Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def _get(self, url: str) -> _Response:
+        import httpx2
+
+        if self._client is None:
+            self._client = httpx2.Client(
+                timeout=httpx2.Timeout(self.options.fetch_timeout),
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                headers={"User-Agent": _user_agent(), "Accept": "*/*"},
+            )
+        limit, deadline = self.options.max_bytes, time.monotonic() + self.options.fetch_timeout
+        too_large = f"the response is larger than {limit} bytes"
+        try:
+            with self._client.stream("GET", url) as response:
+                if not response.is_success:
+                    status = f"HTTP {response.status_code} {response.reason_phrase}"
+                    raise InputError(status.strip())
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise InputError(too_large)
+                chunks, size = [], 0
+                for chunk in response.iter_bytes(_CHUNK):
+                    size += len(chunk)
+                    if size > limit:
+                        raise InputError(too_large)
+                    if time.monotonic() > deadline:
+                        raise httpx2.ReadTimeout("deadline")
+                    chunks.append(chunk)
+                ctype = response.headers.get("content-type", "")
+                return _Response(
+                    url=str(response.url),
+                    content_type=ctype.split(";")[0].strip().lower(),
+                    charset=response.charset_encoding,
+                    headers={"content-type": ctype, "content-location": str(response.url)},
+                    data=b"".join(chunks),
+                )
+        except httpx2.TimeoutException:
+            raise InputError(f"timed out after {self.options.fetch_timeout:g} s") from None
+        except httpx2.TooManyRedirects:
+            raise InputError(f"more than {MAX_REDIRECTS} redirects") from None
+        except httpx2.ConnectError as exc:
+            raise InputError(f"cannot connect ({exc})") from None
+        except (httpx2.InvalidURL, httpx2.UnsupportedProtocol) as exc:
+            raise InputError(f"not a URL briefgen can fetch ({exc})") from None
+        except httpx2.HTTPError as exc:
+            raise InputError(f"{type(exc).__name__} ({exc})") from None
+
+    def url(
+        self, url: str, metas: tuple[SourceMeta, ...] = (), *, feed_ok: bool = True
+    ) -> list[Article | Unreadable]:
+        """The article or feed at `url`; metadata in `metas` wins over the page's."""
+        id_ = slug(url)
+        try:
+            got = self._get(url)
+            if _is_feed(got):
+                if not feed_ok:
+                    raise InputError("a feed, not an article page")
+                return self.feed(got.data, got.headers, url, id_)
+            return [_article(got, id_, metas)]
+        except InputError as exc:
+            return [_unreadable(id_, url, str(exc))]
+        except Exception as exc:  # never an exception out of reading one source
+            log.debug("fetching %s failed", url, exc_info=True)
+            return [_unreadable(id_, url, f"{type(exc).__name__}: {exc}")]
+
+    def feed(
+        self, data: bytes, headers: dict[str, str], source: str, feed_id: str
+    ) -> list[Article | Unreadable]:
+        """Each entry of the feed in `data`, read from the feed or fetched from its link."""
+        import feedparser
+
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+        if not parsed.entries:
+            problem = parsed.get("bozo_exception")
+            why = f"not a feed ({problem})" if problem else "a feed with no entries"
+            return [_unreadable(feed_id, source, why)]
+        outlet = parsed.feed.get("title") or None
+        entries = list(enumerate(parsed.entries, 1))
+        if self.options.max_age_days is not None:
+            since = datetime.now(UTC) - timedelta(days=self.options.max_age_days)
+            kept = [(n, e) for n, e in entries if (when := _when(e)) is None or when >= since]
+            if skipped := len(entries) - len(kept):
+                log.info(
+                    "%s: skipped %d entr%s older than %g days",
+                    source,
+                    skipped,
+                    "y" if skipped == 1 else "ies",
+                    self.options.max_age_days,
+                    extra={
+                        "briefgen": {
+                            "event": "input_skipped",
+                            "source": source,
+                            "skipped": skipped,
+                            "max_age": self.options.max_age_days,
+                        }
+                    },
+                )
+            entries = kept
+        found: list[Article | Unreadable] = []
+        for number, entry in entries:
+            found.extend(self._entry(entry, number, source, feed_id, outlet))
+        return found
+
+    def _entry(
+        self, entry: Any, number: int, source: str, feed_id: str, outlet: str | None
+    ) -> Iterator[Article | Unreadable]:
+        link = entry.get("link") or None
+        meta = SourceMeta(
+            title=entry.get("title") or None,
+            outlet=outlet,
+            author=entry.get("author") or None,
+            published=_published(entry),
+        )
+        text = _full_text(entry)
+        if link and len(text) <= FULL_TEXT:
+            yield from self.url(link, (meta,), feed_ok=False)
+            return
+        where = link or f"{source}#{number}"
+        id_ = slug(link) if link else f"{feed_id}-{number}"
+        try:
+            yield build_article(text, where, id_, meta).model_copy(update={"source": where})
+        except InputError:
+            yield _unreadable(id_, where, "no article text in the feed entry, and no link")
+
+
+def _user_agent() -> str:
+    import briefgen
+
+    return f"briefgen/{briefgen.__version__} (news brief generator)"
+
+
+# --- what came back --------------------------------------------------------------------------
+
+_XML_START = (b"<?xml", b"<rss", b"<feed", b"<rdf")
+
+
+def _start(data: bytes) -> bytes:
+    return data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+
+
+def _is_feed(got: _Response) -> bool:
+    declared = "html" not in got.content_type and any(
+        kind in got.content_type for kind in ("rss", "atom", "xml")
+    )
+    if declared:
+        return True
+    if not _start(got.data).startswith(_XML_START):
+        return False
+    import feedparser  # sniffed: a feed served as text/plain, text/html or nothing
+
+    return bool(feedparser.parse(io.BytesIO(got.data)).entries)
+
+
+def _article(got: _Response, id_: str, metas: tuple[SourceMeta, ...]) -> Article:
+    ctype, start = got.content_type, _start(got.data)
+    is_html = "html" in ctype or (
+        ctype in ("", "application/octet-stream") and start.startswith((b"<!doctype", b"<html"))
+    )
+    if not is_html and ctype and not ctype.startswith("text/"):
+        raise InputError(f"unsupported content type {ctype}")
+    text = decode(got.data, got.charset, sniff=is_html)
+    try:
+        if is_html:
+            article = _from_html(text, got.url, id_, *metas)
+        else:
+            article = build_article(text, got.url, id_, *metas)
+    except InputError as exc:
+        raise InputError(str(exc).removeprefix(f"{got.url}: ")) from None
+    return article.model_copy(update={"source": got.url})
+
+
+def decode(data: bytes, declared: str | None = None, *, sniff: bool = True) -> str:
+    """Text of `data` by briefgen's decoding rules (encoding.py), the header's charset first."""
+    decoded = decode_bytes(data, declared, sniff=sniff)
+    if decoded is None:
+        raise InputError("not text in any encoding briefgen knows")
+    return decoded.text
+
+
+# --- feed entries ----------------------------------------------------------------------------
+
+_BLOCKS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr section article header "
+    "footer figure figcaption hr dd dt".split()
+)
+
+
+def _full_text(entry: Any) -> str:
+    """The longest text the entry carries (content:encoded, Atom content or description)."""
+    texts = []
+    for part in (*entry.get("content", []), entry.get("summary_detail") or {}):
+        value = part.get("value") or ""
+        texts.append(_html_text(value) if "html" in part.get("type", "html") else value.strip())
+    return max(texts, key=len, default="")
+
+
+def _html_text(fragment: str) -> str:
+    """Paragraphs of an HTML fragment as text, one blank line between blocks."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return fragment
+    for node in root.xpath("//script|//style"):
+        node.drop_tree()
+    for node in root.iter():
+        node.text = re.sub(r"\s+", " ", node.text) if node.text else node.text
+        node.tail = re.sub(r"\s+", " ", node.tail) if node.tail else node.tail
+        if isinstance(node.tag, str) and node.tag.lower() in _BLOCKS:
+            node.tail = "\n\n" + (node.tail or "")
+    lines = (line.strip() for line in root.text_content().split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _published(entry: Any) -> date | None:
+    for key in ("published", "updated"):
+        if value := parse_published(entry.get(key))[0]:
+            return value
+    when = _when(entry)
+    return when.date() if when else None
+
+
+def _when(entry: Any) -> datetime | None:
+    """When the entry was published (or updated), in UTC; None when it does not say."""
+    for key in ("published_parsed", "updated_parsed"):
+        if parsed := entry.get(key):
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    for key in ("published", "updated"):
+        if value := parse_published(entry.get(key))[0]:
+            return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None

@@ -1,0 +1,49 @@
+"""What the venue and date slots share: one item as a source gives it, one answer with its
+sources. Pure.
+
+A slot lists every answer the sources give, each with its sources, their words and the date of
+its latest report. It is *disputed* when the answers cannot all hold. briefgen never picks a
+winner; the reader sees who says what, and when. The venue slot is built in `venues`, the date
+slot and the timeline in `timeline`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from briefgen.merge.grouping import firmest, quotes_of
+from briefgen.schemas import Certainty, SlotValue
+
+
+@dataclass(frozen=True, slots=True)
+class SlotItem:
+    source: int
+    text: str
+    quote: str
+    certainty: Certainty | None = None
+    within: tuple[str, ...] = field(default=())
+
+
+def slot_value(
+    value: str | None,
+    items: Sequence[SlotItem],
+    published: Mapping[int, date | None],
+    story: Mapping[int, int],
+    inner: Sequence[SlotItem] = (),
+) -> SlotValue:
+    """`inner` are the mentions of places inside this one: they support it, under their names."""
+    every = [*items, *inner]
+    sources = sorted({i.source for i in every})
+    dates = [d for n in sources if (d := published.get(n))]
+    return SlotValue(
+        value=value,
+        as_written=list(dict.fromkeys(i.text for i in items)),
+        contains=list(dict.fromkeys(i.text for i in inner)),
+        certainty=firmest([i.certainty for i in items]),
+        sources=sources,
+        independent=len({story.get(n, n) for n in sources}),
+        reported=max(dates) if dates else None,
+        quotes=quotes_of([(i.source, i.quote, i.certainty) for i in every]),
+    )

@@ -1,0 +1,1 @@
+"""What briefgen knows about language, written once: dates as written."""

@@ -1,0 +1,164 @@
+"""Places: normalisation as written, the offline gazetteer, containment."""
+
+from __future__ import annotations
+
+from briefgen.merge import places
+from briefgen.merge.places import fold_place, inside, lookup, parse, resolve, same_name, singular
+
+
+def one(name: str) -> places.Entry:
+    found = lookup(fold_place(name))
+    assert found, name
+    return found[0]
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+
+def test_case_accents_and_dotted_acronyms_fold():
+    assert fold_place("São Paulo") == fold_place("Sao Paulo") == "sao paulo"
+    assert fold_place("LONDON") == "london"
+    assert fold_place("U.S.") == fold_place("US") == "us"
+    assert fold_place("Mazar-i-Sharif") == "mazar i sharif"
+
+
+def test_leading_prepositions_articles_and_the_city_of_are_dropped():
+    assert parse("outside Trump Towers").key == "trump towers"
+    assert parse("at the Kremlin").key == "kremlin"
+    assert parse("near the Vostochny Cosmodrome").key == "vostochny cosmodrome"
+    city = parse("the city of Vladivostok, Russia")
+    assert (city.display, city.chain) == ("Vladivostok", ("Russia",))
+    assert parse("a village").key == "village"
+
+
+def test_a_plural_head_becomes_its_singular_only_when_that_is_a_known_name():
+    assert singular("trump towers", {"trump tower"}) == "trump tower"
+    assert singular("trump towers", set()) == "trump towers"
+    assert singular("athens", {"athen"}) == "athens"  # the gazetteer knows Athens as written
+
+
+def test_a_comma_or_in_gives_the_wider_places_innermost_first():
+    assert parse("Paris, Texas").chain == ("Texas",)
+    assert parse("Loughborough, Britain").chain == ("Britain",)
+    assert parse("Fifth Avenue in Midtown Manhattan").chain == ("Midtown Manhattan",)
+    stop = parse("the tram stop in Croydon in south London")
+    assert (stop.key, stop.chain) == ("tram stop", ("Croydon", "south London"))
+    assert parse("Paris, TX").chain == ("Texas",)
+    assert parse("Washington, D.C.").chain == ("District of Columbia",)
+
+
+def test_a_demonym_phrase_stands_for_its_country_but_a_consulate_does_not():
+    stores = parse("in British stores")
+    assert (stores.country, stores.spread) == ("GB", True)
+    prix = parse("Brazilian Grand Prix")
+    assert (prix.country, prix.spread) == ("BR", False)
+    assert parse("German consulate in Afghanistan").country is None
+
+
+def test_a_direction_word_makes_a_part_of_the_place_never_the_place():
+    for text, base in [
+        ("south London", "London"),
+        ("central China", "China"),
+        ("northern Syria", "Syria"),
+        ("Midtown Manhattan", "Manhattan"),
+        ("north-east England", "England"),
+    ]:
+        found = parse(text)
+        assert found.part and found.chain[0] == base, text
+    for name in ("South Sudan", "North Korea", "South Africa", "West Virginia", "Northern Ireland"):
+        assert not parse(name).part, name
+
+
+# --- the gazetteer ---------------------------------------------------------------------------
+
+
+def test_a_country_has_its_newsroom_names():
+    assert {one(n).id for n in ("UK", "U.K.", "Britain", "Great Britain", "United Kingdom")} == {
+        "country:GB"
+    }
+    assert {one(n).id for n in ("US", "U.S.", "USA", "United States", "America")} == {"country:US"}
+    assert one("Russian Federation").id == one("Russia").id == "country:RU"
+    assert one("South Korea").id == one("Republic of Korea").id == "country:KR"
+    assert one("North Korea").id == one("DPRK").id == "country:KP"
+    assert one("South Sudan").id != one("Sudan").id
+
+
+def test_a_division_matches_in_other_forms():
+    amur = {one(n).id for n in ("Amur region", "Amur Oblast", "Amurskaya oblast'")}
+    assert len(amur) == 1
+    assert one("Hebei province").id == one("Hebei").id
+    assert one("Primorsky Krai").id == one("Primorskiy kray").id
+    assert inside(one("Vladivostok"), one("Primorsky Krai")) is True
+    assert inside(one("Vladivostok"), one("Amur region")) is False
+
+
+def test_the_chain_picks_the_entry_and_a_bare_name_is_the_most_populous():
+    assert one("Paris").country == "FR"
+    texas = one("Texas")
+    in_texas = resolve("paris", texas)
+    assert in_texas and in_texas[0].country == "US" and in_texas[0].admin1 == "TX"
+    assert all(e.country == "US" for e in in_texas)
+    assert one("Sao Paulo").kind == "city" and one("Washington").admin1 == "DC"
+
+
+def test_a_translated_phrase_among_alternate_names_is_not_a_city():
+    assert lookup("white house") == ()  # one of Casablanca's alternate names
+    assert one("Mazar-i-Sharif").country == "AF"
+
+
+def test_containment_by_the_gazetteer():
+    russia, vladivostok = one("Russia"), one("Vladivostok")
+    assert inside(vladivostok, russia) is True and inside(russia, vladivostok) is False
+    assert inside(one("Baoding"), one("Hebei")) is True
+    assert inside(one("Loughborough"), one("Britain")) is True
+    # Croydon is a London borough GeoNames lists as a city: cities this close may nest.
+    assert inside(one("Croydon"), one("London")) is None
+    assert places.disjoint(one("London"), one("Loughborough"))
+    assert places.disjoint(resolve("paris", one("Texas"))[0], one("Paris"))
+    assert places.disjoint(one("Sudan"), one("South Sudan"))
+
+
+def test_facility_names_in_other_words_and_languages():
+    vostochny = [
+        "vostochny cosmodrome",
+        "vostochny spaceport",
+        "vostochny space launch facility",
+        "cosmodromo di vostochny",
+    ]
+    assert all(same_name(a, b) for a in vostochny for b in vostochny)
+    assert same_name("interlagos", "interlagos circuit")
+    assert not same_name("vostochny cosmodrome", "baikonur cosmodrome")
+    assert not same_name("vostochny cosmodrome", "vostochny airport")
+    assert not same_name("trump tower", "central park")
+
+
+def test_the_gazetteer_loads_once_and_an_unknown_name_finds_nothing():
+    first = places.gazetteer()
+    assert places.gazetteer() is first
+    assert lookup.__wrapped__(fold_place("Place 1234")) == ()
+
+
+def test_the_built_index_is_kept_and_read_back_whole(tmp_path):
+    built = places.gazetteer()
+    path = tmp_path / "gazetteer.marshal"
+    places._write_index(path, built)
+    read = places._read_index(path)
+    assert read is not None
+    assert read.entries == built.entries and read.names == built.names
+    assert read.stems == built.stems and read.us_states == built.us_states
+    path.write_bytes(b"not an index")  # a damaged file means building again, not an error
+    assert places._read_index(path) is None
+    older = tmp_path / "gazetteer-0000.marshal"
+    older.write_bytes(b"an older briefgen's index")
+    newer = tmp_path / "gazetteer-1111.marshal"
+    places._write_index(newer, built)  # the new index replaces the old one
+    assert newer.exists() and not older.exists()
+
+
+def test_the_index_is_named_by_what_it_is_built_from(monkeypatch, tmp_path):
+    from briefgen import config
+
+    monkeypatch.setattr(config, "default_db", lambda: tmp_path / "store" / "briefgen.db")
+    path = places.index_path()
+    assert path is not None and path.parent == tmp_path / "store"
+    assert path.name.startswith("gazetteer-") and path.suffix == ".marshal"
