@@ -48,18 +48,11 @@ if TYPE_CHECKING:
     from briefgen.schemas import Brief
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version  # 60 ms: only when asked
-
-    try:
-        return version("briefgen")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0.0.0+unknown"
-
-
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        globals()[name] = _version()
+        from briefgen.version import version
+
+        globals()[name] = version()
         return globals()[name]
     if name in _LAZY:
         value = getattr(import_module(_LAZY[name]), name)

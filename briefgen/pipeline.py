@@ -29,6 +29,7 @@ from briefgen.extract import cachekey, claimcheck
 from briefgen.extract.extract import Callback, Result
 from briefgen.files import check_writable, is_special, output_lock, write_atomic
 from briefgen.ingest import inputs
+from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
 from briefgen.runlog import RunLog, event
@@ -134,7 +135,7 @@ async def amake_brief(
         )
     check_outputs(settings)  # before any model call
     since = read_brief(settings.since) if settings.since is not None else None
-    items = inputs.read(names, strict=settings.strict, options=inputs.InputOptions.of(settings))
+    items = inputs.read(names, strict=settings.strict, options=InputOptions.of(settings))
     articles = [item for item in items if isinstance(item, Article)]
     unreadable = [item for item in items if isinstance(item, Unreadable)]
     store = Store(settings.db_path)

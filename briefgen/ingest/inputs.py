@@ -13,16 +13,13 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import Field, ValidationError
 
 from briefgen.errors import InputError, validation_summary
-from briefgen.ingest import hostile
-from briefgen.ingest.cleaning import clean, guess_title
+from briefgen.ingest.article import InputOptions, build_article, from_html
 from briefgen.ingest.encoding import Decoded, decode
 from briefgen.ingest.metadata import SourceMeta, parse_published
 from briefgen.schemas import Article, Removed, Strict, Unreadable
@@ -45,37 +42,6 @@ class Manifest(Strict):
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-
-def build_article(
-    text: str,
-    source: str,
-    fallback_id: str,
-    *metas: SourceMeta,
-    report: Sequence[Removed] = (),
-) -> Article:
-    """An Article from raw text; earlier metadata wins over later (manifest > file > byline).
-    `report`: notes for the cleaning report made before cleaning (a guessed decoding)."""
-    cleaned, removed, found = clean(text)
-    if not cleaned:
-        raise InputError(f"{source}: no article text")
-    fields: dict[str, Any] = {}
-    for meta in (*metas, found):
-        for key, value in meta.model_dump(exclude_none=True).items():
-            fields.setdefault(key, value)
-    guessed = None if fields.get("title") else guess_title(cleaned)
-    return Article(
-        id=fields.get("id") or fallback_id,
-        text=cleaned,
-        title=fields.get("title") or guessed,
-        title_guessed=guessed is not None,
-        flags=hostile.flags(cleaned),
-        outlet=fields.get("outlet"),
-        author=fields.get("author"),
-        published=fields.get("published"),
-        source=fields.get("url") or source,
-        removed=[*report, *removed],
-    )
 
 
 def _manifest_for(folder: Path, cache: dict[Path, Manifest | None]) -> Manifest | None:
@@ -138,35 +104,6 @@ def decoding_note(decoded: Decoded) -> list[Removed]:
                     text="")]  # fmt: skip
 
 
-def _from_html(
-    html: str,
-    source: str,
-    fallback_id: str,
-    *metas: SourceMeta,
-    report: Sequence[Removed] = (),
-) -> Article:
-    import trafilatura  # heavy; only HTML input pays for it
-
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    if doc is None or not getattr(doc, "text", None):
-        raise InputError(f"{source}: no article text found in the HTML")
-    page = SourceMeta(
-        title=doc.title,
-        outlet=doc.sitename,
-        author=doc.author,
-        published=_iso_date(doc.date),
-        url=doc.url,
-    )
-    return build_article(doc.text, source, fallback_id, *metas, page, report=report)
-
-
-def _iso_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
-
-
 def _from_records(
     records: Iterable[tuple[str, Any]], fallback_id: str, manifest: SourceMeta
 ) -> Iterator[Article | Unreadable]:
@@ -225,7 +162,7 @@ def _read_file(
         numbered = ((f"{path}:{i}", r) for i, r in enumerate(items, 1))
         return _some(list(_from_records(numbered, path.stem, meta)), path)
     if suffix in HTML_SUFFIXES:
-        return [_from_html(text, str(path), path.stem, meta, report=note)]
+        return [from_html(text, str(path), path.stem, meta, report=note)]
     return [build_article(text, str(path), path.stem, meta, report=note)]
 
 
@@ -260,19 +197,6 @@ def _expand(source: str | Path) -> list[Path]:
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
     return [path]
-
-
-@dataclass(frozen=True)
-class InputOptions:
-    """What bounds reading: sizes, fetch time, feed age (from `Settings`)."""
-
-    max_bytes: int = 5_000_000
-    fetch_timeout: float = 20.0
-    max_age_days: float | None = None
-
-    @classmethod
-    def of(cls, settings: Any) -> InputOptions:
-        return cls(settings.max_input_bytes, settings.fetch_timeout, settings.max_age)
 
 
 def read(

@@ -41,8 +41,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import InputError
+from briefgen.ingest.article import InputOptions, build_article, from_html
 from briefgen.ingest.encoding import decode as decode_bytes
-from briefgen.ingest.inputs import InputOptions, _from_html, build_article
 from briefgen.ingest.metadata import SourceMeta, parse_published
 from briefgen.schemas import Article, Unreadable
 
@@ -243,9 +243,9 @@ class _Fetcher:
 
 
 def _user_agent() -> str:
-    import briefgen
+    from briefgen.version import version
 
-    return f"briefgen/{briefgen.__version__} (news brief generator)"
+    return f"briefgen/{version()} (news brief generator)"
 
 
 # --- what came back --------------------------------------------------------------------------
@@ -280,7 +280,7 @@ def _article(got: _Response, id_: str, metas: tuple[SourceMeta, ...]) -> Article
     text = decode(got.data, got.charset, sniff=is_html)
     try:
         if is_html:
-            article = _from_html(text, got.url, id_, *metas)
+            article = from_html(text, got.url, id_, *metas)
         else:
             article = build_article(text, got.url, id_, *metas)
     except InputError as exc:

@@ -29,13 +29,20 @@ from briefgen.schemas import ArticleExtraction, ArticleFailure, Brief, BriefQual
 VOLATILE = frozenset({"cached", "usage", "attempts", "reasks", "mode"})
 
 
+def code_files() -> list[tuple[str, Path]]:
+    """Every module and data file of the package, by its path inside the package, sorted."""
+    root = Path(__file__).resolve().parents[1]
+    found = [*root.rglob("*.py"), *root.glob("data/*")]
+    return sorted((path.relative_to(root).as_posix(), path) for path in found)
+
+
 @cache
 def code_version() -> str:
-    """A hash of the package's modules and data files."""
-    root = Path(__file__).resolve().parent
+    """A hash of the whole package's modules and data files (every subpackage: the merge uses
+    text/ too, and a brief is reused only while none of the code that made it has changed)."""
     digest = hashlib.sha256()
-    for path in sorted([*root.glob("*.py"), *root.glob("data/*")]):
-        digest.update(path.name.encode())
+    for name, path in code_files():
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -60,7 +60,8 @@ def test_a_latin_1_file_reads_right_and_the_guess_is_in_the_cleaning_report(tmp_
 
 
 def test_a_file_over_the_byte_cap_is_unreadable_with_the_reason(tmp_path):
-    from briefgen.ingest.inputs import InputOptions, read
+    from briefgen.ingest.article import InputOptions
+    from briefgen.ingest.inputs import read
 
     path = tmp_path / "huge.txt"
     path.write_text("Headline\n" + "word " * 3000)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from briefgen.ingest.inputs import InputOptions
+from briefgen.ingest.article import InputOptions
 from briefgen.ingest.web import read_feed_file, read_url, slug
 from briefgen.schemas import Article, Unreadable
 
