@@ -514,6 +514,7 @@ def test_cache_prune_forgets_old_entries(runner, server, articles, tmp_path):
     assert bad.exit_code == 2 and "give a number and a unit" in bad.stderr
 
 
+@pytest.mark.slow
 def test_fast_commands_never_import_openai(tmp_path):
     import subprocess
     import sys
@@ -553,6 +554,7 @@ def test_fast_commands_never_import_openai(tmp_path):
     assert DEMO_DIR.is_dir()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sigint_ignored", [False, True])
 def test_sigterm_is_handled_like_ctrl_c(server, articles, tmp_path, sigint_ignored):
     """Also when SIGINT is ignored, as for a job a shell starts in the background (`cmd &`)."""
@@ -634,6 +636,7 @@ def test_demo_logs_its_run_in_the_configured_store_and_ignores_the_jobs_file(
     assert run.status == "ok" and run.calls == 5 and run.model == "gpt-4o-mini"
 
 
+@pytest.mark.slow
 def test_two_processes_share_a_store_and_never_write_the_same_brief(server, articles, tmp_path):
     import os
     import subprocess

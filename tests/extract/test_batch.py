@@ -76,6 +76,7 @@ def facts(brief) -> dict:
     return {k: data[k] for k in ("actors", "asks", "warnings", "motives", "venue", "timeline")}
 
 
+@pytest.mark.slow
 def test_a_batch_run_gives_the_live_runs_brief_with_no_live_call(api, articles, tmp_path):
     live = make_brief(None, demo_settings(db=tmp_path / "other.db"))
     brief = make_brief(None, batch_settings(api, articles, tmp_path))
@@ -125,6 +126,7 @@ def test_batch_wait_zero_exits_pending_and_the_next_run_collects(api, articles, 
     assert len(brief.sources) == 5 and not brief.failures
 
 
+@pytest.mark.slow
 def test_a_bounded_wait_that_passes_exits_4_from_the_cli(api, articles, tmp_path, runner):
     api.hold = True
     result = invoke(
@@ -360,6 +362,7 @@ def test_a_batch_the_server_forgot_fails_its_articles_and_is_submitted_again(
     assert not brief.failures and len(api.batches) == 1
 
 
+@pytest.mark.slow
 def test_a_process_killed_while_waiting_is_collected_by_the_next_run(api, articles, tmp_path):
     """A real `briefgen make --batch` process, SIGKILLed while it waits for its batch."""
     api.hold = True

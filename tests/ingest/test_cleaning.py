@@ -426,6 +426,7 @@ CLEAR = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,9 @@ from briefgen.schemas import (
     Venue,
     WarningItem,
 )
+
+# Property tests: hundreds of generated article sets each.
+pytestmark = pytest.mark.slow
 
 PEOPLE = [
     ("Kim Jong Un", ("Kim", "Mr. Kim")),

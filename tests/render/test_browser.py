@@ -32,6 +32,9 @@ from adversarial import (
 )
 from browser import NO_CHROMIUM, SHOWN_JS, find_chromium, in_thread, missing
 
+# A real browser (Debian's chromium) per module.
+pytestmark = pytest.mark.slow
+
 NAMES = ("demo", "hostile", "crowd", "empty", "stories")
 PHONE = 390
 

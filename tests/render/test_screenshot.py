@@ -10,7 +10,12 @@ import importlib.util
 import struct
 from pathlib import Path
 
+import pytest
+
 from browser import NO_CHROMIUM, find_chromium, missing
+
+# A real browser (Debian's chromium) and a subprocess.
+pytestmark = pytest.mark.slow
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshot.py"
 CHROMIUM = find_chromium()  # read now: each test's environment has no BRIEFGEN_ variable

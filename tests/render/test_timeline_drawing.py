@@ -249,6 +249,7 @@ def test_the_legend_says_what_the_marks_drawn_mean_and_no_more(dates, said):
         assert key.text_y < layout.axis_y
 
 
+@pytest.mark.slow
 def test_random_timelines_stay_inside_with_ticks_and_marks_apart():
     """Days, months, years and ranges from year 1 to 9999, some disputed: the scale may be
     linear, cut or zoomed, and every picture stays well-formed, inside its viewBox, with a
