@@ -463,7 +463,7 @@ def runs(ctx: click.Context, limit: int, config_path: Path | None, db: Path | No
 @guarded
 def _list_runs(limit: int, db: Path | None, config_path: Path | None) -> int:
     store = _store({"db": db}, config_path)
-    found = store.runs(limit)
+    found = store.runs.latest(limit)
     if not found:
         click.echo(f"no runs yet in {store.path}")
     for run in found:
@@ -506,7 +506,7 @@ def runs_show(obj: dict[str, Any], run_id: int) -> int:
     from briefgen.runlog import count
 
     store = _store({"db": obj["db"]}, obj["config_path"])
-    found = store.run(run_id)
+    found = store.runs.by_id(run_id)
     if found is None:
         raise InputError(f"no run {run_id} in {store.path}")
     run, articles = found

@@ -32,9 +32,10 @@ from briefgen.ingest import inputs
 from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
+from briefgen.model.ladder import ModeMemory, NoMemory
 from briefgen.runlog import RunLog, event
 from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
-from briefgen.store import BatchRow, ModeMemory, NoMemory, Store
+from briefgen.store import BatchRow, Store
 
 DEMO_DIR = Path(str(files("briefgen") / "examples" / "kim-putin-2023-09"))
 
@@ -57,7 +58,7 @@ def build_client(settings: Settings, store: Store | None = None) -> Client:
     from briefgen.model.replay import RecordingTransport, ReplayTransport
 
     limits = RunLimits(settings.deadline, settings.max_tokens_total)
-    modes: ModeMemory | None = store
+    modes: ModeMemory | None = store.modes if store is not None else None
     http_client = None
     if settings.replay is not None:
         modes = NoMemory()
@@ -164,7 +165,7 @@ async def amake_brief(
                     model=model,
                     server=server,
                     settings=settings,
-                    store=store,
+                    store=store.claim_checks,
                     stats=checked,
                 )
             key = mergekey.input_key(results, settings.title, same_claims)
@@ -305,7 +306,7 @@ async def abatches(
 
     settings = settings or load_settings().settings
     store = Store(settings.db_path)
-    rows = store.batches(limit=limit)
+    rows = store.batches.rows(limit=limit)
     server = cachekey.server_url(settings)
     if refresh and any(
         row.batch_id and row.status not in batch.ENDED and row.base_url == server for row in rows
@@ -315,7 +316,7 @@ async def abatches(
             await batch.refresh(batch.backend_of(client), store, rows)
         finally:
             await client.aclose()
-        rows = store.batches(limit=limit)
+        rows = store.batches.rows(limit=limit)
     return rows
 
 
@@ -325,7 +326,7 @@ async def acancel_batch(batch_id: str, settings: Settings | None = None) -> Batc
 
     settings = settings or load_settings().settings
     store = Store(settings.db_path)
-    row = store.batch_by_id(batch_id)
+    row = store.batches.by_id(batch_id)
     if row is None:
         raise InputError(f"no batch {batch_id!r} in {store.path} (see `briefgen batches`)")
     client = build_client(settings.model_copy(update={"base_url": row.base_url}), store)
@@ -333,8 +334,8 @@ async def acancel_batch(batch_id: str, settings: Settings | None = None) -> Batc
         job = await batch.backend_of(client).cancel(batch_id)
     finally:
         await client.aclose()
-    store.batch_update(row.n, job)
-    found = store.batch_by_id(batch_id)
+    store.batches.update(row.n, job)
+    found = store.batches.by_id(batch_id)
     assert found is not None
     return found
 

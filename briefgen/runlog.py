@@ -117,7 +117,7 @@ class RunLog:
         self._writer = ThreadPoolExecutor(
             max_workers=1,
             thread_name_prefix="briefgen-store",
-            initializer=store.hold_connection if store is not None else None,
+            initializer=store.db.hold_connection if store is not None else None,
         )
         # Outcomes waiting for the writer, and the write that will take them all.
         self._queued: list[tuple[ArticleRow, CacheEntry | None]] = []
@@ -134,7 +134,7 @@ class RunLog:
         if self.store is not None:
             config = self.settings.model_dump(mode="json", exclude={"api_key"})
             self.id = await self._write(
-                self.store.start_run,
+                self.store.runs.start,
                 self.job,
                 config,
                 self.sources,
@@ -199,7 +199,7 @@ class RunLog:
     async def _cached(self) -> dict[int, ArticleExtraction]:
         if not self.reads_cache or self.store is None:
             return {}
-        stored = await asyncio.to_thread(self.store.cached, self.keys)
+        stored = await asyncio.to_thread(self.store.cache.lookup, self.keys)
         hits: dict[int, ArticleExtraction] = {}
         for index, key in enumerate(self.keys):
             if key not in stored:
@@ -223,7 +223,7 @@ class RunLog:
         """Cache hits: logged each, stored in one transaction."""
         rows = [self._outcome(index, result) for index, result in sorted(hits.items())]
         if self.store is not None and self.id is not None and rows:
-            await self._write(self.store.record_articles, self.id, rows)
+            await self._write(self.store.runs.record_articles, self.id, rows)
         for result in hits.values():
             await self._call_back(result)
 
@@ -250,7 +250,7 @@ class RunLog:
         with self._queue_lock:
             rows, self._queued, self._queued_write = self._queued, [], None
         assert self.store is not None and self.id is not None
-        self.store.record_articles(self.id, rows)
+        self.store.runs.record_articles(self.id, rows)
 
     async def _call_back(self, result: Result) -> None:
         if self.on_result is not None:
@@ -323,7 +323,7 @@ class RunLog:
         """The job's last brief before this run, and how to name it."""
         if self.store is None or self.id is None:
             return None
-        found = self.store.previous_brief(self.job, self.id)
+        found = self.store.runs.previous_brief(self.job, self.id)
         if found is None:
             return None
         run_id, ended, text = found
@@ -338,7 +338,7 @@ class RunLog:
         """The brief JSON the job last made from a merge input with this key, if any."""
         if self.store is None or self.id is None:
             return None
-        return self.store.merged_brief(self.job, merge_key, self.id)
+        return self.store.runs.merged_brief(self.job, merge_key, self.id)
 
     def totals(self) -> dict[str, int]:
         results = list(self.outcomes.values())
@@ -365,13 +365,13 @@ class RunLog:
         cancelled) and log the closing summary."""
         if self.store is not None:
             with contextlib.suppress(RuntimeError):  # already shut down: finished before
-                self._writer.submit(self.store.release_connection)  # after the writes queued
+                self._writer.submit(self.store.db.release_connection)  # after the writes queued
         self._writer.shutdown(wait=True)  # every write handed over is done first
         elapsed = time.monotonic() - self.started
         totals = self.totals()
         code = STATUS_CODES[status]
         if self.store is not None and self.id is not None:
-            self.store.finish_run(
+            self.store.runs.finish(
                 self.id,
                 status=status,
                 exit_code=code,

@@ -26,6 +26,7 @@ from briefgen.config import Settings
 from briefgen.extract import claimcheck
 from briefgen.extract.extract import extract_all
 from briefgen.ingest import inputs
+from briefgen.model.ladder import NoMemory
 from briefgen.model.openai.live import OpenAIClient
 from briefgen.model.replay import (
     ReplayTransport,
@@ -34,7 +35,6 @@ from briefgen.model.replay import (
     request_key,
     write_recording,
 )
-from briefgen.store import NoMemory
 
 
 def main(answers_path: Path, example_dir: Path, out_dir: Path) -> int:

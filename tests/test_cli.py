@@ -603,7 +603,7 @@ def test_sigterm_is_handled_like_ctrl_c(server, articles, tmp_path, sigint_ignor
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:  # until article one is stored and two is asked
             if len(server.requests) == 2 and db.exists():
-                with Store(db).connect() as conn:
+                with Store(db).db.connect() as conn:
                     if conn.execute("SELECT COUNT(*) FROM run_articles").fetchone()[0] == 1:
                         break
             time.sleep(0.05)
@@ -616,9 +616,9 @@ def test_sigterm_is_handled_like_ctrl_c(server, articles, tmp_path, sigint_ignor
         "briefgen: error: terminated (SIGTERM); nothing was written, finished articles are cached"
     )
     assert out.read_text() == "yesterday's brief\n"
-    (run,) = Store(db).runs()
+    (run,) = Store(db).runs.latest()
     assert (run.status, run.exit_code) == ("interrupted", 130)
-    with Store(db).connect() as conn:
+    with Store(db).db.connect() as conn:
         assert conn.execute("SELECT COUNT(*) FROM extractions").fetchone()[0] == 1
 
 
@@ -632,7 +632,7 @@ def test_demo_logs_its_run_in_the_configured_store_and_ignores_the_jobs_file(
     result = invoke(runner, "demo", "-q")
     assert result.exit_code == 0
     assert not (tmp_path / "job-brief.md").exists()  # the job's output is not the demo's
-    (run,) = Store(db).runs()
+    (run,) = Store(db).runs.latest()
     assert run.status == "ok" and run.calls == 5 and run.model == "gpt-4o-mini"
 
 
@@ -682,7 +682,7 @@ def test_two_processes_share_a_store_and_never_write_the_same_brief(server, arti
     assert (first.returncode, other.returncode, same.returncode) == (0, 0, 1)
     assert "another briefgen run (pid " in same_err and "is writing it" in same_err
     assert (tmp_path / "a.md").exists() and (tmp_path / "b.md").exists()
-    statuses = sorted(r.status for r in Store(db).runs())
+    statuses = sorted(r.status for r in Store(db).runs.latest())
     assert statuses == ["ok", "ok"]  # the refused run never started a run
 
 
@@ -690,8 +690,8 @@ def test_a_run_that_died_without_closing_its_row_is_listed_as_killed(runner, db)
     from briefgen.store import Store
 
     store = Store(db)
-    store.start_run("job", {}, ["inbox/"], "m", "u", "p")
-    with store.connect() as conn:
+    store.runs.start("job", {}, ["inbox/"], "m", "u", "p")
+    with store.db.connect() as conn:
         conn.execute("UPDATE runs SET pid = 2147483646")  # no such process
     listed = invoke(runner, "runs")
     assert " killed " in listed.stdout

@@ -515,7 +515,7 @@ def test_the_mode_that_worked_is_remembered_per_server_and_model(server, tmp_pat
         "json_object_schema",
     ]
     url = server.url + "/"  # as the SDK spells the base URL: with a trailing slash
-    assert Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT_SCHEMA
+    assert Store(state / "briefgen.db").modes.recall(url, settings.model) is Mode.JSON_OBJECT_SCHEMA
 
     del server.requests[:]
     second = make_brief([source], settings)  # a new run, a new client: only the file remembers
@@ -541,7 +541,7 @@ def test_record_and_replay_start_the_ladder_afresh(server, tmp_path):
     )
     make_brief([source], settings)  # the store now says json_object_schema for this server
     url = server.url + "/"  # as the SDK spells the base URL: with a trailing slash
-    assert Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT_SCHEMA
+    assert Store(state / "briefgen.db").modes.recall(url, settings.model) is Mode.JSON_OBJECT_SCHEMA
 
     del server.requests[:]
     server.default = good()  # the server learnt strict mode
@@ -557,7 +557,7 @@ def test_record_and_replay_start_the_ladder_afresh(server, tmp_path):
     )
     assert replayed.changes is not None and replayed.changes.items == []
     assert (
-        Store(state / "briefgen.db").get(url, settings.model) is Mode.JSON_OBJECT_SCHEMA
+        Store(state / "briefgen.db").modes.recall(url, settings.model) is Mode.JSON_OBJECT_SCHEMA
     )  # left alone
 
 

@@ -15,6 +15,7 @@ from briefgen.files import output_lock
 from briefgen.pipeline import amake_brief, make_brief
 from briefgen.schemas import ArticleFailure, Extraction
 from briefgen.store import Store
+from briefgen.store.runs import Runs
 
 from conftest import SAMPLE_TEXT, sample_extraction, settings_for
 from fakeserver import FakeServer, Reply, chat_completion
@@ -191,7 +192,7 @@ def test_replay_neither_reads_nor_fills_the_cache(tmp_path):
     second = make_brief(None, settings)
     assert first.quality.attempts == second.quality.attempts > 0
     assert second.quality.cached == 0
-    with Store(tmp_path / "demo.db").connect() as db:
+    with Store(tmp_path / "demo.db").db.connect() as db:
         assert db.execute("SELECT COUNT(*) FROM extractions").fetchone()[0] == 0
 
 
@@ -226,7 +227,7 @@ def test_an_interrupted_run_keeps_what_it_paid_for_and_the_rerun_resumes(server,
     asyncio.run(run_and_interrupt())
     assert sorted(seen) == ["a", "b"]
     store = Store(settings.db_path)
-    (run,) = store.runs()
+    (run,) = store.runs.latest()
     assert (run.status, run.exit_code) == ("interrupted", 130)
     assert run.cached == 0 and run.articles == 3
 
@@ -252,7 +253,7 @@ def test_the_run_log_has_a_row_per_run_and_per_article(server, folder, tmp_path)
     make_brief([folder], settings)
     make_brief([folder], settings)
     store = Store(settings.db_path)
-    second, first = store.runs()
+    second, first = store.runs.latest()
     assert (first.status, first.exit_code, first.failed, first.cached) == ("partial", 3, 1, 0)
     assert (second.status, second.cached, second.calls) == ("partial", 2, 1)
     assert first.outputs == [str(out)] and first.inputs == [str(folder)]
@@ -260,7 +261,7 @@ def test_the_run_log_has_a_row_per_run_and_per_article(server, folder, tmp_path)
     assert first.prompt_version == prompts.prompt_version()
     assert first.input_tokens == 300 and first.ended is not None
     assert "api_key" not in first.config
-    _, articles = store.run(second.id)
+    _, articles = store.runs.by_id(second.id)
     assert [(a.article_id, a.outcome) for a in articles] == [
         ("a", "cached"),
         ("b", "failed"),
@@ -271,13 +272,13 @@ def test_the_run_log_has_a_row_per_run_and_per_article(server, folder, tmp_path)
 
 def test_store_writes_run_off_the_event_loop(server, folder, monkeypatch):
     threads = set()
-    original = Store.record_articles
+    original = Runs.record_articles
 
     def spy(self, *args, **kwargs):
         threads.add(threading.current_thread() is threading.main_thread())
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Store, "record_articles", spy)
+    monkeypatch.setattr(Runs, "record_articles", spy)
     server.default = replies
     make_brief([folder], settings_for(server))
     assert threads == {False}
@@ -305,7 +306,7 @@ def test_two_runs_share_one_store(server, folder, tmp_path):
         thread.join(timeout=30)
     assert errors == []
     store = Store(settings_for(server).db_path)
-    assert sorted(r.status for r in store.runs()) == ["ok", "ok"]
+    assert sorted(r.status for r in store.runs.latest()) == ["ok", "ok"]
     assert len(server.requests) == 6
 
 
@@ -342,7 +343,7 @@ def test_an_unreachable_server_raises_nothing_produced(folder):
     brief = raised.value.brief
     assert [s.article.id for s in brief.failures] == ["a", "b", "c"]
     assert all("Connection" in s.failed or "connect" in s.failed for s in brief.failures)
-    (run,) = Store(settings.db_path).runs()
+    (run,) = Store(settings.db_path).runs.latest()
     assert (run.status, run.exit_code, run.failed) == ("nothing", 1, 3)
 
 

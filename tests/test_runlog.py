@@ -59,4 +59,4 @@ def test_events_carry_their_fields_and_the_run_is_closed(article, db, caplog):
     assert first_end["status"] == "ok" and first_end["calls"] == 1 and first_end["cached"] == 0
     assert second_start["cached"] == 1
     assert second_article["outcome"] == "cached" and second_article["calls"] == 0
-    assert [r.status for r in store.runs()] == ["ok", "ok"]
+    assert [r.status for r in store.runs.latest()] == ["ok", "ok"]

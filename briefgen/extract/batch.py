@@ -178,7 +178,7 @@ async def prepare(
 def taken(client: Client, store: Store) -> None:
     """Mark the answers a finished extraction took: no later run takes them again."""
     if isinstance(client, BatchClient) and client.taken:
-        store.batch_used(client.taken)
+        store.batches.used(client.taken)
         client.taken.clear()
 
 
@@ -207,7 +207,7 @@ class Collector:
             ready, numbers = await self._find_or_submit(lines)
         await self._wait(numbers)
         known = await asyncio.to_thread(
-            self.store.batch_requests, lines, self.backend.base_url, self.backend.model
+            self.store.batches.requests, lines, self.backend.base_url, self.backend.model
         )
         for key in lines:
             if key not in ready and isinstance(state := _state(known.get(key, [])), BatchRequest):
@@ -218,7 +218,7 @@ class Collector:
         self, lines: dict[str, tuple[str, dict[str, Any]]]
     ) -> tuple[dict[str, Answer], set[int]]:
         known = await asyncio.to_thread(
-            self.store.batch_requests, lines, self.backend.base_url, self.backend.model
+            self.store.batches.requests, lines, self.backend.base_url, self.backend.model
         )
         ready: dict[str, Answer] = {}
         waiting: set[int] = set()
@@ -252,7 +252,7 @@ class Collector:
         """Batches a killed run recorded as 'submitting': adopted when the provider has a batch
         of their input file, dropped when it has none (it was never created, so never paid).
         Returns the batches that stand."""
-        rows = await asyncio.to_thread(self.store.batches, numbers)
+        rows = await asyncio.to_thread(self.store.batches.rows, numbers)
         unsure = [row for row in rows if row.batch_id is None]
         if not unsure:
             return numbers
@@ -268,7 +268,7 @@ class Collector:
                     [],
                 )
             reason = "never created: the run submitting it stopped first"
-            await asyncio.to_thread(self.store.batch_abandon, row.n, reason)
+            await asyncio.to_thread(self.store.batches.abandon, row.n, reason)
             standing.discard(row.n)
         return standing
 
@@ -283,7 +283,7 @@ class Collector:
         if not made:
             return False
         keep, *extra = sorted(made, key=lambda job: job.created_at)
-        await asyncio.to_thread(self.store.batch_update, n, keep)
+        await asyncio.to_thread(self.store.batches.update, n, keep)
         event(f"batch {keep.id}: found again after an interrupted submit", id=keep.id)
         for job in extra:
             if not job.final:
@@ -336,7 +336,7 @@ class Collector:
         file_id = await self.backend.upload(spool, f"briefgen-{self.job}-{index}.jsonl")
         pairs = [(key, lines[key][0]) for key in group]
         n = await asyncio.to_thread(
-            self.store.batch_submitting,
+            self.store.batches.submitting,
             file_id,
             self.backend.base_url,
             self.backend.model,
@@ -349,10 +349,10 @@ class Collector:
             # Creating is never retried blindly: a timed-out create may have made a batch.
             if not await self._adopt(n, file_id, time.time()):
                 raise
-            [row] = await asyncio.to_thread(self.store.batches, [n])
+            [row] = await asyncio.to_thread(self.store.batches.rows, [n])
             assert row.batch_id is not None
             job = await self.backend.retrieve(row.batch_id)
-        await asyncio.to_thread(self.store.batch_update, n, job)
+        await asyncio.to_thread(self.store.batches.update, n, job)
         event(
             f"batch {job.id} submitted: {len(group)} request(s), {size} bytes",
             id=job.id,
@@ -368,7 +368,7 @@ class Collector:
         limit = self.settings.batch_wait
         deadline = None if limit is None else time.monotonic() + limit
         interval = self.settings.batch_poll
-        rows = {row.n: row for row in await asyncio.to_thread(self.store.batches, numbers)}
+        rows = {row.n: row for row in await asyncio.to_thread(self.store.batches.rows, numbers)}
         running = {n for n, row in rows.items() if row.collected is None}
         while True:
             for n in sorted(running):
@@ -385,7 +385,7 @@ class Collector:
                     row.completed,
                     row.failed,
                 ):
-                    await asyncio.to_thread(self.store.batch_update, n, job)
+                    await asyncio.to_thread(self.store.batches.update, n, job)
                     event(
                         f"batch {job.id}: {job.status}, {job.completed + job.failed} of "
                         f"{job.total} done",
@@ -424,11 +424,11 @@ class Collector:
         """A batch the server no longer knows (another key's project, expired output files):
         its requests fail in this run and are submitted again by the next."""
         reason = f"batch {batch_id} lost: {why}"
-        expected = await asyncio.to_thread(self.store.batch_custom_ids, n)
+        expected = await asyncio.to_thread(self.store.batches.custom_ids, n)
         await asyncio.to_thread(
-            self.store.batch_collected, n, {key: (None, reason) for key in expected}
+            self.store.batches.collected, n, {key: (None, reason) for key in expected}
         )
-        await asyncio.to_thread(self.store.batch_mark, n, "lost", why)
+        await asyncio.to_thread(self.store.batches.mark, n, "lost", why)
         event(reason, logging.WARNING, id=batch_id, status="lost", reason=why)
 
     async def _collect(self, n: int, job: BatchJob) -> None:
@@ -444,13 +444,13 @@ class Collector:
                         continue  # not a fault of the line: the batch's own reason below
                     else:
                         outcomes[key] = (None, f"batch {job.id} line: {error}")
-        rows = await asyncio.to_thread(self.store.batches, [n])
-        expected = await asyncio.to_thread(self.store.batch_custom_ids, n)
+        rows = await asyncio.to_thread(self.store.batches.rows, [n])
+        expected = await asyncio.to_thread(self.store.batches.custom_ids, n)
         why = f"batch {job.id} {job.status}" + (f": {job.reason}" if job.reason else "")
         for key in expected:
             outcomes.setdefault(key, (None, why))
         outcomes = {k: v for k, v in outcomes.items() if k in expected}
-        await asyncio.to_thread(self.store.batch_collected, n, outcomes)
+        await asyncio.to_thread(self.store.batches.collected, n, outcomes)
         answered = sum(body is not None for body, _ in outcomes.values())
         level = logging.INFO if job.status == "completed" else logging.WARNING
         event(
@@ -557,4 +557,4 @@ async def refresh(backend: BatchBackend, store: Store, rows: Sequence[BatchRow])
     for row in rows:
         if row.batch_id and row.status not in ENDED and row.base_url == backend.base_url:
             job = await backend.retrieve(row.batch_id)
-            await asyncio.to_thread(store.batch_update, row.n, job)
+            await asyncio.to_thread(store.batches.update, row.n, job)

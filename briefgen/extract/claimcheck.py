@@ -57,11 +57,13 @@ class SameClaim(Strict):
 
 
 class DecisionStore(Protocol):
-    def claim_decisions(
+    """Where answers are kept between runs (the store's `claim_checks`)."""
+
+    def decisions(
         self, keys: Sequence[str], model: str, base_url: str, prompt_version: str
     ) -> dict[str, tuple[bool, str, str]]: ...
 
-    def save_claim_decisions(
+    def save(
         self,
         decisions: dict[str, tuple[bool, str, str]],
         model: str,
@@ -133,7 +135,7 @@ async def check(
     wanted = {c.key: c for c in candidates}
     found: dict[str, Decision] = {}
     if store is not None and settings.cache and wanted:
-        cached = store.claim_decisions(list(wanted), model, server, version)
+        cached = store.decisions(list(wanted), model, server, version)
         found = {k: Decision(same, reason, by) for k, (same, reason, by) in cached.items()}
     missing = [c for key, c in wanted.items() if key not in found]
     log.info("claim check: %d pairs, %d from the store", len(wanted), len(found))
@@ -167,9 +169,7 @@ async def check(
     same = sum(d.same for d in new.values())
     log.info("claim check: %d pairs asked, %d answered, %d the same", len(missing), len(new), same)
     if store is not None and new:
-        store.save_claim_decisions(
-            {k: (d.same, d.reason, d.model) for k, d in new.items()}, model, server, version
-        )
+        store.save({k: (d.same, d.reason, d.model) for k, d in new.items()}, model, server, version)
     return {**found, **new}
 
 

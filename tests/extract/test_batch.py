@@ -86,7 +86,7 @@ def test_a_batch_run_gives_the_live_runs_brief_with_no_live_call(api, articles, 
     assert len(api.lines_run) == 5
     assert brief.quality.attempts == 5
     assert (tmp_path / "brief.md").exists()
-    [row] = Store(Path(os.environ["BRIEFGEN_DB"])).batches()
+    [row] = Store(Path(os.environ["BRIEFGEN_DB"])).batches.rows()
     assert row.status == "completed" and row.collected and row.requests == 5
 
 
@@ -115,7 +115,7 @@ def test_batch_wait_zero_exits_pending_and_the_next_run_collects(api, articles, 
         make_brief(None, settings)
     assert not (tmp_path / "brief.md").exists() and not (tmp_path / "brief.json").exists()
     store = Store(Path(os.environ["BRIEFGEN_DB"]))
-    [run] = store.runs()
+    [run] = store.runs.latest()
     assert (run.status, run.exit_code) == ("pending", 4)
     with pytest.raises(BatchPending):  # still running: waits again, submits nothing new
         make_brief(None, settings)
@@ -266,7 +266,7 @@ def test_a_run_killed_between_create_and_record_finds_its_batch_again(
     api.hold = True
     with pytest.raises(KeyboardInterrupt):
         make_brief(None, batch_settings(api, articles, tmp_path))
-    [row] = Store(Path(os.environ["BRIEFGEN_DB"])).batches()
+    [row] = Store(Path(os.environ["BRIEFGEN_DB"])).batches.rows()
     assert row.status == "submitting" and row.batch_id is None
     monkeypatch.setattr(OpenAIBatches, "create", real)
     api.release()
@@ -294,7 +294,7 @@ def test_an_upload_that_never_became_a_batch_is_submitted_again(
     monkeypatch.setattr(batch, "SUBMIT_GRACE", 0.0)  # later: it was never created
     brief = make_brief(None, batch_settings(api, articles, tmp_path))
     assert len(api.batches) == 1 and not brief.failures
-    rows = Store(Path(os.environ["BRIEFGEN_DB"])).batches()
+    rows = Store(Path(os.environ["BRIEFGEN_DB"])).batches.rows()
     assert [r.status for r in rows] == ["completed", "not submitted"]
 
 
@@ -356,7 +356,7 @@ def test_a_batch_the_server_forgot_fails_its_articles_and_is_submitted_again(
     assert all(
         " lost: " in f.failed and "not found" in f.failed for f in raised.value.brief.failures
     )
-    [row] = Store(Path(os.environ["BRIEFGEN_DB"])).batches()
+    [row] = Store(Path(os.environ["BRIEFGEN_DB"])).batches.rows()
     assert row.status == "lost"
     brief = make_brief(None, batch_settings(api, articles, tmp_path))
     assert not brief.failures and len(api.batches) == 1
@@ -495,7 +495,7 @@ def test_batch_mode_with_a_client_that_has_no_batch_api_says_so(articles, tmp_pa
     settings = Settings(sources=[str(articles)], batch=True, db=os.environ["BRIEFGEN_DB"])
     with pytest.raises(InputError, match="Canned has no Batch API"):
         make_brief(None, settings, client=Canned())
-    [run] = Store(Path(os.environ["BRIEFGEN_DB"])).runs()
+    [run] = Store(Path(os.environ["BRIEFGEN_DB"])).runs.latest()
     assert run.status == "error"
 
 
@@ -555,8 +555,8 @@ def test_prune_keeps_answers_no_run_has_taken(api, articles, tmp_path, monkeypat
     collect_then_die(api, articles, tmp_path, monkeypatch)  # collected, not yet taken
     store = Store(Path(os.environ["BRIEFGEN_DB"]))
     store.prune(timedelta(0))
-    assert len(store.batches()) == 1
+    assert len(store.batches.rows()) == 1
     brief = make_brief(None, batch_settings(api, articles, tmp_path))
     assert len(api.batches) == 1 and not brief.failures
     store.prune(timedelta(0))  # every answer taken now: the batch goes
-    assert store.batches() == []
+    assert store.batches.rows() == []

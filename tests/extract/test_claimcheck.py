@@ -23,7 +23,6 @@ from briefgen.extract import claimcheck
 from briefgen.merge.claims import Decision
 from briefgen.pipeline import DEMO_DIR, demo_settings, make_brief
 from briefgen.schemas import Extraction
-from briefgen.store import Store
 
 from conftest import settings_for
 from fakeserver import Reply, chat_completion
@@ -174,17 +173,6 @@ def test_an_unusable_answer_after_the_reask_gives_no_decision(server, folder):
     assert (
         "not valid JSON" in reasked[1]["content"] and "yes, probably" not in reasked[1]["content"]
     )
-
-
-def test_claim_decisions_are_kept_per_model_server_and_prompt_version(tmp_path):
-    store = Store(tmp_path / "b.db")
-    store.save_claim_decisions({"asks:k": (True, "same thing", "m-1")}, "m", "http://s/", "v1")
-    assert store.claim_decisions(["asks:k", "asks:x"], "m", "http://s/", "v1") == {
-        "asks:k": (True, "same thing", "m-1")
-    }
-    assert store.claim_decisions(["asks:k"], "m2", "http://s/", "v1") == {}
-    assert store.claim_decisions(["asks:k"], "m", "http://t/", "v1") == {}
-    assert store.claim_decisions(["asks:k"], "m", "http://s/", "v2") == {}
 
 
 def test_the_prompt_version_follows_only_the_claimcheck_templates():

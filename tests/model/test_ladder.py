@@ -9,9 +9,8 @@ import pytest
 
 from briefgen.errors import ArticleError
 from briefgen.model.client import CallStats
-from briefgen.model.ladder import Ladder, ModeRejected
+from briefgen.model.ladder import InMemoryModes, Ladder, ModeRejected
 from briefgen.model.structured import LADDER, Mode
-from briefgen.store import InMemoryModes
 
 
 class Memory(InMemoryModes):
@@ -19,9 +18,9 @@ class Memory(InMemoryModes):
         super().__init__()
         self.writers: list[bool] = []
 
-    def set(self, base_url, model, mode):
+    def remember(self, base_url, model, mode):
         self.writers.append(threading.current_thread() is threading.main_thread())
-        super().set(base_url, model, mode)
+        super().remember(base_url, model, mode)
 
 
 def run(ladder: Ladder, accepts: set[Mode]) -> tuple[Mode, list[Mode], CallStats]:
@@ -43,7 +42,7 @@ def test_steps_down_to_the_first_accepted_mode_and_remembers_it_off_the_loop():
     got, tried, stats = run(ladder, {Mode.JSON_OBJECT_SCHEMA, Mode.PROMPT})
     assert got is Mode.JSON_OBJECT_SCHEMA and stats.mode == "json_object_schema"
     assert tried == [Mode.STRICT, Mode.SCHEMA, Mode.JSON_OBJECT_SCHEMA]
-    assert memory.get("http://x/v1/", "m") is Mode.JSON_OBJECT_SCHEMA
+    assert memory.recall("http://x/v1/", "m") is Mode.JSON_OBJECT_SCHEMA
     assert memory.writers == [False]
     _, again, _ = run(ladder, {Mode.JSON_OBJECT_SCHEMA})
     assert again == [Mode.JSON_OBJECT_SCHEMA]  # starts where it worked; nothing to write
@@ -52,7 +51,7 @@ def test_steps_down_to_the_first_accepted_mode_and_remembers_it_off_the_loop():
 
 def test_a_named_start_overrides_the_memory():
     memory = Memory()
-    memory.set("u", "m", Mode.PROMPT)
+    memory.remember("u", "m", Mode.PROMPT)
     _, tried, _ = run(Ladder("u", "m", "tools", memory), set(LADDER))
     assert tried == [Mode.TOOLS]
 

@@ -45,14 +45,13 @@ from pydantic import BaseModel
 from briefgen.config import Settings
 from briefgen.errors import ArticleError, BatchError, BatchGone, ModelSetupError
 from briefgen.model.client import BatchJob, CallStats, Completion, Message
-from briefgen.model.ladder import Ladder, ModeRejected
+from briefgen.model.ladder import Ladder, ModeMemory, ModeRejected
 from briefgen.model.limits import RateGate, RunLimits
 from briefgen.model.openai.network import AsyncioBackend
 from briefgen.model.retrying import LimitReached, Transport
 from briefgen.model.structured import Mode, rejects_mode, request_body, request_messages
 from briefgen.redact import scrub
 from briefgen.schemas import Usage
-from briefgen.store import ModeMemory
 
 __all__ = [
     "LimitReached",

@@ -1,0 +1,194 @@
+"""The run log (`runs` and `run_articles`): one row per run and one per article in it, with
+the brief each run made (compressed JSON), so the next run can say what changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from briefgen.store.cache import Cache, CacheEntry
+from briefgen.store.db import Database, now
+
+TOTALS = ("articles", "cached", "failed", "calls", "reasks", "input_tokens", "output_tokens")
+
+
+class RunRow(BaseModel):
+    """One run as the log keeps it."""
+
+    id: int
+    job: str
+    started: str
+    ended: str | None
+    status: str
+    exit_code: int | None
+    pid: int | None
+    config: dict[str, Any]
+    inputs: list[str]
+    model: str
+    base_url: str
+    prompt_version: str
+    articles: int
+    cached: int
+    failed: int
+    calls: int
+    reasks: int
+    input_tokens: int
+    output_tokens: int
+    error: str | None
+    outputs: list[str]
+
+
+class ArticleRow(BaseModel):
+    """One article of one run."""
+
+    n: int
+    article_id: str
+    source: str
+    title: str | None
+    content_hash: str
+    outcome: str  # "extracted", "cached" or "failed"
+    reason: str | None
+    calls: int
+    reasks: int
+    input_tokens: int
+    output_tokens: int
+    dropped: int
+
+
+class Runs:
+    def __init__(self, db: Database, cache: Cache):
+        self.db = db
+        self.cache = cache  # an article's extraction is cached with its outcome, at once
+
+    def start(
+        self,
+        job: str,
+        config: dict[str, Any],
+        inputs: list[str],
+        model: str,
+        base_url: str,
+        prompt_version: str,
+    ) -> int:
+        with self.db.connect() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (job, started, status, pid, config, inputs, model, base_url,"
+                " prompt_version) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                (
+                    job,
+                    now(),
+                    os.getpid(),
+                    json.dumps(config, default=str),
+                    json.dumps(inputs),
+                    model,
+                    base_url,
+                    prompt_version,
+                ),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def record_articles(
+        self, run_id: int, outcomes: Sequence[tuple[ArticleRow, CacheEntry | None]]
+    ) -> None:
+        """Articles' outcomes, and their extractions for the cache, in one transaction."""
+        stamp = now()
+        with self.db.connect() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO run_articles (run_id, n, article_id, source, title,"
+                " content_hash, outcome, reason, calls, reasks, input_tokens, output_tokens,"
+                " dropped) VALUES (:run_id, :n, :article_id, :source, :title, :content_hash,"
+                " :outcome, :reason, :calls, :reasks, :input_tokens, :output_tokens, :dropped)",
+                [{"run_id": run_id, **row.model_dump()} for row, _ in outcomes],
+            )
+            self.cache.save(db, [entry for _, entry in outcomes if entry is not None], stamp)
+
+    def finish(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        exit_code: int,
+        totals: dict[str, int],
+        error: str | None = None,
+        outputs: list[str] | None = None,
+        brief: str | None = None,
+        merge_key: str | None = None,
+    ) -> None:
+        known = {k: int(totals.get(k, 0)) for k in TOTALS}
+        with self.db.connect() as db:
+            db.execute(
+                "UPDATE runs SET ended = :ended, status = :status, exit_code = :exit_code,"
+                " error = :error, outputs = :outputs, brief = :brief, merge_key = :merge_key, "
+                + ", ".join(f"{k} = :{k}" for k in known)
+                + " WHERE id = :id",
+                {
+                    **known,
+                    "id": run_id,
+                    "ended": now(),
+                    "status": status,
+                    "exit_code": exit_code,
+                    "error": error,
+                    "outputs": json.dumps(outputs or []),
+                    "brief": zlib.compress(brief.encode()) if brief is not None else None,
+                    "merge_key": merge_key if brief is not None else None,
+                },
+            )
+
+    def latest(self, limit: int = 20) -> list[RunRow]:
+        """The last `limit` runs, newest first."""
+        with self.db.connect() as db:
+            rows = db.execute(
+                f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return [_run_row(row) for row in rows]
+
+    def by_id(self, run_id: int) -> tuple[RunRow, list[ArticleRow]] | None:
+        """A run and its articles, in order."""
+        with self.db.connect() as db:
+            row = db.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                return None
+            articles = db.execute(
+                "SELECT * FROM run_articles WHERE run_id = ? ORDER BY n", (run_id,)
+            ).fetchall()
+        return _run_row(row), [
+            ArticleRow(**{k: a[k] for k in ArticleRow.model_fields}) for a in articles
+        ]
+
+    def previous_brief(self, job: str, before: int) -> tuple[int, str, str] | None:
+        """(run id, when it ended, brief JSON) of the job's last run that made a brief."""
+        with self.db.connect() as db:
+            row = db.execute(
+                "SELECT id, ended, brief FROM runs WHERE job = ? AND id < ? AND brief IS NOT NULL"
+                " ORDER BY id DESC LIMIT 1",
+                (job, before),
+            ).fetchone()
+        if row is None:
+            return None
+        return row["id"], row["ended"], zlib.decompress(row["brief"]).decode()
+
+    def merged_brief(self, job: str, merge_key: str, before: int) -> str | None:
+        """The brief JSON of the job's last run before `before` whose merge input had this key."""
+        with self.db.connect() as db:
+            row = db.execute(
+                "SELECT brief FROM runs WHERE job = ? AND merge_key = ? AND id < ?"
+                " AND brief IS NOT NULL ORDER BY id DESC LIMIT 1",
+                (job, merge_key, before),
+            ).fetchone()
+        return None if row is None else zlib.decompress(row["brief"]).decode()
+
+
+_RUN_COLUMNS = ", ".join(name for name in RunRow.model_fields)
+
+
+def _run_row(row: sqlite3.Row) -> RunRow:
+    data = {k: row[k] for k in RunRow.model_fields}
+    for key in ("config", "inputs", "outputs"):
+        data[key] = json.loads(data[key])
+    return RunRow(**data)
