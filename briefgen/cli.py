@@ -3,7 +3,8 @@
 Exit codes: 0 brief written; 1 nothing produced (every article failed, or another run holds the
 output); 2 usage, input or configuration error, or the model server refused the run; 3 partial
 brief (some articles failed, listed in the brief and on stderr); 4 batch submitted and not yet
-finished (`--batch-wait`; the next run collects it); 130 interrupted (Ctrl-C or SIGTERM). A
+finished (`--batch-wait`; the next run collects it); 130 interrupted (Ctrl-C or SIGTERM); they
+are `errors.ExitCode`. A
 brief is written atomically and only when there is one, so a failed run never replaces the
 previous brief.
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import signal
 import sys
@@ -32,12 +32,10 @@ import click
 from pydantic.fields import FieldInfo
 
 from briefgen.config import CONFIG_FILE, Loaded, Settings, load_settings
-from briefgen.errors import BatchPending, BriefgenError, NothingProduced
-
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_PARTIAL, EXIT_PENDING, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+from briefgen.errors import BatchPending, BriefgenError, ExitCode, NothingProduced
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
+def fail(message: str, code: int = ExitCode.USAGE) -> None:
     click.echo(f"briefgen: error: {message}", err=True)
     sys.exit(code)
 
@@ -68,20 +66,20 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
         try:
             code = command(*args, **kwargs)
         except NothingProduced as exc:
-            fail(str(exc), EXIT_NOTHING)
+            fail(str(exc), ExitCode.NOTHING)
         except BatchPending as exc:  # not an error: the next run collects
             click.echo(f"briefgen: {exc}", err=True)
-            sys.exit(EXIT_PENDING)
+            sys.exit(ExitCode.BATCH_PENDING)
         except BriefgenError as exc:
             from briefgen.errors import BusyError
 
-            fail(str(exc), EXIT_NOTHING if isinstance(exc, BusyError) else EXIT_USAGE)
+            fail(str(exc), ExitCode.NOTHING if isinstance(exc, BusyError) else ExitCode.USAGE)
         except KeyboardInterrupt:
             what = "terminated (SIGTERM)" if _on_sigterm.received else "interrupted"  # type: ignore[attr-defined]
             kept = ", finished articles are cached" if _RESUMABLE else ""
             if _BATCHED:
                 kept += "; submitted batches go on at the server and the next run collects them"
-            fail(f"{what}; nothing was written{kept}", EXIT_INTERRUPTED)
+            fail(f"{what}; nothing was written{kept}", ExitCode.INTERRUPTED)
         finally:
             signal.signal(signal.SIGTERM, previous)
         sys.exit(code)
@@ -216,7 +214,7 @@ def _show_progress(settings: Settings, quiet: bool) -> Callable[[], None]:
 
 
 def run_make(settings: Settings, quiet: bool) -> int:
-    from briefgen import pipeline, render
+    from briefgen import outputs, pipeline
 
     if settings.replay is None and settings.record is None:
         _RESUMABLE.append(True)
@@ -229,7 +227,7 @@ def run_make(settings: Settings, quiet: bool) -> int:
         except BatchPending as exc:  # not an error: quiet under -q, so cron mails nothing
             if not quiet:
                 click.echo(f"briefgen: {exc}", err=True)
-            return EXIT_PENDING
+            return ExitCode.BATCH_PENDING
         except NothingProduced as exc:
             if quiet:  # otherwise each failure has been shown as it happened
                 for source in getattr(exc.brief, "failures", []):
@@ -237,14 +235,13 @@ def run_make(settings: Settings, quiet: bool) -> int:
             raise
     finally:
         detach()
-    if settings.out is None and settings.html is None:
-        click.echo(render.markdown(brief), nl=False)
+    click.echo(outputs.for_stdout(brief, settings), nl=False)
     if settings.log_format == "text":  # in JSON logs the run_end event says it
         for source in brief.failures:
             click.echo(
                 f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True
             )
-    return EXIT_PARTIAL if brief.partial else EXIT_OK
+    return ExitCode.PARTIAL if brief.partial else ExitCode.OK
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -329,45 +326,8 @@ def extract_command(article: str, config_path: Path | None, **options: Any) -> i
     for failure in failures:
         click.echo(f"failed   {failure.article.id}: {failure.reason}", err=True)
     if len(failures) == len(results):
-        return EXIT_NOTHING
-    return EXIT_PARTIAL if failures else EXIT_OK
-
-
-def _read_results(path: Path) -> list[Any]:
-    """The extractions in one file: one JSON object, several one after another (what `extract`
-    prints for a folder, or JSON lines), or a JSON array of them."""
-    from pydantic import ValidationError
-
-    from briefgen.errors import InputError, validation_summary
-    from briefgen.schemas import ArticleExtraction, ArticleFailure
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        raise InputError(f"{path}: not JSON ({exc})") from None
-    decoder, blank = json.JSONDecoder(), re.compile(r"\s*")
-    values: list[Any] = []
-    at = 0
-    while (at := blank.match(text, at).end()) < len(text):  # type: ignore[union-attr]
-        try:
-            value, at = decoder.raw_decode(text, at)
-        except ValueError as exc:
-            raise InputError(f"{path}: not JSON ({exc})") from None
-        values += value if isinstance(value, list) else [value]
-    if not values:
-        raise InputError(f"{path}: no extraction in it")
-    found = []
-    for n, data in enumerate(values, start=1):
-        model = ArticleFailure if isinstance(data, dict) and "reason" in data else ArticleExtraction
-        try:
-            found.append(model.model_validate(data))
-        except ValidationError as exc:
-            where = f" (value {n})" if len(values) > 1 else ""
-            problem = validation_summary(exc)
-            raise InputError(f"{path}{where}: not a briefgen extraction ({problem})") from None
-    return found
+        return ExitCode.NOTHING
+    return ExitCode.PARTIAL if failures else ExitCode.OK
 
 
 @main.command("merge")
@@ -380,20 +340,19 @@ def _read_results(path: Path) -> list[Any]:
 def merge_command(extractions: tuple[Path, ...], quiet: bool, **options: Any) -> int:
     """Merge EXTRACTION.json files (from `briefgen extract`: one extraction or several, one
     after another) into one brief. No model call."""
-    from briefgen import merge, pipeline, render
+    from briefgen import merge, outputs
 
     settings = Settings(**{k: v for k, v in options.items() if v is not None})
-    pipeline.check_outputs(settings)
-    results = [result for path in extractions for result in _read_results(path)]
+    outputs.check_outputs(settings)
+    results = [result for path in extractions for result in outputs.read_extractions(path)]
     brief = merge.merge(results, title=settings.title)
     if len(brief.failures) == len(brief.sources):
         for source in brief.failures:
             click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
-        fail("no article could be extracted; nothing was written", EXIT_NOTHING)
-    pipeline.deliver(brief, settings)
-    if settings.out is None and settings.html is None:
-        click.echo(render.markdown(brief), nl=False)
-    return EXIT_PARTIAL if brief.partial else EXIT_OK
+        fail("no article could be extracted; nothing was written", ExitCode.NOTHING)
+    outputs.deliver(brief, settings)
+    click.echo(outputs.for_stdout(brief, settings), nl=False)
+    return ExitCode.PARTIAL if brief.partial else ExitCode.OK
 
 
 @main.command("render")
@@ -403,15 +362,14 @@ def merge_command(extractions: tuple[Path, ...], quiet: bool, **options: Any) ->
 def render_command(brief: Path, **options: Any) -> int:
     """Render a saved JSON brief (from --json) again: the Markdown brief to --out, the HTML
     page to --html; with neither, the Markdown to stdout. No model call, no store."""
-    from briefgen import pipeline, render
+    from briefgen import outputs
 
     settings = Settings(**{k: v for k, v in options.items() if v is not None})
-    pipeline.check_outputs(settings)
-    found = pipeline.read_brief(brief)
-    pipeline.deliver(found, settings)
-    if settings.out is None and settings.html is None:
-        click.echo(render.markdown(found), nl=False)
-    return EXIT_OK
+    outputs.check_outputs(settings)
+    found = outputs.read_brief(brief)
+    outputs.deliver(found, settings)
+    click.echo(outputs.for_stdout(found, settings), nl=False)
+    return ExitCode.OK
 
 
 @main.command()
@@ -439,7 +397,7 @@ def config_command(config_path: Path | None, **options: Any) -> int:
     width = max(len(name) for name, _, _ in rows)
     for name, value, origin in rows:
         click.echo(f"{name:<{width}} = {value}  ({origin})")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def _store(options: dict[str, Any], config_path: Path | None) -> Any:
@@ -468,26 +426,14 @@ def _list_runs(limit: int, db: Path | None, config_path: Path | None) -> int:
         click.echo(f"no runs yet in {store.path}")
     for run in found:
         click.echo(_run_line(run))
-    return EXIT_OK
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
+    return ExitCode.OK
 
 
 def _run_line(run: Any) -> str:
-    from briefgen.runlog import count
+    from briefgen.runlog import count, shown_status
 
     when = run.started[:16].replace("T", " ")
-    status = run.status
-    if status == "running" and run.pid and not _alive(run.pid):
-        status = "killed"  # ended without closing its row: SIGKILL, a crash, a power cut
+    status = shown_status(run)  # `killed`: ended without closing its row
     outputs = f" -> {', '.join(run.outputs)}" if run.outputs else ""
     return (
         f"{run.id:>5}  {when}  {status:<11}  {count(run.articles, 'article')} "
@@ -524,7 +470,7 @@ def runs_show(obj: dict[str, Any], run_id: int) -> int:
             f"  [{a.n}] {a.outcome:<9} {a.article_id}  {count(a.calls, 'call')}, "
             f"{a.input_tokens + a.output_tokens} tokens, {a.dropped} dropped{reason}"
         )
-    return EXIT_OK
+    return ExitCode.OK
 
 
 _DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
@@ -578,7 +524,7 @@ def _list_batches(
         click.echo(f"no batches yet in {settings.db_path}")
     for row in rows:
         click.echo(batch.line(row))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 @batches.command("cancel")
@@ -596,7 +542,7 @@ def batches_cancel(obj: dict[str, Any], batch_id: str) -> int:
     settings = load(obj["options"], obj["config_path"]).settings
     row = asyncio.run(pipeline.acancel_batch(batch_id, settings))
     click.echo(batch.line(row))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 @main.group()
@@ -620,7 +566,7 @@ def cache_prune(older_than: timedelta, config_path: Path | None, db: Path | None
     store = _store({"db": db}, config_path)
     extractions, removed_runs = store.prune(older_than)
     click.echo(f"removed {extractions} extractions and {removed_runs} runs from {store.path}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 @main.command()
@@ -629,10 +575,10 @@ def cache_prune(older_than: timedelta, config_path: Path | None, db: Path | None
 @guarded
 def diff(old: Path, new: Path) -> int:
     """Print what changed from the JSON brief OLD to NEW ("What changed" of `make`)."""
-    from briefgen import pipeline
+    from briefgen import outputs
     from briefgen.merge import changes
     from briefgen.render.markdown_brief import what_changed
 
-    found = changes.diff(pipeline.read_brief(old), pipeline.read_brief(new), since=str(old))
+    found = changes.diff(outputs.read_brief(old), outputs.read_brief(new), since=str(old))
     click.echo("\n".join(what_changed(found)).rstrip())
-    return EXIT_OK
+    return ExitCode.OK

@@ -1,8 +1,22 @@
-"""The few errors briefgen raises on purpose. Each carries a one-line message for the user."""
+"""The few errors briefgen raises on purpose, and the exit codes runs end with. Each error
+carries a one-line message for the user."""
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 from pydantic import ValidationError
+
+
+class ExitCode(IntEnum):
+    """The command's exit codes (docs/cli.md), which the run log also keeps for each run."""
+
+    OK = 0  # the brief was written; every article was used
+    NOTHING = 1  # nothing produced, or another run is writing the same output (BusyError)
+    USAGE = 2  # usage, input or configuration error, or the model server refused the run
+    PARTIAL = 3  # some articles failed; the brief names them
+    BATCH_PENDING = 4  # batches submitted and not yet finished; the next run collects them
+    INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 
 def validation_summary(exc: ValidationError, limit: int = 1) -> str:

@@ -1,4 +1,5 @@
-"""The whole program, top to bottom: ingest -> extract -> merge -> render, with the run log.
+"""The whole program, top to bottom: ingest -> extract -> merge -> render -> outputs, with the
+run log.
 
 `make_brief` is the one function a scheduled job calls. It prints nothing (it logs through
 `logging.getLogger("briefgen")`), writes the outputs the settings name, returns the Brief, and
@@ -14,20 +15,11 @@ from contextlib import AsyncExitStack
 from importlib.resources import files
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from briefgen import merge, render
+from briefgen import merge, outputs
 from briefgen.config import Settings, load_settings
-from briefgen.errors import (
-    BatchPending,
-    BriefgenError,
-    InputError,
-    NothingProduced,
-    validation_summary,
-)
+from briefgen.errors import BatchPending, BriefgenError, InputError, NothingProduced
 from briefgen.extract import cachekey, claimcheck
 from briefgen.extract.extract import Callback, Result
-from briefgen.files import check_writable, is_special, output_lock, write_atomic
 from briefgen.ingest import inputs
 from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
@@ -81,31 +73,6 @@ def server_name(settings: Settings, client: Client | None) -> str:
     return str(getattr(client, "base_url", None) or f"client:{type(client).__qualname__}")
 
 
-OUTPUT_OPTIONS = {"out": "--out", "json_out": "--json", "html": "--html"}
-
-
-def outputs_of(settings: Settings) -> list[Path]:
-    return [p for p in (settings.out, settings.json_out, settings.html) if p is not None]
-
-
-def check_outputs(settings: Settings) -> None:
-    """Before any model call: each output can be written, and no two share a file (one would
-    silently replace the other). A device or a pipe may take more than one."""
-    seen: dict[Path, str] = {}
-    for name, option in OUTPUT_OPTIONS.items():
-        path = getattr(settings, name)
-        if path is None:
-            continue
-        check_writable(path)
-        key = path.expanduser().resolve()
-        if key in seen and not is_special(key):
-            raise InputError(
-                f"{path}: given for both {seen[key]} and {option}; each output "
-                "needs a file of its own"
-            )
-        seen[key] = option
-
-
 async def amake_brief(
     sources: Sequence[str | Path] | None = None,
     settings: Settings | None = None,
@@ -134,14 +101,14 @@ async def amake_brief(
             logging.WARNING,
             event="warning",
         )
-    check_outputs(settings)  # before any model call
-    since = read_brief(settings.since) if settings.since is not None else None
+    outputs.check_outputs(settings)  # before any model call
+    since = outputs.read_brief(settings.since) if settings.since is not None else None
     items = inputs.read(names, strict=settings.strict, options=InputOptions.of(settings))
     articles = [item for item in items if isinstance(item, Article)]
     unreadable = [item for item in items if isinstance(item, Unreadable)]
     store = Store(settings.db_path)
     async with AsyncExitStack() as stack:
-        stack.enter_context(output_lock(outputs_of(settings), store.path.parent))
+        stack.enter_context(outputs.locked(settings, store.path.parent))
 
         def connect() -> Client:  # only when an article is not in the cache
             nonlocal client
@@ -183,7 +150,7 @@ async def amake_brief(
             if len(brief.failures) == len(brief.sources):
                 raise nothing_produced(brief)
             brief = with_changes(brief, run, since, settings.since)
-            written = deliver(brief, settings)
+            written = outputs.deliver(brief, settings)
         except (asyncio.CancelledError, KeyboardInterrupt):
             run.finish("interrupted")
             raise
@@ -225,56 +192,11 @@ def with_changes(brief: Brief, run: RunLog, since: Brief | None, path: Path | No
     return brief.model_copy(update={"changes": changes.diff(old, brief, since=label)})
 
 
-def read_brief(path: Path) -> Brief:
-    try:
-        return Brief.model_validate_json(path.expanduser().read_bytes())
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        summary = validation_summary(exc) if isinstance(exc, ValidationError) else exc
-        hint = ""
-        if isinstance(exc, ValidationError) and _looks_like_extraction(path):
-            hint = "; it holds an extraction: `briefgen merge` it into a brief first"
-        raise InputError(f"{path}: not a briefgen JSON brief ({summary}){hint}") from None
-
-
-def _looks_like_extraction(path: Path) -> bool:
-    import json
-
-    try:  # the first value: `briefgen extract` of a folder prints several, one after another
-        data, _ = json.JSONDecoder().raw_decode(
-            path.expanduser().read_text(encoding="utf-8").lstrip()
-        )
-    except (OSError, ValueError):
-        return False
-    first = data[0] if isinstance(data, list) and data else data
-    return (
-        isinstance(first, dict)
-        and "article" in first
-        and ("extraction" in first or "reason" in first)
-    )
-
-
 def nothing_produced(brief: Brief) -> NothingProduced:
     count = len(brief.failures)
     return NothingProduced(
         f"no article could be extracted ({count} failed); nothing was written", brief
     )
-
-
-def deliver(brief: Brief, settings: Settings) -> list[Path]:
-    """Write the outputs the settings name; returns the paths written."""
-    written = []
-    if settings.json_out is not None:
-        write_atomic(settings.json_out, brief.model_dump_json(indent=2) + "\n")
-        written.append(settings.json_out)
-    if settings.html is not None:
-        write_atomic(settings.html, render.html(brief))
-        written.append(settings.html)
-    if settings.out is not None:
-        write_atomic(settings.out, render.markdown(brief))
-        written.append(settings.out)
-    return written
 
 
 async def aextract(

@@ -1,6 +1,6 @@
 """One run's record in the store, and its log lines: what was asked, what each article came to,
-what the run cost, how it ended. Also the cache around extraction, since a cache hit is one
-kind of article outcome.
+what the run cost, how it ended (its exit code; `killed` if it never said). Also the cache
+around extraction, since a cache hit is one kind of article outcome.
 
 The run's writes (its start, each article's outcome and extraction) go to one writer thread,
 and the cache lookup to a worker thread, so a slow disk never stalls the model calls. Each
@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from briefgen import prompts
 from briefgen.config import Settings
+from briefgen.errors import ExitCode
 from briefgen.extract import cachekey, extract
 from briefgen.extract.extract import Result
 from briefgen.model.client import Client
@@ -42,19 +43,19 @@ from briefgen.schemas import (
     Unreadable,
     Usage,
 )
-from briefgen.store import ArticleRow, CacheEntry, Store
+from briefgen.store import ArticleRow, CacheEntry, RunRow, Store
 
 log = logging.getLogger("briefgen")
 T = TypeVar("T")
 
 # status -> exit code, as the CLI exits and as the run log keeps them
 STATUS_CODES = {
-    "ok": 0,
-    "nothing": 1,
-    "error": 2,
-    "partial": 3,
-    "pending": 4,  # batches submitted and not finished (batch.py)
-    "interrupted": 130,
+    "ok": ExitCode.OK,
+    "nothing": ExitCode.NOTHING,
+    "error": ExitCode.USAGE,
+    "partial": ExitCode.PARTIAL,
+    "pending": ExitCode.BATCH_PENDING,  # batches submitted and not finished (batch.py)
+    "interrupted": ExitCode.INTERRUPTED,
 }
 
 
@@ -70,6 +71,24 @@ def job_key(sources: Sequence[str]) -> str:
 def count(n: int, word: str) -> str:
     """'1 call', '2 calls'."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def shown_status(run: RunRow) -> str:
+    """The run's status as `runs` shows it: `killed` for a run still marked running whose
+    process is gone, which ended without closing its row (SIGKILL, a crash, a power cut)."""
+    if run.status == "running" and run.pid and not _alive(run.pid):
+        return "killed"
+    return run.status
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
@@ -369,7 +388,7 @@ class RunLog:
         self._writer.shutdown(wait=True)  # every write handed over is done first
         elapsed = time.monotonic() - self.started
         totals = self.totals()
-        code = STATUS_CODES[status]
+        code = int(STATUS_CODES[status])  # a plain int in the store and the log event
         if self.store is not None and self.id is not None:
             self.store.runs.finish(
                 self.id,

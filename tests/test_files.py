@@ -1,5 +1,5 @@
 """Output files (files.py): atomic writes, devices and pipes written in place, the check
-before a run, and one file per output."""
+that a file can be written. The check of a run's set of outputs is in test_outputs.py."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from briefgen import pipeline
-from briefgen.config import Settings
 from briefgen.errors import InputError
 from briefgen.files import check_writable, is_special, write_atomic
 
@@ -53,18 +51,3 @@ def test_a_missing_folder_or_a_folder_is_not_an_output(tmp_path):
     with pytest.raises(InputError, match="is a folder"):
         check_writable(tmp_path)
     assert not is_special(tmp_path) and not is_special(tmp_path / "missing")
-
-
-@pytest.mark.parametrize(
-    ("first", "second"), [("out", "html"), ("json_out", "html"), ("out", "json_out")]
-)
-def test_two_outputs_on_one_file_are_refused(tmp_path, monkeypatch, first, second):
-    monkeypatch.chdir(tmp_path)
-    settings = Settings(**{first: tmp_path / "same.x", second: Path("same.x")})
-    with pytest.raises(InputError, match="given for both"):
-        pipeline.check_outputs(settings)
-
-
-def test_outputs_on_a_device_may_share_it(tmp_path):
-    pipeline.check_outputs(Settings(out=Path(os.devnull), html=Path(os.devnull)))
-    pipeline.check_outputs(Settings(out=tmp_path / "a.md", html=tmp_path / "a.html"))

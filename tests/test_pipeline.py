@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from briefgen import pipeline, prompts
+from briefgen import pipeline, prompts, render
 from briefgen.errors import BusyError, InputError, NothingProduced
 from briefgen.extract import cachekey
 from briefgen.files import output_lock
@@ -114,7 +114,7 @@ def test_one_new_article_costs_one_articles_calls(server, folder):
     lines = [(c.kind, c.change, c.text) for c in brief.changes.items]
     assert ("actor", "new", "new actor: Sergei Shoigu") in lines
     assert any(kind == "source" and change == "new" for kind, change, _ in lines)
-    assert "## What changed since run 1" in pipeline.render.markdown(brief)
+    assert "## What changed since run 1" in render.markdown(brief)
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from briefgen.config import Settings
 from briefgen.model.client import Completion
-from briefgen.runlog import RunLog, job_key
+from briefgen.runlog import STATUS_CODES, RunLog, job_key, shown_status
 from briefgen.store import Store
 
 from conftest import sample_extraction
@@ -60,3 +61,35 @@ def test_events_carry_their_fields_and_the_run_is_closed(article, db, caplog):
     assert second_start["cached"] == 1
     assert second_article["outcome"] == "cached" and second_article["calls"] == 0
     assert [r.status for r in store.runs.latest()] == ["ok", "ok"]
+
+
+def test_each_status_is_closed_with_its_exit_code(article, db, caplog):
+    caplog.set_level(logging.INFO, logger="briefgen")
+    store = Store(db)
+    expected = {"ok": 0, "nothing": 1, "error": 2, "partial": 3, "pending": 4, "interrupted": 130}
+    assert expected == STATUS_CODES
+    for status in expected:
+        run = RunLog(store, Settings(db=db), [status], [article], "canned", "http://x/v1/")
+        asyncio.run(run.start())
+        run.finish(status)
+    ends = [
+        r.briefgen for r in caplog.records if getattr(r, "briefgen", {}).get("event") == "run_end"
+    ]
+    assert [(e["status"], e["exit_code"]) for e in ends] == list(expected.items())
+    assert all(type(e["exit_code"]) is int for e in ends)  # a plain number in JSON logs
+    rows = {r.status: r.exit_code for r in store.runs.latest(limit=10)}
+    assert rows == expected
+
+
+def test_a_run_still_marked_running_whose_process_is_gone_was_killed(db):
+    store = Store(db)
+    store.runs.start("job", {}, ["inbox/"], "m", "u", "p")
+    [running] = store.runs.latest()
+    assert running.pid == os.getpid()
+    assert shown_status(running) == "running"  # this process: alive
+    with store.db.connect() as conn:
+        conn.execute("UPDATE runs SET pid = 2147483646")  # no such process
+    [dead] = store.runs.latest()
+    assert shown_status(dead) == "killed"
+    closed = dead.model_copy(update={"status": "ok", "exit_code": 0})
+    assert shown_status(closed) == "ok"  # a closed row says how it ended, whatever its pid
