@@ -22,7 +22,8 @@ LOGGER = "briefgen"
 
 
 class UTCFormatter(logging.Formatter):
-    converter = time.gmtime
+    # time.gmtime is a builtin, never bound as a method; staticmethod says so to mypy.
+    converter = staticmethod(time.gmtime)
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)-7s %(message)s", "%Y-%m-%dT%H:%M:%SZ")

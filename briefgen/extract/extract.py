@@ -9,6 +9,7 @@ import inspect
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from pydantic import BaseModel
 
@@ -36,6 +37,18 @@ from briefgen.text.dates import resolve
 
 Result = ArticleExtraction | ArticleFailure
 Callback = Callable[[Result], Awaitable[None] | None]
+
+
+class _Provenance(TypedDict):
+    """The fields an extraction and a failure share: how the result was obtained."""
+
+    article: ArticleRef
+    model: str
+    prompt_version: str
+    usage: Usage
+    attempts: int
+    reasks: int
+    cut_off: bool
 
 
 def reference(article: Article, known_fingerprint: str | None = None) -> ArticleRef:
@@ -94,7 +107,7 @@ async def _converse(article: Article, client: Client, settings: Settings) -> Res
         return await _talk(article, client, settings)
     results = [await _extract_whole(part, client, settings) for part in parts]
     done = [r for r in results if isinstance(r, ArticleExtraction)]
-    spent = {
+    spent: _Provenance = {
         "article": reference(article),
         "model": next((r.model for r in results if r.model), client.model),
         "prompt_version": results[0].prompt_version,
@@ -229,7 +242,7 @@ def _finish(talk: _Talk) -> Result:
     text's fingerprint), the dates resolved and the result's models are built here, which
     `extract_all` does after letting the next article's request go out."""
     article, stats, best, reason = talk.article, talk.stats, talk.best, talk.reason
-    provenance = {
+    provenance: _Provenance = {
         "article": reference(article),
         "model": talk.model,
         "prompt_version": prompts.prompt_version(),

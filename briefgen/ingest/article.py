@@ -70,9 +70,11 @@ def from_html(
     report: Sequence[Removed] = (),
 ) -> Article:
     import trafilatura  # heavy; only HTML input pays for it
+    from trafilatura.settings import Document
 
     doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    if doc is None or not getattr(doc, "text", None):
+    # A Document, or None; a dict only with as_dict=True.
+    if not isinstance(doc, Document) or not doc.text:
         raise InputError(f"{source}: no article text found in the HTML")
     page = SourceMeta(
         title=doc.title,

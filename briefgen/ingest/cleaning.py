@@ -23,6 +23,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from briefgen.ingest.metadata import SourceMeta
 from briefgen.schemas import Removed
@@ -191,11 +192,11 @@ class _Rule:
     shrinks: bool = False  # a shorter match may stand where the longest does not (dates)
 
 
-def _rule(reason: str, pattern: str, flags: int = 0, **kw: object) -> _Rule:
-    return _Rule(reason, re.compile(pattern, flags), **kw)  # type: ignore[arg-type]
+def _rule(reason: str, pattern: str, flags: int = 0, **kw: Any) -> _Rule:
+    return _Rule(reason, re.compile(pattern, flags), **kw)
 
 
-def _exact(reason: str, *phrases: str, **kw: object) -> _Rule:
+def _exact(reason: str, *phrases: str, **kw: Any) -> _Rule:
     """Known phrases, literally (a phrase given as r"..." may carry a little regex)."""
     alternatives = "|".join(phrases)
     return _rule(reason, rf"(?<![\w])(?:{alternatives})(?![\w])", **kw)
@@ -756,13 +757,13 @@ class _Line:
         else:
             limit = min(len(line), m.end() + rule.cap)
             marker = self.next_marker(m.end(), unlike=rule.reason)
-            ends = [
+            candidates = [
                 _sentence_end(line, m.end(), limit),
                 marker if marker <= limit else None,
                 _new_sentence(line, m.end(), limit),
                 len(line) if len(line) <= limit else None,
             ]
-            found = [e for e in ends if e is not None]
+            found = [e for e in candidates if e is not None]
             if not found:
                 if not rule.marker_alone:
                     return None

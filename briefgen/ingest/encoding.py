@@ -88,10 +88,10 @@ def decode(data: bytes, declared: str | None = None, *, sniff: bool = True) -> D
         if data.startswith(bom):
             return Decoded(data.decode(encoding, errors="replace"), encoding)
     for name in (declared, declared_in(data) if sniff else None):
-        encoding = _known(name)
-        if encoding:
+        known = _known(name)
+        if known:
             try:
-                return Decoded(data.decode(encoding), encoding)
+                return Decoded(data.decode(known), known)
             except UnicodeDecodeError:
                 pass  # a wrong declaration: go on as if there were none
     try:

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -222,10 +223,7 @@ def read(
             found.extend(web.read_url(str(source), options))
             continue
         if str(source) == "-":
-            text = (stdin or sys.stdin).read()
-            found.extend(
-                _guarded("-", "stdin", lambda t=text: [build_article(t, "-", "stdin")])  # type: ignore[misc]
-            )
+            found.extend(_read_stdin(stdin or sys.stdin))
             continue
         for path in _expand(source):
             if path.suffix.lower() in FEED_SUFFIXES:
@@ -234,7 +232,7 @@ def read(
                 found.extend(web.read_feed_file(path, options))
                 continue
             found.extend(
-                _guarded(str(path), path.stem, lambda p=path: _read_file(p, manifests, options))
+                _guarded(str(path), path.stem, partial(_read_file, path, manifests, options))
             )
     if strict:
         for item in found:
@@ -293,9 +291,14 @@ def _once(found: list[Article | Unreadable]) -> list[Article | Unreadable]:
     return kept
 
 
+def _read_stdin(stdin: IO[str]) -> list[Article | Unreadable]:
+    text = stdin.read()
+    return _guarded("-", "stdin", lambda: [build_article(text, "-", "stdin")])
+
+
 def _guarded(
     source: str, fallback_id: str, reading: Callable[[], list[Article | Unreadable]]
-) -> Any:
+) -> list[Article | Unreadable]:
     try:
         return reading()
     except InputError as exc:

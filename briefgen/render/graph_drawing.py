@@ -153,6 +153,7 @@ class _Names:
             return None
         key = fold(text) or text
         actor = self.index.get(key)
+        found: tuple[str, str, str]  # the kind: an actor's, or "other"
         if actor is not None:
             found = ("actor " + actor.name, svgtext.clean(actor.name), actor.kind)
         else:
@@ -297,8 +298,16 @@ def _side(angle: float | None, pair: bool) -> str:
     return "right" if math.sin(angle) > 0 else "left"
 
 
-_SIDES = ("below", "above", "right", "left", "below right", "below left", "above right")
-_SIDES += ("above left",)
+_SIDES: tuple[str, ...] = (
+    "below",
+    "above",
+    "right",
+    "left",
+    "below right",
+    "below left",
+    "above right",
+    "above left",
+)
 
 
 def _placed(
@@ -318,8 +327,9 @@ def _placed(
         vertical, horizontal = side.split()
         anchor = "start" if horizontal == "right" else "end"
         lx = nx + (gap * 0.7 if horizontal == "right" else -gap * 0.7)
-        first = ny + gap * 0.7 + _NODE_FONT * 0.8 if vertical == "below" else None
-        if first is None:
+        if vertical == "below":
+            first = ny + gap * 0.7 + _NODE_FONT * 0.8
+        else:
             first = ny - gap * 0.7 - (len(lines) - 1) * _LINE - _NODE_FONT * 0.2
     return anchor, [(lx, first + j * _LINE, line) for j, line in enumerate(lines)]
 
@@ -564,7 +574,8 @@ def graph(
         boxes += [_text_box(lx, ly, line, _NODE_FONT, anchor) for lx, ly, line in lines]
         nodes.append((key, nx, ny, anchor, lines))
 
-    curves, tags = [], []
+    curves = []
+    tags: list[tuple[float, ...]] = []
     for (source, target, kind), (start, control, end) in zip(chosen, arcs, strict=True):
         label = _edge_label(kind, len(found[(source, target, kind)].claims))
         mid, box = _tag((start, control, end), label, boxes + tags)

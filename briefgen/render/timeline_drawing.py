@@ -574,9 +574,9 @@ def timeline(events: Sequence[DatedEvent], ids: Sequence[str]) -> Timeline | Non
     if not dated:
         return None
     placed = [
-        (span, i, event, anchor)
+        (found, i, event, anchor)
         for i, (event, anchor) in enumerate(dated)
-        if (span := _span(event.date)) is not None
+        if (found := _span(event.date)) is not None
     ]
     placed.sort(key=lambda p: (p[0], p[1]))
     drawn = placed[-MAX_ROWS:]
@@ -601,7 +601,8 @@ def timeline(events: Sequence[DatedEvent], ids: Sequence[str]) -> Timeline | Non
     note_y = y + 10
     y += 15 if note else 0
     axis_y, top = y + 14, y + 24
-    drawn_breaks, taken = [], []
+    drawn_breaks = []
+    taken: list[tuple[float, float]] = []
     gaps = [(p.x0, p.x1, p.b - p.a) for p in scale.pieces if p.gap]
     changes = [(x - _ZOOM_WIDTH / 2, x + _ZOOM_WIDTH / 2, 0) for _, x in scale.changes]
     for x0, x1, length in sorted(gaps + changes):
