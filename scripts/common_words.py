@@ -22,7 +22,8 @@ from wordfreq import get_frequency_dict
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefgen.merge.stories import COMMON_ZIPF, LANGUAGES, _stem  # noqa: E402
+from briefgen.text.stems import stem  # noqa: E402
+from briefgen.text.words import COMMON_ZIPF, LANGUAGES  # noqa: E402
 
 HEADER = (
     "# Words of Zipf frequency {zipf} and up in any of {langs}, from wordfreq {version}'s lists\n"
@@ -41,7 +42,7 @@ def main() -> int:
         }
     )
     english = get_frequency_dict("en", "small")
-    stems = sorted({_stem(w) for w, frequency in english.items() if frequency >= floor})
+    stems = sorted({stem(w) for w, frequency in english.items() if frequency >= floor})
     head = HEADER.format(zipf=COMMON_ZIPF, langs=", ".join(LANGUAGES), version=version("wordfreq"))
     data = ROOT / "briefgen" / "data"
     (data / "common_words.txt").write_text(head + "\n".join(words) + "\n", encoding="utf-8")

@@ -3,9 +3,9 @@ extractions combined back into one. Pure.
 
 A part is a slice of the article's own text, so every quote grounded in a part is verbatim in
 the article. The overlap (a tenth of a part, at most 1,000 characters) keeps a sentence that
-straddles a boundary whole in one part or the other. Combining: the same actor (same folded
-name) once, with every alias any part found; an item that two parts both found (the overlap)
-once.
+straddles a boundary whole in one part or the other. Combining: the same actor (the same name
+folded by `briefgen.text.fold`) once, with every alias any part found; an item that two parts
+both found (the overlap) once.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from briefgen.schemas import ITEM_KINDS, Extraction
+from briefgen.text.fold import fold
 
 CHARS_PER_TOKEN = 4  # English news, roughly; a budget, not a tokenizer
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -47,16 +48,12 @@ def _boundaries(text: str) -> list[int]:
     return sorted(found)
 
 
-def _fold(name: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", name.casefold()).split())
-
-
 def combine(parts: list[Extraction]) -> Extraction:
     """One extraction from the parts' extractions, in the order the parts found things."""
     actors: dict[str, object] = {}
     for part in parts:
         for actor in part.actors:
-            key = _fold(actor.name)
+            key = fold(actor.name)
             if key in actors:
                 kept = actors[key]
                 aliases = list(dict.fromkeys([*kept.aliases, *actor.aliases]))  # type: ignore[attr-defined]

@@ -21,72 +21,31 @@ anybody.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain
 
-from nameparser import HumanName, Lexicon
-from nameparser.config import Constants
 from rapidfuzz.distance import Hamming
 
 from briefgen.merge.grouping import UnionFind
 from briefgen.schemas import Actor, ActorKind, BriefActor
+from briefgen.text import lexicon
+from briefgen.text.fold import fold
+from briefgen.text.names import (
+    ARTICLES,
+    FEMALE,
+    MALE,
+    OFFICES,
+    ROLE_WORDS,
+    PersonName,
+    is_name_like,
+    parse_person,
+    person_key,
+    word_key,
+)
 
-# Offices and descriptions that may follow other words: in "FBI Director James Comey" or "Red
-# Bull boss Christian Horner" the name is what follows the last of them, and what precedes it
-# describes the office. None of these is a given name (so not "sir", "pastor", "son").
-OFFICES = frozenset(
-    """mr mrs ms miss mx dr madam comrade president premier chairman chairwoman general admiral
-    secretary minister ambassador senator spokesman spokeswoman spokesperson leader supreme
-    former deputy prime foreign defense defence state national security council adviser
-    advisor coordinator director boss chief head ceo executive chancellor governor mayor
-    commissioner commander lieutenant colonel sergeant officer detective inspector prosecutor
-    attorney lawyer envoy official aide founder owner dictator monarch ruler vice acting interim
-    incoming outgoing late ex manager coach trainer principal driver pilot player striker
-    midfielder defender goalkeeper quarterback pitcher captain champion analyst expert economist
-    researcher scientist professor lecturer journalist reporter correspondent editor columnist
-    commentator author writer novelist actor actress singer rapper musician candidate nominee
-    challenger incumbent lawmaker legislator congressman congresswoman diplomat negotiator
-    activist campaigner protester militant gunman soldier suspect victim survivor witness
-    resident student teacher doctor nurse surgeon firefighter policeman policewoman worker
-    wife husband widow widower daughter grandson granddaughter teammate rival staff affairs
-    interior finance economy trade health education energy transport environment treasury
-    homeland""".split()
-)
-_ELECT = frozenset({"elect", "designate"})  # "President-elect", "minister-designate"
-_AGE = re.compile(r"^[\w-]+-(?:year|month|week|day)s?-old$", re.IGNORECASE)  # "63-year-old"
-# Nationalities before a name: "Brazilian Felipe Massa". Not those that are given names too
-# (Roman, Christian, German, French, Dane, Scot).
-DEMONYMS = frozenset(
-    """american british briton russian chinese korean japanese ukrainian israeli palestinian
-    iranian iraqi syrian turkish saudi egyptian afghan pakistani indian australian canadian
-    italian spanish dutch belgian swedish norwegian danish finnish polish czech hungarian
-    austrian swiss greek portuguese brazilian argentine argentinian chilean colombian
-    venezuelan peruvian mexican cuban nigerian kenyan ethiopian african vietnamese thai
-    filipino indonesian malaysian taiwanese belarusian armenian kazakh serbian croatian romanian
-    bulgarian lebanese qatari emirati yemeni libyan sudanese somali scottish irish moroccan
-    algerian tunisian nepali bangladeshi mongolian soviet european asian arab kurdish""".split()
-)
-# After one of these, a lone word is a surname ("President Obama", "Mr. Kim", "Dr. Fauci");
-# after any other title it is a given name and the title stays in the name ("King Charles",
-# "Sir Keir", "Prince Harry", "Pastor Maldonado", "Rock Hudson").
-SURNAME_TITLES = (
-    OFFICES
-    | DEMONYMS
-    | frozenset(
-        """mister madame mme mlle monsieur herr frau doctor prof sen rep representative gov gen
-        adm col lt sgt capt cmdr maj cpl pvt det insp supt hon honorable honourable rev reverend
-        judge justice ayatollah rabbi imam cardinal bishop archbishop us uk un eu of the""".split()
-    )
-)
-MALE = frozenset("mr mister monsieur herr sir lord king prince señor signor".split())
-FEMALE = frozenset(
-    "mrs ms miss madam madame mme mlle frau lady dame queen princess señora signora".split()
-)
-_GENDERS = (("m", MALE), ("f", FEMALE))
 # The head of a role that says who someone is: "first lady", "Kim's sister", "wife of ...".
 FEMALE_ROLES = FEMALE | frozenset(
     """wife widow mother daughter sister actress chairwoman spokeswoman congresswoman policewoman
@@ -106,20 +65,6 @@ _NOT_AN_OFFICE = frozenset(
     homeland""".split()
 )
 _ROLE_HEAD = re.compile(r",|\b(?:of|to|for|at|in|with)\b", re.IGNORECASE)
-_COURTESY = frozenset(
-    "mr mrs ms miss mx mister madam madame mme mlle monsieur herr frau sir dame".split()
-)
-# Words that make a text a description rather than a name ("North Korean leader", "two people").
-ROLE_WORDS = frozenset(
-    """leader president minister spokesman spokeswoman spokesperson official officials adviser
-    advisor ambassador secretary chairman premier administration government regime delegation
-    analysts analyst envoy coordinator head chief people person persons man men woman women
-    boy boys girl girls child children kid kids baby family driver drivers passenger
-    passengers resident residents witness witnesses victim victims suspect suspects police
-    officer officers authorities crowd fans protesters students workers staff crew members
-    experts observers sources one two three four five six seven eight nine ten dozens
-    hundreds thousands several""".split()
-)
 # Words that do not name one body by themselves: "the ministry", "Local police", "Security
 # Council" (whose? several have one). A short form made only of these completes nothing.
 GENERIC_BODY = ROLE_WORDS | frozenset(
@@ -131,273 +76,11 @@ GENERIC_BODY = ROLE_WORDS | frozenset(
     organization organisation club team league parliament assembly senate congress embassy
     consulate operator airline airlines times post news press daily journal""".split()
 )
-_CONNECTORS = frozenset(
-    """of the and for on in at de del della di da das do dos du van von der den la le al el bin
-    ibn bint abu y e und""".split()
-)
-_ARTICLES = frozenset({"a", "an", "the"})
-_POSSESSIVE = re.compile(r"['’]s\b")
-_NON_WORD = re.compile(r"[^\w\s]")
-_ACRONYM = re.compile(r"(?<!\w)[^\W\d_](?:\.[^\W\d_])+\.?(?!\w)")  # "U.S.", "F.B.I."
-_ROMAN = re.compile(r"^[ivx]+$")
 MIN_SIMILAR_LENGTH = 8
 # One-letter changes transliteration makes (Sergei/Sergey, Mohammed/Muhammed, Mikhail/Michail),
 # inside a word of at least five letters and never its first letter: not Mark / Mary Smith.
 _TRANSLITERATION = frozenset({frozenset("iy"), frozenset("ou"), frozenset("ck"), frozenset("jy")})
 _MIN_VARIANT_WORD = 5
-
-
-def _plain(text: str) -> str:
-    """Accents dropped ('São' -> 'Sao'), other scripts kept as they are."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", kept)
-
-
-@lru_cache(maxsize=1 << 16)  # names repeat across articles: fold each once
-def fold(name: str) -> str:
-    """Case, accents, punctuation, hyphens, possessives and the dots of acronyms folded:
-    'Kim Jong-un’s' -> 'kim jong un', 'F.B.I.' -> 'fbi', 'U.S.' -> 'us'."""
-    text = _ACRONYM.sub(lambda m: m.group().replace(".", ""), _plain(name))
-    text = _POSSESSIVE.sub("", text.replace("-", " "))
-    return " ".join(_NON_WORD.sub(" ", text).casefold().split())
-
-
-@lru_cache(maxsize=1 << 16)
-def _word(word: str) -> str:
-    """One word folded for a vocabulary test: 'Sen.' -> 'sen', 'U.S.' -> 'us'."""
-    return "".join(_NON_WORD.sub("", _plain(word)).casefold().split())
-
-
-def _is_cut(word: str, first: bool) -> bool:
-    """An office, age or description a name may follow."""
-    if _AGE.match(word):
-        return True
-    folded = _plain(word).casefold().strip(".,;:")
-    head, _, tail = folded.partition("-")
-    if tail and (tail in _ELECT or head == "ex"):  # "President-elect", "ex-minister"
-        folded = head if tail in _ELECT else tail
-    folded = _word(folded)
-    if folded in {"judge", "justice"}:  # "Justice Smith" may be a given name; "Chief Justice"
-        return not first
-    return folded in OFFICES or (folded in DEMONYMS and not first)
-
-
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper() or not word[:1].isalpha() or _word(word) in _CONNECTORS
-
-
-@dataclass(frozen=True)
-class PersonName:
-    """A person's name split from what describes them: 'FBI Director James Comey' ->
-    role 'FBI Director', bare 'James Comey', tokens ('james', 'comey')."""
-
-    role: str  # the stripped title, office, age or description, as written ("" if none)
-    bare: str  # the name without them, as written
-    tokens: tuple[str, ...]  # folded; hyphens join ("jongun"); dotted initials split
-    suffix: str = ""  # "jr", "iii"
-    gender: str = ""  # "m" or "f" when a title says so ("Mr.", "Mrs."), else ""
-    titled: bool = False  # the title is part of the name: "King Charles", "Sir Keir"
-
-    @cached_property
-    def key(self) -> str:
-        return "".join(self.tokens) + self.suffix
-
-    @cached_property
-    def full(self) -> bool:
-        return len(self.tokens) >= 2
-
-    @cached_property
-    def initials(self) -> tuple[str, ...]:
-        """Middle initials: ('h', 'w') for George H. W. Bush."""
-        return tuple(t for t in self.tokens[1:-1] if len(t) == 1)
-
-    @cached_property
-    def reduced(self) -> str:
-        """The key without its middle initials and suffix: 'georgebush'."""
-        middle = [t for t in self.tokens[1:-1] if len(t) > 1]
-        return "".join([*self.tokens[:1], *middle, *self.tokens[-1:]]) if self.tokens else ""
-
-    @cached_property
-    def owns(self) -> tuple[str, ...]:
-        """Lone words this full name can be called by: its first token (a family name first, as
-        in 'Kim Jong Un') and its surname however spaced ('Tanaka Ivanova' owns 'ivanova' and
-        'tanakaivanova'). A name that keeps its title owns its last word ('King Charles' owns
-        'charles', so that a lone 'Charles' with a 'Charles Leclerc' named too is ambiguous)."""
-        if not self.full:
-            return ()
-        if self.titled:
-            return self.tokens[-1:]
-        parts = self.tokens
-        return (parts[0], *("".join(parts[k:]) for k in range(1, len(parts))))
-
-
-@lru_cache(maxsize=1)
-def _constants() -> Constants:
-    """nameparser's vocabulary with the offices and nationalities news puts before a name."""
-    constants = Constants()
-    constants.titles.add(*(OFFICES | DEMONYMS))
-    return constants
-
-
-# nameparser's vocabulary, all of it: a name using none of these words parses plainly.
-_LEXICON_FIELDS = """titles given_name_titles suffix_acronyms suffix_words suffix_acronyms_ambiguous
-    particles particles_ambiguous conjunctions conjunctions_ambiguous bound_given_names
-    maiden_markers surnames honorific_tails after_given_titles""".split()
-_PLAIN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*[^\W\d_]$")  # letters, hyphens, apostrophes
-
-
-@lru_cache(maxsize=1)
-def _vocabulary() -> frozenset[str]:
-    lexicon = Lexicon.default()
-    words = {w for field in _LEXICON_FIELDS for w in getattr(lexicon, field)}
-    return frozenset(words | OFFICES | DEMONYMS)
-
-
-Split = tuple[list[str], list[str], list[str], list[str], list[str]]
-
-
-def _human_split(text: str) -> Split:
-    """(titles, first, middle, last, suffixes) as nameparser parses them."""
-    human = HumanName(text, constants=_constants())
-    return (
-        human.title_list,
-        human.first_list,
-        human.middle_list,
-        human.last_list,
-        human.suffix_list,
-    )
-
-
-def _plain_word(word: str) -> bool:
-    if not _PLAIN.match(word) or not word[0].isupper() or word[1:].isupper():
-        return False
-    vocabulary = _vocabulary()
-    parts = word.casefold().replace("'", "-").split("-")
-    return not any(w in vocabulary for w in (_word(word), *parts, *(p + "-" for p in parts)))
-
-
-@lru_cache(maxsize=1 << 16)
-def _split(text: str) -> Split:
-    """nameparser's parse, without nameparser when the name is one to four capitalised words it
-    has no special word for (most names): first, middle and last in that order, as nameparser
-    would split them (tests/test_actors.py checks that they agree). nameparser is slow."""
-    words = text.split()
-    if 1 <= len(words) <= 4 and all(map(_plain_word, words)):
-        return [], words[:1], words[1:-1], words[1:][-1:], []
-    return _human_split(text)
-
-
-def _tokens(pieces: Iterable[str]) -> list[str]:
-    found = []
-    for piece in pieces:
-        for part in piece.split():
-            if re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]?\.?", part):  # "H.W." -> h, w
-                found += [c for c in _word(part)]
-            elif folded := _word(part):
-                found.append(folded)
-    return found
-
-
-@lru_cache(maxsize=1 << 16)  # names repeat across articles: parse each once
-def parse_person(name: str) -> PersonName:
-    """Split a person's name from its titles, offices, ages and descriptors.
-
-    Whatever precedes the last office word describes the office ('North Korean Supreme Leader
-    Kim Jong-un', 'Red Bull boss Christian Horner'), as does a possessive ('Britain's Prince
-    Harry') or an age ('Five-year-old Zhao Zicong'); a comma sets off a description ('Robert
-    Huxley, 63'). The rest goes to nameparser for titles, first, middle and last names and
-    suffixes. Hyphens join rather than split ('Jong-un' -> 'jongun', 'Thomas-Greenfield' one
-    surname)."""
-    text = " ".join(unicodedata.normalize("NFKC", name).replace("’", "'").split())
-    tail = ""
-    if "," in text:
-        head, rest = (p.strip() for p in text.split(",", 1))
-        last_first = (
-            len(head.split()) == 1
-            and all(  # "Comey, James B." keeps its comma
-                _capitalised(w) and not _is_cut(w, False) and not w[:1].isdigit()
-                for w in rest.split()
-            )
-        )
-        if not last_first:
-            text, tail = head, rest
-    words = text.split()
-    while words and _word(words[0]) in _ARTICLES:
-        words = words[1:]
-    cut = -1
-    for i, word in enumerate(words[:-1]):
-        if _is_cut(word, i == 0) or _POSSESSIVE.search(word):
-            cut = i
-    described, rest = words[: cut + 1], [_POSSESSIVE.sub("", w) for w in words[cut + 1 :]]
-    title_list, first_list, middle_list, last_list, suffix_list = _split(" ".join(rest))
-    titles = [w for t in title_list for w in t.split()]
-    last = ["".join(_tokens(last_list))] if last_list else []
-    pieces = [*_tokens(first_list), *_tokens(middle_list), *last]
-    if pieces and first_list and _word(first_list[0]) in _CONNECTORS:
-        pieces = ["".join(pieces)]  # "van Gogh" alone is one surname
-    suffix = "".join(_tokens(suffix_list))
-    titled = (
-        bool(titles) and len(pieces) == 1 and any(_word(t) not in SURNAME_TITLES for t in titles)
-    )
-    if titled or not pieces:  # "King Charles", or a title alone: the words are the name
-        pieces = [*_tokens(titles), *pieces]
-        titled = True
-        bare_words = rest
-    else:
-        bare_words = [*first_list, *middle_list, *last_list, *suffix_list]
-    if suffix and len(pieces) == 1 and _ROMAN.match(suffix):  # "Elizabeth II" is not "Elizabeth"
-        pieces, suffix = [*pieces, suffix], ""
-    role_words = [*described, *([] if titled else titles)]
-    genders = {g for w in (*described, *titles) for g, words in _GENDERS if _word(w) in words}
-    role = " ".join(w for w in role_words if _word(w) not in _COURTESY)
-    return PersonName(
-        role=", ".join(p for p in (role, tail) if p),
-        bare=" ".join(bare_words),
-        tokens=tuple(pieces),
-        suffix=suffix,
-        gender=genders.pop() if len(genders) == 1 else "",
-        titled=titled,
-    )
-
-
-@lru_cache(maxsize=1 << 16)  # names repeat across articles: fold each once
-def person_tokens(name: str) -> tuple[str, ...]:
-    """A person's name as tokens, titles dropped: 'Russian President Vladimir Putin' ->
-    ('vladimir', 'putin')."""
-    return parse_person(name).tokens
-
-
-def person_key(name: str) -> str:
-    """The name with spacing folded away: 'Kim Jong-un' and 'Kim Jong Un' -> 'kimjongun'."""
-    return parse_person(name).key
-
-
-def is_full_name(name: str) -> bool:
-    return parse_person(name).full
-
-
-@lru_cache(maxsize=1 << 16)  # names repeat across articles: fold each once
-def is_name_like(alias: str) -> bool:
-    """True for names ('Mr. Kim', 'President Obama', 'Red Bull boss Christian Horner', 'the
-    Kremlin'), false for descriptions ('the leader', 'North Korean leader', 'tram driver', 'two
-    people', 'South Korean analysts')."""
-    words = alias.split()
-    while words and _word(words[0]) in _ARTICLES:
-        words = words[1:]
-    if not words or not any(w[:1].isalpha() or w[:1].isdigit() for w in words):
-        return False
-    if all(map(_capitalised, words)) and not any(fold(w) in ROLE_WORDS for w in words):
-        return True
-    parsed = parse_person(alias)  # a name after what describes it
-    bare = parsed.bare.split()
-    return (
-        bool(parsed.role)
-        and not parsed.titled
-        and bool(bare)
-        and all(map(_capitalised, bare))
-        and not any(fold(w) in ROLE_WORDS for w in bare)
-    )
 
 
 @lru_cache(maxsize=1 << 16)
@@ -408,85 +91,24 @@ def names_a_body(name: str) -> bool:
     capitalised = [
         fold(w) for w in name.split() if (w[:1].isupper() or w[:1].isdigit()) and fold(w)
     ]
-    capitalised = [w for w in capitalised if w not in _ARTICLES]
+    capitalised = [w for w in capitalised if w not in ARTICLES]
     return len(capitalised) > 1 or any(w not in GENERIC_BODY for w in capitalised)
-
-
-_COUNTRY_NAMES = {
-    "uk": "GBR",
-    "britain": "GBR",
-    "great britain": "GBR",
-    "america": "USA",
-    "russia": "RUS",  # pycountry knows only "Russian Federation", in every language
-    "russie": "RUS",
-    "russland": "RUS",
-    "rusia": "RUS",
-    "россия": "RUS",
-    "dprk": "PRK",
-    "turkey": "TUR",
-    "holland": "NLD",
-    "ivory coast": "CIV",
-    "burma": "MMR",
-    "vatican": "VAT",
-    "east timor": "TLS",
-    "cape verde": "CPV",
-    "swaziland": "SWZ",
-    "palestine": "PSE",
-    "brunei": "BRN",
-    "macedonia": "MKD",
-    "north macedonia": "MKD",
-}
-_AMBIGUOUS_COUNTRIES = frozenset({"congo", "korea", "guinea"})
-
-
-# The languages of the major wire services: a country named in them is the same country.
-_COUNTRY_LANGUAGES = ("it", "fr", "es", "de", "pt", "ru")
-
-
-@lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    """Folded country names in the wire languages ('stati uniti', 'corea del nord', 'etats
-    unis') -> ISO code, from pycountry's translations; a name two countries share is left out."""
-    import gettext
-
-    import pycountry  # loads its data on first use
-
-    found: dict[str, set[str]] = defaultdict(set)
-    for language in _COUNTRY_LANGUAGES:
-        try:
-            translation = gettext.translation(
-                "iso3166-1", pycountry.LOCALES_DIR, languages=[language]
-            )
-        except OSError:
-            continue
-        for country in pycountry.countries:
-            for field in ("name", "official_name", "common_name"):
-                if name := getattr(country, field, None):
-                    found[fold(translation.gettext(name))].add(country.alpha_3)
-    return {name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1}
 
 
 @lru_cache(maxsize=1 << 12)
 def _country_code(key: str) -> str | None:
-    """ISO code of a country's folded name: 'us', 'united states', 'america', 'stati uniti' ->
-    'USA'. Names that several countries go by ('Congo', 'Korea') have none."""
-    if key in _AMBIGUOUS_COUNTRIES:
-        return None
-    if key in _COUNTRY_NAMES:
-        return _COUNTRY_NAMES[key]
-    import pycountry  # loads its data on first use
-
-    try:
-        return pycountry.countries.lookup(key).alpha_3
-    except LookupError:
-        return _country_names().get(key)
+    """ISO alpha-3 code of a country's folded name, code or name in a wire language: 'us',
+    'united states', 'america', 'stati uniti' -> 'USA'. Names that several countries go by
+    ('Congo', 'Korea') have none."""
+    found = lexicon.country(key, (lexicon.NAME, lexicon.CODE, lexicon.FOREIGN))
+    return lexicon.alpha3(found) if found else None
 
 
 def body_key(name: str, kind: ActorKind) -> str:
     """An organisation's or country's name folded, a leading article dropped; a country by its
     ISO code when it has one ('U.S.', 'US', 'United States' -> 'USA')."""
     words = fold(name).split()
-    while words and words[0] in _ARTICLES:
+    while words and words[0] in ARTICLES:
         words = words[1:]
     key = " ".join(words)
     if kind == "country" and (code := _country_code(key)):
@@ -546,7 +168,7 @@ def _offices(*roles: str) -> frozenset[str]:
 def _role_gender(role: str) -> str:
     """'first lady', "Kim's sister", 'wife of the president' -> 'f'; "Queen's secretary" -> ''."""
     words = _ROLE_HEAD.split(role, maxsplit=1)[0].split()
-    head = _word(words[-1].split("-")[0]) if words else ""
+    head = word_key(words[-1].split("-")[0]) if words else ""
     return next((g for g, vocabulary in _ROLE_GENDERS if head in vocabulary), "")
 
 
@@ -1086,7 +708,7 @@ class PartyNames:
 def _body_lookup(name: str) -> str:
     """A party's name as a body's key is looked up: folded, without a leading article."""
     words = fold(name).split()
-    while words and words[0] in _ARTICLES:
+    while words and words[0] in ARTICLES:
         words = words[1:]
     return " ".join(words)
 

@@ -16,7 +16,7 @@ How items are matched across the two briefs:
 - *sources*: by where the text came from (`article.source`; the article id when that is
   missing or '-' for stdin). A source that failed this time but was read last time counts as
   dropped, and the other way round as new; the text says so.
-- *actors*: the same when any of their names fold alike (`actors.fold`: case, punctuation,
+- *actors*: the same when any of their names fold alike (`briefgen.text.fold`: case, punctuation,
   hyphens, possessives). Only name-like names count, so role-only aliases ("the president")
   never make two people one.
 - *asks, warnings, motives*: the same when their claimants overlap (folded, and widened through
@@ -34,7 +34,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from briefgen.merge.actors import fold, is_name_like
 from briefgen.merge.similarity import Similarity, content_words
 from briefgen.merge.venues import same_place
 from briefgen.schemas import (
@@ -50,6 +49,8 @@ from briefgen.schemas import (
     Story,
 )
 from briefgen.text.dates import overlap
+from briefgen.text.fold import fold
+from briefgen.text.names import is_name_like
 
 KIND_ORDER: tuple[ChangeKind, ...] = (
     "source",

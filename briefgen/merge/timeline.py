@@ -27,13 +27,14 @@ from datetime import date
 from functools import cache
 from itertools import combinations
 
-from briefgen.merge.actors import fold, is_full_name, is_name_like, person_key
 from briefgen.merge.grouping import CERTAINTY_ORDER, UnionFind, quotes_of
 from briefgen.merge.places import FACILITY_HEADS
 from briefgen.merge.similarity import COMMON_WORD_LIMIT, content_words
 from briefgen.merge.slots import SlotItem, slot_value
 from briefgen.schemas import ArticleExtraction, BriefActor, DatedEvent, OtherDate, Slot, SlotValue
 from briefgen.text.dates import bounds, overlap, resolve
+from briefgen.text.fold import fold
+from briefgen.text.names import is_full_name, is_name_like, person_key
 
 # Two dates of one event further apart than this are taken for two occurrences (the 2019 summit
 # and the 2023 one), not a disagreement: a false dispute is worse than a missed one.
@@ -402,7 +403,7 @@ def timeline(
         if when is None:  # undated events are not folded: nothing says they coincide
             groups = [[k] for k in members]
         else:
-            groups = _fold(members, [event_of[k] for k in members], related)
+            groups = _group_events(members, [event_of[k] for k in members], related)
         # in source order, then the order of the source's own list
         groups = [sorted(g, key=lambda k: (dated[k][0].source, k)) for g in groups]
         groups.sort(key=lambda g: (dated[g[0]][0].source, g[0]))
@@ -421,7 +422,7 @@ def timeline(
     ]
 
 
-def _fold(
+def _group_events(
     members: Sequence[int], events: Sequence[int], related: Mapping[int, set[int]]
 ) -> list[list[int]]:
     """Mentions of one date grouped: the same event joins, transitively, in any order."""

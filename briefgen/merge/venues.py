@@ -35,9 +35,9 @@ from itertools import pairwise
 
 from briefgen.merge import places
 from briefgen.merge.grouping import CERTAINTY_ORDER, UnionFind, firmest
-from briefgen.merge.places import Entry
 from briefgen.merge.slots import SlotItem, slot_value
 from briefgen.schemas import Certainty, Slot, SlotValue
+from briefgen.text.gazetteer import Entry, gazetteer, lookup
 
 HEDGED: frozenset[Certainty] = frozenset({"speculated", "planned"})
 
@@ -78,11 +78,11 @@ class Form:
 
 def _level(display: str, key: str, within: Entry | None, country: str | None = None) -> Level:
     if country:
-        entry = places.gazetteer().entries.get(f"country:{country}")
+        entry = gazetteer().entries.get(f"country:{country}")
         return Level(display, key, entry, (entry,) if entry else ())
     # A name nothing inside the level outside it can be is read on its own: the sources' levels
     # may come in the wrong order ("Afghanistan" given inside "Mazar-e-Sharif").
-    found = places.resolve(key, within) or (places.lookup(key) if within else ())
+    found = places.resolve(key, within) or (lookup(key) if within else ())
     return Level(display, key, found[0] if found else None, found)
 
 
@@ -405,7 +405,7 @@ class _Graph:
         tie the one not in capitals, with its accents, given most firmly, the shortest."""
         counts = self.names.get(ident)
         if not counts:
-            entry = self.entries.get(ident) or places.gazetteer().entries.get(ident)
+            entry = self.entries.get(ident) or gazetteer().entries.get(ident)
             return entry.name if entry else ident.removeprefix("key:")
         firm = self.firm.get(ident, {})
         best = min(
@@ -442,7 +442,7 @@ class _Graph:
         for f in sorted(self.clusters[c].forms):
             anchors = self.forms[f].anchors
             if anchors:
-                return places.gazetteer().entries.get(f"country:{anchors[0].country}")
+                return gazetteer().entries.get(f"country:{anchors[0].country}")
         return None
 
 

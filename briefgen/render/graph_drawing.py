@@ -35,9 +35,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from briefgen.merge.actors import fold
 from briefgen.render import svgtext
 from briefgen.schemas import BriefActor, Claim
+from briefgen.text.fold import fold
 
 MAX_NODES = 16  # graph nodes, the most connected; the rest counted in `Graph.omitted`
 MAX_EDGES = 48  # graph arrows, those of most claims; the rest counted in `Graph.omitted_edges`

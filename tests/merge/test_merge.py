@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from briefgen.merge import merge
-from briefgen.merge.actors import Mention, fold, is_name_like, person_key, resolve
+from briefgen.merge.actors import Mention, resolve
 from briefgen.schemas import (
     Actor,
     ArticleExtraction,
@@ -17,6 +17,8 @@ from briefgen.schemas import (
     Venue,
     WarningItem,
 )
+from briefgen.text.fold import fold
+from briefgen.text.names import is_name_like, person_key
 
 
 def person(name: str, *aliases: str, role: str | None = None, kind: str = "person") -> Actor:

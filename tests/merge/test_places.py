@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from briefgen.merge import places
-from briefgen.merge.places import fold_place, inside, lookup, parse, resolve, same_name, singular
+from briefgen.merge.places import disjoint, inside, parse, resolve, same_name, singular
+from briefgen.text.fold import fold
+from briefgen.text.gazetteer import Entry, lookup
 
 
-def one(name: str) -> places.Entry:
-    found = lookup(fold_place(name))
+def one(name: str) -> Entry:
+    found = lookup(fold(name))
     assert found, name
     return found[0]
 
 
 # --- normalisation ---------------------------------------------------------------------------
-
-
-def test_case_accents_and_dotted_acronyms_fold():
-    assert fold_place("São Paulo") == fold_place("Sao Paulo") == "sao paulo"
-    assert fold_place("LONDON") == "london"
-    assert fold_place("U.S.") == fold_place("US") == "us"
-    assert fold_place("Mazar-i-Sharif") == "mazar i sharif"
 
 
 def test_leading_prepositions_articles_and_the_city_of_are_dropped():
@@ -113,9 +107,9 @@ def test_containment_by_the_gazetteer():
     assert inside(one("Loughborough"), one("Britain")) is True
     # Croydon is a London borough GeoNames lists as a city: cities this close may nest.
     assert inside(one("Croydon"), one("London")) is None
-    assert places.disjoint(one("London"), one("Loughborough"))
-    assert places.disjoint(resolve("paris", one("Texas"))[0], one("Paris"))
-    assert places.disjoint(one("Sudan"), one("South Sudan"))
+    assert disjoint(one("London"), one("Loughborough"))
+    assert disjoint(resolve("paris", one("Texas"))[0], one("Paris"))
+    assert disjoint(one("Sudan"), one("South Sudan"))
 
 
 def test_facility_names_in_other_words_and_languages():
@@ -130,35 +124,3 @@ def test_facility_names_in_other_words_and_languages():
     assert not same_name("vostochny cosmodrome", "baikonur cosmodrome")
     assert not same_name("vostochny cosmodrome", "vostochny airport")
     assert not same_name("trump tower", "central park")
-
-
-def test_the_gazetteer_loads_once_and_an_unknown_name_finds_nothing():
-    first = places.gazetteer()
-    assert places.gazetteer() is first
-    assert lookup.__wrapped__(fold_place("Place 1234")) == ()
-
-
-def test_the_built_index_is_kept_and_read_back_whole(tmp_path):
-    built = places.gazetteer()
-    path = tmp_path / "gazetteer.marshal"
-    places._write_index(path, built)
-    read = places._read_index(path)
-    assert read is not None
-    assert read.entries == built.entries and read.names == built.names
-    assert read.stems == built.stems and read.us_states == built.us_states
-    path.write_bytes(b"not an index")  # a damaged file means building again, not an error
-    assert places._read_index(path) is None
-    older = tmp_path / "gazetteer-0000.marshal"
-    older.write_bytes(b"an older briefgen's index")
-    newer = tmp_path / "gazetteer-1111.marshal"
-    places._write_index(newer, built)  # the new index replaces the old one
-    assert newer.exists() and not older.exists()
-
-
-def test_the_index_is_named_by_what_it_is_built_from(monkeypatch, tmp_path):
-    from briefgen import config
-
-    monkeypatch.setattr(config, "default_db", lambda: tmp_path / "store" / "briefgen.db")
-    path = places.index_path()
-    assert path is not None and path.parent == tmp_path / "store"
-    assert path.name.startswith("gazetteer-") and path.suffix == ".marshal"
