@@ -31,7 +31,7 @@ import annotated_types
 import click
 from pydantic.fields import FieldInfo
 
-from briefgen.config import CONFIG_FILE, Loaded, Settings, load_settings
+from briefgen.config import CONFIG_FILE, Loaded, Settings, cli_meta, load_settings, option_flag
 from briefgen.errors import BatchPending, BriefgenError, ExitCode, NothingProduced
 
 
@@ -136,10 +136,10 @@ def _help(name: str, info: FieldInfo) -> str:
 def setting_option(name: str) -> Callable[[Any], Any] | None:
     """The click option for one Settings field, or None for a field with no option."""
     info = Settings.model_fields[name]
-    meta = (info.json_schema_extra or {}).get("cli", {})  # type: ignore[union-attr]
-    if meta.get("hidden"):
+    flag = option_flag(name)
+    if flag is None:
         return None
-    flag = meta.get("name") or "--" + name.replace("_", "-")
+    meta = cli_meta(name)
     kind = _base_type(info.annotation)
     declarations = [flag]
     if kind is bool:

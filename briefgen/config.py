@@ -57,6 +57,21 @@ def cli(name: str | None = None, *, short: str | None = None, hidden: bool = Fal
     return {"cli": {"name": name, "short": short, "hidden": hidden}}
 
 
+def cli_meta(field: str) -> dict[str, Any]:
+    """What `cli(...)` said of a Settings field (empty if nothing)."""
+    extra = Settings.model_fields[field].json_schema_extra
+    meta = extra.get("cli") if isinstance(extra, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
+def option_flag(field: str) -> str | None:
+    """The field's command-line flag (`--json`, `--max-input-bytes`), or None if it has none."""
+    meta = cli_meta(field)
+    if meta.get("hidden"):
+        return None
+    return meta.get("name") or "--" + field.replace("_", "-")
+
+
 class Settings(BaseModel):
     """Everything a run needs to know. Every field is also a config-file key and a
     BRIEFGEN_<FIELD> variable; most are a command-line option of the same name."""

@@ -176,7 +176,8 @@ def _role_gender(role: str) -> str:
 def _read_texts(
     kind: ActorKind, name: str, aliases: tuple[str, ...], role: str | None = None
 ) -> _Written:
-    names, descriptions = [], []
+    names: list[str] = []
+    descriptions: list[str] = []
     for i, text in enumerate((name, *aliases)):
         if not fold(text):
             continue
@@ -513,7 +514,7 @@ class PartyNames:
         self, mentions: Sequence[Mention], groups: Sequence[Sequence[int]], names: Sequence[str]
     ):
         # article -> (actor's name, the ways its mention can be found by), for each mention
-        self._by_article: dict[int, list[tuple[str, tuple[tuple[str, str], ...]]]]
+        self._by_article: dict[int | None, list[tuple[str, tuple[tuple[str, str], ...]]]]
         self._by_article = defaultdict(list)
         # (article, folded name or alias) -> the actor written so there; None when two are
         self._as_written: dict[tuple[int, str], str | None] = {}

@@ -55,7 +55,7 @@ def input_key(
     digest = hashlib.sha256(code_version().encode())
     digest.update(json.dumps(title).encode())
     for result in results:
-        digest.update(result.model_dump_json(exclude=VOLATILE).encode())
+        digest.update(result.model_dump_json(exclude=set(VOLATILE)).encode())
     for key in sorted(same_claims or {}):
         decision = same_claims[key]  # type: ignore[index]
         digest.update(json.dumps([key, decision.same, decision.reason, decision.model]).encode())

@@ -578,7 +578,7 @@ class Similarity:
         self.kinds = kinds
         # each distinct text read once: claims repeat across articles
         distinct = Counter(texts)
-        self.frequency = Counter()
+        self.frequency: Counter[str] = Counter()
         for text, count in distinct.items():
             for word in content_words(text):
                 self.frequency[word] += count

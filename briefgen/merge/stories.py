@@ -185,7 +185,7 @@ def _partition(units: Sequence[Evidence], sizes: Sequence[int]) -> list[list[int
         u = members[0]
         if len(members) != 1:
             continue
-        best: tuple[float, int, int] | None = None
+        best: tuple[float, int, int, int] | None = None
         for v in _neighbours(u, units[u], index):
             shared = score(units[u], units[v], keys[u], keys[v])
             if shared >= max(1.0, THIN_SHARE * units[u].worth):
@@ -279,10 +279,10 @@ def evidence(result: ArticleExtraction) -> Evidence:
     known: set[str] = set()  # every key in named
     given: set[str] = set()  # the words of the names and places it gives
     for actor in x.actors:
-        words, keys = _actor_evidence(
+        name_words, keys = _actor_evidence(
             actor.kind, actor.name, tuple(actor.aliases), actor.affiliation or ""
         )
-        given |= words
+        given |= name_words
         if not keys:
             continue
         if not keys.isdisjoint(known):  # one actor listed twice

@@ -255,16 +255,16 @@ def parse_person(name: str) -> PersonName:
     text = " ".join(unicodedata.normalize("NFKC", name).replace("’", "'").split())
     tail = ""
     if "," in text:
-        head, rest = (p.strip() for p in text.split(",", 1))
+        head, after = (p.strip() for p in text.split(",", 1))
         last_first = (
             len(head.split()) == 1
             and all(  # "Comey, James B." keeps its comma
                 _capitalised(w) and not _is_cut(w, False) and not w[:1].isdigit()
-                for w in rest.split()
+                for w in after.split()
             )
         )
         if not last_first:
-            text, tail = head, rest
+            text, tail = head, after
     words = text.split()
     while words and word_key(words[0]) in ARTICLES:
         words = words[1:]
