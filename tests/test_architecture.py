@@ -49,3 +49,24 @@ def test_rows_sit_under_their_own_package():
         assert module.rpartition("/")[0] + "/" == package or (
             "/" not in module and package == ""
         ), module
+
+
+EVENT = re.compile(r'(?:"event": |event=)"(\w+)"')
+
+
+def logged_events() -> set[tuple[str, str]]:
+    """(event, module) for every event the code logs: its `"event": "x"` or `event="x"`."""
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        module = path.relative_to(PACKAGE).as_posix()
+        for event in EVENT.findall(path.read_text(encoding="utf-8")):
+            found.add((event, module))
+    return found
+
+
+def test_the_logging_table_names_every_event_and_the_module_that_logs_it():
+    text = DOC.read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(\w+)` \|[^\n]*\| `([\w/]+\.py)` \|$", text, re.M))
+    for event, module in logged_events():
+        assert table.get(event) == module, (event, module)
+    assert {"run_start", "article", "run_end", "retry", "batch"} <= table.keys()

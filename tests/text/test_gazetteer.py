@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from briefgen.text import gazetteer
 from briefgen.text.fold import fold
 from briefgen.text.gazetteer import lookup
@@ -15,6 +17,7 @@ def test_the_gazetteer_loads_once_and_an_unknown_name_finds_nothing():
     assert lookup.__wrapped__(fold("Place 1234")) == ()
 
 
+@pytest.mark.slow
 def test_the_built_index_is_kept_and_read_back_whole(tmp_path):
     built = gazetteer.gazetteer()
     path = tmp_path / "gazetteer.marshal"
