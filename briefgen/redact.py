@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_SECRET = re.compile(r"(sk-[A-Za-z0-9_*-]{4,}|Bearer\s+[A-Za-z0-9._~+/=-]+)")
+# A bearer token is 8 characters or more and not a plain lowercase word: "Bearer of bad news",
+# in an article or a model's answer, is news, not a secret.
+_SECRET = re.compile(r"(sk-[A-Za-z0-9_*-]{4,}|Bearer\s+(?![a-z]+(?![\w.~+/=-]))[\w.~+/=-]{8,})")
 
 
 def scrub(text: str) -> str:
