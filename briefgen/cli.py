@@ -183,6 +183,7 @@ config_option = click.option(
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Show nothing but errors.")
 MODEL_FIELDS = (
+    "backend",
     "model",
     "base_url",
     "concurrency",
@@ -542,7 +543,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedel
 @click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True)
 @click.option("--local", is_flag=True, help="Show the store's record only; do not ask the server.")
 @config_option
-@settings_options("model", "base_url", "db")
+@settings_options("backend", "model", "base_url", "db")
 @click.pass_context
 def batches(
     ctx: click.Context, limit: int, local: bool, config_path: Path | None, **options: Any

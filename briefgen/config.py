@@ -110,6 +110,11 @@ class Settings(BaseModel):
         description="Any unreadable file or record is an error (exit 2) before any model call; "
         "by default it is a failure in the brief and the rest go on.",
     )
+    backend: str = Field(
+        default="openai",
+        description="The model backend: a name registered in the 'briefgen.backends' entry "
+        "points (built in: openai, for OpenAI and OpenAI-compatible servers).",
+    )
     model: str = Field(default=DEFAULT_MODEL, description="Model name sent to the server.")
     base_url: str | None = Field(
         default=None,
