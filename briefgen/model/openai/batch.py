@@ -5,7 +5,7 @@ door (`briefgen.model.openai.batches`) makes one for batch mode."""
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, Any, Final
 
 import openai
 from pydantic import BaseModel
@@ -32,7 +32,7 @@ class OpenAIBatches:
     through the client's SDK and retrying transport; the provider's refusals become one-line
     `BatchError`s, and refused credentials a `ModelSetupError`."""
 
-    ENDPOINT = "/v1/chat/completions"
+    ENDPOINT: Final = "/v1/chat/completions"
 
     def __init__(self, client: OpenAIClient):
         self._client = client
@@ -120,8 +120,9 @@ class OpenAIBatches:
         while True:
 
             async def page(timeout: float, after: str | None = after) -> Any:
-                extra = {"after": after} if after else {}
-                return await self._sdk.batches.list(limit=100, timeout=timeout, **extra)
+                if after:
+                    return await self._sdk.batches.list(limit=100, after=after, timeout=timeout)
+                return await self._sdk.batches.list(limit=100, timeout=timeout)
 
             listed = await self._call("listing batches", page)
             for item in listed.data:
