@@ -43,10 +43,11 @@ def fail(message: str, code: int = ExitCode.USAGE) -> None:
 # Set by a make run whose finished articles go to the cache: an interrupted run can say so.
 _RESUMABLE: list[bool] = []
 _BATCHED: list[bool] = []  # set by a make run in batch mode
+_TERMINATED: list[bool] = []  # set by SIGTERM, so the interruption is named for what it was
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
-    _on_sigterm.received = True  # type: ignore[attr-defined]
+    _TERMINATED.append(True)
     # Raised as SIGINT would be, so asyncio cancels the run the same way and it ends cleanly. A
     # process started in the background by a shell has SIGINT ignored: SIGTERM must still work.
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
@@ -59,7 +60,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
-        _on_sigterm.received = False  # type: ignore[attr-defined]
+        _TERMINATED.clear()
         _RESUMABLE.clear()
         _BATCHED.clear()
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
@@ -75,7 +76,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
 
             fail(str(exc), ExitCode.NOTHING if isinstance(exc, BusyError) else ExitCode.USAGE)
         except KeyboardInterrupt:
-            what = "terminated (SIGTERM)" if _on_sigterm.received else "interrupted"  # type: ignore[attr-defined]
+            what = "terminated (SIGTERM)" if _TERMINATED else "interrupted"
             kept = ", finished articles are cached" if _RESUMABLE else ""
             if _BATCHED:
                 kept += "; submitted batches go on at the server and the next run collects them"
@@ -181,6 +182,7 @@ config_option = click.option(
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Show nothing but errors.")
 MODEL_FIELDS = (
+    "backend",
     "model",
     "base_url",
     "concurrency",
@@ -488,7 +490,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedel
 @click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True)
 @click.option("--local", is_flag=True, help="Show the store's record only; do not ask the server.")
 @config_option
-@settings_options("model", "base_url", "db")
+@settings_options("backend", "model", "base_url", "db")
 @click.pass_context
 def batches(
     ctx: click.Context, limit: int, local: bool, config_path: Path | None, **options: Any

@@ -125,6 +125,11 @@ class Settings(BaseModel):
         description="Any unreadable file or record is an error (exit 2) before any model call; "
         "by default it is a failure in the brief and the rest go on.",
     )
+    backend: str = Field(
+        default="openai",
+        description="The model backend: a name registered in the 'briefgen.backends' entry "
+        "points (built in: openai, for OpenAI and OpenAI-compatible servers).",
+    )
     model: str = Field(default=DEFAULT_MODEL, description="Model name sent to the server.")
     base_url: str | None = Field(
         default=None,
@@ -357,7 +362,7 @@ def env_values(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any]
 
     environ = os.environ if environ is None else environ
     source = EnvSettingsSource(
-        Settings,  # type: ignore[arg-type]
+        Settings,  # type: ignore[arg-type]  # it reads any pydantic model's fields; typed for BaseSettings
         env_prefix=ENV_PREFIX,
         case_sensitive=False,
     )

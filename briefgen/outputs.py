@@ -120,8 +120,7 @@ def read_extractions(path: Path) -> list[ArticleExtraction | ArticleFailure]:
     decoder, blank = json.JSONDecoder(), re.compile(r"\s*")
     values: list[Any] = []
     at = 0
-    # `\s*` matches at any position, so the match is never None.
-    while (at := blank.match(text, at).end()) < len(text):  # type: ignore[union-attr]
+    while (at := blank.match(text, at).end()) < len(text):  # type: ignore[union-attr]  # `\s*` matches anywhere: never None
         try:
             value, at = decoder.raw_decode(text, at)
         except ValueError as exc:

@@ -24,7 +24,6 @@ from briefgen.ingest import inputs
 from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
-from briefgen.model.ladder import ModeMemory, NoMemory
 from briefgen.runlog import RunLog, event
 from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
 from briefgen.store import BatchRow, Store
@@ -34,39 +33,21 @@ DEMO_DIR = Path(str(files("briefgen") / "examples" / "kim-putin-2023-09"))
 
 def demo_settings(**overrides: object) -> Settings:
     """The bundled example answers from its hand-written recordings: offline, no key."""
-    return Settings(sources=[str(DEMO_DIR)], replay=DEMO_DIR / "recordings", **overrides)  # type: ignore[arg-type]
+    return Settings.model_validate(
+        {"sources": [str(DEMO_DIR)], "replay": DEMO_DIR / "recordings", **overrides}
+    )
 
 
 def build_client(settings: Settings, store: Store | None = None) -> Client:
-    """The OpenAI client, with the run's limits, and below it a replay or recording transport
-    if asked. With recording and replay every call starts the structured-output ladder afresh,
-    so a recording holds every step each article took and replays in any order, at any
-    concurrency, whatever the store remembers."""
-    import httpx2
-    from pydantic import SecretStr
+    """The client of the configured backend (`settings.backend`, found by the registry), with
+    the run's limits; the store remembers what structured-output mode worked per server."""
+    from briefgen.model import registry
 
-    from briefgen.model.limits import RateGate, RunLimits
-    from briefgen.model.openai.live import OpenAIClient
-    from briefgen.model.replay import RecordingTransport, ReplayTransport
-
-    limits = RunLimits(settings.deadline, settings.max_tokens_total)
-    modes: ModeMemory | None = store.modes if store is not None else None
-    http_client = None
-    if settings.replay is not None:
-        modes = NoMemory()
-        http_client = httpx2.AsyncClient(transport=ReplayTransport(settings.replay))
-        if settings.api_key is None:  # the SDK insists on a key; replay never sends it
-            settings = settings.model_copy(update={"api_key": SecretStr("sk-replay")})
-    elif settings.record is not None:
-        modes = NoMemory()
-        http_client = httpx2.AsyncClient(transport=RecordingTransport(settings.record))
-    return OpenAIClient(settings, http_client, modes=modes, limits=limits, gate=RateGate())
+    return registry.build_client(settings, store.modes if store is not None else None)
 
 
 def server_name(settings: Settings, client: Client | None) -> str:
-    """The server, as the run log and the cache key name it."""
-    if settings.replay is not None:
-        return f"replay:{settings.replay}"
+    """The server, as the run log and the cache key name it: the backend says which."""
     if client is None:
         return cachekey.server_url(settings)
     # A caller's own client: its answers are its own, whatever the settings say.
@@ -235,7 +216,7 @@ async def abatches(
     ):
         client = build_client(settings, store)
         try:
-            await batch.refresh(batch.backend_of(client), store, rows)
+            await batch.refresh(batch.backend_of(client, settings), store, rows)
         finally:
             await client.aclose()
         rows = store.batches.rows(limit=limit)
@@ -251,9 +232,10 @@ async def acancel_batch(batch_id: str, settings: Settings | None = None) -> Batc
     row = store.batches.by_id(batch_id)
     if row is None:
         raise InputError(f"no batch {batch_id!r} in {store.path} (see `briefgen batches`)")
-    client = build_client(settings.model_copy(update={"base_url": row.base_url}), store)
+    settings = settings.model_copy(update={"base_url": row.base_url})
+    client = build_client(settings, store)
     try:
-        job = await batch.backend_of(client).cancel(batch_id)
+        job = await batch.backend_of(client, settings).cancel(batch_id)
     finally:
         await client.aclose()
     store.batches.update(row.n, job)

@@ -1,14 +1,14 @@
 """Batch mode: the articles' first requests sent as Batch API jobs, their answers collected,
 and a `Client` that hands those answers to extraction as if they had come live.
 
-A batch is the second implementation of the model interface. It knows no SDK: it drives a
-`client.BatchBackend` (`llm.OpenAIBatches`), keeps every step in the store, and gives
-`extract` a `BatchClient` whose `complete` answers the first request of each article from the
-batch. Validation, grounding, re-asks and the cache stay where they are, above the client, so a
-batch answer is judged exactly as a live one; the re-asks it needs, and a request whose own
-line failed, go live (or, with `batch_only`, fail the article). A request the batch never ran
-(expired, failed, cancelled, lost) fails the article with the batch's reason and is submitted
-again by the next run: never asked live at full price.
+A batch is the second implementation of the model interface. It knows no SDK: it drives the
+`client.BatchBackend` the configured backend gives (`model.openai.batch.OpenAIBatches`), keeps
+every step in the store, and gives `extract` a `BatchClient` whose `complete` answers the first
+request of each article from the batch. Validation, grounding, re-asks and the cache stay where
+they are, above the client, so a batch answer is judged exactly as a live one; the re-asks it
+needs, and a request whose own line failed, go live (or, with `batch_only`, fail the article).
+A request the batch never ran (expired, failed, cancelled, lost) fails the article with the
+batch's reason and is submitted again by the next run: never asked live at full price.
 
     prepare(articles, live, store, settings, job)
       requests  = each article's first request(s), as the live client would send them
@@ -48,7 +48,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from briefgen.config import Settings
-from briefgen.errors import ArticleError, BatchError, BatchGone, BatchPending, InputError
+from briefgen.errors import ArticleError, BatchError, BatchGone, BatchPending
 from briefgen.extract import cachekey, extract
 from briefgen.files import held_lock
 from briefgen.model.client import BatchBackend, BatchJob, CallStats, Client, Completion, Message
@@ -147,15 +147,11 @@ class BatchClient:
             await self.live.aclose()
 
 
-def backend_of(client: Client) -> BatchBackend:
-    """The Batch API of the server `client` talks to."""
-    make = getattr(client, "batches", None)
-    if make is None:
-        raise InputError(
-            f"batch mode needs briefgen's OpenAI client; {type(client).__name__} has no Batch API"
-        )
-    backend: BatchBackend = make()
-    return backend
+def backend_of(client: Client, settings: Settings) -> BatchBackend:
+    """The Batch API of the server `client` talks to, as the configured backend gives it."""
+    from briefgen.model import registry
+
+    return registry.batches(settings, client)
 
 
 async def prepare(
@@ -163,7 +159,7 @@ async def prepare(
 ) -> BatchClient:
     """Every article's first request answered by a batch: collected from the store, waited
     for, or submitted now. Raises BatchPending when `settings.batch_wait` passes first."""
-    backend = backend_of(live)
+    backend = backend_of(live, settings)
     lines: dict[str, tuple[str, dict[str, Any]]] = {}  # custom_id -> (mode, body)
     for article in articles:
         for messages, max_tokens in extract.first_requests(article, settings):

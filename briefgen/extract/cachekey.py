@@ -5,8 +5,8 @@ An extraction is reused only when nothing that could change the model's answer h
     the article as the prompt shows it (text, title, outlet, author, publication date)
   + the prompt version (every template's bytes)  + the schema version (the JSON Schema sent)
   + the rules version (grounding and date resolution, raised by hand when they change)
-  + the model  + the server's base URL  + the settings that shape the answer (re-asks, the
-    grounding re-ask)
+  + the model  + the server (its base URL, as the backend names it)  + the settings that shape
+    the answer (re-asks, the grounding re-ask)
 
 The article's id and path are not in the key: a renamed or moved file is still the same article.
 Only validated, grounded extractions are stored; a failure is asked again on the next run.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import cache
 
 from briefgen.config import Settings
@@ -40,10 +39,13 @@ def schema_version() -> str:
 
 
 def server_url(settings: Settings) -> str:
-    """The base URL as the openai SDK will use it, without building a client (that costs an
-    import of the SDK and a TLS context: a rerun that is all cache hits needs neither)."""
-    url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
-    return url.rstrip("/") + "/"
+    """The server the configured backend's answers come from, as the backend says it (for the
+    openai backend: the base URL as the SDK will use it), without building a client: that
+    costs an import of an SDK and a TLS context, and a rerun that is all cache hits needs
+    neither."""
+    from briefgen.model import registry
+
+    return registry.server_url(settings)
 
 
 def answer_settings(settings: Settings) -> dict[str, object]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from briefgen.schemas import ITEM_KINDS, Extraction
+from briefgen.schemas import ITEM_KINDS, Actor, Extraction
 from briefgen.text.fold import fold
 
 CHARS_PER_TOKEN = 4  # English news, roughly; a budget, not a tokenizer
@@ -50,14 +50,14 @@ def _boundaries(text: str) -> list[int]:
 
 def combine(parts: list[Extraction]) -> Extraction:
     """One extraction from the parts' extractions, in the order the parts found things."""
-    actors: dict[str, object] = {}
+    actors: dict[str, Actor] = {}
     for part in parts:
         for actor in part.actors:
             key = fold(actor.name)
             if key in actors:
                 kept = actors[key]
-                aliases = list(dict.fromkeys([*kept.aliases, *actor.aliases]))  # type: ignore[attr-defined]
-                actors[key] = kept.model_copy(update={"aliases": aliases})  # type: ignore[attr-defined]
+                aliases = list(dict.fromkeys([*kept.aliases, *actor.aliases]))
+                actors[key] = kept.model_copy(update={"aliases": aliases})
             else:
                 actors[key] = actor
     combined: dict[str, list] = {"actors": list(actors.values())}

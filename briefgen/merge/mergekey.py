@@ -56,8 +56,9 @@ def input_key(
     digest.update(json.dumps(title).encode())
     for result in results:
         digest.update(result.model_dump_json(exclude=set(VOLATILE)).encode())
-    for key in sorted(same_claims or {}):
-        decision = same_claims[key]  # type: ignore[index]
+    claims = same_claims or {}
+    for key in sorted(claims):
+        decision = claims[key]
         digest.update(json.dumps([key, decision.same, decision.reason, decision.model]).encode())
     return digest.hexdigest()
 

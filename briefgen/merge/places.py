@@ -57,9 +57,9 @@ def resolve(key: str, within: Entry | None = None) -> tuple[Entry, ...]:
 
 
 def _km(a: Entry, b: Entry) -> float:
-    if None in (a.lat, a.lon, b.lat, b.lon):
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return 0.0
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
     h = (
         math.sin((la2 - la1) / 2) ** 2
         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2

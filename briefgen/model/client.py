@@ -6,7 +6,8 @@ the answer's text and how generation finished. It does not judge the text. Valid
 the schema, refusals and cut-off answers are handled above the client (`structured.read`, and
 `extract`), so a test double or a second backend gets them, and the re-asks, for free.
 
-`llm.OpenAIClient` is the implementation for OpenAI and OpenAI-compatible servers.
+`model.openai.live.OpenAIClient` is the implementation for OpenAI and OpenAI-compatible
+servers; `model.registry` finds backends (that one, and any other package's) by name.
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ class Client(Protocol):
 
 # --- batch jobs ----------------------------------------------------------------------------
 # A provider's batch engine (OpenAI's Batch API and the servers that copy it) answers a file of
-# requests within a window, at a lower price. `batch.py` drives it through this interface, so
-# it knows no SDK either; `llm.OpenAIBatches` is the implementation.
+# requests within a window, at a lower price. `extract/batch.py` drives it through this
+# interface, so it knows no SDK either; `model.openai.batch.OpenAIBatches` is the implementation,
+# which a backend's `batches(client)` gives (`model.registry`).
 
 FINAL_STATES = frozenset({"completed", "failed", "expired", "cancelled"})
 

@@ -20,6 +20,7 @@ another, spent above the client.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -68,7 +69,7 @@ class Transport:
         self.faults = faults
         self.limits = limits or RunLimits()
         self.gate = gate or RateGate()
-        self._sleep = sleep  # tenacity's (asyncio.sleep) unless given: tests give a fake clock
+        self._sleep = sleep or asyncio.sleep  # tests give a fake clock
 
     def timeout(self) -> float:
         """Seconds one request may take: the request timeout, or what is left of the run."""
@@ -86,7 +87,7 @@ class Transport:
             wait=self._wait,
             before_sleep=self._log_retry,
             reraise=True,
-            **({"sleep": self._sleep} if self._sleep is not None else {}),
+            sleep=self._sleep,
         )
         after_429 = False
         async for attempt in retrying:

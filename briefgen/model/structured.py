@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from briefgen import prompts
 from briefgen.errors import validation_summary
-from briefgen.model.client import Completion
+from briefgen.model.client import Completion, Message
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -240,15 +240,13 @@ def request_body(mode: Mode, schema: type[BaseModel], max_items: int = 8) -> dic
     return {}
 
 
-def request_messages(
-    mode: Mode, messages: list[dict[str, str]], schema: type[BaseModel]
-) -> list[dict[str, str]]:
+def request_messages(mode: Mode, messages: list[Message], schema: type[BaseModel]) -> list[Message]:
     """Messages as sent in `mode`: where the server does not hold the schema, the prompt does."""
     if mode in SERVER_HELD:
         return messages
     spelled = _spelled_schema(schema)
     if messages and messages[0]["role"] == "system":
-        first = {"role": "system", "content": f"{messages[0]['content']}\n\n{spelled}"}
+        first: Message = {"role": "system", "content": f"{messages[0]['content']}\n\n{spelled}"}
         return [first, *messages[1:]]
     return [{"role": "system", "content": spelled}, *messages]
 

@@ -254,7 +254,7 @@ def test_a_run_killed_between_create_and_record_finds_its_batch_again(
 ):
     """The batch was created at the provider, but the run died before it wrote the batch id:
     the next run finds it by its input file and collects it instead of paying again."""
-    from briefgen.model.openai.live import OpenAIBatches
+    from briefgen.model.openai.batch import OpenAIBatches
 
     real = OpenAIBatches.create
 
@@ -277,7 +277,7 @@ def test_a_run_killed_between_create_and_record_finds_its_batch_again(
 def test_an_upload_that_never_became_a_batch_is_submitted_again(
     api, articles, tmp_path, monkeypatch
 ):
-    from briefgen.model.openai.live import OpenAIBatches
+    from briefgen.model.openai.batch import OpenAIBatches
 
     async def die(self, input_file_id, metadata):
         raise KeyboardInterrupt
@@ -301,7 +301,7 @@ def test_an_upload_that_never_became_a_batch_is_submitted_again(
 def test_a_create_that_timed_out_is_never_sent_twice(api, articles, tmp_path, monkeypatch):
     """The server made the batch but the answer never came: the run finds it by its file
     instead of creating another (a blind retry would have made four)."""
-    from briefgen.model.openai.live import OpenAIBatches
+    from briefgen.model.openai.batch import OpenAIBatches
 
     real = OpenAIBatches.create
     calls = []
@@ -321,7 +321,7 @@ def test_a_create_that_timed_out_is_never_sent_twice(api, articles, tmp_path, mo
 def test_a_create_sent_twice_by_the_server_keeps_one_and_cancels_the_other(
     api, articles, tmp_path, monkeypatch
 ):
-    from briefgen.model.openai.live import OpenAIBatches
+    from briefgen.model.openai.batch import OpenAIBatches
 
     real = OpenAIBatches.create
 

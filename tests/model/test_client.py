@@ -17,6 +17,8 @@ import pytest
         "briefgen.model.structured",
         "briefgen.model.ladder",
         "briefgen.model.retrying",
+        "briefgen.model.registry",
+        "briefgen.model.openai",
         "briefgen.merge.brief",
         "briefgen.render",
         "briefgen.merge.changes",

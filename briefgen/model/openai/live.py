@@ -1,6 +1,8 @@
 """The OpenAI backend: `OpenAIClient`, for OpenAI and any OpenAI-compatible server.
 
-This is the only module that imports openai. It is three small parts put together:
+With batch.py (the Batch API), the only module that imports openai; the backend's door, which
+the registry finds, is the package (`briefgen/model/openai/__init__.py`). It is three small
+parts put together:
 
 - `retrying.Transport` retries one request (this module's `OpenAIFaults` says which faults
   pass: connection errors, read timeouts, 429, 5xx), under the shared rate gate and run limits;
@@ -35,19 +37,17 @@ import json
 import re
 import time
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import Any
 
-import httpcore2
 import httpx2
 import openai
 from pydantic import BaseModel
 
 from briefgen.config import Settings
-from briefgen.errors import ArticleError, BatchError, BatchGone, ModelSetupError
-from briefgen.model.client import BatchJob, CallStats, Completion, Message
+from briefgen.errors import ArticleError, ModelSetupError
+from briefgen.model.client import CallStats, Completion, Message
 from briefgen.model.ladder import Ladder, ModeMemory, ModeRejected
 from briefgen.model.limits import RateGate, RunLimits
-from briefgen.model.openai.network import AsyncioBackend
 from briefgen.model.retrying import LimitReached, Transport
 from briefgen.model.structured import Mode, rejects_mode, request_body, request_messages
 from briefgen.redact import scrub
@@ -55,9 +55,9 @@ from briefgen.schemas import Usage
 
 __all__ = [
     "LimitReached",
-    "OpenAIBatches",
     "OpenAIClient",
     "OpenAIFaults",
+    "explain",
     "retry_after",
     "to_completion",
     "usage_of",
@@ -78,7 +78,7 @@ def _message(exc: openai.APIError) -> str:
     return message or type(exc).__name__
 
 
-def _describe(exc: openai.APIError) -> str:
+def explain(exc: openai.APIError) -> str:
     status = getattr(exc, "status_code", None)
     prefix = f"HTTP {status}: " if status else ""
     # One line, however the server formats its error (some send tracebacks).
@@ -126,20 +126,10 @@ class OpenAIFaults:
         return retry_after(exc)
 
     def describe(self, exc: BaseException) -> str:
-        return _describe(exc) if isinstance(exc, openai.APIError) else type(exc).__name__
+        return explain(exc) if isinstance(exc, openai.APIError) else type(exc).__name__
 
     def usage(self, response: Any) -> Usage:
         return usage_of(response)
-
-
-def _network_on_asyncio(http_client: httpx2.AsyncClient) -> None:
-    """Give the client's pool briefgen's asyncio network backend instead of anyio's
-    (network.py: the same connects, reads, writes, TLS and timeouts for less CPU). The pool is
-    httpx2's own; where a later httpx2 lays it out differently, nothing changes."""
-    pool = getattr(getattr(http_client, "_transport", None), "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    if isinstance(backend, httpcore2.AsyncNetworkBackend):
-        pool._network_backend = AsyncioBackend()  # type: ignore[union-attr]
 
 
 class OpenAIClient:
@@ -170,7 +160,7 @@ class OpenAIClient:
         self._transport = Transport(settings, OpenAIFaults(), limits, gate)
         self._ladder = Ladder(self.base_url, self.model, settings.structured_output, modes)
         self._sampling = sampling(settings)
-        self._options: dict[str, Any] = {"security": {"bearer_auth": True}}
+        self._options: openai.RequestOptions = {"security": {"bearer_auth": True}}
 
     @staticmethod
     def _make_sdk(
@@ -183,7 +173,6 @@ class OpenAIClient:
             width = settings.concurrency
             limits = httpx2.Limits(max_connections=width, max_keepalive_connections=width)
             http_client = openai.DefaultAsyncHttpxClient(limits=limits)
-            _network_on_asyncio(http_client)
         return openai.AsyncOpenAI(
             api_key=key,
             base_url=settings.base_url,
@@ -195,6 +184,16 @@ class OpenAIClient:
     @property
     def base_url(self) -> str:
         return str(self._sdk.base_url)
+
+    @property
+    def sdk(self) -> openai.AsyncOpenAI:
+        """The SDK client: its connection pool, key and request timeout (the Batch API's
+        requests go through it too)."""
+        return self._sdk
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
 
     async def aclose(self) -> None:
         await self._sdk.close()
@@ -214,7 +213,7 @@ class OpenAIClient:
         Its schema pieces are shared: do not mutate them."""
         body: dict[str, Any] = {
             "model": self.model,
-            "messages": request_messages(mode, list(messages), schema),  # type: ignore[arg-type]
+            "messages": request_messages(mode, list(messages), schema),
         }
         if max_tokens is not None:
             body["max_tokens"] = max_tokens
@@ -238,23 +237,19 @@ class OpenAIClient:
             answer = await self._ladder.run(in_mode, stats)
         except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
             raise ModelSetupError(
-                f"the model server at {self.base_url} refused the credentials ({_describe(exc)})"
+                f"the model server at {self.base_url} refused the credentials ({explain(exc)})"
             ) from None
         except openai.NotFoundError as exc:
             raise ModelSetupError(
-                f"model {self.model!r} not found at {self.base_url} ({_describe(exc)})"
+                f"model {self.model!r} not found at {self.base_url} ({explain(exc)})"
             ) from None
         except openai.APIError as exc:
-            raise ArticleError(f"{_describe(exc)} after {stats.attempts} attempt(s)") from None
+            raise ArticleError(f"{explain(exc)} after {stats.attempts} attempt(s)") from None
         return to_completion(answer)
 
     def first_mode(self) -> Mode:
         """The structured-output mode the next call starts in."""
         return self._ladder.first()
-
-    def batches(self) -> OpenAIBatches:
-        """This server's Batch API, through the same SDK client and request timeout."""
-        return OpenAIBatches(self)
 
     async def _post(self, body: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Send one JSON-ready body through the SDK's own `post`: its headers, auth and
@@ -274,12 +269,12 @@ class OpenAIClient:
                 # Waiting cannot refill a quota: every article would fail the same way.
                 raise ModelSetupError(
                     f"the model server at {self.base_url} says the quota is used up "
-                    f"({_describe(exc)})"
+                    f"({explain(exc)})"
                 ) from None
             raise
         except openai.APIStatusError as exc:
             if rejects_mode(exc.status_code, _message(exc)):
-                raise ModeRejected(_describe(exc)) from None
+                raise ModeRejected(explain(exc)) from None
             raise
         try:
             answer = json.loads(response.content)
@@ -327,146 +322,4 @@ def usage_of(answer: dict[str, Any]) -> Usage:
     return Usage(
         input_tokens=usage.get("prompt_tokens") or 0,
         output_tokens=usage.get("completion_tokens") or 0,
-    )
-
-
-class OpenAIBatches:
-    """The Batch API (`/v1/files`, `/v1/batches`, `/v1/files/{id}/content`) of the server an
-    `OpenAIClient` talks to: the `client.BatchBackend` that `batch.py` drives. Requests go
-    through the client's SDK and retrying transport; the provider's refusals become one-line
-    `BatchError`s, and refused credentials a `ModelSetupError`."""
-
-    ENDPOINT = "/v1/chat/completions"
-
-    def __init__(self, client: OpenAIClient):
-        self._client = client
-        self._sdk = client._sdk
-        # Its own retries, without the run's deadline or token cap: files and batch objects
-        # cost no tokens, and a status check is not a model call.
-        self._transport = Transport(client._settings, _BatchFaults())
-        # Creating a batch is not safe to repeat: a create that timed out may have made one.
-        self._once = Transport(client._settings.model_copy(update={"retries": 0}), _BatchFaults())
-        self.model = client.model
-        self.base_url = client.base_url
-
-    def request_body(
-        self, messages: list[Message], schema: type[BaseModel], max_tokens: int | None
-    ) -> tuple[str, dict[str, Any]]:
-        mode = self._client.first_mode()
-        return mode.value, self._client.request_body(messages, schema, mode, max_tokens)
-
-    def completion(self, body: dict[str, Any]) -> tuple[Completion, Usage]:
-        """A batch output line's `response.body`: the chat completion a live call returns."""
-        if not isinstance(body.get("choices"), list):
-            return Completion("", "invalid_response"), Usage()
-        return to_completion(body), usage_of(body)
-
-    async def _call(self, what: str, send: Any, *, once: bool = False) -> Any:
-        transport = self._once if once else self._transport
-        try:
-            return await transport.call(lambda timeout: send(timeout), CallStats())
-        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
-            raise ModelSetupError(
-                f"the model server at {self.base_url} refused the credentials ({_describe(exc)})"
-            ) from None
-        except openai.NotFoundError as exc:
-            if what.startswith("uploading"):  # the first batch request a run makes
-                raise BatchError(
-                    f"the server at {self.base_url} has no Batch API ({what}: "
-                    f"{_describe(exc)}); run without --batch"
-                ) from None
-            raise BatchGone(f"{what} at {self.base_url}: not found ({_describe(exc)})") from None
-        except openai.APIError as exc:
-            raise BatchError(f"{what} at {self.base_url} failed ({_describe(exc)})") from None
-
-    async def upload(self, jsonl: bytes | IO[bytes], filename: str) -> str:
-        found = await self._call(
-            "uploading a batch file",
-            lambda timeout: self._sdk.files.create(
-                file=(filename, jsonl, "application/jsonl"), purpose="batch", timeout=timeout
-            ),
-        )
-        return str(found.id)
-
-    async def create(self, input_file_id: str, metadata: dict[str, str]) -> BatchJob:
-        found = await self._call(
-            "creating a batch",
-            lambda timeout: self._sdk.batches.create(
-                input_file_id=input_file_id,
-                endpoint=self.ENDPOINT,
-                completion_window="24h",
-                metadata=metadata,
-                timeout=timeout,
-            ),
-            once=True,
-        )
-        return batch_job(found)
-
-    async def retrieve(self, batch_id: str) -> BatchJob:
-        found = await self._call(
-            f"checking batch {batch_id}",
-            lambda timeout: self._sdk.batches.retrieve(batch_id, timeout=timeout),
-        )
-        return batch_job(found)
-
-    async def cancel(self, batch_id: str) -> BatchJob:
-        found = await self._call(
-            f"cancelling batch {batch_id}",
-            lambda timeout: self._sdk.batches.cancel(batch_id, timeout=timeout),
-        )
-        return batch_job(found)
-
-    async def list(self, since: int = 0) -> list[BatchJob]:
-        """Every batch created at or after `since` (Unix seconds), newest first, page by page:
-        the list is newest first, so the pages stop at the first older batch."""
-        found: list[BatchJob] = []
-        after: str | None = None
-        while True:
-
-            async def page(timeout: float, after: str | None = after) -> Any:
-                extra = {"after": after} if after else {}
-                return await self._sdk.batches.list(limit=100, timeout=timeout, **extra)
-
-            listed = await self._call("listing batches", page)
-            for item in listed.data:
-                if (item.created_at or 0) < since:
-                    return found
-                found.append(batch_job(item))
-            if not listed.data or not getattr(listed, "has_more", False):
-                return found
-            after = listed.data[-1].id
-
-    async def download(self, file_id: str) -> bytes:
-        found = await self._call(
-            f"downloading file {file_id}",
-            lambda timeout: self._sdk.files.content(file_id, timeout=timeout),
-        )
-        return bytes(found.content)
-
-
-class _BatchFaults(OpenAIFaults):
-    def usage(self, response: Any) -> Usage:
-        return Usage()
-
-
-def batch_job(batch: Any) -> BatchJob:
-    """The SDK's `Batch` as the backend-neutral `BatchJob`."""
-    counts = batch.request_counts
-    errors = getattr(batch.errors, "data", None) or []
-    reason = "; ".join(
-        " ".join(f"{e.code or 'error'}: {e.message or ''}".split())
-        + (f" (line {e.line})" if e.line else "")
-        for e in errors[:3]
-    )
-    return BatchJob(
-        id=batch.id,
-        status=batch.status,
-        input_file_id=batch.input_file_id,
-        output_file_id=batch.output_file_id,
-        error_file_id=batch.error_file_id,
-        total=getattr(counts, "total", 0) or 0,
-        completed=getattr(counts, "completed", 0) or 0,
-        failed=getattr(counts, "failed", 0) or 0,
-        reason=scrub(reason)[:500] or None,
-        created_at=batch.created_at or 0,
     )
