@@ -16,7 +16,11 @@ server and model (ladder.py):
 6. `json_object`: `response_format` json_object, with the schema spelled out in the prompt;
 7. `prompt`: no `response_format` at all; the schema in the prompt, the JSON dug out of the text.
 
-Whatever the server promises, the answer is validated here with pydantic (`read`).
+What each step adds to an OpenAI-compatible request, and which error responses mean "one step
+down", are the backend's (`model/openai/modes.py`); here are the steps, the schema as a server is
+given it (strict, compact, bounded), the schema spelled into the prompt for the steps whose
+server does not hold it, and the answer read back: whatever the server promises, the answer is
+validated here with pydantic (`read`).
 """
 
 from __future__ import annotations
@@ -201,45 +205,6 @@ def bounded_json_schema(schema: type[BaseModel], max_items: int = 8) -> dict[str
     return bound(strict_json_schema(schema))
 
 
-def request_body(mode: Mode, schema: type[BaseModel], max_items: int = 8) -> dict[str, Any]:
-    """What `mode` adds to the request body beside the messages (response_format, tools or a
-    server's own parameters). Shared pieces: do not mutate."""
-    if mode in (Mode.STRICT, Mode.SCHEMA):
-        return {
-            "response_format": {
-                "type": "json_schema",
-                "json_schema": {
-                    "name": schema.__name__,
-                    "schema": strict_json_schema(schema),
-                    "strict": mode is Mode.STRICT,
-                },
-            }
-        }
-    if mode is Mode.JSON_OBJECT_SCHEMA:
-        held = bounded_json_schema(schema, max_items)
-        return {"response_format": {"type": "json_object", "schema": held}}
-    if mode is Mode.GUIDED:
-        held = bounded_json_schema(schema, max_items)
-        return {"guided_json": held, "structured_outputs": {"json": held}}
-    if mode is Mode.TOOLS:
-        return {
-            "tools": [
-                {
-                    "type": "function",
-                    "function": {
-                        "name": schema.__name__,
-                        "description": "Record the facts found in the article.",
-                        "parameters": strict_json_schema(schema),
-                    },
-                }
-            ],
-            "tool_choice": {"type": "function", "function": {"name": schema.__name__}},
-        }
-    if mode is Mode.JSON_OBJECT:
-        return {"response_format": {"type": "json_object"}}
-    return {}
-
-
 def request_messages(mode: Mode, messages: list[Message], schema: type[BaseModel]) -> list[Message]:
     """Messages as sent in `mode`: where the server does not hold the schema, the prompt does."""
     if mode in SERVER_HELD:
@@ -316,20 +281,3 @@ def parse_output(text: str, schema: type[T]) -> tuple[T | None, str | None]:
     except ValidationError as exc:
         problems = validation_summary(exc, limit=8)
         return None, f"the answer does not match the schema ({problems})"
-
-
-# What servers say when they cannot do a response_format: OpenAI ("Invalid parameter:
-# 'response_format' of type 'json_schema' is not supported with this model"), vLLM, and
-# llama-cpp-python (HTTP 500: "response_format.type: Input should be 'text' or 'json_object'").
-_REJECTION = re.compile(
-    r"response_format|json_schema|json_object|structured.output|strict mode|guided_json|"
-    r"tool_choice|tools? (?:are|is) not supported|"
-    r"schema.{0,40}(?:not supported|unsupported|invalid)",
-    re.IGNORECASE,
-)
-REJECTION_STATUSES = frozenset({400, 422, 500, 501})
-
-
-def rejects_mode(status: int, message: str) -> bool:
-    """True when an error response says the server cannot do the structured-output mode."""
-    return status in REJECTION_STATUSES and bool(_REJECTION.search(message))

@@ -150,7 +150,9 @@ def test_an_unknown_backend_is_one_line_naming_the_known_ones(tmp_path, runner):
     with pytest.raises(ConfigError) as caught:
         make_brief(None, settings)
     assert str(caught.value) == "backend 'nope': no such backend (known: openai)"
-    assert Store(Path(os.environ["BRIEFGEN_DB"])).runs.latest() == []  # stopped before the run began
+    assert (
+        Store(Path(os.environ["BRIEFGEN_DB"])).runs.latest() == []
+    )  # stopped before the run began
 
     result = invoke(runner, "make", tmp_path / "sample.txt", "--backend", "nope", "-q")
     assert result.exit_code == 2

@@ -48,8 +48,9 @@ from briefgen.errors import ArticleError, ModelSetupError
 from briefgen.model.client import CallStats, Completion, Message
 from briefgen.model.ladder import Ladder, ModeMemory, ModeRejected
 from briefgen.model.limits import RateGate, RunLimits
+from briefgen.model.openai.modes import rejects_mode, request_body
 from briefgen.model.retrying import LimitReached, Transport
-from briefgen.model.structured import Mode, rejects_mode, request_body, request_messages
+from briefgen.model.structured import Mode, request_messages
 from briefgen.redact import scrub
 from briefgen.schemas import Usage
 
