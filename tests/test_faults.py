@@ -140,6 +140,7 @@ def test_429_pause_never_outlives_the_run_deadline(server, tmp_path):
     assert len(server.requests) == 1
 
 
+@pytest.mark.slow
 def test_a_429_holds_only_the_worker_that_got_it(server, article):
     """Two workers, three articles. w0's first request gets 429 Retry-After 1: w0 waits that
     long before its retry, while the other worker finishes w1 and starts w2 without waiting
@@ -185,7 +186,9 @@ def test_a_429_holds_only_the_worker_that_got_it(server, article):
         Reply(504, error_body("gateway timeout")),
         Reply(429, error_body("Rate limit reached"), {"retry-after": "0"}),
         Reply(drop=True),
-        Reply(delay=1.0, body=chat_completion("{}")),  # slower than Settings.timeout
+        pytest.param(  # slower than Settings.timeout: each attempt waits it out
+            Reply(delay=1.0, body=chat_completion("{}")), marks=pytest.mark.slow
+        ),
     ],
     ids=["500", "502", "503", "504", "429", "dropped", "read-timeout"],
 )
@@ -607,6 +610,7 @@ def test_setup_errors_fail_the_run_fast_through_the_cli(
 # --- run deadline and token cap --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_run_deadline_stops_new_calls_and_gives_a_partial_brief(runner, server, folder, tmp_path):
     server.default = lambda body: good() if article_of(body) == "a" else Reply(delay=2.0)
     out = tmp_path / "brief.md"

@@ -6,6 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -345,6 +346,7 @@ def test_ties_in_size_go_by_the_earliest_source():
     assert grouped([b, a]) == [[1], [2]]
 
 
+@pytest.mark.slow
 def test_cost_stays_bounded_when_every_article_shares_a_hub_name(monkeypatch):
     """2,000 articles naming one hub (and a place), each its own guest: pairs through the hub
     are windowed, so the pairs scored grow with the articles, not their square."""

@@ -77,6 +77,7 @@ def log_of(folder: Path) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
+@pytest.mark.slow
 def test_a_backend_installed_by_another_package_runs_make_end_to_end(tmp_path):
     site = toy_package(tmp_path / "site")
     (tmp_path / "sample.txt").write_text(SAMPLE_TEXT, encoding="utf-8")
