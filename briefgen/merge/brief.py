@@ -1,7 +1,7 @@
 """Per-article extractions in, one Brief out. Pure: no I/O, no clock, no network.
 
     actors   one actor per person or body (actors.resolve)
-    claims   asks, warnings, motives folded across articles (claims.fold)
+    claims   asks, warnings, motives folded across articles (claims.gather)
     stories  unrelated stories among the articles, merged apart (stories.group)
     venues   where, disputes shown not resolved (venues)
     timeline when, and the dated events (timeline)
@@ -196,7 +196,7 @@ def _story(
     c = _claim_context(done, copies)
     story, actors = c.story, c.actors
     folded = {
-        kind: claims.fold(
+        kind: claims.gather(
             items,
             c.side,
             story,

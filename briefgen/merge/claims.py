@@ -23,7 +23,7 @@ articles arrive in. Candidate pairs come from an index of the rarer words each i
 cost grows with the number of items, not its square.
 
 Near misses — pairs the rule leaves apart that still share a side, a compatible counterpart and a
-word (`candidates`) — may be judged by a model before the merge (claimcheck.py); `fold` takes
+word (`candidates`) — may be judged by a model before the merge (claimcheck.py); `gather` takes
 those answers as `decisions` and joins the pairs judged the same, quoting every answer.
 """
 
@@ -52,7 +52,7 @@ from briefgen.merge.similarity import (
     with_kinds,
 )
 from briefgen.schemas import Certainty, Claim, ItemRef, Judgement
-from briefgen.text.fold import fold as fold_name
+from briefgen.text.fold import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,7 @@ class Candidate:
     score: float
 
 
-def fold(
+def gather(
     items: Sequence[ClaimItem],
     side: Callable[[str | None], str | None],
     story: Mapping[int, int],
@@ -171,10 +171,10 @@ def candidates(
     *,
     kind: str = "claims",
 ) -> list[Candidate]:
-    """The near misses `fold` would leave apart, closest first: for each two lexical claims of
+    """The near misses `gather` would leave apart, closest first: for each two lexical claims of
     one side whose items share a word of substance, with compatible explicit counterparts, no
     conflicting names and no veto but a substituted slot, the closest pair of their items. These are
-    the questions for a model (claimcheck.py); its answers go back to `fold` as `decisions`."""
+    the questions for a model (claimcheck.py); its answers go back to `gather` as `decisions`."""
     facts = _all_facts(items, side, similarity, party)
     sets = _lexical(items, facts, similarity, statements)
     best: dict[tuple[int, int], Candidate] = {}
@@ -320,12 +320,12 @@ def _facts(
 ) -> _Facts:
     own = described(side)
     whom = described(counterpart)
-    mine = fold_name(own) if own else None
+    mine = fold(own) if own else None
     names: set[Named] = set()
-    targets: set[str] = set() if whom is None else {fold_name(whom)}
+    targets: set[str] = set() if whom is None else {fold(whom)}
     for phrase, role, found in read:
         country = None if found else country_of(phrase)
-        key = fold_name(found or country or phrase)
+        key = fold(found or country or phrase)
         if key != mine:
             names.add((key, role))
             if found:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from briefgen.merge import merge
-from briefgen.merge.claims import ClaimItem, Decision, candidates, fold, pair_key
+from briefgen.merge.claims import ClaimItem, Decision, candidates, gather, pair_key
 from briefgen.merge.similarity import Similarity
 from briefgen.schemas import Actor, ArticleExtraction, ArticleRef, Ask, Extraction, Motive
 
@@ -59,7 +59,7 @@ def folded(who, a, b, whom_a=None, whom_b=None, who_b=None, parties=PARTIES) -> 
     results = []
     for items in ([item_a, item_b], [item_b, item_a]):
         similarity = Similarity.for_claims([a, b, *BACKGROUND])
-        claims = fold(
+        claims = gather(
             items,
             side=lambda name: name,
             story={1: 1, 2: 2},
@@ -288,7 +288,7 @@ def test_merge_keeps_one_holders_motives_about_two_places_apart():
 
 def _fold_with(items: list[ClaimItem], decisions: dict) -> list:
     texts = [i.text for i in items]
-    return fold(
+    return gather(
         items,
         side=lambda name: name,
         story={i.source: i.source for i in items},
