@@ -1,7 +1,9 @@
 """Evidence check: every extracted item must be in the article it came from, not only its quote.
 
 - every item's quote must appear in the article;
-- an actor's name or one of its aliases must appear in it (aliases that do not are removed);
+- an actor's name or one of its aliases must appear in it (aliases that do not are removed),
+  and a weekday or a month name alone is no actor ("Wednesday", "mercoledì": what a weak model
+  sends);
 - a venue's place must appear in it (a wider place in `within` that does not is removed);
 - a date's expression must appear in it;
 - a word of the prompt's own header ("Article", "Outlet", "Published", ...) is never a name,
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.schemas import ITEM_KINDS, Dropped, Extraction
+from briefgen.text.dates import is_calendar_word
 
 _TRANSLATE = str.maketrans(
     {
@@ -90,7 +93,9 @@ def occurs(term: str | None, article_words: str) -> bool:
 def _check(kind: str, item: Any, article_words: str) -> tuple[Any | None, str | None]:
     """The item as kept (maybe with invented parts removed), or None and why it is dropped."""
     if kind == "actors":
-        aliases = [a for a in item.aliases if occurs(a, article_words)]
+        if is_calendar_word(item.name):
+            return None, f"not a name: {item.name!r} is a weekday or a month"
+        aliases = [a for a in item.aliases if occurs(a, article_words) and not is_calendar_word(a)]
         if not occurs(item.name, article_words) and not aliases:
             return None, f"name not in the article: {item.name!r}"
         return item.model_copy(update={"aliases": aliases}), None

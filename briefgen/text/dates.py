@@ -327,6 +327,31 @@ def _vocabulary() -> tuple[dict[str, frozenset[str]], dict[str, re.Pattern[str]]
     return {w: frozenset(langs) for w, langs in words.items()}, phrases
 
 
+# Weekday and month names that are people's names or other words too ("Theresa May", "Plácido
+# Domingo", "Julio", "Avril"): alone, they are not taken for dates.
+_ALSO_NAMES = frozenset(
+    {
+        "april", "may", "june", "august", "mars", "domingo", "julio", "augusto", "abril",
+        "mayo", "avril", "mai", "janvier", "sabato", "agosto", "juni", "juli",
+    }
+)  # fmt: skip
+
+
+@cache
+def _english_calendar_words() -> frozenset[str]:
+    return frozenset(name.casefold() for name in (*calendar.day_name, *calendar.month_name) if name)
+
+
+def is_calendar_word(text: str) -> bool:
+    """True when `text` is a weekday or a month name and nothing else, in English or one of
+    LANGUAGES ("Wednesday", "mercoledì", "Mittwoch", "среда", "settembre"): what a weak model
+    sends as an actor is then no name. A month that is a name too ("May", "June") is not."""
+    plain = _plain(text).strip(" .,;:")
+    if not plain or " " in plain or plain in _ALSO_NAMES:
+        return False
+    return plain in _english_calendar_words() or plain in _vocabulary()[0]
+
+
 def _languages_of(text: str) -> list[str]:
     """The languages whose date words the text uses, the most used first."""
     if not any(c.isalpha() for c in text):

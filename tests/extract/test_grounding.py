@@ -234,6 +234,41 @@ def test_a_word_of_the_prompt_header_is_never_a_name_or_place(word):
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("On Wednesday the talks began, Putin said.", "Wednesday"),
+        ("Mercoledì sono iniziati i colloqui, ha detto Putin.", "Mercoledì"),
+        ("Am Mittwoch begannen die Gespräche, sagte Putin.", "Mittwoch"),
+        ("В среду начались переговоры, сказал Путин.", "среду"),
+    ],
+)
+def test_a_weekday_a_weak_model_sends_as_an_actor_is_dropped_saying_why(text, name):
+    quote = text.split(",")[0]
+    answer = _extraction(actors=[_actor(name, [], quote)])
+    kept, dropped = ground(answer, text)
+    assert kept.actors == []
+    assert dropped == [
+        Dropped(kind="actors", quote=quote, reason=f"not a name: {name!r} is a weekday or a month")
+    ]
+
+
+def test_a_name_that_is_also_a_month_or_a_weekday_is_kept_and_so_is_its_alias():
+    text = "Theresa May met Plácido Domingo on Monday. May said the talks went well."
+    answer = _extraction(
+        actors=[
+            _actor("Theresa May", ["May", "Monday"], "Theresa May met"),
+            _actor("Domingo", [], "Plácido Domingo on Monday"),
+        ]
+    )
+    kept, dropped = ground(answer, text)
+    assert [(a.name, a.aliases) for a in kept.actors] == [
+        ("Theresa May", ["May"]),  # "Monday" is no alias of hers
+        ("Domingo", []),
+    ]
+    assert dropped == []
+
+
 def test_a_venue_needs_its_place_and_loses_an_invented_within():
     answer = _extraction(
         venues=[

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefgen.text.dates import bounds, overlap, resolve
+from briefgen.text.dates import bounds, is_calendar_word, overlap, resolve
 
 TUE = date(2023, 9, 5)  # a Tuesday: the day the first articles of the example appeared
 assert TUE.weekday() == calendar.TUESDAY
@@ -546,3 +546,17 @@ def test_english_needs_no_other_language(monkeypatch):
         assert dates.resolve("last week", TUE) == "2023-08-28/2023-09-03"
     finally:
         dates.resolve.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "word", ["Wednesday", "Sunday.", "mercoledì", "Mittwoch", "среда", "settembre", "miércoles"]
+)
+def test_a_weekday_or_a_month_alone_is_a_calendar_word(word):
+    assert is_calendar_word(word)
+
+
+@pytest.mark.parametrize(
+    "word", ["May", "June", "Domingo", "Mars", "Wednesday Addams", "Putin", "Secondo", ""]
+)
+def test_a_name_or_a_longer_text_is_not_a_calendar_word(word):
+    assert not is_calendar_word(word)
