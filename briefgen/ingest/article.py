@@ -13,7 +13,7 @@ from typing import Any
 
 from briefgen.errors import InputError
 from briefgen.ingest import hostile
-from briefgen.ingest.cleaning import clean, guess_title
+from briefgen.ingest.cleaning import clean, guess_title, is_furniture_title
 from briefgen.ingest.metadata import SourceMeta
 from briefgen.schemas import Article, Removed
 
@@ -47,6 +47,8 @@ def build_article(
     for meta in (*metas, found):
         for key, value in meta.model_dump(exclude_none=True).items():
             fields.setdefault(key, value)
+    if fields.get("title") and is_furniture_title(fields["title"]):
+        del fields["title"]  # "Live updates", "News / World": the page's, not the story's
     guessed = None if fields.get("title") else guess_title(cleaned)
     return Article(
         id=fields.get("id") or fallback_id,

@@ -955,6 +955,31 @@ def _parse_date(text: str | None) -> date | None:
         return None
 
 
+# Titles a page gives that name a section or a format, not the story.
+_FURNITURE_TITLES = frozenset(
+    {
+        "live", "live updates", "live blog", "live news", "breaking news", "breaking",
+        "latest news", "latest", "news", "home", "homepage", "top stories", "as it happened",
+        "world", "world news", "untitled", "article",
+    }
+)  # fmt: skip
+_CRUMB = re.compile(r"\s+(?:/|>|»|›|\|)\s+")
+
+
+def is_furniture_title(title: str) -> bool:
+    """True when a title is the page's furniture, not the story's headline: a section or format
+    name ("Live updates,", "Breaking news") or a breadcrumb of short sections ("News / World",
+    "Home > World > Asia"). A headline with its outlet ("Kim to meet Putin | Reuters") is not."""
+    plain = " ".join(re.sub(r"[^\w\s/>»›|]", " ", title.casefold()).split())
+    if plain in _FURNITURE_TITLES:
+        return True
+    parts = _CRUMB.split(plain)
+    return len(parts) > 1 and all(
+        len(part.split()) <= 2 and (part in _FURNITURE_TITLES or len(part.split()) == 1)
+        for part in parts
+    )
+
+
 def guess_title(text: str) -> str | None:
     """The first line, when it reads like a headline: short and followed by more text."""
     first, _, rest = text.partition("\n")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from briefgen.extract.grounding import is_grounded, normalize
 from briefgen.ingest import cleaning
-from briefgen.ingest.cleaning import clean
+from briefgen.ingest.cleaning import clean, is_furniture_title
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "briefgen" / "examples" / "kim-putin-2023-09"
@@ -520,3 +520,24 @@ def test_example_text_is_unchanged_by_the_furniture_pass(article_id, monkeypatch
     monkeypatch.setattr(cleaning, "_RULES", ())
     monkeypatch.setattr(cleaning, "_repeats", lambda lines: ())
     assert clean(raw)[:2] == (cleaned, removed)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Live updates,", "LIVE: ", "Breaking news", "News / World", "Home > World > Asia", "World"],
+)
+def test_a_section_or_a_breadcrumb_is_a_furniture_title(title):
+    assert is_furniture_title(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Kim to meet Putin | Reuters",
+        "Ukraine war live: Zelensky meets Trump",
+        "Putin / Kim summit in Vladivostok",
+        "Kim Jong Un",
+    ],
+)
+def test_a_headline_is_no_furniture_title(title):
+    assert not is_furniture_title(title)

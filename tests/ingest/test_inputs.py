@@ -382,6 +382,22 @@ def test_build_article_falls_back_to_byline_and_guessed_title():
     assert article.title == "A headline for it"
 
 
+@pytest.mark.parametrize("furniture", ["Live updates,", "News / World", "Home > World > Asia"])
+def test_a_furniture_title_gives_way_to_the_first_headline_like_line(furniture):
+    text = f"Kim and Putin meet at the cosmodrome\n{BODY}"
+    article = build_article(text, "x.html", "fb", SourceMeta(title=furniture))
+    assert article.title == "Kim and Putin meet at the cosmodrome"
+    assert article.title_guessed
+
+
+def test_a_headline_with_its_outlet_is_kept_as_given():
+    title = "Kim to meet Putin | Reuters"
+    article = build_article(
+        f"First line of the story here\n{BODY}", "x", "fb", SourceMeta(title=title)
+    )
+    assert (article.title, article.title_guessed) == (title, False)
+
+
 def test_build_article_url_becomes_source():
     article = build_article(BODY, "x.json:1", "fb", SourceMeta(url="https://example.com/a"))
     assert article.source == "https://example.com/a"
