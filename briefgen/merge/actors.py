@@ -40,6 +40,7 @@ from briefgen.text.names import (
     OFFICES,
     ROLE_WORDS,
     PersonName,
+    body_variant,
     is_name_like,
     parse_person,
     person_key,
@@ -96,24 +97,32 @@ def names_a_body(name: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 12)
-def _country_code(key: str) -> str | None:
+def _country_code(key: str, metonym: bool = False) -> str | None:
     """ISO alpha-3 code of a country's folded name, code or name in a wire language: 'us',
-    'united states', 'america', 'stati uniti' -> 'USA'. Names that several countries go by
-    ('Congo', 'Korea') have none."""
-    found = lexicon.country(key, (lexicon.NAME, lexicon.CODE, lexicon.FOREIGN))
+    'united states', 'america', 'stati uniti', 'россия' -> 'USA', 'RUS'; with `metonym`, its
+    capital too, in any of those languages ('moscow', 'moscou', 'москва' -> 'RUS'). Names that
+    several countries go by ('Congo', 'Korea') have none."""
+    kinds = (lexicon.NAME, lexicon.CODE, lexicon.FOREIGN)
+    found = lexicon.country(key, (*kinds, lexicon.CAPITAL) if metonym else kinds)
     return lexicon.alpha3(found) if found else None
 
 
 def body_key(name: str, kind: ActorKind) -> str:
     """An organisation's or country's name folded, a leading article dropped; a country by its
-    ISO code when it has one ('U.S.', 'US', 'United States' -> 'USA')."""
+    ISO code when it has one ('U.S.', 'US', 'United States' -> 'USA'), or when its capital
+    stands for it ('Moscow', 'Moscou' -> 'RUS': an actor of kind country named by a capital is
+    its government); another script transliterated and a known other form read as the usual
+    one ('OTAN', 'НАТО' -> 'nato'; `briefgen.text.names.body_variant`)."""
     words = fold(name).split()
     while words and words[0] in ARTICLES:
         words = words[1:]
     key = " ".join(words)
-    if kind == "country" and (code := _country_code(key)):
+    if kind == "country" and (code := _country_code(key, metonym=True)):
         return code
-    return key
+    latin = body_variant(key)
+    if kind == "country" and latin != key and (code := _country_code(latin, metonym=True)):
+        return code
+    return latin
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,10 @@ Evidence that two units tell the same story, and what each piece of it is worth:
     a rare word both use in titles, claims or events  0.5 each, at most 4 counted
 
 Named means a name, not a description ("the driver", "two people" are no evidence), with
-titles, ages and middle initials folded away ("FBI Director James B. Comey" = "James Comey").
+titles, ages and middle initials folded away ("FBI Director James B. Comey" = "James Comey"),
+and read in one spelling whatever the language or script, as actors read it ("Владимир Путин" =
+"Wladimir Putin" = "Vladimir Poutine" = "Vladimir Putin", "OTAN" = "NATO";
+`briefgen.text.names`), so that one event told in several languages is one story.
 Countries never count, as actors or as places ("Russia" appears in unrelated stories), nor do
 continents or a one-word body whose name is a common word ("Police"). A word is rare when it is
 not among the common words (Zipf frequency 4 and up) of English or the other wire languages
@@ -57,7 +60,7 @@ from briefgen.schemas import ArticleExtraction
 from briefgen.text import lexicon
 from briefgen.text.dates import bounds, resolve
 from briefgen.text.fold import fold
-from briefgen.text.names import is_name_like, parse_person
+from briefgen.text.names import body_variant, is_name_like, parse_person
 from briefgen.text.stems import stem
 from briefgen.text.words import STOP_WORDS, common_stems, common_words
 
@@ -351,7 +354,8 @@ def actor_key(kind: str, name: str) -> str | None:
 
 @lru_cache(maxsize=1 << 16)
 def organisation_key(name: str) -> str | None:
-    """'The F.B.I.' and 'FBI' -> 'fbi'; None for a country, a description or a common word."""
+    """'The F.B.I.' and 'FBI' -> 'fbi', 'OTAN' and 'НАТО' -> 'nato'; None for a country, a
+    description or a common word."""
     words = name.replace("’", "'").split()
     while words and words[0].casefold() == "the":
         words = words[1:]
@@ -364,6 +368,7 @@ def organisation_key(name: str) -> str | None:
     key = fold(joined)
     if not key or lexicon.known(key, _COUNTRY_KINDS) or key in WIDE_PLACES:
         return None
+    key = body_variant(joined)  # 'OTAN', 'НАТО' -> 'nato', as actors read them
     if " " not in key and not joined.isupper() and key in common_words():
         return None
     return key

@@ -15,7 +15,8 @@ it trusts them (the first kind that knows a name decides):
 - `FOREIGN`: names in the other wire languages (it, fr, es, de, pt, ru: "Stati Uniti",
   "Corea del Nord", "Russie"), from pycountry's translations; a name two countries share there
   is left out;
-- `CAPITAL`: a capital standing for its country ("Moscow", "Pyongyang");
+- `CAPITAL`: a capital standing for its country ("Moscow", "Pyongyang"), in the wire languages
+  and scripts too ("Moscou", "Москва"): a metonym, for actors and claims' parties, never places;
 - `PART`: a nation within a country that news names for the whole ("England", "Scotland");
 - `DEMONYM`: an adjective or a people of a nationality ("British", "Russians", "North Korean").
 
@@ -65,7 +66,20 @@ SHORT_NAMES: dict[str, tuple[str, ...]] = {
     "BN": ("Brunei",),
 }
 # Names in the wire languages pycountry's translations lack ("Russian Federation" is all it has).
-FOREIGN_NAMES: dict[str, tuple[str, ...]] = {"RU": ("Russie", "Russland", "Rusia", "Россия")}
+FOREIGN_NAMES: dict[str, tuple[str, ...]] = {
+    "RU": ("Russie", "Russland", "Rusia", "Россия"),
+    "US": ("США", "Соединённые Штаты", "Vereinigte Staaten", "États-Unis"),
+    "UA": ("Украина", "Україна"),
+}
+# Capitals in the wire languages and scripts, where GeoNames' English name is not how they write
+# it: a capital standing for its country ("Moscou a répondu", "Москва заявила").
+FOREIGN_CAPITALS: dict[str, tuple[str, ...]] = {
+    "RU": ("Moscou", "Moskau", "Mosca", "Moscú", "Москва"),
+    "UA": ("Kyiv", "Kiew", "Kiev", "Kyjiw", "Киев", "Київ"),
+    "US": ("Вашингтон",),
+    "KP": ("Pjöngjang", "Pyongyang", "Пхеньян"),
+    "CN": ("Pékin", "Peking", "Pechino", "Пекин", "Beijing"),
+}
 PARTS: dict[str, tuple[str, ...]] = {"GB": ("England", "Scotland", "Wales")}
 # Adjectives and peoples of nationality: "in British stores", "Russian technology".
 DEMONYMS: dict[str, tuple[str, ...]] = {
@@ -125,6 +139,7 @@ def written(kind: str) -> list[tuple[str, str]]:
         found += [(n, code) for code, names in FOREIGN_NAMES.items() for n in names]
     elif kind == CAPITAL:
         found += [(c["capital"], code) for code, c in _geonames().items() if c["capital"]]
+        found += [(n, code) for code, names in FOREIGN_CAPITALS.items() for n in names]
     elif kind == PART:
         found += [(n, code) for code, names in PARTS.items() for n in names]
     elif kind == DEMONYM:

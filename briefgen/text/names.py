@@ -11,7 +11,13 @@ briefgen: actors are resolved by it, the timeline keys people by it, story evide
   ('georgebush'), for a caller that lets an initial be optional;
 - hyphens join rather than split ('Jong-un' -> 'jongun', 'Thomas-Greenfield' one surname);
 - a lone name keeps its key ('Mr. Thomas-Greenfield' -> 'thomasgreenfield'); `PersonName.full`
-  tells whether it is a full name.
+  tells whether it is a full name;
+- each word is spelt one way whatever the language or script (`name_variant`): transliterated
+  to Latin ('Владимир Путин' -> 'vladimirputin'), with the patterns by which German, French and
+  English transliterate one Slavic name ('Wladimir' / 'Vladimir', 'Lawrow' / 'Lavrov',
+  'Uschakow' / 'Ushakov', 'Selenskyj' / 'Zelenskyy' / 'Zelensky') and a small table of exonyms
+  ('Poutine' -> 'putin', briefgen/data/name_variants.tsv). The patterns are narrow on purpose:
+  'Vladimir' and 'Volodymyr' stay two names, as do 'Kim Jong Nam' and 'Kim Yong Nam'.
 
 `is_name_like` tells a name ('Mr. Kim', 'Red Bull boss Christian Horner') from a description
 ('the leader', 'two people', 'South Korean analysts').
@@ -23,8 +29,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
+from importlib import resources
 
+from anyascii import anyascii
 from nameparser import HumanName, Lexicon
 from nameparser.config import Constants
 
@@ -231,14 +239,83 @@ def _split(text: str) -> Split:
     return _human_split(text)
 
 
-def _tokens(pieces: Iterable[str]) -> list[str]:
+# The variant patterns of one Slavic name in Latin letters, as `name_variant` applies them.
+# German writes "w" for the "v" of English and French ("Wladimir", "Lawrow", "Medwedew"): a
+# word takes "v" for each "w" only when it looks transliterated so (it begins "wl", "wj" or
+# "wo...myr"/"wo...mir", or ends "ow", "ew", "owa", "ewa", "owitsch", "ewitsch"), never "Weil",
+# "Walz" or "Witkoff".
+_GERMAN_W = re.compile(r"^w[lj]|^w\w*m[iy]r$|[oe]w(?:a|itsch|na)?$")
+# The endings transliteration varies, after a consonant: "Dmitriy", "Dmitrii", "Dmitrij",
+# "Dmitry", "Dmitri" -> "dmitri"; "Zelenskyy", "Zelenskiy", "Selenskyj", "Zelensky" -> "...ski";
+# after a vowel: "Sergej", "Sergei" -> "sergey" ("Comey" keeps its "y"). Between a vowel and a
+# consonant "y" is "i" ("Shoygu" -> "shoigu", "Nikolay" / "Nikolai").
+_ENDINGS = (
+    (re.compile(r"(?<=[^aeiouy])(?:iy|ij|yj|yy|yi|ii|y)$"), "i"),
+    (re.compile(r"(?<=\w\w\w[aeo])[ij]$"), "y"),
+)
+_VOWEL_Y = re.compile(r"(?<=[aeiou])y(?=[^aeiouy])")
+_MIN_ENDING_WORD = 5  # "Tony", "Mary", "Amy", "iii" keep their endings
+
+
+@cache
+def _variants() -> dict[tuple[str, str], str]:
+    """(kind, written) -> usual, from briefgen/data/name_variants.tsv."""
+    text = resources.files("briefgen").joinpath("data/name_variants.tsv").read_text("utf-8")
+    found: dict[tuple[str, str], str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            kind, written, usual = line.split("\t")
+            found[(kind, written)] = usual
+    return found
+
+
+def latin(text: str) -> str:
+    """Text in Latin letters, other scripts transliterated by anyascii ('Путин' -> 'Putin',
+    'Игорь' -> "Igor'", '金正恩' -> 'JinZhengEn'); ASCII text as it is. Before folding: a fold
+    drops the breve of 'й' that transliteration reads."""
+    return text if text.isascii() else anyascii(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def name_variant(word: str) -> str:
+    """One folded Latin word of a person's name, spelt one way whatever language wrote it:
+    "tsch" -> "ch" and "sch" -> "sh" ('uschakow' -> 'ushakov', 'schoigu' -> 'shoigu'); German
+    "w" for "v" in a word that looks transliterated so ('wladimir', 'lawrow'); the endings
+    transliteration varies, after a consonant, in a word of five letters or more ('zelenskyy',
+    'zelenskiy', 'zelensky' -> 'zelenski'; 'dmitriy', 'dmitry' -> 'dmitri'; 'sergej', 'sergei'
+    -> 'sergey'; 'shoygu' -> 'shoigu'); an exonym's usual form, read before the patterns and
+    after them ('poutine' -> 'putin', 'selenski' -> 'zelenski')."""
+    table = _variants()
+    word = table.get(("person", word), word)
+    if "sch" in word:
+        word = word.replace("tsch", "ch").replace("sch", "sh")
+    if "w" in word and _GERMAN_W.search(word):
+        word = word.replace("w", "v")
+    if len(word) >= _MIN_ENDING_WORD:
+        for pattern, ending in _ENDINGS:
+            word = pattern.sub(ending, word)
+        word = _VOWEL_Y.sub("i", word)
+    return table.get(("person", word), word)
+
+
+def body_variant(name: str) -> str:
+    """An organisation's name folded in Latin letters, its usual form if it has another
+    ('OTAN', 'НАТО' -> 'nato')."""
+    key = fold(latin(name))
+    return _variants().get(("body", key), key)
+
+
+def _tokens(pieces: Iterable[str], variant: bool = True) -> list[str]:
+    """The folded Latin words of a name, each spelt one way (`name_variant`) unless `variant`
+    is false (a suffix: 'iii')."""
     found = []
     for piece in pieces:
         for part in piece.split():
+            part = latin(part)
             if re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]?\.?", part):  # "H.W." -> h, w
                 found += [c for c in word_key(part)]
             elif folded := word_key(part):
-                found.append(folded)
+                found.append(name_variant(folded) if variant else folded)
     return found
 
 
@@ -279,7 +356,7 @@ def parse_person(name: str) -> PersonName:
     pieces = [*_tokens(first_list), *_tokens(middle_list), *last]
     if pieces and first_list and word_key(first_list[0]) in _CONNECTORS:
         pieces = ["".join(pieces)]  # "van Gogh" alone is one surname
-    suffix = "".join(_tokens(suffix_list))
+    suffix = "".join(_tokens(suffix_list, variant=False))
     titled = (
         bool(titles) and len(pieces) == 1 and any(word_key(t) not in SURNAME_TITLES for t in titles)
     )

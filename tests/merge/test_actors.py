@@ -479,3 +479,85 @@ def test_a_party_nothing_in_its_article_answers_to_reads_as_in_any_such_article(
             else:
                 expected = full._read(n, name) if is_name_like(name) else None
             assert party(n, name) == expected, (n, name)
+
+
+# --- one person or body across languages and scripts --------------------------------------------
+
+
+def test_one_person_in_four_languages_is_one_actor():
+    found = groups(
+        [person("Vladimir Putin"), person("Volodymyr Zelensky")],  # en
+        [person("Wladimir Putin"), person("Wolodymyr Selenskyj")],  # de
+        [person("Vladimir Poutine"), person("Volodymyr Zelensky")],  # fr
+        [person("Владимир Путин"), person("Владимир Зеленский")],  # ru
+        [person("Volodymyr Zelenskyy")],  # en, another spelling
+    )
+    putin = ("1:Vladimir Putin", "2:Wladimir Putin", "3:Vladimir Poutine", "4:Владимир Путин")
+    zelensky = ("1:Volodymyr Zelensky", "2:Wolodymyr Selenskyj", "3:Volodymyr Zelensky")
+    assert together(found, *putin)
+    assert together(found, *zelensky, "5:Volodymyr Zelenskyy")
+    assert not together(found, "1:Vladimir Putin", "1:Volodymyr Zelensky")
+    # the Russian page's "Владимир Зеленский" is Vladimir, not Volodymyr: it stays apart
+    assert not together(found, "4:Владимир Зеленский", "1:Volodymyr Zelensky")
+    assert not together(found, "4:Владимир Зеленский", "1:Vladimir Putin")
+
+
+def test_aides_join_across_languages_and_stay_apart_from_each_other():
+    found = groups(
+        [person("Sergei Lavrov"), person("Yuri Ushakov"), person("Dmitry Peskov")],  # en
+        [person("Sergej Lawrow"), person("Juri Uschakow"), person("Dmitri Peskow")],  # de
+        [person("Sergueï Lavrov"), person("Iouri Ouchakov")],  # fr
+        [person("Сергей Лавров"), person("Юрий Ушаков"), person("Дмитрий Песков")],  # ru
+    )
+    assert len(found) == 3
+    assert together(found, "1:Sergei Lavrov", "2:Sergej Lawrow", "3:Sergueï Lavrov")
+    assert together(found, "1:Yuri Ushakov", "2:Juri Uschakow", "4:Юрий Ушаков")
+    assert together(found, "1:Dmitry Peskov", "2:Dmitri Peskow", "4:Дмитрий Песков")
+
+
+def test_a_lone_surname_in_another_script_joins_the_full_name_its_article_gives():
+    found = groups(
+        [person("Yuri Ushakov")],
+        [person("Юрий Ушаков"), person("Ушаков")],
+        [person("Uschakow")],
+    )
+    assert len(found) == 1
+
+
+def test_people_apart_stay_apart_in_every_language():
+    assert len(groups([person("Marco Rubio")], [person("Стив Уиткофф")])) == 2
+    assert len(groups([person("Марко Рубио")], [person("Steve Witkoff")])) == 2
+    assert len(groups([person("Marco Rubio")], [person("Марко Рубио")])) == 1
+    assert len(groups([person("Sergej Lawrow")], [person("Юрий Ушаков")])) == 2
+    assert len(groups([person("Мишель Обама")], [person("Barack Obama")])) == 2
+    assert len(groups([person("Michelle Obama")], [person("Барак Обама")])) == 2
+    assert len(groups([person("George W. Bush")], [person("George H. W. Bush")])) == 2
+    assert len(groups([person("Kim Jong Nam")], [person("Kim Yong Nam")])) == 2
+    assert len(groups([person("Kim Jong Un")], [person("Kim Jong Il")])) == 2
+    assert len(groups([person("Vladimir Klitschko")], [person("Wladimir Klitschko")])) == 1
+    assert len(groups([person("Wladimir Klitschko")], [person("Vitali Klitschko")])) == 2
+    assert len(groups([person("Simone Weil")], [person("Simone Veil")])) == 2
+
+
+def test_bodies_and_countries_join_across_languages():
+    nato = groups([org("NATO")], [org("OTAN")], [org("НАТО")])
+    assert len(nato) == 1
+    russia = groups(
+        [person("Russia", kind="country")],
+        [person("Россия", kind="country")],
+        [person("Russland", kind="country")],
+        [person("Moscou", kind="country")],  # the capital as the government: an actor
+        [person("Москва", kind="country")],
+    )
+    assert len(russia) == 1
+    assert body_key("Moscou", "country") == body_key("Russie", "country") == "RUS"
+    assert body_key("Кремль", "organization") == body_key("Kremlin", "organization")
+
+
+def test_bodies_apart_stay_apart_and_a_capital_as_an_organisation_stays_itself():
+    assert len(groups([org("NATO")], [org("OSCE")])) == 2
+    assert len(groups([person("Russia", kind="country")], [person("Ukraine", kind="country")])) == 2
+    found = groups([person("Russia", kind="country")], [person("Kyiv", kind="country")])
+    assert len(found) == 2
+    # only an actor of kind country reads a capital as its country
+    assert body_key("Moscow", "organization") == "moscow"

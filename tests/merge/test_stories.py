@@ -445,3 +445,55 @@ def test_reports_that_disagree_on_the_date_but_share_names_and_place_are_one_sto
     brief = merge([one, summit(3)])
     assert brief.grouping == []
     assert brief.date.disputed
+
+
+# --- one event in several languages is one story ------------------------------------------------
+
+
+ALASKA = date(2025, 8, 15)
+
+
+def alaska(n: int, language: str) -> ArticleExtraction:
+    """Putin and Trump meet in Alaska, with their aides, told in en / de / fr / ru: the names as
+    each language writes them, no aliases, and titles and words in that language."""
+    written = {
+        "en": ("Vladimir Putin", "Donald Trump", "Yuri Ushakov", "Sergei Lavrov", "Anchorage"),
+        "de": ("Wladimir Putin", "Donald Trump", "Juri Uschakow", "Sergej Lawrow", "Anchorage"),
+        "fr": ("Vladimir Poutine", "Donald Trump", "Iouri Ouchakov", "Sergueï Lavrov", "Anchorage"),
+        "ru": ("Владимир Путин", "Дональд Трамп", "Юрий Ушаков", "Сергей Лавров", "Анкоридж"),
+    }[language]
+    title = {
+        "en": "Putin and Trump meet in Alaska",
+        "de": "Putin und Trump treffen sich in Alaska",
+        "fr": "Poutine et Trump se rencontrent en Alaska",
+        "ru": "Путин и Трамп встретились на Аляске",
+    }[language]
+    *people, venue = written
+    return article(
+        n,
+        published=ALASKA,
+        title=title,
+        actors=[actor(name) for name in people] + [actor("Russia", "country")],
+        venues=[place(venue)],
+    )
+
+
+def test_one_event_told_in_four_languages_is_one_story():
+    results = [alaska(1, "en"), alaska(2, "de"), alaska(3, "fr"), alaska(4, "ru")]
+    assert grouped(results) == [[1, 2, 3, 4]]
+
+
+def test_one_event_in_four_languages_stays_apart_from_another_story():
+    results = [alaska(1, "en"), crash(2), alaska(3, "de"), crash(4), alaska(5, "fr")]
+    results.append(alaska(6, "ru"))
+    found = grouped(results)
+    assert sorted(map(sorted, found)) == [[1, 3, 5, 6], [2, 4]]
+
+
+def test_actor_keys_are_one_across_languages_and_apart_for_different_people():
+    assert evidence_key("Владимир Путин") == evidence_key("Vladimir Poutine")
+    assert evidence_key("Wladimir Putin") == evidence_key("Russian President Vladimir Putin")
+    assert evidence_key("Juri Uschakow") == evidence_key("Юрий Ушаков")
+    assert evidence_key("Sergej Lawrow") != evidence_key("Juri Uschakow")
+    assert evidence_key("Vladimir Putin") != evidence_key("Volodymyr Zelensky")
+    assert organisation_key("OTAN") == organisation_key("НАТО") == organisation_key("NATO")

@@ -69,3 +69,76 @@ WORDS = [
 def test_the_plain_split_agrees_with_nameparser(words):
     text = " ".join(words)
     assert _split(text) == _human_split(text)
+
+
+# --- one person, many languages and scripts -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        # en, de, fr, ru
+        ("Vladimir Putin", "Wladimir Putin", "Vladimir Poutine", "Владимир Путин"),
+        ("Russian President Vladimir Putin", "Wladimir Putin", "Владимир Путин"),
+        # en, en, de, uk, ru, en
+        (
+            "Volodymyr Zelensky",
+            "Volodymyr Zelenskyy",
+            "Wolodymyr Selenskyj",
+            "Володимир Зеленський",
+            "Volodymyr Zelenskiy",
+        ),
+        ("Sergei Lavrov", "Sergey Lavrov", "Sergej Lawrow", "Сергей Лавров", "Sergueï Lavrov"),
+        ("Yuri Ushakov", "Yuriy Ushakov", "Juri Uschakow", "Юрий Ушаков", "Iouri Ouchakov"),
+        ("Dmitry Peskov", "Dmitri Peskov", "Dmitrij Peskow", "Дмитрий Песков"),
+        ("Sergei Shoigu", "Sergej Schoigu", "Сергей Шойгу"),
+        ("Donald Trump", "Дональд Трамп"),
+        ("Steve Witkoff", "Стив Уиткофф"),
+        ("Marco Rubio", "Марко Рубио"),
+    ],
+)
+def test_one_persons_name_in_every_language_and_script_has_one_key(spellings):
+    keys = {person_key(s) for s in spellings}
+    assert len(keys) == 1, {s: person_key(s) for s in spellings}
+
+
+def test_a_lone_surname_in_another_script_or_spelling_has_the_surnames_key():
+    assert person_key("Путин") == person_key("Putin") == person_key("Poutine") == "putin"
+    assert person_key("Ушаков") == person_key("Uschakow") == person_key("Ushakov") == "ushakov"
+    assert person_key("Лавров") == person_key("Lawrow") == "lavrov"
+    assert person_key("Selenskyj") == person_key("Zelenskyy") == person_key("Зеленский")
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("Vladimir Putin", "Volodymyr Zelensky"),
+        ("Vladimir Zelensky", "Volodymyr Zelensky"),  # Vladimir ≠ Volodymyr
+        ("Владимир Зеленский", "Володимир Зеленський"),  # ru ≠ uk given name
+        ("Wladimir Klitschko", "Vitali Klitschko"),
+        ("Marco Rubio", "Steve Witkoff"),
+        ("Марко Рубио", "Стив Уиткофф"),
+        ("Sergei Lavrov", "Yuri Ushakov"),
+        ("Sergej Lawrow", "Juri Uschakow"),
+        ("Сергей Лавров", "Юрий Ушаков"),
+        ("Michelle Obama", "Barack Obama"),
+        ("Мишель Обама", "Барак Обама"),
+        ("George W. Bush", "George H. W. Bush"),
+        ("Kim Jong Nam", "Kim Yong Nam"),  # two different Kims: j and y stay apart
+        ("Kim Jong Un", "Kim Jong Il"),
+        ("Simone Weil", "Simone Veil"),  # a "w" becomes "v" only in a transliterated word
+        ("Walter White", "Valter White"),
+        ("Henry VIII", "Henry VII"),
+    ],
+)
+def test_different_people_keep_different_keys_in_every_script(one, other):
+    assert person_key(one) != person_key(other)
+
+
+def test_english_keys_keep_their_letters():
+    """The variant patterns leave the usual English spellings as they were."""
+    assert person_key("James B. Comey") == "jamesbcomey"
+    assert person_key("Kim Jong Un") == "kimjongun"
+    assert person_key("Steve Witkoff") == "stevewitkoff"
+    assert person_key("William Walker") == "williamwalker"
+    assert parse_person("Henry VIII").suffix == ""  # a regnal number is a word, as before
