@@ -169,7 +169,10 @@ def test_a_chain_level_in_other_words_is_the_place_the_other_sources_name():
     assert not found.disputed
     [value] = found.values
     assert value.sources == [1, 2, 3]
-    assert value.wider[0].startswith("Vostochny") and value.wider[1:3] == ["Amur region", "Russia"]
+    # the laboratory one source names is a room of the cosmodrome they all agree on: shown
+    # under it, not in its place
+    assert value.value.startswith("Vostochny") and value.wider[:2] == ["Amur region", "Russia"]
+    assert value.contains == ["laboratorio del razzo Angara presso il Cosmodromo di Vostochny"]
 
 
 def test_levels_given_in_the_wrong_order_are_put_right_by_the_gazetteer():
