@@ -13,11 +13,15 @@ gazetteer knows it, a city, division or country entry. Then:
   anchored (they resolve, or their chains do) to entries of which none can contain another
   (Paris, Texas and Paris, France; Sudan and South Sudan; Vladivostok in Primorye and the
   Vostochny Cosmodrome in the Amur region), or one of them is not anchored at all and their
-  names differ. Places inside one the event spreads over ("in British stores") never conflict.
+  names differ. Places inside one the event spreads over ("in British stores") never conflict,
+  nor do rooms of one facility (places the gazetteer does not know, inside a cosmodrome, a
+  base, a palace: "the assembly and testing building" and "the Soyuz-2 lab").
 
-Places fold into answers: a wider place whose finer places form one chain folds into it, so the
-answer shows the finest place the sources support (given as firmly as any of its levels), its
-`wider` levels (the sources', then the gazetteer's country) and the finer places it `contains`.
+Places fold into answers: a wider place whose finer places form one chain, or are rooms of one
+facility inside it, folds into it, so the answer shows the finest place all of them lie in or
+around (given as firmly as any of its levels; a room shows under its facility), its `wider`
+levels, each once (the sources', then the gazetteer's country when the place tells one
+country) and the finer places it `contains`.
 An answer every source gives only as speculated or planned is `superseded_by` a conflicting one
 that the same source gives more firmly, or that a source confirms on or after its latest
 report; it stays listed with its quotes. The slot is disputed when two answers conflict and
