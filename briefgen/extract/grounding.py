@@ -4,7 +4,11 @@
 - an actor's name or one of its aliases must appear in it (aliases that do not are removed),
   and a weekday or a month name alone is no actor ("Wednesday", "mercoledì": what a weak model
   sends);
-- a venue's place must appear in it (a wider place in `within` that does not is removed);
+- a venue's place must appear in it (a wider place in `within` that does not is removed), as
+  whole words or inflected: in an inflected language the article declines the name the model
+  gives in its dictionary form ("Анкоридж" in "В Анкоридже", "Москва" in "в Москве"), so each
+  word of a place of four letters or more also matches an article word that starts with it (less
+  a final vowel, for a name of five letters or more) and goes on for at most three letters;
 - a date's expression must appear in it;
 - a word of the prompt's own header ("Article", "Outlet", "Published", ...) is never a name,
   a place or a date, even where the article uses the word.
@@ -12,7 +16,8 @@
 Quotes are compared forgiving what copying through a model changes without changing the words:
 curly vs straight quote marks, dash styles, runs of white space, letter case and an ellipsis at
 either end. Names, places and dates are compared as whole words, punctuation aside ("Kim
-Jong-un" is "Kim Jong Un", "Mr. Kim" is "Mr Kim"; "Kim" is not found in "Kimberley").
+Jong-un" is "Kim Jong Un", "Mr. Kim" is "Mr Kim"; "Kim" is not found in "Kimberley"). Only a
+place is matched inflected; a quote, a name or a date never is.
 
 The text compared with is the article's text only: the header the prompt puts above it (id,
 title line, outlet, date) and the fences around it are not the article.
@@ -90,6 +95,32 @@ def occurs(term: str | None, article_words: str) -> bool:
     return needle.strip() not in PROMPT_WORDS and needle != "  " and needle in article_words
 
 
+# What an inflected ending can add to a place's word, and the vowels a declension replaces.
+_ENDING = r"[^\W\d_]{0,3}"
+_VOWELS = frozenset("aeiouyаеёиоуыэюяàáâäèéêëìíîïòóôöùúûü")
+STEM_MIN = 4  # shorter words ("US", "Ufa") are matched whole
+
+
+def _stem_pattern(word: str) -> str:
+    if len(word) < STEM_MIN or not word.isalpha():
+        return re.escape(word)
+    stem = word[:-1] if len(word) > STEM_MIN and word[-1] in _VOWELS else word
+    return re.escape(stem) + _ENDING
+
+
+def occurs_inflected(term: str | None, article_words: str) -> bool:
+    """`occurs`, or each word of `term` stands in the article in an inflected form, in order:
+    "Анкоридж" in "в анкоридже", "Москва" in "в москве", "Anchorage" in "Anchorages". For
+    places only."""
+    if occurs(term, article_words):
+        return True
+    needle = words(term or "").split()
+    if not needle or " ".join(needle) in PROMPT_WORDS:
+        return False
+    pattern = " " + " ".join(_stem_pattern(w) for w in needle) + " "
+    return re.search(pattern, article_words) is not None
+
+
 def _check(kind: str, item: Any, article_words: str) -> tuple[Any | None, str | None]:
     """The item as kept (maybe with invented parts removed), or None and why it is dropped."""
     if kind == "actors":
@@ -100,9 +131,9 @@ def _check(kind: str, item: Any, article_words: str) -> tuple[Any | None, str | 
             return None, f"name not in the article: {item.name!r}"
         return item.model_copy(update={"aliases": aliases}), None
     if kind == "venues":
-        if not occurs(item.place, article_words):
+        if not occurs_inflected(item.place, article_words):
             return None, f"place not in the article: {item.place!r}"
-        within = [w for w in item.within if occurs(w, article_words)]
+        within = [w for w in item.within if occurs_inflected(w, article_words)]
         if within != item.within:  # a wider place the article does not name is not evidence
             return item.model_copy(update={"within": within}), None
     if kind == "dates" and not occurs(item.text, article_words):

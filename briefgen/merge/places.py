@@ -156,7 +156,9 @@ FACILITY_HEADS = {
     "space": """cosmodrome cosmodromo kosmodrom spaceport space_port space_center space_centre
         space_launch_facility launch_facility launch_site launch_center launch_centre""",
     "air": """airport airfield air_base airbase aeroporto aeropuerto aeroport flughafen
-        international_airport""",
+        international_airport air_force_base""",
+    "base": """joint_base military_base army_base naval_base militarbasis militarstutzpunkt
+        stutzpunkt base_militaire base_militare base_militar voennaya_baza""",
     "stadium": "stadium stadio estadio stade arena",
     "circuit": "circuit racetrack race_track race_circuit autodromo autodrome speedway raceway",
     "port": "port seaport harbour harbor porto puerto",
@@ -171,6 +173,14 @@ _HEADS = sorted(
     key=lambda p: -len(p[0]),
 )
 _FILLER = frozenset("the of di del della dei de du des la le el il lo".split())
+# Kinds one facility may be called by: a joint base is an air base too.
+_KINDRED = frozenset({frozenset({"air", "base"})})
+# Heads of a place that holds rooms, buildings and sites of its own, beyond the facilities above:
+# "the assembly and testing building" and "the Soyuz-2 lab" both lie in the cosmodrome.
+_HOLDS_ROOMS = frozenset(
+    """palace kremlin compound campus headquarters embassy consulate hotel resort complex
+    residence estate villa""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -271,15 +281,35 @@ def facility(key: str) -> tuple[str | None, frozenset[str]]:
     return kind, frozenset(w for w in text.split() if w not in _FILLER)
 
 
+def holds_rooms(key: str) -> bool:
+    """Whether a folded name is a facility or a site with rooms and buildings of its own."""
+    return facility(key)[0] is not None or any(w in _HOLDS_ROOMS for w in key.split())
+
+
+def _kin(a: str | None, b: str | None) -> bool:
+    return a == b or frozenset({a, b}) in _KINDRED
+
+
+def _distinctive(words: frozenset[str]) -> frozenset[str]:
+    """A facility's words less a country it names ("US Joint Base Elmendorf")."""
+    return frozenset(w for w in words if not lexicon.country(w, (lexicon.NAME, lexicon.DEMONYM)))
+
+
 def same_name(a: str, b: str) -> bool:
     """Two folded names of one place with no gazetteer entry: one facility in two wordings
-    ("Vostochny Cosmodrome", "Cosmodromo di Vostochny"), a facility and its bare name
-    ("Interlagos circuit", "Interlagos"), or a spelling variant (ratio >= 85)."""
+    ("Vostochny Cosmodrome", "Cosmodromo di Vostochny"; "Joint Base Elmendorf-Richardson",
+    "Militärbasis Elmendorf-Richardson", and "US Joint Base Elmendorf", whose name is part of
+    the full one), a facility and its bare name ("Interlagos circuit", "Interlagos"), or a
+    spelling variant (ratio >= 85)."""
     if a == b:
         return True
     (ka, wa), (kb, wb) = facility(a), facility(b)
-    if wa and wa == wb and (ka == kb or (ka is None) != (kb is None)):
+    if wa and wa == wb and (_kin(ka, kb) or (ka is None) != (kb is None)):
         return ka is not None or kb is not None
-    if (ka or kb) and ka != kb:
+    if ka and kb and _kin(ka, kb):
+        da, db = _distinctive(wa), _distinctive(wb)
+        if da and db and (da <= db or db <= da):
+            return True
+    if (ka or kb) and not _kin(ka, kb):
         return False
     return fuzz.ratio(a, b) >= FUZZY_SAME

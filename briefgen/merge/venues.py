@@ -13,11 +13,15 @@ gazetteer knows it, a city, division or country entry. Then:
   anchored (they resolve, or their chains do) to entries of which none can contain another
   (Paris, Texas and Paris, France; Sudan and South Sudan; Vladivostok in Primorye and the
   Vostochny Cosmodrome in the Amur region), or one of them is not anchored at all and their
-  names differ. Places inside one the event spreads over ("in British stores") never conflict.
+  names differ. Places inside one the event spreads over ("in British stores") never conflict,
+  nor do rooms of one facility (places the gazetteer does not know, inside a cosmodrome, a
+  base, a palace: "the assembly and testing building" and "the Soyuz-2 lab").
 
-Places fold into answers: a wider place whose finer places form one chain folds into it, so the
-answer shows the finest place the sources support (given as firmly as any of its levels), its
-`wider` levels (the sources', then the gazetteer's country) and the finer places it `contains`.
+Places fold into answers: a wider place whose finer places form one chain, or are rooms of one
+facility inside it, folds into it, so the answer shows the finest place all of them lie in or
+around (given as firmly as any of its levels; a room shows under its facility), its `wider`
+levels, each once (the sources', then the gazetteer's country when the place tells one
+country) and the finer places it `contains`.
 An answer every source gives only as speculated or planned is `superseded_by` a conflicting one
 that the same source gives more firmly, or that a source confirms on or after its latest
 report; it stays listed with its quotes. The slot is disputed when two answers conflict and
@@ -37,7 +41,8 @@ from briefgen.merge import places
 from briefgen.merge.grouping import CERTAINTY_ORDER, UnionFind, firmest
 from briefgen.merge.slots import SlotItem, slot_value
 from briefgen.schemas import Certainty, Slot, SlotValue
-from briefgen.text.gazetteer import Entry, gazetteer, lookup
+from briefgen.text.fold import fold
+from briefgen.text.gazetteer import BIG_CITY, Entry, gazetteer, lookup
 
 HEDGED: frozenset[Certainty] = frozenset({"speculated", "planned"})
 
@@ -188,6 +193,13 @@ def venue_slot(
     forms = [form(text, within) for text, within in written]
     known = {lv.key for f in forms for lv in f.levels}
     forms = [_singular(f, known) for f in forms]
+    mentions = [by_form[w] for w in written]
+    # A place that holds rooms which no source gives as the venue itself is still their one
+    # answer: "the assembly and testing building" and "the Soyuz-2 lab", each within the
+    # Vostochny Cosmodrome, are the cosmodrome.
+    for parent in _room_parents(forms):
+        forms.append(parent)
+        mentions.append([])
 
     sets = UnionFind(len(forms))
     for a in range(len(forms)):
@@ -195,25 +207,25 @@ def venue_slot(
             if _same(forms[a], forms[b]):
                 sets.union(a, b)
     clusters = [
-        _Cluster(group, sorted(i for f in group for i in by_form[written[f]]))
-        for group in sets.groups()
+        _Cluster(group, sorted(i for f in group for i in mentions[f])) for group in sets.groups()
     ]
     graph = _Graph(
         forms,
         clusters,
-        [len(by_form[w]) for w in written],
-        [_rank(firmest([items[i].certainty for i in by_form[w]])) for w in written],
+        [len(m) for m in mentions],
+        [_rank(firmest([items[i].certainty for i in m])) for m in mentions],
     )
     graph.merge_cycles()
     clusters = graph.clusters
 
-    # Fold a wider place into its finer places when those form one chain.
+    # Fold a wider place into its finer places when those form one chain, or are rooms of one
+    # place inside it.
     n = len(clusters)
     below = [[d for d in range(n) if d != c and graph.inside(d, c)] for c in range(n)]
     groups = UnionFind(n)
     for c in range(n):
         if below[c] and all(
-            graph.inside(x, y) or graph.inside(y, x)
+            graph.inside(x, y) or graph.inside(y, x) or graph.rooms(x, y)
             for i, x in enumerate(below[c])
             for y in below[c][i + 1 :]
         ):
@@ -258,6 +270,33 @@ def venue_slot(
         key=lambda k: (-values[k].independent, -len(values[k].sources), values[k].value or ""),
     )
     return Slot(values=[values[k] for k in order], disputed=disputed)
+
+
+def _room_parents(forms: Sequence[Form]) -> list[Form]:
+    """The places two or more rooms lie in (by their sources' chains) that no form names."""
+    rooms: dict[str, list[Form]] = defaultdict(list)
+    for f in forms:
+        if _room(f):
+            rooms[f.levels[1].key].append(f)
+    parents = []
+    for group in rooms.values():
+        distinct: list[Form] = []
+        for f in group:
+            if not any(_same(f, g) for g in distinct):
+                distinct.append(f)
+        parent = Form(group[0].levels[1:], False, False)
+        if len(distinct) > 1 and not any(_same(parent, f) for f in forms):
+            parents.append(parent)
+    return parents
+
+
+def _room(f: Form) -> bool:
+    """A place the gazetteer does not know, placed by its chain inside a facility or a site
+    that holds rooms (which the gazetteer does not know either)."""
+    if f.part or f.place.entry or len(f.levels) < 2:
+        return False
+    parent = f.levels[1]
+    return parent.entry is None and places.holds_rooms(parent.key)
 
 
 def _rank(certainty: Certainty | None) -> int:
@@ -331,6 +370,32 @@ class _Graph:
                     match = {c for key, c in unnamed if places.same_name(level.key, key)}
                     if len(match) == 1:
                         alias[level.ident] = match.pop()
+        # Levels that name one wider place in other words ("Russian Far East", "Russia’s Far
+        # East") are one level, said once; never two levels of one chain.
+        chains = [{lv.ident for lv in f.levels} for f in self.forms]
+        loose = sorted(
+            {
+                (lv.ident, lv.key)
+                for f in self.forms
+                for lv in f.levels[1:]
+                if lv.entry is None and lv.ident not in alias
+            }
+        )
+        kept: list[tuple[str, str]] = []
+        for ident, key in loose:
+            same = next(
+                (
+                    one
+                    for one, other in kept
+                    if places.same_name(key, other)
+                    and not any(ident in chain and one in chain for chain in chains)
+                ),
+                None,
+            )
+            if same is None:
+                kept.append((ident, key))
+            else:
+                alias[ident] = same
         self.alias = alias
         self.of_ident = {c.ident: k for k, c in enumerate(self.clusters)}
         edges: dict[str, set[str]] = defaultdict(set)
@@ -408,8 +473,25 @@ class _Graph:
             entry = self.entries.get(ident) or gazetteer().entries.get(ident)
             return entry.name if entry else ident.removeprefix("key:")
         firm = self.firm.get(ident, {})
+        # Spellings of one name ("São Paulo", "Sao Paulo") count together; of them the one
+        # with its accents. Names in other words ("Joint Base Elmendorf-Richardson",
+        # "Militärbasis Elmendorf-Richardson") by their counts, then firmness, not script.
+        spellings: dict[str, list[str]] = defaultdict(list)
+        for t in counts:
+            spellings[fold(t)].append(t)
+        total = {k: sum(counts[t] for t in ts) for k, ts in spellings.items()}
+        group = min(
+            spellings.values(),
+            key=lambda ts: (
+                -total[fold(ts[0])],
+                all(t.isupper() for t in ts),
+                min(firm.get(t, 9) for t in ts),
+                min(len(t) for t in ts),
+                min(ts),
+            ),
+        )
         best = min(
-            counts,
+            group,
             key=lambda t: (-counts[t], t.isupper(), t.isascii(), firm.get(t, 9), len(t), t),
         )
         return best.title() if best.isupper() and len(best) > 3 else best  # "LONDON"
@@ -425,8 +507,27 @@ class _Graph:
                 return True
         return False
 
+    def rooms(self, c: int, d: int) -> bool:
+        """Both are rooms or buildings of one facility or site they lie in ("the assembly and
+        testing building" and "the Soyuz-2 lab" in the Vostochny Cosmodrome): both can hold."""
+        if c == d or any(self.forms[f].place.entry for x in (c, d) for f in self.clusters[x].forms):
+            return False
+        shared = self.up(self.clusters[c].ident) & self.up(self.clusters[d].ident)
+        return any(
+            ident not in self.entries and places.holds_rooms(self._key(ident)) for ident in shared
+        )
+
+    def room(self, c: int) -> bool:
+        """Every form of the cluster is a room of a facility or site."""
+        return all(_room(self.forms[f]) for f in self.clusters[c].forms)
+
+    def _key(self, ident: str) -> str:
+        if ident in self.of_ident:
+            return self.forms[self.clusters[self.of_ident[ident]].forms[0]].place.key
+        return ident.removeprefix("key:")
+
     def conflict(self, c: int, d: int) -> bool:
-        if self.inside(c, d) or self.inside(d, c) or self.spread_over(c, d):
+        if self.inside(c, d) or self.inside(d, c) or self.spread_over(c, d) or self.rooms(c, d):
             return False
         if any(self.inside(x, c) and self.inside(x, d) for x in range(len(self.clusters))):
             return False  # both contain one place: they overlap
@@ -439,11 +540,36 @@ class _Graph:
         return any(not _compatible(a, b) for a in anchored[0] for b in anchored[1])
 
     def country(self, c: int) -> Entry | None:
+        """The country the place lies in, when the gazetteer tells it unambiguously."""
         for f in sorted(self.clusters[c].forms):
             anchors = self.forms[f].anchors
             if anchors:
+                if not unambiguous(anchors):
+                    return None  # "Nord": a division of Burkina Faso, Haiti and France
                 return gazetteer().entries.get(f"country:{anchors[0].country}")
         return None
+
+
+def unambiguous(candidates: Sequence[Entry]) -> bool:
+    """Whether a name's gazetteer candidates (best first) tell one country: all in one country,
+    a country, or a city of the best candidate's country that outranks every namesake elsewhere:
+    a city ten times as populous, a division when it is a big city ("Washington", "St
+    Petersburg"; not "Nord", a division of Burkina Faso, Haiti and France, nor "Birmingham")."""
+    if not candidates:
+        return False
+    best = candidates[0]
+    elsewhere = [e for e in candidates if e.country != best.country]
+    if not elsewhere or best.kind == "country":
+        return True
+    top = max(
+        (e for e in candidates if e.kind == "city" and e.country == best.country),
+        key=lambda e: e.population,
+        default=None,
+    )
+    return top is not None and all(
+        e.population * 10 <= top.population if e.kind == "city" else top.population >= BIG_CITY
+        for e in elsewhere
+    )
 
 
 def _answer(
@@ -458,7 +584,16 @@ def _answer(
     depth = {c: len(graph.up(graph.clusters[c].ident)) for c in group}
     order = sorted(group, key=lambda c: (-depth[c], graph.cluster_name(c)))
     firm = firmest([i.certainty for i in items_of(group)])
-    shown = next(c for c in order if firmest([i.certainty for i in items_of([c])]) == firm)
+    # The finest place every other place of the answer lies in or around: rooms side by side
+    # show under the place that holds them.
+    agreed = [
+        c for c in order if all(d == c or graph.inside(c, d) or graph.inside(d, c) for d in group)
+    ]
+    # A room one source names is a detail of the facility the others agree on.
+    agreed = [c for c in agreed if not graph.room(c)] or agreed
+    shown = next(
+        (c for c in agreed if firmest([i.certainty for i in items_of([c])]) == firm), agreed[0]
+    )
     up = graph.up(graph.clusters[shown].ident)
     wider_clusters = [c for c in group if c != shown and graph.clusters[c].ident in up]
     finer = [c for c in order if c != shown and c not in wider_clusters]
@@ -474,6 +609,8 @@ def _answer(
         story,
         items_of(finer),
     )
+    if value.certainty is None:  # a place only its rooms are given in is as firm as they are
+        value = value.model_copy(update={"certainty": firm})
     return value.model_copy(update={"wider": wider})
 
 

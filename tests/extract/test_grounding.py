@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefgen.extract.grounding import check, ground, is_grounded, mend, normalize
+from briefgen.extract.grounding import QUOTE_MISSING, check, ground, is_grounded, mend, normalize
 from briefgen.schemas import ITEM_KINDS, Dropped, Extraction
 
 from conftest import SAMPLE_TEXT, sample_extraction
@@ -405,3 +405,55 @@ def test_the_words_of_an_article_are_the_regular_expression_they_replaced(text):
     from briefgen.extract.grounding import _words_of_long
 
     assert _words_of_long(text) == re.sub(r"[\W_]+", " ", text).strip()
+
+
+# --- places in inflected languages (issue 20) ------------------------------------------------
+
+
+def _venue(place: str, quote: str, within: list[str] | None = None) -> dict:
+    return {"place": place, "within": within or [], "certainty": "confirmed", "quote": quote}
+
+
+@pytest.mark.parametrize(
+    ("place", "within", "text"),
+    [
+        ("Анкоридж", [], "Встреча прошла в Анкоридже."),
+        ("Москва", [], "Делегация прибыла в Москве вчера."),
+        ("Аляска", ["США"], "Саммит на Аляске, США."),
+        ("Anchorage", [], "Das Treffen des Anchorages Stützpunkts."),
+        ("Joint Base Elmendorf-Richardson", [], "auf der Joint Base Elmendorf-Richardsons"),
+    ],
+)
+def test_a_place_is_found_inflected(place, within, text):
+    quote = text.split()[0]
+    kept, dropped = ground(_extraction(venues=[_venue(place, quote, within)]), text)
+    assert dropped == [] and [(v.place, v.within) for v in kept.venues] == [(place, within)]
+
+
+@pytest.mark.parametrize(
+    ("place", "text"),
+    [
+        ("Анкоридж", "Встреча прошла в Анкориджевском районе."),  # more than a case ending
+        ("Ufa", "Die Ufas Linie."),  # short names are matched whole
+        ("Moscow", "The Muscovites said."),
+        ("Vladivostok", "Vladi is not there."),  # a prefix of the place is not the place
+    ],
+)
+def test_an_inflected_match_is_only_a_short_ending(place, text):
+    quote = text.split()[0]
+    kept, dropped = ground(_extraction(venues=[_venue(place, quote)]), text)
+    assert kept.venues == [] and dropped[0].reason == f"place not in the article: {place!r}"
+
+
+def test_names_and_quotes_are_never_matched_inflected():
+    text = "В Анкоридже выступил Путина советник."
+    answer = _extraction(
+        actors=[_actor("Путин", [], "выступил")],
+        venues=[_venue("Анкоридж", "Анкоридж выступил")],  # the quote is not in the text
+    )
+    kept, dropped = ground(answer, text)
+    assert kept.actors == [] and kept.venues == []
+    assert [d.reason for d in dropped] == [
+        "name not in the article: 'Путин'",
+        QUOTE_MISSING,
+    ]

@@ -124,3 +124,14 @@ def test_facility_names_in_other_words_and_languages():
     assert not same_name("vostochny cosmodrome", "baikonur cosmodrome")
     assert not same_name("vostochny cosmodrome", "vostochny airport")
     assert not same_name("trump tower", "central park")
+
+
+def test_one_base_in_other_words_is_one_name_and_two_bases_are_not():
+    from briefgen.merge.places import holds_rooms, same_name
+
+    assert same_name("joint base elmendorf richardson", "militarbasis elmendorf richardson")
+    assert same_name("joint base elmendorf richardson", "us joint base elmendorf")
+    assert not same_name("joint base elmendorf richardson", "joint base andrews")
+    assert not same_name("vostochny cosmodrome", "baikonur cosmodrome")
+    assert holds_rooms("vostochny cosmodrome") and holds_rooms("joint base andrews")
+    assert not holds_rooms("new york city") and not holds_rooms("fifth avenue")

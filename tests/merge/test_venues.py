@@ -169,7 +169,10 @@ def test_a_chain_level_in_other_words_is_the_place_the_other_sources_name():
     assert not found.disputed
     [value] = found.values
     assert value.sources == [1, 2, 3]
-    assert value.wider[0].startswith("Vostochny") and value.wider[1:3] == ["Amur region", "Russia"]
+    # the laboratory one source names is a room of the cosmodrome they all agree on: shown
+    # under it, not in its place
+    assert value.value.startswith("Vostochny") and value.wider[:2] == ["Amur region", "Russia"]
+    assert value.contains == ["laboratorio del razzo Angara presso il Cosmodromo di Vostochny"]
 
 
 def test_levels_given_in_the_wrong_order_are_put_right_by_the_gazetteer():
@@ -383,3 +386,121 @@ def test_two_places_that_contain_one_place_overlap_and_do_not_conflict():
     assert not found.disputed
     [value] = found.values
     assert value.value == "Red Square" and value.sources == [1, 2, 3, 4]
+
+
+# --- issue 20: rooms, one facility in other words, levels said once, no invented country -----
+
+ROOMS: Case = [
+    (1, "assembly and testing building", ["Vostochny Cosmodrome", "Amur region"], "confirmed"),
+    (2, "Soyuz-2 lab", ["Vostochny Cosmodrome", "Russian Far East", "Russia"], "confirmed"),
+    (3, "Vostochny Cosmodrome", ["Amur region", "Russia’s Far East", "Russia"], "confirmed"),
+]
+ELMENDORF: Case = [
+    (1, "Joint Base Elmendorf-Richardson, Anchorage, Alaska", [], "confirmed"),
+    (2, "Anchorage, Alaska", [], "reported"),
+    (3, "Alaska", [], "reported"),
+    (4, "Militärbasis Elmendorf-Richardson", ["Anchorage"], "reported"),
+    (5, "US Joint Base Elmendorf", [], "reported"),
+]
+
+
+def test_rooms_of_one_cosmodrome_are_one_answer_with_the_rooms_under_it():
+    found = slot(ROOMS)
+    assert not found.disputed
+    [value] = found.values
+    assert value.value == "Vostochny Cosmodrome" and value.sources == [1, 2, 3]
+    assert sorted(value.contains) == ["Soyuz-2 lab", "assembly and testing building"]
+    # each room keeps its source, quoted under the answer
+    assert {(q.source, q.quote) for q in value.quotes} >= {
+        (1, "quote 1: assembly and testing building"),
+        (2, "quote 2: Soyuz-2 lab"),
+    }
+
+
+def test_each_wider_level_is_said_once():
+    [value] = slot(ROOMS).values
+    # "Russian Far East" and "Russia’s Far East" are one level
+    assert value.wider == ["Amur region", "Russian Far East", "Russia"]
+
+
+def test_rooms_no_source_gives_as_the_venue_show_under_the_place_that_holds_them():
+    found = slot(
+        [
+            (1, "assembly and testing building", ["Vostochny Cosmodrome"], "confirmed"),
+            (2, "Soyuz-2 lab", ["Vostochny Cosmodrome"], "reported"),
+        ]
+    )
+    assert not found.disputed
+    [value] = found.values
+    assert (value.value, value.sources, value.certainty) == (
+        "Vostochny Cosmodrome",
+        [1, 2],
+        "confirmed",
+    )
+    assert sorted(value.contains) == ["Soyuz-2 lab", "assembly and testing building"]
+
+
+def test_one_base_in_five_wordings_and_two_languages_is_one_answer():
+    found = slot(ELMENDORF)
+    assert not found.disputed
+    [value] = found.values
+    assert value.value == "Joint Base Elmendorf-Richardson"
+    assert value.wider == ["Anchorage", "Alaska", "United States"]
+    assert value.sources == [1, 2, 3, 4, 5]
+
+
+def test_rooms_of_a_facility_do_not_hide_a_dispute_with_a_city_far_away():
+    found = slot([*ROOMS, (4, "Vladivostok", ["Russia"], "reported")])
+    assert found.disputed
+    assert answers(found) == {"Vostochny Cosmodrome": [1, 2, 3], "Vladivostok": [4]}
+
+
+def test_rooms_of_two_places_far_apart_are_disputed():
+    found = slot(
+        [
+            (1, "Soyuz-2 lab", ["Vostochny Cosmodrome", "Amur region"], "reported"),
+            (2, "assembly and testing building", ["Vostochny Cosmodrome"], "reported"),
+            (3, "Far Eastern Federal University", ["Vladivostok"], "reported"),
+        ]
+    )
+    assert found.disputed
+    assert {v.value for v in found.values} == {
+        "Vostochny Cosmodrome",
+        "Far Eastern Federal University",
+    }
+
+
+def test_moscow_and_st_petersburg_are_disputed():
+    found = slot([(1, "Moscow", [], "reported"), (2, "St Petersburg", [], "reported")])
+    assert found.disputed
+    assert {v.value: v.wider for v in found.values} == {
+        "Moscow": ["Russia"],
+        "St Petersburg": ["Russia"],
+    }
+
+
+def test_two_bases_of_one_kind_with_different_names_are_disputed():
+    found = slot(
+        [
+            (1, "Joint Base Elmendorf-Richardson", [], "reported"),
+            (2, "Joint Base Andrews", [], "reported"),
+        ]
+    )
+    assert found.disputed
+
+
+def test_an_ambiguous_name_gets_no_country_no_source_names():
+    # "Nord" is a division of Burkina Faso, of Haiti and of France
+    [value] = slot([(1, "Nord", [], "reported")]).values
+    assert (value.value, value.wider) == ("Nord", [])
+
+
+def test_a_name_that_tells_one_country_gets_it():
+    for place, country in [("Anchorage", "United States"), ("Washington", "United States")]:
+        [value] = slot([(1, place, [], "reported")]).values
+        assert value.wider[-1] == country
+
+
+def test_a_country_a_source_names_stays_however_ambiguous_the_place():
+    [value] = slot([(1, "Nord", ["France"], "reported")]).values
+    assert value.wider == ["France"]
