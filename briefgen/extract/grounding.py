@@ -7,8 +7,9 @@
 - a venue's place must appear in it (a wider place in `within` that does not is removed), as
   whole words or inflected: in an inflected language the article declines the name the model
   gives in its dictionary form ("Анкоридж" in "В Анкоридже", "Москва" in "в Москве"), so each
-  word of a place of four letters or more also matches an article word that starts with it (less
-  a final vowel, for a name of five letters or more) and goes on for at most three letters;
+  word of a place in a non-Latin script, of four letters or more, also matches an article word
+  that starts with it (less a final vowel, for a name of five letters or more) and goes on for
+  at most three letters. A Latin-script word is matched whole: "Niger" is not in "Nigeria";
 - a date's expression must appear in it;
 - a word of the prompt's own header ("Article", "Outlet", "Published", ...) is never a name,
   a place or a date, even where the article uses the word.
@@ -26,6 +27,7 @@ title line, outlet, date) and the fences around it are not the article.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,17 +103,22 @@ _VOWELS = frozenset("aeiouyаеёиоуыэюяàáâäèéêëìíîïòóôö�
 STEM_MIN = 4  # shorter words ("US", "Ufa") are matched whole
 
 
+def _latin(word: str) -> bool:
+    return all(c.isascii() or unicodedata.name(c, "").startswith("LATIN") for c in word)
+
+
 def _stem_pattern(word: str) -> str:
-    if len(word) < STEM_MIN or not word.isalpha():
+    # Latin-script names are matched whole: "Niger" is not in "Nigeria", "Paris" not in "parish".
+    if len(word) < STEM_MIN or not word.isalpha() or _latin(word):
         return re.escape(word)
     stem = word[:-1] if len(word) > STEM_MIN and word[-1] in _VOWELS else word
     return re.escape(stem) + _ENDING
 
 
 def occurs_inflected(term: str | None, article_words: str) -> bool:
-    """`occurs`, or each word of `term` stands in the article in an inflected form, in order:
-    "Анкоридж" in "в анкоридже", "Москва" in "в москве", "Anchorage" in "Anchorages". For
-    places only."""
+    """`occurs`, or each word of `term` in a non-Latin script stands in the article in an
+    inflected form, in order: "Анкоридж" in "в анкоридже", "Москва" in "в москве". For places
+    only; a Latin-script word is matched whole ("Niger" is not in "Nigeria")."""
     if occurs(term, article_words):
         return True
     needle = words(term or "").split()
