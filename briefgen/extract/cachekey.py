@@ -64,7 +64,8 @@ def answer_settings(settings: Settings) -> dict[str, object]:
 
 # What briefgen does with an answer before it is cached: grounding and date resolution. Raise it
 # when either changes, so cached extractions are made again under the new rules.
-RULES_VERSION = "4"  # 4: weekday and month names are no actors; places grounded inflected; parts joined by the one fold
+# 4: weekday and month names are no actors; places grounded inflected; parts joined by one fold.
+RULES_VERSION = "4"
 
 
 def key(
