@@ -319,6 +319,22 @@ class Claim(Strict):
     )
 
 
+class ContextDate(Strict):
+    """A date expression resolved from the brief's own context, not the publication date."""
+
+    as_written: str = Field(description="The expression as the source wrote it.")
+    kind: Literal["event", "time"] = Field(
+        description="'event': counted from the dates of another event of this brief ('on the "
+        "final day of the forum'); 'time': a time of day ('at 11:26 a.m.') placed on the date "
+        "its source gives the same event."
+    )
+    anchor: str = Field(
+        description="What it was counted from: the words naming the other event ('the forum'), "
+        "or the source's own expression for the day ('on Wednesday')."
+    )
+    anchor_date: str = Field(description="The date of that anchor the expression was counted from.")
+
+
 class SlotValue(Strict):
     """One answer to 'where?' or 'when?', with the sources that give it."""
 
@@ -342,6 +358,11 @@ class SlotValue(Strict):
     independent: int
     reported: date | None
     quotes: list[Quote]
+    from_context: list[ContextDate] = Field(
+        default=[],
+        description="For a date: the expressions of `as_written` resolved from the brief's own "
+        "context (another event's dates, or the source's date for a time of day).",
+    )
 
 
 class Slot(Strict):
@@ -368,6 +389,21 @@ class DatedEvent(Strict):
         default=[],
         description="Dates other sources give for the same event that cannot both hold with "
         "this one: who says what, never resolved.",
+    )
+    certainty: Certainty | None = Field(
+        default=None,
+        description="The firmest certainty any one source gives the event (`confirmed`, "
+        "`planned`, `reported`). Speculation and counterfactuals are never timeline events.",
+    )
+    according_to: list[str] = Field(
+        default=[],
+        description="For a reported event (an allegation): the claimants its quotes credit, as "
+        "the brief names them ('John Kirby', 'an Interfax report'); empty when they name no one.",
+    )
+    from_context: list[ContextDate] = Field(
+        default=[],
+        description="The expressions of `as_written` resolved from the brief's own context "
+        "(another event's dates, or the source's date for a time of day).",
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from briefgen.merge.grouping import firmest, quotes_of
-from briefgen.schemas import Certainty, SlotValue
+from briefgen.schemas import Certainty, ContextDate, SlotValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,7 @@ class SlotItem:
     quote: str
     certainty: Certainty | None = None
     within: tuple[str, ...] = field(default=())
+    context: ContextDate | None = None  # a date resolved from the brief's own context
 
 
 def slot_value(
@@ -46,4 +47,15 @@ def slot_value(
         independent=len({story.get(n, n) for n in sources}),
         reported=max(dates) if dates else None,
         quotes=quotes_of([(i.source, i.quote, i.certainty) for i in every]),
+        from_context=contexts(items),
     )
+
+
+def contexts(items: Sequence[SlotItem]) -> list[ContextDate]:
+    """The items' dates resolved from context, each once, in order."""
+    found = {
+        (c.as_written, c.kind, c.anchor, c.anchor_date): c
+        for i in items
+        if (c := i.context) is not None
+    }
+    return list(found.values())

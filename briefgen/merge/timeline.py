@@ -27,12 +27,30 @@ from datetime import date
 from functools import cache
 from itertools import combinations
 
-from briefgen.merge.grouping import CERTAINTY_ORDER, UnionFind, quotes_of
+from briefgen.merge.grouping import CERTAINTY_ORDER, UnionFind, firmest, quotes_of
 from briefgen.merge.places import FACILITY_HEADS
 from briefgen.merge.similarity import COMMON_WORD_LIMIT, content_words
-from briefgen.merge.slots import SlotItem, slot_value
-from briefgen.schemas import ArticleExtraction, BriefActor, DatedEvent, OtherDate, Slot, SlotValue
-from briefgen.text.dates import bounds, overlap, resolve
+from briefgen.merge.slots import SlotItem, contexts, slot_value
+from briefgen.schemas import (
+    ArticleExtraction,
+    BriefActor,
+    ContextDate,
+    DatedEvent,
+    DateMention,
+    OtherDate,
+    Slot,
+    SlotValue,
+)
+from briefgen.text.dates import (
+    EventRelative,
+    bounds,
+    counted_from,
+    day_level,
+    event_relative,
+    overlap,
+    resolve,
+    time_of_day,
+)
 from briefgen.text.fold import fold
 from briefgen.text.names import is_full_name, is_name_like, person_key
 
@@ -94,20 +112,186 @@ def dates_and_timeline(
     without them the extractions' own actor names are used, matched by name alone. `venue` is
     the story's venue slot: when its sources agree, the names of the agreed place and of the
     places around and inside it name one place, so "overturns near Sandilands" and "overturns
-    in Croydon" are not told apart by their places."""
+    in Croydon" are not told apart by their places.
+
+    A date the publication date cannot resolve may resolve from the story's own context
+    (`in_context`). Speculated and counterfactual mentions stay in the date slot when central,
+    but are never timeline events (`not_an_event`)."""
+    mentions = [
+        (n, m, resolve(m.text, result.article.published, m.relation))
+        for n, result in done
+        for m in result.extraction.dates
+    ]
     central: dict[str | None, list[SlotItem]] = {}
     dated: list[tuple[SlotItem, str, str | None]] = []
-    for n, result in done:
-        for mention in result.extraction.dates:
-            resolved = resolve(mention.text, result.article.published, mention.relation)
-            item = SlotItem(n, mention.text, mention.quote, mention.certainty)
-            if mention.central:
-                central.setdefault(resolved, []).append(item)
+    for (n, mention, _), (resolved, context) in zip(mentions, in_context(mentions), strict=True):
+        item = SlotItem(n, mention.text, mention.quote, mention.certainty, context=context)
+        if mention.central:
+            central.setdefault(resolved, []).append(item)
+        if not not_an_event(mention):
             dated.append((item, mention.event, resolved))
     events = [event for _, event, _ in dated]
     names = _actor_names(actors) if actors is not None else _extracted_names(done, events)
     index = EventIndex(events, names, _agreed_place_words(venue))
-    return date_slot(central, published, story), timeline(dated, index)
+    canonical = {fold(n): a.name for a in actors or () for n in (a.name, *a.names)}
+    return date_slot(central, published, story), timeline(dated, index, canonical)
+
+
+# --- certainty and context -------------------------------------------------------------------
+
+# Counterfactuals and claimants. Both deliberately narrow: a false counterfactual would hide a
+# real event, and a false claimant would credit someone with what they did not say.
+
+# Past participles that do not end in -ed or -en.
+_IRREGULAR = """been had gone done made seen come become begun broken broke taken given known won
+    lost met held led left fought brought built sent spent found kept felt run hit put set cut paid
+    sold told thought bought caught taught fallen risen grown thrown drawn flown shown struck stood
+    understood""".split()
+_PARTICIPLE = r"(?:\w+ed|\w+en|" + "|".join(_IRREGULAR) + r")"
+_COUNTERFACTUAL = (
+    # "would not have broken out", "could've been avoided", "might never have happened"
+    re.compile(
+        r"\b(?:would|could|might|should)(?:\s+(?:not|never)|n['’]t)?\s+have\s+(?:\w+ly\s+)?"
+        + _PARTICIPLE
+        + r"\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?:would|could|might|should)['’]ve\s+" + _PARTICIPLE + r"\b", re.IGNORECASE),
+    # "had it not been for", "if Russia had not invaded", "if they hadn't met"
+    re.compile(r"\bhad\s+(?:it|they|he|she|we|I)\s+not\b", re.IGNORECASE),
+    re.compile(r"\bif\b[^.;]{0,80}?\bhad(?:\s+not|n['’]t|\s+never)\b", re.IGNORECASE),
+    # German Konjunktiv II with a participle: "wäre nicht ausgebrochen", "hätte verhindert"
+    re.compile(r"\b(?:wäre|wären|hätte|hätten)\b[^.;]{0,60}?\b(?:\w*ge\w+(?:t|en)|\w+iert)\b"),
+)
+
+
+def counterfactual(text: str) -> bool:
+    """True when `text` states what would, could, might or should have happened."""
+    return any(p.search(text) for p in _COUNTERFACTUAL)
+
+
+# A name: capitalised words, "The New York Times", "U.S. officials" (an initial article kept).
+_NAME = r"(?:(?:the|The|an?|An?)\s+)?(?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w.'’-]*"
+_SAID = (
+    r"(?:said|says|claimed|claims|alleged|alleges|asserted|asserts|stated|states|told|reported"
+    r"|reports|insisted|insists|accused|accuses|revealed|reveals|believes|believed)"
+)
+_CLAIMANT = (
+    re.compile(r"\b[Aa]ccording\s+to\s+(?P<who>" + _NAME + r"(?:\s+(?:report|reports|sources))?)"),
+    re.compile(r"\b[Pp]er\s+(?P<who>" + _NAME + r")"),
+    re.compile(r"(?P<who>" + _NAME + r")\s+" + _SAID + r"\b"),
+    re.compile(r"\b" + _SAID + r"\s+(?P<who>" + _NAME + r")(?=\s*[,.;:]|\s*$)"),
+    re.compile(r"\b[Cc]iting\s+(?P<who>" + _NAME + r")"),
+)
+_CLAIMANT_POSSESSIVE = re.compile(r"['’]s?$")
+# Capitalised words that begin a sentence or name a time, not a claimant.
+_NOT_NAMES = frozenset(
+    """it this that these those there he she they we i you his her their its our on in at
+    by during earlier later last next monday tuesday wednesday thursday friday saturday sunday
+    january february march april june july august september october november december""".split()
+)
+
+
+def claimant(quote: str) -> str | None:
+    """Who `quote` credits with what it says, as written, or None."""
+    for pattern in _CLAIMANT:
+        for m in pattern.finditer(quote):
+            who = _CLAIMANT_POSSESSIVE.sub("", m["who"].strip(" ,.;:"))
+            words = who.split()
+            named = [w for w in words if w[:1].isupper() and w.casefold() not in _NOT_NAMES]
+            if not named or (len(words) == 1 and words[0].casefold() in _NOT_NAMES):
+                continue
+            # "On September 4, The New York Times" starts at the name, not the sentence
+            while words and words[0].casefold() in _NOT_NAMES:
+                words = words[1:]
+            if words:
+                return " ".join(words)
+    return None
+
+
+_CLAUSE = re.compile(r"[,;:()\u2013\u2014]")
+
+
+def not_an_event(mention: DateMention) -> bool:
+    """Speculation ("may occur on the final day") and counterfactuals ("the war would not have
+    broken out in 2022": in the event, or in the quote's clause that holds the date) are not
+    events that happened or are planned."""
+    if mention.certainty == "speculated" or counterfactual(mention.event):
+        return True
+    written = mention.text.casefold()
+    return any(
+        written in clause.casefold() and counterfactual(clause)
+        for clause in _CLAUSE.split(mention.quote)
+    )
+
+
+def in_context(
+    mentions: Sequence[tuple[int, DateMention, str | None]],
+) -> list[tuple[str | None, ContextDate | None]]:
+    """Each mention's date, and how the story's context gave it when the publication date did
+    not. A time of day alone ("at 11:26 a.m.") takes the day its source gives the same event
+    (same event words or same quote), or, for a central mention, the source's one central day.
+    Then an expression counted from another event ("on the final day of the forum", "the day
+    after the summit") takes that event's dates, when every dated event the words name (all of
+    "forum" in the event's words) gives the same day or range of days and no date of theirs
+    lies apart from it; otherwise it stays unresolved."""
+    found: list[tuple[str | None, ContextDate | None]] = [(r, None) for _, _, r in mentions]
+    for k, (_, mention, resolved) in enumerate(mentions):
+        if resolved is None and time_of_day(mention.text):
+            found[k] = _same_day(k, mentions)
+    known = [
+        (words, when, mention.certainty)
+        for (_, mention, _), (when, _) in zip(mentions, found, strict=True)
+        if when is not None and not not_an_event(mention)
+        for words in [frozenset(w.casefold() for w in _words(mention.event))]
+    ]
+    for k, (_, mention, _) in enumerate(mentions):
+        if found[k][0] is None and (relative := event_relative(mention.text)):
+            found[k] = _from_event(mention.text, relative, known)
+    return found
+
+
+def _same_day(
+    k: int, mentions: Sequence[tuple[int, DateMention, str | None]]
+) -> tuple[str | None, ContextDate | None]:
+    n, mention, _ = mentions[k]
+    own = [(m, r) for i, (s, m, r) in enumerate(mentions) if s == n and i != k and r]
+    own = [(m, r) for m, r in own if day_level(r) and "/" not in r]
+    same = [(m, r) for m, r in own if m.event == mention.event or m.quote == mention.quote]
+    if not same and mention.central:
+        same = [(m, r) for m, r in own if m.central]
+    days = {r for _, r in same}
+    if len(days) != 1:
+        return None, None
+    day = days.pop()
+    anchor = next(m.text for m, r in same if r == day)
+    return day, ContextDate(as_written=mention.text, kind="time", anchor=anchor, anchor_date=day)
+
+
+def _from_event(
+    text: str,
+    relative: EventRelative,
+    known: Sequence[tuple[frozenset[str], str, str | None]],
+) -> tuple[str | None, ContextDate | None]:
+    wanted = {w.casefold() for w in _words(relative.reference)} - {"the"}
+    if not wanted:
+        return None, None
+    dates = {when for words, when, _ in known if wanted <= words}
+    anchors = {
+        when: day
+        for when in dates
+        if (not relative.within or "/" in when) and (day := counted_from(when, relative))
+    }
+    if len(set(anchors.values())) != 1:
+        return None, None
+    # dates that give the same day (a range and its last day): the widest names the event best
+    chosen = min(anchors, key=lambda w: (bounds(w)[0], -bounds(w)[1].toordinal()))
+    if not all(overlap(when, chosen) for when in dates):
+        return None, None  # "the summit" of 2019 and of 2023: which one is not said
+    context = ContextDate(
+        as_written=text, kind="event", anchor=relative.reference, anchor_date=chosen
+    )
+    return anchors[chosen], context
 
 
 def _agreed_place_words(venue: Slot | None) -> frozenset[str]:
@@ -388,10 +572,14 @@ def _acronym(word: str) -> bool:
 
 
 def timeline(
-    dated: Sequence[tuple[SlotItem, str, str | None]], index: EventIndex
+    dated: Sequence[tuple[SlotItem, str, str | None]],
+    index: EventIndex,
+    canonical: Mapping[str, str] | None = None,
 ) -> list[DatedEvent]:
     """Events in date order, undated last. The same event on the same date is one line; the
-    same event on dates that cannot both hold marks both lines."""
+    same event on dates that cannot both hold marks both lines. Each line keeps the firmest
+    certainty its sources give, and a reported one who its quotes credit (`canonical`: folded
+    name -> the brief's name for that actor)."""
     related = index.related()
     event_of = [index.id_of[text] for _, text, _ in dated]
     by_date: dict[str | None, list[int]] = defaultdict(list)
@@ -409,17 +597,40 @@ def timeline(
         groups.sort(key=lambda g: (dated[g[0]][0].source, g[0]))
         lines += [(when, g) for g in groups]
     disputes = _disputes(lines, dated, event_of, index, related)
-    return [
-        DatedEvent(
-            date=when,
-            as_written=list(dict.fromkeys(dated[k][0].text for k in group)),
-            event=dated[group[0]][1],
-            sources=sorted({dated[k][0].source for k in group}),
-            quotes=quotes_of([(dated[k][0].source, dated[k][0].quote, None) for k in group]),
-            disputed=disputes[i],
+    found = []
+    for i, (when, group) in enumerate(lines):
+        items = [dated[k][0] for k in group]
+        event = dated[group[0]][1]
+        certainty = firmest([item.certainty for item in items])
+        found.append(
+            DatedEvent(
+                date=when,
+                as_written=list(dict.fromkeys(item.text for item in items)),
+                event=event,
+                sources=sorted({item.source for item in items}),
+                quotes=quotes_of([(item.source, item.quote, item.certainty) for item in items]),
+                disputed=disputes[i],
+                certainty=certainty,
+                according_to=_according_to(items, event, canonical or {})
+                if certainty == "reported"
+                else [],
+                from_context=contexts(items),
+            )
         )
-        for i, (when, group) in enumerate(lines)
-    ]
+    return found
+
+
+def _according_to(items: Sequence[SlotItem], event: str, canonical: Mapping[str, str]) -> list[str]:
+    """Who the reported items' quotes credit, by the brief's name for them; not one the event's
+    own words already name ("The New York Times reported …")."""
+    said = f" {fold(event)} "
+    found = []
+    for item in items:
+        who = claimant(item.quote) if item.certainty == "reported" else None
+        if who is None or f" {(key := fold(who))} " in said:
+            continue
+        found.append(canonical.get(key, who))
+    return list(dict.fromkeys(found))
 
 
 def _group_events(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from briefgen.schemas import Brief, BriefActor, Slot, SlotValue, Story
+from briefgen.schemas import Brief, BriefActor, ContextDate, DatedEvent, Slot, SlotValue, Story
 
 # Control characters, and the bidirectional overrides and isolates that would make a quote
 # display in another order than it reads (U+202A-U+202E, U+2066-U+2069).
@@ -36,6 +36,27 @@ def count(sources: Sequence[int], independent: int | None = None) -> str:
 def hedge(certainty: str | None) -> str | None:
     """The certainty worth saying: anything but 'confirmed'."""
     return certainty if certainty and certainty != "confirmed" else None
+
+
+def event_hedge(event: DatedEvent) -> str | None:
+    """A timeline line's certainty worth saying, with who a reported one is credited to:
+    'reported, according to John Kirby'."""
+    said = hedge(event.certainty)
+    if said and event.according_to:
+        said += f", according to {' and '.join(event.according_to)}"
+    return said
+
+
+def context_notes(found: Sequence[ContextDate]) -> list[str]:
+    """How dates were resolved from the brief's own context: 'from the forum's dates' (another
+    event of the brief), 'time of day on the day of “on Wednesday”' (its source's own date)."""
+    notes = []
+    for c in found:
+        if c.kind == "event":
+            notes.append(f"from {flat(c.anchor)}'s dates")
+        else:
+            notes.append(f"time of day on the day of “{flat(c.anchor)}”")
+    return list(dict.fromkeys(notes))
 
 
 def split(slot: Slot) -> tuple[list[SlotValue], list[SlotValue]]:

@@ -173,6 +173,7 @@ class ValueView:
     superseded_by: str | None = None
     later: list[Cite] = field(default_factory=list)
     took_place: str | None = None
+    context: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,8 @@ class EventView:
     as_written: list[str]
     cites: list[Cite]
     disputed: list[tuple[str, list[Cite]]]
+    certainty: str | None = None
+    context: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,7 @@ def _value(page: Page, value: SlotValue, latest: bool, slot: Slot, kind: str) ->
         superseded_by=clean(value.superseded_by) if value.superseded_by else None,
         later=page.cites(later.sources, later.quotes) if later else [],
         took_place=took_place,
+        context=[clean(n) for n in facts.context_notes(value.from_context)],
     )
 
 
@@ -389,6 +393,8 @@ def _event(page: Page, event: DatedEvent, id: str) -> EventView:
         as_written=[clean(w) for w in event.as_written],
         cites=page.cites(event.sources, event.quotes),
         disputed=[(clean(o.date), page.cites(o.sources)) for o in event.disputed],
+        certainty=facts.event_hedge(event),
+        context=[clean(n) for n in facts.context_notes(event.from_context)],
     )
 
 

@@ -90,6 +90,8 @@ def _value(value: SlotValue, latest: bool) -> str:
     else:
         wider = "".join(f", {text(w)}" for w in value.wider)
         head = f"**{text(value.value)}**{wider}{f' (as written: {written})' if written else ''}"
+        if value.from_context:
+            head += f" ({'; '.join(map(text, facts.context_notes(value.from_context)))})"
         if value.contains:
             head += f", including {', '.join(map(text, value.contains))}"
     when = f"; last reported {value.reported}" if value.reported else ""
@@ -199,11 +201,20 @@ def _actors(story: Brief | Story, level: int = 2) -> list[str]:
 
 def _event(event: DatedEvent) -> str:
     written = "; ".join(f"“{text(w)}”" for w in event.as_written)
-    line = f"- {event.date} — {text(event.event)} ({written}) {cite(event.sources)}"
+    notes = "".join(f"; {text(n)}" for n in facts.context_notes(event.from_context))
+    line = (
+        f"- {event.date} — {text(event.event)} ({written}{notes}){_event_hedge(event)} "
+        f"{cite(event.sources)}"
+    )
     if event.disputed:
         others = "; ".join(f"{text(o.date)} {cite(o.sources)}" for o in event.disputed)
         line += f" — sources disagree: also dated {others}"
     return line
+
+
+def _event_hedge(event: DatedEvent) -> str:
+    said = facts.event_hedge(event)
+    return f" _({text(said)})_" if said else ""
 
 
 def _timeline(story: Brief | Story, published: dict[int, date | None], level: int = 2) -> list[str]:
@@ -221,7 +232,8 @@ def _timeline(story: Brief | Story, published: dict[int, date | None], level: in
             "",
             "Not placed in time: "
             + "; ".join(
-                f"{text(e.event)} (“{text(e.as_written[0])}”) {cite(e.sources)}" for e in undated
+                f"{text(e.event)} (“{text(e.as_written[0])}”){_event_hedge(e)} {cite(e.sources)}"
+                for e in undated
             ),
         ]
     return [*lines, ""]

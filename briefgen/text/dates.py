@@ -35,7 +35,7 @@ import unicodedata
 from collections import defaultdict
 from datetime import date, timedelta
 from functools import cache, lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Relation = Literal["before", "after", "unclear"]
 
@@ -419,3 +419,91 @@ def bounds(resolved: str) -> tuple[date, date]:
 def overlap(a: str, b: str) -> bool:
     (a0, a1), (b0, b1) = bounds(a), bounds(b)
     return a0 <= b1 and b0 <= a1
+
+
+# --- dates from the brief's own context ------------------------------------------------------
+
+# A time of day and nothing else: "at 11:26 a.m.", "around 3 p.m. local time", "14:30 GMT",
+# "at noon". It belongs to a date the article gives elsewhere, not beside it.
+_TIME_OF_DAY = re.compile(
+    r"^(?:(?:at|around|about|by|shortly\s+(?:after|before)|just\s+(?:after|before)|before|after"
+    r"|from|until|until\s+about|um|à|alle|ore|a\s+las)\s+)?"
+    r"(?:\d{1,2}:\d{2}(?:\s*(?:[ap]\.?\s?m\.?|uhr|h))?|\d{1,2}[.h]\d{2}\s*(?:[ap]\.?\s?m\.?|uhr)"
+    r"|\d{1,2}\s*(?:[ap]\.?\s?m\.?|o['’]clock|uhr)"
+    r"|noon|midday|midnight|mezzogiorno|minuit|midi)"
+    r"(?:\s+(?:local\s+time|ora\s+locale|heure\s+locale|Ortszeit|[A-Z]{2,4}(?:[+-]\d{1,2})?))?"
+    r"\s*[.,]?$",
+    re.IGNORECASE,
+)
+
+
+def time_of_day(text: str) -> bool:
+    """True when `text` names only a time of day ("at 11:26 a.m."), no day."""
+    return bool(_TIME_OF_DAY.match(" ".join(text.split())))
+
+
+_COUNT_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_ORDINAL_DAYS = {"first": 0, "opening": 0, "second": 1, "third": 2, "fourth": 3}
+_REFERENCE = r"(?P<ref>the\s+[^,;()]+?)"
+_ON = r"^(?:(?:on|during|at|by|until|through|from)\s+)?"
+_NTH_DAY = re.compile(
+    _ON
+    + r"the\s+(?P<nth>final|last|closing|first|opening|second|third|fourth)\s+day\s+of\s+"
+    + _REFERENCE
+    + r"\s*[.,]?$",
+    re.IGNORECASE,
+)
+_DAYS_FROM = re.compile(
+    _ON + r"(?:the\s+)?(?:(?P<count>\d|a|one|two|three|four|five|six|seven)\s+)?days?\s+"
+    r"(?P<side>after|before)\s+" + _REFERENCE + r"\s*[.,]?$",
+    re.IGNORECASE,
+)
+_EVE = re.compile(_ON + r"the\s+eve\s+of\s+" + _REFERENCE + r"\s*[.,]?$", re.IGNORECASE)
+
+
+class EventRelative(NamedTuple):
+    """A date counted from another event: `days` after its start or end (`end`); `within`
+    when it is one of that event's own days ("the final day of"), so the event must be a range
+    that holds it; `reference` the words naming the event ("the forum")."""
+
+    end: bool
+    days: int
+    within: bool
+    reference: str
+
+
+def event_relative(text: str) -> EventRelative | None:
+    """An expression dated by another event ("on the final day of the forum", "the day after
+    the summit", "on the eve of the G20 summit"), or None for anything else."""
+    plain = " ".join(text.split())
+    if m := _NTH_DAY.match(plain):
+        nth = m["nth"].lower()
+        if nth in ("final", "last", "closing"):
+            return EventRelative(True, 0, True, m["ref"])
+        return EventRelative(False, _ORDINAL_DAYS[nth], True, m["ref"])
+    if m := _DAYS_FROM.match(plain):
+        count = m["count"]
+        days = (int(count) if count.isdigit() else _COUNT_WORDS[count.lower()]) if count else 1
+        if m["side"].lower() == "after":
+            return EventRelative(True, days, False, m["ref"])
+        return EventRelative(False, -days, False, m["ref"])
+    if m := _EVE.match(plain):
+        return EventRelative(False, -1, False, m["ref"])
+    return None
+
+
+def day_level(resolved: str) -> bool:
+    """A day or a range of days, not a month or a year."""
+    return all(part.count("-") == 2 for part in resolved.split("/"))
+
+
+def counted_from(anchor: str, relative: EventRelative) -> str | None:
+    """The day `relative` names, counted from `anchor` (a day or a range of days); None when
+    it is one of the event's own days and `anchor` is not a range that holds it."""
+    if not day_level(anchor) or (relative.within and "/" not in anchor):
+        return None
+    first, last = bounds(anchor)
+    found = (last if relative.end else first) + timedelta(days=relative.days)
+    if relative.within and not first <= found <= last:
+        return None
+    return found.isoformat()

@@ -433,10 +433,13 @@ def example():
 
 def test_the_bundled_example_date_slot_is_unchanged(example):
     assert not example.date.disputed
+    # "on the final day of the forum" [3] is the forum's last day, from the forum's dates [2][5]
     assert [(v.value, v.sources, v.superseded_by) for v in example.date.values] == [
         ("2023-09-10/2023-09-13", [2, 5], None),
-        (None, [3], None),
+        ("2023-09-13", [3], None),
     ]
+    [context] = example.date.values[1].from_context
+    assert (context.anchor, context.anchor_date) == ("the forum", "2023-09-10/2023-09-13")
 
 
 def test_the_bundled_example_timeline_folds_the_2019_summit_and_marks_no_disagreement(example):
