@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.merge.timeline import claimant, counterfactual
+from briefgen.text.hedging import claimant, counterfactual
 
 
 @pytest.mark.parametrize(
