@@ -159,15 +159,29 @@ class Unreadable(Strict):
 class ArticleRef(Strict):
     """What the brief says about a source; the text itself stays with the Article."""
 
-    id: str
-    title: str | None = None
-    outlet: str | None = None
-    published: date | None = None
-    source: str
+    id: str = Field(
+        description="The article's id: from a manifest or record, or the file's name and a hash."
+    )
+    title: str | None = Field(
+        default=None,
+        description="Its title, as the source gives it or guessed from its first line.",
+    )
+    outlet: str | None = Field(
+        default=None, description="The outlet that published it, when known."
+    )
+    published: date | None = Field(
+        default=None,
+        description="Its publication date, when known: relative dates resolve against it.",
+    )
+    source: str = Field(
+        description="Where it came from: a URL, or a path relative to the run's folder."
+    )
     also: list[str] = Field(
         default=[], description="Other sources that gave the same text, read once."
     )
-    title_guessed: bool = False
+    title_guessed: bool = Field(
+        default=False, description="True when the title was taken from the article's first line."
+    )
     flags: list[str] = Field(
         default=[],
         description="Text addressed to a model (instructions, role tags): its items are kept "
@@ -179,8 +193,8 @@ class ArticleRef(Strict):
 
 
 class Usage(Strict):
-    input_tokens: int = 0
-    output_tokens: int = 0
+    input_tokens: int = Field(default=0, description="Tokens sent to the model.")
+    output_tokens: int = Field(default=0, description="Tokens the model answered with.")
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -250,8 +264,10 @@ class ArticleFailure(Strict):
 
 
 class Source(Strict):
-    n: int
-    article: ArticleRef
+    n: int = Field(description="The source's number, cited as [n] in the brief.")
+    article: ArticleRef = Field(
+        description="The article: id, title, outlet, date, where it came from."
+    )
     failed: str | None = Field(default=None, description="Why no facts came from it, if so.")
     kept: int = Field(default=0, description="Items of its extraction grounded in the article.")
     dropped: int = Field(default=0, description="Items dropped as not grounded in the article.")
@@ -267,25 +283,29 @@ class Source(Strict):
 
 
 class Quote(Strict):
-    source: int
-    quote: str
-    certainty: Certainty | None = None
+    source: int = Field(description="The source's number in `sources`.")
+    quote: str = Field(description="The words, verbatim from that article.")
+    certainty: Certainty | None = Field(
+        default=None, description="How firmly that source states it, when it says."
+    )
     item: int | None = Field(
         default=None, description="Index of the item in that article's extraction list."
     )
 
 
 class BriefActor(Strict):
-    name: str
-    kind: ActorKind
-    names: list[str]
-    roles: list[str]
-    sources: list[int]
-    quotes: list[Quote]
+    name: str = Field(
+        description="The actor's name as the brief shows it: the fullest form the sources give."
+    )
+    kind: ActorKind = Field(description="person, organization or country.")
+    names: list[str] = Field(description="Every name and alias the sources use for this actor.")
+    roles: list[str] = Field(description="Roles the sources give it ('Russian President').")
+    sources: list[int] = Field(description="The sources (numbers in `sources`) that name it.")
+    quotes: list[Quote] = Field(description="The sources' words that name it.")
 
 
 class ItemRef(Strict):
-    source: int
+    source: int = Field(description="The source's number in `sources`.")
     item: int | None = Field(
         default=None, description="Index of the item in that article's extraction list."
     )
@@ -295,23 +315,25 @@ class Judgement(Strict):
     """A model's answer, asked before the merge (the optional claim check), to whether two
     items state the same claim."""
 
-    pair: list[ItemRef]
-    same: bool
-    reason: str
-    model: str
+    pair: list[ItemRef] = Field(description="The two items judged.")
+    same: bool = Field(description="True when the model judged them one claim.")
+    reason: str = Field(description="The model's reason, in a sentence.")
+    model: str = Field(description="The model that judged.")
 
 
 class Claim(Strict):
     """An ask, warning or motive folded across the articles that state it."""
 
-    who: str
-    claimants: list[str]
-    whom: str | None
-    what: str
-    certainty: Certainty
-    sources: list[int]
-    independent: int
-    quotes: list[Quote]
+    who: str = Field(description="The side that states it: a state, body or person.")
+    claimants: list[str] = Field(description="Who states it, as the sources name them.")
+    whom: str | None = Field(description="Whom it is addressed to or about, if anyone.")
+    what: str = Field(description="What is asked, warned of or wanted, in the sources' words.")
+    certainty: Certainty = Field(description="The firmest certainty any source gives it.")
+    sources: list[int] = Field(description="The sources that state it.")
+    independent: int = Field(
+        description="How many independent stories those sources are (copies count once)."
+    )
+    quotes: list[Quote] = Field(description="Each source's words for it.")
     judged: list[Judgement] = Field(
         default=[],
         description="The claim check's answers about this claim's items (same or not), when "
@@ -338,8 +360,10 @@ class ContextDate(Strict):
 class SlotValue(Strict):
     """One answer to 'where?' or 'when?', with the sources that give it."""
 
-    value: str | None
-    as_written: list[str]
+    value: str | None = Field(
+        description="The answer: a place, or an ISO date, month, year or range."
+    )
+    as_written: list[str] = Field(description="The answer as the sources wrote it.")
     contains: list[str] = Field(
         default=[], description="Places inside this one that sources name (a venue in a city)."
     )
@@ -348,16 +372,20 @@ class SlotValue(Strict):
         description="For a place: the wider places that contain it, innermost first, as the "
         "sources or the gazetteer place it ('Amur region', 'Russia').",
     )
-    certainty: Certainty | None = None
+    certainty: Certainty | None = Field(
+        default=None, description="The firmest certainty any source gives it."
+    )
     superseded_by: str | None = Field(
         default=None,
         description="Set when this answer was reported as expected or speculated and a later or "
         "firmer report gives another: the value that replaced it. Not a dispute.",
     )
-    sources: list[int]
-    independent: int
-    reported: date | None
-    quotes: list[Quote]
+    sources: list[int] = Field(description="The sources that give it.")
+    independent: int = Field(
+        description="How many independent stories those sources are (copies count once)."
+    )
+    reported: date | None = Field(description="The latest publication date among those sources.")
+    quotes: list[Quote] = Field(description="Each source's words for it.")
     from_context: list[ContextDate] = Field(
         default=[],
         description="For a date: the expressions of `as_written` resolved from the brief's own "
@@ -366,25 +394,31 @@ class SlotValue(Strict):
 
 
 class Slot(Strict):
-    values: list[SlotValue]
-    disputed: bool
+    values: list[SlotValue] = Field(
+        description="Every answer the sources give, most supported first."
+    )
+    disputed: bool = Field(
+        description="True when two answers cannot both hold: who says what is in `values`."
+    )
 
 
 class OtherDate(Strict):
     """Another date that other sources give for the same event: a disagreement."""
 
-    date: str
-    sources: list[int]
+    date: str = Field(description="The other date: ISO date, month, year or 'start/end' range.")
+    sources: list[int] = Field(description="The sources that give it.")
 
 
 class DatedEvent(Strict):
     """An event on the timeline, folded across the articles that date it alike."""
 
-    date: str | None
-    as_written: list[str]
-    event: str
-    sources: list[int]
-    quotes: list[Quote]
+    date: str | None = Field(
+        description="ISO date, month, year or 'start/end' range; null when it cannot be known."
+    )
+    as_written: list[str] = Field(description="The date expressions as the sources wrote them.")
+    event: str = Field(description="What happened or will happen.")
+    sources: list[int] = Field(description="The sources that date it so.")
+    quotes: list[Quote] = Field(description="Each source's words for it.")
     disputed: list[OtherDate] = Field(
         default=[],
         description="Dates other sources give for the same event that cannot both hold with "
@@ -410,15 +444,15 @@ class DatedEvent(Strict):
 class Story(Strict):
     """One of several unrelated stories among the sources, merged on its own."""
 
-    title: str
-    sources: list[int]
-    actors: list[BriefActor]
-    asks: list[Claim]
-    warnings: list[Claim]
-    motives: list[Claim]
-    venue: Slot
-    date: Slot
-    timeline: list[DatedEvent]
+    title: str = Field(description="The story's title: its central people, place or date.")
+    sources: list[int] = Field(description="The sources that tell it.")
+    actors: list[BriefActor] = Field(description="Its people and bodies.")
+    asks: list[Claim] = Field(description="Its asks, folded across its sources.")
+    warnings: list[Claim] = Field(description="Its warnings, folded across its sources.")
+    motives: list[Claim] = Field(description="Its motives, folded across its sources.")
+    venue: Slot = Field(description="Where, with who says what.")
+    date: Slot = Field(description="When, with who says what.")
+    timeline: list[DatedEvent] = Field(description="Its dated events, oldest first.")
 
 
 class BriefQuality(Strict):
@@ -434,8 +468,8 @@ class BriefQuality(Strict):
     cached: int = Field(
         default=0, description="Articles whose extraction came from the cache: no model call."
     )
-    reasks: int = 0
-    usage: Usage = Usage()
+    reasks: int = Field(default=0, description="Re-asks after unusable answers, all articles.")
+    usage: Usage = Field(default=Usage(), description="Tokens this run used, all calls.")
 
 
 ChangeKind = Literal["source", "actor", "ask", "warning", "motive", "venue", "date"]
@@ -444,9 +478,13 @@ ChangeKind = Literal["source", "actor", "ask", "warning", "motive", "venue", "da
 class Change(Strict):
     """One line of "What changed": something new, dropped, disputed, settled or moved."""
 
-    kind: ChangeKind
-    change: Literal["new", "dropped", "disputed", "settled", "moved"]
-    text: str
+    kind: ChangeKind = Field(
+        description="What changed: a source, actor, ask, warning, motive, the venue or the date."
+    )
+    change: Literal["new", "dropped", "disputed", "settled", "moved"] = Field(
+        description="How: new, dropped, disputed, settled or moved."
+    )
+    text: str = Field(description="The line as 'What changed' shows it.")
     sources: list[int] = Field(default=[], description="Citations in this brief.")
     previous_sources: list[int] = Field(
         default=[], description="Citations in the previous brief (for what was dropped)."
@@ -454,23 +492,58 @@ class Change(Strict):
 
 
 class Changes(Strict):
-    since: str
-    items: list[Change]
+    since: str = Field(
+        description="The previous brief compared with: its run and date, or the file given."
+    )
+    items: list[Change] = Field(
+        description="The changes, in a fixed order (sources, actors, claims, venue, date)."
+    )
+
+
+# The version of the brief's JSON: raised when a field changes meaning or goes, so a program that
+# reads briefs can tell. A field added with a default keeps it.
+BRIEF_SCHEMA_VERSION = "2"
 
 
 class Brief(Strict):
-    title: str
-    model: str
-    prompt_version: str
-    sources: list[Source]
-    actors: list[BriefActor]
-    asks: list[Claim]
-    warnings: list[Claim]
-    motives: list[Claim]
-    venue: Slot
-    date: Slot
-    timeline: list[DatedEvent]
-    quality: BriefQuality
+    schema_version: str = Field(
+        default=BRIEF_SCHEMA_VERSION,
+        description="The version of this document's schema (`briefgen schema brief`): 2 since "
+        "timeline lines carry their certainty and every field is described.",
+    )
+    title: str = Field(
+        description="The brief's title: as given, or made from the main story's central people "
+        "and place."
+    )
+    model: str = Field(
+        description="The model that answered, as the server names it ('hand-written' for the demo)."
+    )
+    prompt_version: str = Field(
+        description="The prompt family and a hash of every template: what was asked."
+    )
+    sources: list[Source] = Field(
+        description="Every article given, in input order, numbered from 1; failures included."
+    )
+    actors: list[BriefActor] = Field(
+        description="People and bodies of the main story, one per real actor under all its names."
+    )
+    asks: list[Claim] = Field(
+        description="What actors ask of others, folded across articles (the main story's)."
+    )
+    warnings: list[Claim] = Field(
+        description="What actors warn others of, folded across articles (the main story's)."
+    )
+    motives: list[Claim] = Field(
+        description="What actors want or why they act, folded across articles."
+    )
+    venue: Slot = Field(description="Where: every answer the sources give, with who says what.")
+    date: Slot = Field(description="When: every central date the sources give, with who says what.")
+    timeline: list[DatedEvent] = Field(
+        description="Dated events of the main story, oldest first, each with its sources."
+    )
+    quality: BriefQuality = Field(
+        description="This run's counts: drops and their reasons, cache hits, calls, tokens."
+    )
     partial: bool = Field(
         default=False, description="True when some sources failed; they say why in `failed`."
     )
