@@ -430,6 +430,119 @@ def score_claims(
     return ClaimReport(scores, false_merges, missed, joined, split)
 
 
+# --- who said it, and from how many origins --------------------------------------------------
+
+
+@dataclass
+class AttributionReport:
+    """Claim lines checked for their claimants and their independent-origin count, where the
+    gold annotates them (a claim group's `claimant` / `origins`, the set's `copies`)."""
+
+    claimants_checked: int = 0  # brief claim lines whose claimants the gold settles ...
+    wrong_claimant: list[str] = field(default_factory=list)  # ... naming someone else
+    origins_checked: int = 0  # brief claim lines whose origins the gold settles ...
+    wrong_origins: list[str] = field(default_factory=list)  # ... with another `independent`
+    problems: list[str] = field(default_factory=list)
+
+
+def brief_actor_ids(
+    brief: Brief, results: Sequence[ArticleExtraction], gold_ids: dict[MentionKey, str]
+) -> dict[str, set[str]]:
+    """A brief actor's name -> the gold actors of the mentions it holds."""
+    by_number = dict(enumerate(results, start=1))
+    found: dict[str, set[str]] = defaultdict(set)
+    for actor in (a for section in (brief, *brief.stories) for a in section.actors):
+        for n in actor.sources:
+            r = by_number[n]
+            for x in r.extraction.actors:
+                if x.name in actor.names and (r.article.id, x.name) in gold_ids:
+                    found[actor.name].add(gold_ids[(r.article.id, x.name)])
+    return found
+
+
+def _written_ids(
+    name: str, articles: Iterable[str], extraction_of: dict[str, Extraction], gold_ids: dict
+) -> set[str]:
+    """The gold actors an article's own actors list gives `name` (as a name or an alias)."""
+    return {
+        gold_ids[(article, a.name)]
+        for article in articles
+        for a in extraction_of[article].actors
+        if fold(name) in {fold(a.name), *map(fold, a.aliases)} and (article, a.name) in gold_ids
+    }
+
+
+def score_attribution(
+    brief: Brief,
+    results: Sequence[ArticleExtraction],
+    predicted: dict[str, list[list[ItemKey]]],
+    gold: dict[str, Any],
+) -> AttributionReport:
+    """Each brief claim line (`predicted`: its items, in the brief's order of claims) against
+    the gold. Claimants: the gold actors the line's `claimants` are must be exactly the ones who
+    made the items it cites (a gold group's `claimant`, else the actor the item's own article
+    names). Origins: the line's `independent` must be the number of distinct origins of its items
+    (a gold group's `origins`, else the article, a republished copy counting as its original).
+    A set whose gold gives no `claimant` (no `origins` or `copies`) is not checked for it."""
+    report = AttributionReport()
+    groups = [g for g in gold.get("claims", []) if "claimant" in g or "origins" in g]
+    check_claimants = any("claimant" in g for g in groups)
+    check_origins = "copies" in gold or any("origins" in g for g in groups)
+    if not (check_claimants or check_origins):
+        return report
+    gold_ids = gold_actor_ids(gold)
+    extraction_of = {r.article.id: r.extraction for r in results}
+    article_of = {s.n: s.article.id for s in brief.sources}
+    copies = gold.get("copies", {})
+    claimant_of: dict[tuple[str, ItemKey], set[str]] = {}
+    origin_of: dict[tuple[str, ItemKey], str] = {}
+    for g in groups:
+        for i, (article, index) in enumerate(g["members"]):
+            if "claimant" in g:
+                claimant_of[(g["kind"], (article, index))] = set(g["claimant"])
+            if "origins" in g:
+                origin_of[(g["kind"], (article, index))] = g["origins"][i]
+    names = brief_actor_ids(brief, results, gold_ids)
+    for kind in CLAIM_KINDS:
+        who_field = _PARTIES[kind][0]
+        claims = [c for section in (brief, *brief.stories) for c in getattr(section, kind)]
+        for claim, members in zip(claims, predicted.get(kind, []), strict=False):
+            if not members:
+                continue
+            label = f"{kind}: {claim.who}: {claim.what} {claim.sources}"
+            if check_claimants:
+                expected: set[str] = set()
+                for article, index in members:
+                    item = getattr(extraction_of[article], kind)[index]
+                    expected |= claimant_of.get((kind, (article, index))) or _written_ids(
+                        getattr(item, who_field), [article], extraction_of, gold_ids
+                    )
+                cited = {article_of[n] for n in claim.sources}
+                named = [
+                    names.get(c) or _written_ids(c, cited, extraction_of, gold_ids)
+                    for c in claim.claimants or [claim.who]
+                ]
+                shown = set().union(*named)
+                if not expected:
+                    report.problems.append(f"claimant of {label} not in the gold")
+                else:
+                    report.claimants_checked += 1
+                    if shown != expected or not all(named):
+                        report.wrong_claimant.append(
+                            f"{label}: names {sorted(shown) or claim.claimants}, gold"
+                            f" {sorted(expected)}"
+                        )
+            if check_origins:
+                origins = {origin_of.get((kind, m)) or copies.get(m[0], m[0]) for m in members}
+                report.origins_checked += 1
+                if claim.independent != len(origins):
+                    report.wrong_origins.append(
+                        f"{label}: independent {claim.independent}, gold {len(origins)}"
+                        f" ({', '.join(sorted(origins))})"
+                    )
+    return report
+
+
 # --- stories and their slots -----------------------------------------------------------------
 
 
@@ -695,6 +808,7 @@ class QualityReport:
     stories: StoryReport | None = None
     # With claim-check answers: (candidate pairs, answered, answered "same", who answered).
     claim_check: tuple[int, int, int, str] | None = None
+    attribution: AttributionReport = field(default_factory=AttributionReport)
 
     @property
     def goals(self) -> list[tuple[str, bool]]:
@@ -744,6 +858,7 @@ def evaluate(
     predicted_claims, claim_problems = predicted_claim_groups(brief, results, actor_groups)
     claims = score_claims(predicted_claims, gold_claim_groups(gold), gold_claim_notes(gold))
     claims.problems += claim_problems
+    attribution = score_attribution(brief, results, predicted_claims, gold)
     items: dict[tuple[str, ItemKey], str] = {}
     for r in results:
         for kind in CLAIM_KINDS:
@@ -780,6 +895,7 @@ def evaluate(
         timeline=timeline,
         stories=score_stories(brief_stories(brief, article_of), [s["articles"] for s in stories]),
         claim_check=checked,
+        attribution=attribution,
     )
 
 
@@ -885,6 +1001,15 @@ def render(report: QualityReport) -> str:
         )
         lines += [f"  MISSING DISPUTE: event {e}" for e in t.missing_disputes]
         lines += [f"  FALSE DISPUTE: event {text}" for text in t.false_disputes]
+    at = report.attribution
+    if at.claimants_checked or at.origins_checked:
+        lines.append(
+            f"  claim lines: {len(at.wrong_claimant)} of {at.claimants_checked} with a wrong"
+            f" claimant, {len(at.wrong_origins)} of {at.origins_checked} with a wrong"
+            " independent-origin count"
+        )
+        lines += [f"  WRONG CLAIMANT: {text}" for text in at.wrong_claimant]
+        lines += [f"  WRONG ORIGINS: {text}" for text in at.wrong_origins]
     if report.stories and len(report.stories.gold) > 1:
         lines.append(f"  stories: gold {report.stories.gold}")
         lines.append(f"           brief {report.stories.predicted}")
@@ -923,6 +1048,7 @@ def render(report: QualityReport) -> str:
             lines += [f"    |   {item(kind, m)}" for m in part[1:]]
     problems = a.problems + c.problems + [p for d in every for p in d.problems]
     problems += report.timeline.problems if report.timeline else []
+    problems += report.attribution.problems
     if problems:
         lines.append("")
         lines.append("Problems (annotation or matching)")
@@ -959,6 +1085,10 @@ class Totals:
     events_disputed: int = 0  # event dates the gold marks as a disagreement ...
     missed_event: int = 0  # ... that the brief does not mark
     false_event: int = 0  # disagreements the brief marks that the gold does not have
+    claimant_lines: int = 0  # claim lines whose claimants the gold settles ...
+    wrong_claimant: int = 0  # ... that name someone else
+    origin_lines: int = 0  # claim lines whose origins the gold settles ...
+    wrong_origins: int = 0  # ... with the wrong independent count
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(
@@ -1001,6 +1131,10 @@ def totals(report: QualityReport) -> Totals:
         events_disputed=len(t.disputes_expected) if t else 0,
         missed_event=len(t.missing_disputes) if t else 0,
         false_event=len(t.false_disputes) if t else 0,
+        claimant_lines=report.attribution.claimants_checked,
+        wrong_claimant=len(report.attribution.wrong_claimant),
+        origin_lines=report.attribution.origins_checked,
+        wrong_origins=len(report.attribution.wrong_origins),
     )
 
 
@@ -1012,6 +1146,8 @@ SUMMARY_COLUMNS = (
     "FM",
     "claim P",
     "claim R",
+    "claimant",
+    "origins",
     "venue false",
     "venue missed",
     "superseded",
@@ -1036,6 +1172,8 @@ def summary_cells(name: str, t: Totals) -> list[str]:
         str(t.false_merges),
         _num(t.claims.precision),
         _num(t.claims.recall),
+        f"{t.wrong_claimant}/{t.claimant_lines}",
+        f"{t.wrong_origins}/{t.origin_lines}",
         f"{t.false_venue}/{t.venues_agreed}",
         f"{t.missed_venue}/{t.venues_disputed}",
         f"{t.superseded_shown}/{t.superseded}",
@@ -1076,7 +1214,10 @@ def render_all(reports: Sequence[QualityReport]) -> str:
             "rival values) where the gold agrees, of the stories that agree; missed = not marked "
             "where the gold disputes, of those; superseded = shown as superseded, of the places "
             "the gold says were; event false = event-date disagreements marked that the gold "
-            "does not have.",
+            "does not have. claimant / origins: claim lines naming a claimant who did not make "
+            "the claims they cite / giving an independent count other than the number of "
+            "distinct origins they cite (republished copies and relays of one readout or "
+            "interview one origin), of the lines the gold annotates.",
             width=100,
             initial_indent="  ",
             subsequent_indent="  ",
@@ -1105,6 +1246,8 @@ def _mistakes(report: QualityReport) -> list[str]:
     if report.timeline:
         lines += [f"  MISSING DISPUTE: event {e}" for e in report.timeline.missing_disputes]
         lines += [f"  FALSE DISPUTE: event {text}" for text in report.timeline.false_disputes]
+    lines += [f"  WRONG CLAIMANT: {text}" for text in report.attribution.wrong_claimant]
+    lines += [f"  WRONG ORIGINS: {text}" for text in report.attribution.wrong_origins]
     if report.stories and report.stories.score.fp:
         lines.append(f"  STORIES MIXED: brief {report.stories.predicted}")
     if report.stories and report.stories.score.fn:

@@ -335,3 +335,32 @@ def test_score_disputes_reads_the_story_that_holds_the_articles():
     assert not report.venue_found and report.false_disputes == []
     mixed = quality.score_disputes(brief, gold, ["Croydon"], story=[1, 3])
     assert mixed.venue_found  # a story it shares with another event says disputed
+
+
+def test_score_attribution_finds_a_wrong_claimant_and_a_wrong_origin_count():
+    """On the multilingual set's own brief, one claim line altered by hand: credited to Trump
+    instead of Putin, and counting its wire and the republished copy as two origins."""
+    from briefgen.merge import merge
+
+    found = [s for s in SETS if s.name == "alaska-summit-2025-08-15"]
+    assert found
+    results = quality.load_results(found[0].sources, found[0].answers)
+    gold = quality.load_gold(found[0].gold)
+    brief = merge(results)
+    groups, _ = quality.brief_actor_groups(brief, results)
+    predicted, _ = quality.predicted_claim_groups(brief, results, groups)
+    moscow = next(i for i, c in enumerate(brief.asks) if "Moscow" in c.what and c.sources == [1, 2])
+    honest = brief.asks[moscow].model_copy(update={"independent": 1})
+    brief.asks[moscow] = honest
+    report = quality.score_attribution(brief, results, predicted, gold)
+    assert report.problems == [] and report.claimants_checked == report.origins_checked > 0
+    assert not any("Moscow" in text for text in report.wrong_claimant + report.wrong_origins)
+    brief.asks[moscow] = honest.model_copy(
+        update={"who": "Donald Trump", "claimants": ["Donald Trump"], "independent": 2}
+    )
+    report = quality.score_attribution(brief, results, predicted, gold)
+    wrong = [t for t in report.wrong_claimant if "Moscow" in t]
+    assert len(wrong) == 1 and "donald-trump" in wrong[0] and "vladimir-putin" in wrong[0]
+    assert next(t for t in report.wrong_origins if "Moscow" in t).endswith("gold 1 (wire)")
+    unannotated = quality.score_attribution(brief, results, predicted, {"claims": []})
+    assert (unannotated.claimants_checked, unannotated.origins_checked) == (0, 0)
