@@ -109,6 +109,7 @@ def folder(tmp_path):
 # --- 429 -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # waits what the server asks, on the real clock
 @pytest.mark.parametrize("header", [{"retry-after": "0.3"}, {"retry-after-ms": "300"}])
 def test_429_waits_what_the_server_asks_then_retries(server, article, header):
     server.queue(Reply(429, error_body("Rate limit reached"), header), good())
@@ -207,7 +208,11 @@ def test_transient_faults_are_retried_and_bounded(server, article, fault):
 
 @pytest.mark.parametrize(
     "fault",
-    [Reply(503, error_body("overloaded")), Reply(drop=True), Reply(delay=1.0)],
+    [
+        Reply(503, error_body("overloaded")),
+        Reply(drop=True),
+        pytest.param(Reply(delay=1.0), marks=pytest.mark.slow),  # waits the timeout out
+    ],
     ids=["503", "dropped", "read-timeout"],
 )
 def test_transient_fault_then_success(server, article, fault):
@@ -219,6 +224,7 @@ def test_transient_fault_then_success(server, article, fault):
     assert result.usage.input_tokens == 100  # only the answered request cost tokens
 
 
+@pytest.mark.slow  # the back-off's waits, on the real clock
 @pytest.mark.parametrize(
     "fault", [Reply(503, error_body("overloaded")), Reply(drop=True)], ids=["503", "dropped"]
 )
