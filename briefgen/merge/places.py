@@ -27,6 +27,7 @@ from rapidfuzz import fuzz
 from briefgen.text import lexicon
 from briefgen.text.fold import fold
 from briefgen.text.gazetteer import Entry, gazetteer, lookup
+from briefgen.text.names import latin
 
 # Two cities of one division closer than this may be one inside the other (Croydon in London,
 # Manhattan in New York City): GeoNames lists boroughs as cities.
@@ -216,6 +217,12 @@ def _known(key: str) -> bool:
     return bool(lookup(key))
 
 
+def key_of(name: str) -> str:
+    """A place's name as compared: in Latin letters (the gazetteer's names are; "Москва" is
+    "moskva", which it knows as Moscow), then folded."""
+    return fold(latin(name))
+
+
 @lru_cache(maxsize=1 << 14)
 def parse(text: str) -> Parsed:
     """'outside Trump Towers' -> Trump Towers; 'Paris, Texas' -> Paris < Texas; 'the tram stop
@@ -223,13 +230,13 @@ def parse(text: str) -> Parsed:
     -> Britain, spread over it; 'Brazilian Grand Prix' -> Brazil."""
     parts = [p.strip() for p in text.strip().strip("\"'“”").split(",") if p.strip()]
     if not parts:
-        return Parsed(text, fold(text))
+        return Parsed(text, key_of(text))
     head, spread = _strip_leading(parts[0])
     wider = [_wider(p) for p in parts[1:]]
-    if not _known(fold(head)) and len(pieces := _IN.split(head)) > 1:
+    if not _known(key_of(head)) and len(pieces := _IN.split(head)) > 1:
         head, *inner = (_strip_leading(p)[0] for p in pieces)
         wider = [*inner, *wider]  # "tram stop in Croydon in south London": innermost first
-    key = fold(head)
+    key = key_of(head)
     words = key.split()
     for size in (2, 1):
         demonym = " ".join(words[:size])

@@ -504,3 +504,36 @@ def test_a_name_that_tells_one_country_gets_it():
 def test_a_country_a_source_names_stays_however_ambiguous_the_place():
     [value] = slot([(1, "Nord", ["France"], "reported")]).values
     assert value.wider == ["France"]
+
+
+# --- places in other scripts (issue 20) -----------------------------------------------------
+
+
+def test_a_place_in_cyrillic_is_placed_by_its_name_in_latin_letters():
+    found = slot([(1, "Moscow", [], "reported"), (2, "Москва", [], "reported")])
+    assert not found.disputed  # "moskva": the gazetteer's Moscow, in Russia
+    assert {v.value: v.wider for v in found.values}["Москва"] == ["Russia"]
+
+
+def test_a_base_in_cyrillic_within_anchorage_agrees_with_the_base_in_english():
+    found = slot(
+        [
+            (1, "Joint Base Elmendorf-Richardson", ["Anchorage", "Alaska"], "confirmed"),
+            (2, "Элмендорф-Ричардсон", ["Анкоридж", "Аляска"], "confirmed"),
+            (3, "Anchorage", ["Alaska"], "reported"),
+        ]
+    )
+    assert not found.disputed
+    [value] = found.values
+    assert value.sources == [1, 2, 3]
+
+
+def test_places_in_two_scripts_far_apart_stay_a_dispute():
+    found = slot(
+        [
+            (1, "Vostochny Cosmodrome", ["Amur region"], "reported"),
+            (2, "Владивосток", [], "reported"),
+        ]
+    )
+    assert found.disputed
+    assert sorted(sources for v in found.values for sources in v.sources) == [1, 2]
