@@ -3,7 +3,7 @@
 - every item's quote must appear in the article;
 - an actor's name or one of its aliases must appear in it (aliases that do not are removed),
   and a weekday or a month name alone is no actor ("Wednesday", "mercoledì": what a weak model
-  sends);
+  sends), nor a relaying word or a point of the compass ("Secondo", "Nord": `NO_ACTOR_WORDS`);
 - a venue's place must appear in it (a wider place in `within` that does not is removed), as
   whole words or inflected: in an inflected language the article declines the name the model
   gives in its dictionary form ("Анкоридж" in "В Анкоридже", "Москва" in "в Москве"), so each
@@ -33,6 +33,8 @@ from typing import Any
 
 from briefgen.schemas import ITEM_KINDS, Dropped, Extraction
 from briefgen.text.dates import is_calendar_word
+from briefgen.text.fold import fold
+from briefgen.text.words import NO_ACTOR_WORDS
 
 _TRANSLATE = str.maketrans(
     {
@@ -133,6 +135,8 @@ def _check(kind: str, item: Any, article_words: str) -> tuple[Any | None, str | 
     if kind == "actors":
         if is_calendar_word(item.name):
             return None, f"not a name: {item.name!r} is a weekday or a month"
+        if fold(item.name) in NO_ACTOR_WORDS:
+            return None, f"not a name: {item.name!r} is a common word"
         aliases = [a for a in item.aliases if occurs(a, article_words) and not is_calendar_word(a)]
         if not occurs(item.name, article_words) and not aliases:
             return None, f"name not in the article: {item.name!r}"

@@ -20,6 +20,15 @@ STOP_WORDS = frozenset(
     own other others such both all s no nor never without additional extra further
     particularly especially certain its itself them they which who whom whose what""".split()
 )
+# Words a weak model sends as an actor that are no one, in the wire languages: how a report is
+# relayed ("Secondo" the Kremlin, "selon", "laut", "según", "согласно") and the points of the
+# compass ("Nord" of "Corea del Nord"). English "West" and "North" are left out: "the West" is
+# an actor, and so is a "North" that stands for North Korea; so is "Sud" (SUD, a French union).
+NO_ACTOR_WORDS = frozenset(
+    """secondo selon laut gemass gemäss gemäß segun según segundo conforme согласно по
+    nord ovest ouest est nordest ost norte sur oeste este
+    север юг запад восток""".split()
+)
 COMMON_ZIPF = 4.0
 LANGUAGES = ("en", "it", "fr", "es", "de", "pt", "ru")
 

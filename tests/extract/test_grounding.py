@@ -253,6 +253,35 @@ def test_a_weekday_a_weak_model_sends_as_an_actor_is_dropped_saying_why(text, na
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Secondo il Cremlino, Putin ha invitato Trump a Mosca.", "Secondo"),
+        ("Laut Kreml lud Putin Trump nach Moskau ein.", "Laut"),
+        ("La Corea del Nord ha inviato truppe, Nord ha detto.", "Nord"),
+        ("Согласно Кремлю, Путин пригласил Трампа.", "Согласно"),
+    ],
+)
+def test_a_relaying_word_or_a_compass_point_is_no_actor(text, name):
+    answer = _extraction(actors=[_actor(name, [], text.split(",")[0])])
+    kept, dropped = ground(answer, text)
+    assert kept.actors == []
+    assert [d.reason for d in dropped] == [f"not a name: {name!r} is a common word"]
+
+
+def test_a_name_holding_such_a_word_or_the_west_is_kept():
+    text = "North Korea and the West argued; Corea del Nord replied."
+    answer = _extraction(
+        actors=[
+            _actor("Corea del Nord", [], "Corea del Nord replied"),
+            _actor("the West", ["West"], "the West argued"),
+        ]
+    )
+    kept, dropped = ground(answer, text)
+    assert [a.name for a in kept.actors] == ["Corea del Nord", "the West"]
+    assert dropped == []
+
+
 def test_a_name_that_is_also_a_month_or_a_weekday_is_kept_and_so_is_its_alias():
     text = "Theresa May met Plácido Domingo on Monday. May said the talks went well."
     answer = _extraction(
