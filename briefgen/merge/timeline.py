@@ -269,7 +269,6 @@ def _superseded(
         items_a = central[a]
         if not all(i.certainty in ("speculated", "planned") for i in items_a):
             continue
-        # the least firm certainty each source gives A
         given: dict[int, str] = {}  # the firmest certainty each source gives A
         for item in items_a:
             kept = given.get(item.source)
