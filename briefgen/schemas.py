@@ -265,6 +265,11 @@ class ArticleFailure(Strict):
 
 class Source(Strict):
     n: int = Field(description="The source's number, cited as [n] in the brief.")
+    id: str = Field(
+        default="",
+        description="A stable id: its article's id ('#2' on a second listing of one article). "
+        "Numbers change when a source is added; ids do not.",
+    )
     article: ArticleRef = Field(
         description="The article: id, title, outlet, date, where it came from."
     )
@@ -284,6 +289,7 @@ class Source(Strict):
 
 class Quote(Strict):
     source: int = Field(description="The source's number in `sources`.")
+    source_id: str | None = Field(default=None, description="The source's stable id (`Source.id`).")
     quote: str = Field(description="The words, verbatim from that article.")
     certainty: Certainty | None = Field(
         default=None, description="How firmly that source states it, when it says."
@@ -294,6 +300,11 @@ class Quote(Strict):
 
 
 class BriefActor(Strict):
+    id: str = Field(
+        default="",
+        description="A stable id: the shown name in Latin letters, folded and hyphenated "
+        "('vladimir-putin').",
+    )
     name: str = Field(
         description="The actor's name as the brief shows it: the fullest form the sources give."
     )
@@ -324,6 +335,11 @@ class Judgement(Strict):
 class Claim(Strict):
     """An ask, warning or motive folded across the articles that state it."""
 
+    id: str = Field(
+        default="",
+        description="A stable id: the kind and a hash of its earliest item (article id, item, "
+        "quote); it holds while that item stays in the brief.",
+    )
     who: str = Field(description="The side that states it: a state, body or person.")
     claimants: list[str] = Field(description="Who states it, as the sources name them.")
     whom: str | None = Field(description="Whom it is addressed to or about, if anyone.")

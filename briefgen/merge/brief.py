@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from briefgen.merge import actors as actor_resolution
-from briefgen.merge import claims, stories, venues
+from briefgen.merge import claims, ids, stories, venues
 from briefgen.merge import timeline as dated
 from briefgen.merge.actors import Mention, PartyNames, is_name_like
 from briefgen.merge.grouping import quotes_of
@@ -83,7 +83,7 @@ def _merge(
     by_number = dict(done)
     merged = [_story([(n, by_number[n]) for n in group], copies, same_claims) for group in grouping]
     main = merged[0] if merged else _story([], copies)
-    return Brief(
+    brief = Brief(
         title=title or _title(main.actors, len(results), main.venue, len(merged)),
         model=_joined(r.model for r in results),
         prompt_version=_joined(r.prompt_version for r in results),
@@ -95,6 +95,7 @@ def _merge(
         partial=any(isinstance(r, ArticleFailure) for r in results),
         quality=quality_of(results),
     )
+    return ids.assign(brief)
 
 
 def claim_candidates(
