@@ -53,7 +53,7 @@ from briefgen.text.dates import (
 )
 from briefgen.text.fold import fold
 from briefgen.text.hedging import claimant, counterfactual
-from briefgen.text.names import is_full_name, is_name_like, person_key
+from briefgen.text.names import is_full_name, is_name_like, parse_person
 
 # Two dates of one event further apart than this are taken for two occurrences (the 2019 summit
 # and the 2023 one), not a disagreement: a false dispute is worse than a missed one.
@@ -335,7 +335,7 @@ def _extracted_names(
             if not named:
                 continue
             if actor.kind == "person" and is_full_name(actor.name):
-                key = f"{actor.kind}:{person_key(actor.name)}"
+                key = f"{actor.kind}:{parse_person(actor.name).across_key}"
             else:
                 key = f"{actor.kind}:{fold(actor.name)}"
             for name in (actor.name, *actor.aliases):
