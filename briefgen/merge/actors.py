@@ -47,7 +47,6 @@ from briefgen.text.names import (
     body_variant,
     is_name_like,
     parse_person,
-    person_key,
     word_key,
 )
 
@@ -501,7 +500,8 @@ def canonical_name(actors: Iterable[Actor]) -> str:
     kind = actors[0].kind if actors else "person"
 
     def rank(name: str) -> tuple[int, int, int, str]:
-        key = person_key(name) if kind == "person" else body_key(name, kind)
+        # one name's East Slavic forms are equally full: the most used is shown
+        key = parse_person(name).across_key if kind == "person" else body_key(name, kind)
         return (len(key), names[name], len(name), name)
 
     return max(names, key=rank)
