@@ -339,10 +339,24 @@ def predicted_claim_groups(
         who_field, whom_field, text_field = _PARTIES[kind]
         taken: set[ItemKey] = set()
         kind_groups = []
-        for claim in (c for section in (brief, *brief.stories) for c in getattr(section, kind)):
+        listed = [c for section in (brief, *brief.stories) for c in getattr(section, kind)]
+        # A line listed under another kind that folds items of this one (`Claim.kinds`): its
+        # items of this kind are a group of this kind too, after the lines listed here (which
+        # score_attribution reads in order).
+        folded = [
+            c
+            for section in (brief, *brief.stories)
+            for other in CLAIM_KINDS
+            if other != kind
+            for c in getattr(section, other)
+            if kind in c.kinds
+        ]
+        for claim in [*listed, *folded]:
             members: list[ItemKey] = []
             for quote in claim.quotes:
                 article = article_of[quote.source]
+                if quote.kind is not None and quote.kind != kind:
+                    continue  # an item of another kind the line folds: scored with its kind
                 if quote.item is not None:  # the brief names the item: no guessing
                     taken.add((article, quote.item))
                     members.append((article, quote.item))
@@ -383,19 +397,56 @@ def predicted_claim_groups(
     return groups, problems
 
 
+def _member(group: dict[str, Any], member: list[Any]) -> tuple[str, ItemKey]:
+    """(kind, item) of a gold claim member: [article, index], of the group's kind, or
+    [article, index, kind] for an item of another kind the claim folds (an ask that is also
+    reported as a motive)."""
+    kind = member[2] if len(member) > 2 else group["kind"]
+    return kind, (member[0], member[1])
+
+
 def gold_claim_groups(gold: dict[str, Any]) -> dict[str, list[list[ItemKey]]]:
+    """Each kind's gold claims, as that kind's items (a claim folding several kinds gives each
+    kind its own items; the pairs across kinds are `gold_across_kinds`)."""
     groups: dict[str, list[list[ItemKey]]] = {kind: [] for kind in CLAIM_KINDS}
     for group in gold["claims"]:
-        groups[group["kind"]].append([(article, index) for article, index in group["members"]])
+        for kind in CLAIM_KINDS:
+            items = [m for k, m in map(lambda x: _member(group, x), group["members"]) if k == kind]
+            if items:
+                groups[kind].append(items)
     return groups
+
+
+def gold_across_kinds(gold: dict[str, Any]) -> set[Pair]:
+    """Pairs of (kind, article, index) of different kinds that a gold claim folds."""
+    found = set()
+    for group in gold["claims"]:
+        members = [(k, *m) for k, m in (_member(group, x) for x in group["members"])]
+        found |= {p for p in pairs([members]) if len({m[0] for m in p}) > 1}
+    return found
+
+
+def predicted_across_kinds(brief: Brief) -> set[Pair]:
+    """Pairs of (kind, article, index) of different kinds that a brief line folds."""
+    article_of = {s.n: s.article.id for s in brief.sources}
+    found = set()
+    for section in (brief, *brief.stories):
+        for claim in (c for kind in CLAIM_KINDS for c in getattr(section, kind) if c.kinds):
+            members = [
+                (q.kind, article_of[q.source], q.item)
+                for q in claim.quotes
+                if q.kind is not None and q.item is not None
+            ]
+            found |= {p for p in pairs([members]) if len({m[0] for m in p}) > 1}
+    return found
 
 
 def gold_claim_notes(gold: dict[str, Any]) -> dict[tuple[str, ItemKey], str]:
     """(kind, item) -> the note of the gold claim it belongs to."""
     return {
-        (group["kind"], (article, index)): group.get("note", "")
+        _member(group, member): group.get("note", "")
         for group in gold["claims"]
-        for article, index in group["members"]
+        for member in group["members"]
     }
 
 
@@ -412,9 +463,21 @@ def score_claims(
     predicted: dict[str, list[list[ItemKey]]],
     gold: dict[str, list[list[ItemKey]]],
     notes: dict[tuple[str, ItemKey], str] | None = None,
+    across: tuple[set[Pair], set[Pair]] | None = None,
 ) -> ClaimReport:
+    """Pairwise scores per kind; with `across` (predicted, gold pairs of items of different
+    kinds that one line folds), an "across kinds" score too."""
     notes = notes or {}
     scores, false_merges, missed, joined, split = {}, [], [], [], []
+    if across is not None and (across[0] or across[1]):
+        p, g = across
+        scores["across kinds"] = Score(len(p & g), len(p - g), len(g - p), len(g), len(p))
+        for pair in sorted(p - g, key=sorted):
+            a, b = sorted(pair)
+            false_merges.append((f"{a[0]}+{b[0]}", (a[1], a[2]), (b[1], b[2])))
+        for pair in sorted(g - p, key=sorted):
+            a, b = sorted(pair)
+            missed.append((f"{a[0]}+{b[0]}", (a[1], a[2]), (b[1], b[2])))
     for kind in CLAIM_KINDS:
         p_groups, g_groups = predicted.get(kind, []), gold.get(kind, [])
         p, g = pairs(p_groups), pairs(g_groups)
@@ -497,7 +560,7 @@ def score_attribution(
     claimant_of: dict[tuple[str, ItemKey], set[str]] = {}
     origin_of: dict[tuple[str, ItemKey], str] = {}
     for g in groups:
-        for i, (article, index) in enumerate(g["members"]):
+        for i, (article, index, *_) in enumerate(g["members"]):
             if "claimant" in g:
                 claimant_of[(g["kind"], (article, index))] = set(g["claimant"])
             if "origins" in g:
@@ -856,7 +919,12 @@ def evaluate(
     actors = score_actors(actor_groups, gold_actor_ids(gold))
     actors.problems += actor_problems
     predicted_claims, claim_problems = predicted_claim_groups(brief, results, actor_groups)
-    claims = score_claims(predicted_claims, gold_claim_groups(gold), gold_claim_notes(gold))
+    claims = score_claims(
+        predicted_claims,
+        gold_claim_groups(gold),
+        gold_claim_notes(gold),
+        (predicted_across_kinds(brief), gold_across_kinds(gold)),
+    )
     claims.problems += claim_problems
     attribution = score_attribution(brief, results, predicted_claims, gold)
     items: dict[tuple[str, ItemKey], str] = {}

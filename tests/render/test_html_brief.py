@@ -223,7 +223,12 @@ def test_each_footnote_is_one_sources_quotes_for_one_line(demo_brief, demo_page)
     (ask,) = [e for e in parsed.elements if e.attrs.get("id") == "ask-1"]
     claim = demo_brief.asks[0]
     at = parsed.elements.index(ask)
-    targets = [e.attrs["href"][1:] for e in parsed.elements if e.tag == "a" and at in e.ancestors]
+    # the line's own citations; a line of several speakers lists its quotes under it
+    targets = [
+        e.attrs["href"][1:]
+        for e in parsed.elements
+        if e.tag == "a" and at in e.ancestors and "quotes" not in e.parents
+    ]
     for source, target in zip(claim.sources, targets, strict=True):
         said = [clean(q.quote) for q in claim.quotes if q.source == source]
         assert quotes_in(target, parsed) == list(dict.fromkeys(said))
@@ -310,6 +315,8 @@ def test_claims_cite_the_same_sources_as_the_markdown(demo_brief, demo_page):
         for element in parsed.elements[start + 1 :]:
             if element.tag == "li" and "quotes" not in element.parents:
                 break
+            if "quotes" in element.parents:  # the quotes listed under a line of several speakers
+                continue
             if element.tag == "a" and "cite-link" in element.attrs.get("class", ""):
                 cited.append(int("".join(element.text).strip("[]")))
         assert cited == claim.sources
