@@ -5,6 +5,8 @@ Run:  python bench/quality.py [--gold PATH]      the bundled example, in full
       python bench/quality.py --set NAME         one set of tests/fixtures/quality, in full
       python bench/quality.py --claim-check-answers [PATH]   the bundled example, with the
                                                  claim check's hand-written answers
+      python bench/quality.py --all --claim-check-answers   every set, each with its own
+                                                 hand-written answers where it has them
 
 The bundled example is briefgen/examples/kim-putin-2023-09 with the hand-written answers of
 scripts/handwritten/kim-putin-2023-09 (as `briefgen demo` replays them) and the gold annotation
@@ -59,7 +61,8 @@ from briefgen.schemas import ArticleExtraction, Brief, DatedEvent, Extraction, S
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "briefgen" / "examples" / "kim-putin-2023-09"
 ANSWERS_DIR = ROOT / "scripts" / "handwritten" / "kim-putin-2023-09"
-CLAIM_CHECK_ANSWERS = ROOT / "scripts" / "handwritten" / "claimcheck" / "kim-putin-2023-09.json"
+CLAIM_CHECK_DIR = ROOT / "scripts" / "handwritten" / "claimcheck"
+CLAIM_CHECK_ANSWERS = CLAIM_CHECK_DIR / "kim-putin-2023-09.json"
 GOLD_PATH = ROOT / "tests" / "fixtures" / "annotations" / "kim-putin-2023-09.json"
 QUALITY_DIR = ROOT / "tests" / "fixtures" / "quality"
 BUNDLED = "kim-putin-2023-09"
@@ -967,11 +970,25 @@ def evaluate(
     )
 
 
-def evaluate_set(quality_set: QualitySet) -> QualityReport:
+def claim_check_answers(quality_set: QualitySet) -> Path | None:
+    """The set's hand-written claim-check answers (CLAIM_CHECK_DIR/<set>.json), if it has any."""
+    path = CLAIM_CHECK_DIR / f"{quality_set.name}.json"
+    return path if path.is_file() else None
+
+
+def evaluate_set(quality_set: QualitySet, claim_check: bool = False) -> QualityReport:
+    """One set scored; with `claim_check`, merged with its hand-written claim-check answers
+    when it has them (`claim_check_answers`)."""
+    same_claims = None
+    if claim_check and (path := claim_check_answers(quality_set)) is not None:
+        from briefgen.extract.claimcheck import load_answers
+
+        same_claims = load_answers(path)
     return evaluate(
         load_results(quality_set.sources, quality_set.answers),
         load_gold(quality_set.gold),
         quality_set.name,
+        same_claims,
     )
 
 
@@ -1335,16 +1352,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         nargs="?",
         const=CLAIM_CHECK_ANSWERS,
         help="merge the bundled example with these answers to the claim check (default file: "
-        "the hand-written answers for the bundled example)",
+        "the hand-written answers for the bundled example); with --set or --all, each set with "
+        "hand-written answers (scripts/handwritten/claimcheck/<set>.json) is merged with them",
     )
     args = parser.parse_args(argv)
+    check = args.claim_check_answers is not None
     if args.all:
-        print(render_all([evaluate_set(s) for s in all_sets()]))
+        print(render_all([evaluate_set(s, check) for s in all_sets()]))
     elif args.name:
         found = [s for s in all_sets() if s.name == args.name]
         if not found:
             parser.error(f"no set {args.name!r}: {', '.join(s.name for s in all_sets())}")
-        print(render(evaluate_set(found[0])))
+        print(render(evaluate_set(found[0], check)))
     else:
         same_claims = None
         if args.claim_check_answers is not None:

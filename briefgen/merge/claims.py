@@ -170,7 +170,7 @@ def _gather(
     judged: dict[int, dict[str, Judgement]] = defaultdict(dict)
     if decisions:
         applied = []
-        for i, j, key, _ in _near_misses(flat, facts, similarity, sets):
+        for i, j, key, _ in _near_misses(flat, facts, similarity, sets, party):
             if (decision := decisions.get(key)) is not None:
                 applied.append((i, j, key, decision))
         for i, j, key, decision in applied:
@@ -245,7 +245,7 @@ def _candidates(
     facts = _all_facts(flat, side, similarity, party)
     sets = _folded(flat, facts, similarity, statements)
     best: dict[tuple[int, int], Candidate] = {}
-    for i, j, key, score in _near_misses(flat, facts, similarity, sets):
+    for i, j, key, score in _near_misses(flat, facts, similarity, sets, party):
         ri, rj = sets.find(i), sets.find(j)
         groups = (min(ri, rj), max(ri, rj))
         a, b = flat[i], flat[j]
@@ -401,7 +401,11 @@ def _contained(
 
 
 def _near_misses(
-    items: Sequence[ClaimItem], facts: Sequence[_Facts], similarity: Similarity, sets: UnionFind
+    items: Sequence[ClaimItem],
+    facts: Sequence[_Facts],
+    similarity: Similarity,
+    sets: UnionFind,
+    party: Callable[[int, str], str | None] | None = None,
 ) -> Iterable[tuple[int, int, str, float]]:
     """(i, j, pair key, score) for item pairs in different lexical claims that a model may
     judge: one side, explicit counterparts not different, a shared word of substance, names
@@ -429,7 +433,7 @@ def _near_misses(
             if a.kind != b.kind and score < ACROSS_KINDS_FLOOR:
                 continue
             yield i, j, _kind_key(_pair_kind(a, b), _pair_digest(a, b)), score
-    yield from _across_languages(items, facts, sets)
+    yield from _across_languages(items, facts, sets, party)
 
 
 # An ask and a motive of one side share the words of their subject ("Russia", "weapons",
@@ -444,15 +448,19 @@ _ACROSS_LANGUAGES_SCORE = 0.2
 
 
 def _across_languages(
-    items: Sequence[ClaimItem], facts: Sequence[_Facts], sets: UnionFind
+    items: Sequence[ClaimItem],
+    facts: Sequence[_Facts],
+    sets: UnionFind,
+    party: Callable[[int, str], str | None] | None = None,
 ) -> Iterable[tuple[int, int, str, float]]:
     """Near misses the word index cannot find: two items of one side from articles in
     different languages ("die Ursachen des Konflikts beseitigen" / "устранить все первопричины
-    конфликта"), which share no word of substance, with compatible counterparts (the resolved
-    actors: the same, or one unsaid) and no conflict among the names they use. Bounded: for each
-    lexical claim at most LANGUAGE_PARTNERS others, those with the same claimant and the same
-    counterpart first. A source's language is guessed from its items' quotes (`language_of`);
-    a source whose language is unknown has no such pairs."""
+    конфликта"), which share no word of substance, with compatible counterparts
+    (`_counterparts_compatible`). The names a text uses are not compared: capitalised words
+    are not names in German, and a place is spelt in each language its own way. Bounded: for
+    each lexical claim at most LANGUAGE_PARTNERS others, those with the same claimant, the same
+    counterpart (or none on both) and the same kind first. A source's language is guessed from
+    its items' quotes (`language_of`); a source whose language is unknown has no such pairs."""
     language = _source_languages(items)
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(items):
@@ -469,13 +477,12 @@ def _across_languages(
                 continue
             if fa.substance & fb.substance:  # they share a word: the word index has them
                 continue
-            if fa.whom is not None and fb.whom is not None and fa.whom != fb.whom:
-                continue
-            if names_conflict(fa.names, fb.names):
+            if not _counterparts_compatible(a, fa, b, fb, party):
                 continue
             score = _ACROSS_LANGUAGES_SCORE
             score += 0.05 * (a.who is not None and a.who == b.who)
-            score += 0.05 * (fa.whom is not None and fa.whom == fb.whom)
+            score += 0.05 * (fa.whom == fb.whom)
+            score += 0.05 * (a.kind == b.kind)
             ri, rj = sets.find(i), sets.find(j)
             pair = (min(ri, rj), max(ri, rj))
             known = found.get(pair)
@@ -490,6 +497,23 @@ def _across_languages(
             taken[rj] += 1
             a, b = items[i], items[j]
             yield i, j, _kind_key(_pair_kind(a, b), _pair_digest(a, b)), score
+
+
+def _counterparts_compatible(
+    a: ClaimItem,
+    fa: _Facts,
+    b: ClaimItem,
+    fb: _Facts,
+    party: Callable[[int, str], str | None] | None,
+) -> bool:
+    """Across languages: the same counterpart, or one unsaid, or two that name no actor of the
+    story ("Kyiv and European capitals" / "Kiew und die europäischen Hauptstädte": written in
+    two languages, resolved to nobody, so not known to differ)."""
+    if fa.whom is None or fb.whom is None or fa.whom == fb.whom:
+        return True
+    if party is None or a.said_to is None or b.said_to is None:
+        return False
+    return party(a.source, a.said_to) is None and party(b.source, b.said_to) is None
 
 
 def _source_languages(items: Sequence[ClaimItem]) -> dict[int, str | None]:
@@ -729,17 +753,26 @@ def _claim(
         who=who,
         claimants=claimants,
         whom=whom,
-        # in the words of the kind it is listed under: a motive's line reads as a motive
-        what=max(
-            (i.text for i in cluster if not kinds or i.kind == kinds[0]),
-            key=lambda t: (len(t), t),
-        ),
+        what=_what(cluster, kinds),
         certainty=firmest([i.certainty for i in cluster]) or "reported",
         sources=sources,
         independent=len({story.get(n, n) for n in sources}),
         quotes=quotes,
         kinds=kinds if len(kinds) > 1 else [],
     )
+
+
+def _what(cluster: Sequence[ClaimItem], kinds: Sequence[str]) -> str:
+    """A line's words: in the kind it is listed under (a motive's line reads as a motive), in
+    the language most of its items' quotes are in (ties: English), the longest."""
+    own = [i for i in cluster if not kinds or i.kind == kinds[0]]
+    languages = [language_of(i.quote) for i in own]
+    counts: dict[str | None, int] = defaultdict(int)
+    for language in languages:
+        counts[language] += 1
+    best = max(counts, key=lambda k: (counts[k], k == "en"))
+    chosen = [i.text for i, language in zip(own, languages, strict=True) if language == best]
+    return max(chosen, key=lambda t: (len(t), t))
 
 
 def _kind_of(kind: str) -> ClaimKind | None:

@@ -415,3 +415,21 @@ def test_the_collector_is_left_as_it_was_found(demo_brief):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_line_of_several_speakers_shows_whose_quote_is_which_in_both_pages(demo_brief, demo_page):
+    """Issue 20: "White House / Linda Thomas-Greenfield → North Korea" credited her with the
+    White House's addressee; now the line is the side they share, each quote with its speaker,
+    and the counterpart only beside the quote that gives it."""
+    (line,) = [c for c in demo_brief.warnings if "Linda Thomas-Greenfield" in c.claimants]
+    assert line.who == "United States" and line.whom is None
+    md = markdown(demo_brief)
+    assert (
+        "- United States (White House [4]; Linda Thomas-Greenfield [5]): any Russia–North Korea"
+        in md
+    )
+    assert "[4] (2023-09-12) White House → North Korea: “as such actions" in md
+    assert "[5] (2023-09-06) Linda Thomas-Greenfield: “any weapons agreements" in md
+    _, parsed = demo_page
+    labels = ["".join(e.text) for e in parsed.elements if "by" in e.attrs.get("class", "").split()]
+    assert "White House → North Korea:" in labels and "Linda Thomas-Greenfield:" in labels
