@@ -25,6 +25,7 @@ class Strict(BaseModel):
 # How firmly the article states something. Kept from the article and never upgraded by merge.
 Certainty = Literal["confirmed", "planned", "reported", "speculated"]
 ActorKind = Literal["person", "organization", "country"]
+ClaimKind = Literal["asks", "warnings", "motives"]
 
 # --- what the model fills -------------------------------------------------------------------
 # What each field holds is said once, in the system prompt (prompts/extract.system.j2), which
@@ -297,6 +298,21 @@ class Quote(Strict):
     item: int | None = Field(
         default=None, description="Index of the item in that article's extraction list."
     )
+    by: str | None = Field(
+        default=None,
+        description="A claim's quotes only: who makes the claim in this quote, as the brief names "
+        "that actor (a person, a body or a state; not the side they speak for).",
+    )
+    to: str | None = Field(
+        default=None,
+        description="A claim's quotes only: whom this quote addresses or is about, as the brief "
+        "names that actor, when it has a counterpart.",
+    )
+    kind: ClaimKind | None = Field(
+        default=None,
+        description="A claim's quotes only: the kind of item this quote backs (`item` indexes "
+        "that list of the article's extraction).",
+    )
 
 
 class BriefActor(Strict):
@@ -340,16 +356,33 @@ class Claim(Strict):
         description="A stable id: the kind and a hash of its earliest item (article id, item, "
         "quote); it holds while that item stays in the brief.",
     )
-    who: str = Field(description="The side that states it: a state, body or person.")
-    claimants: list[str] = Field(description="Who states it, as the sources name them.")
-    whom: str | None = Field(description="Whom it is addressed to or about, if anyone.")
+    who: str = Field(
+        description="Who states it: its one claimant, or the side (a state, body or person) that "
+        "several claimants speak for."
+    )
+    claimants: list[str] = Field(
+        description="Who states it, as the brief names them: each has a quote of its own (the "
+        "quote's `by`)."
+    )
+    whom: str | None = Field(
+        description="Whom it is addressed to or about, when every quote gives the same one (else "
+        "each quote's `to`)."
+    )
     what: str = Field(description="What is asked, warned of or wanted, in the sources' words.")
     certainty: Certainty = Field(description="The firmest certainty any source gives it.")
     sources: list[int] = Field(description="The sources that state it.")
     independent: int = Field(
         description="How many independent stories those sources are (copies count once)."
     )
-    quotes: list[Quote] = Field(description="Each source's words for it.")
+    quotes: list[Quote] = Field(
+        description="Each source's words for it, each with its claimant (`by`), counterpart "
+        "(`to`) and kind."
+    )
+    kinds: list[ClaimKind] = Field(
+        default=[],
+        description="When it folds items of several kinds (an ask also reported as a warning or "
+        "a motive): every kind, the one it is listed under first.",
+    )
     judged: list[Judgement] = Field(
         default=[],
         description="The claim check's answers about this claim's items (same or not), when "

@@ -155,6 +155,7 @@ class QuoteView:
     cite: Cite
     day: date | None
     text: str
+    label: str | None = None  # a claim's quote: whose, to whom, as what (facts.quote_label)
 
 
 @dataclass(frozen=True)
@@ -189,12 +190,15 @@ class SlotView:
 @dataclass(frozen=True)
 class ClaimView:
     id: str
-    party: list[str]
+    party: str
     whom: str | None
     what: str
     certainty: str | None
     cites: list[Cite]
     count: str | None
+    speakers: list[str] = field(default_factory=list)  # whose quote is which: `said`
+    also: list[tuple[str, list[Cite]]] = field(default_factory=list)
+    said: list[QuoteView] = field(default_factory=list)  # shown when a quote has a label
 
 
 @dataclass(frozen=True)
@@ -364,15 +368,36 @@ def _slot(page: Page, heading: str, slot: Slot, kind: str) -> SlotView:
 
 
 def _claim(page: Page, claim: Claim, id: str) -> ClaimView:
+    """A claim line; with several speakers (or counterparts, kinds, origins) its quotes are
+    listed under it, each saying whose it is (facts.quote_label), as in the Markdown."""
     many = len(claim.sources) > 1
+    labelled: dict[tuple[int, str], list[str]] = {}
+    for q in claim.quotes:
+        labels = labelled.setdefault((q.source, q.quote), [])
+        if (label := facts.quote_label(q, claim, clean)) and label not in labels:
+            labels.append(label)
+    said = []
+    if any(labelled.values()):
+        for (n, words), labels in labelled.items():
+            if n in page.sources:
+                (cite,) = page.cites([n], [q for q in claim.quotes if q.source == n])
+                view = QuoteView(cite, page.sources[n].published, clean(words), "; ".join(labels))
+                said.append(view)
+
+    def cited(found: list[tuple[str, list[int]]]) -> list[tuple[str, list[Cite]]]:
+        return [(clean(name), page.cites(ns, claim.quotes)) for name, ns in found]
+
     return ClaimView(
         id=id,
-        party=[clean(p) for p in (claim.claimants or [claim.who])],
+        party=clean(claim.who),
         whom=clean(claim.whom) if claim.whom else None,
         what=clean(claim.what),
         certainty=facts.hedge(claim.certainty),
         cites=page.cites(claim.sources, claim.quotes),
         count=facts.count(claim.sources, claim.independent) if many else None,
+        speakers=[clean(name) for name, _ in facts.speakers(claim)],
+        also=cited(facts.other_kinds(claim)),
+        said=said,
     )
 
 

@@ -160,9 +160,33 @@ def _key_facts(story: Brief | Story, level: int = 2) -> list[str]:
 
 
 def _claim_text(claim: Claim) -> str:
-    party = " / ".join(map(text, claim.claimants or [claim.who]))
+    """ "Side (claimant [n]; claimant [n]) → counterpart: what [n][n]", and the other kinds it
+    folds ("also a warning [2]")."""
+    party = text(claim.who)
+    if named := facts.speakers(claim):
+        party += f" ({'; '.join(f'{text(name)} {cite(found)}'.strip() for name, found in named)})"
     party += f" → {text(claim.whom)}" if claim.whom else ""
-    return f"{party}: {text(claim.what)}{_hedge(claim.certainty)} {cite(claim.sources)}"
+    also = "".join(f"; also {noun} {cite(found)}" for noun, found in facts.other_kinds(claim))
+    also = f" ({also[2:]})" if also else ""
+    return f"{party}: {text(claim.what)}{_hedge(claim.certainty)} {cite(claim.sources)}{also}"
+
+
+def _claim_quotes(claim: Claim, published: dict[int, date | None]) -> list[str]:
+    """A claim's quotes under its line, each with what it says of itself (facts.quote_label:
+    whose it is, to whom, as what kind, through what origin); one quote of several speakers
+    (a joint statement) once, with every speaker."""
+    said: dict[tuple[int, str], list[str]] = {}
+    for q in claim.quotes:
+        labels = said.setdefault((q.source, q.quote), [])
+        label = facts.quote_label(q, claim, text)
+        if label and label not in labels:
+            labels.append(label)
+    lines = []
+    for (n, quote), labels in said.items():
+        day = f" ({published[n]})" if published.get(n) else ""
+        by = f" {'; '.join(labels)}:" if labels else ""
+        lines.append(f"  - [{n}]{day}{by} “{text(quote)}”")
+    return lines
 
 
 def _claims(
@@ -175,7 +199,7 @@ def _claims(
         many = len(claim.sources) > 1
         count = f" — {facts.count(claim.sources, claim.independent)}" if many else ""
         lines.append(f"- {_claim_text(claim)}{count}")
-        lines += _quotes(claim.quotes, published)
+        lines += _claim_quotes(claim, published)
     return [*lines, ""]
 
 
