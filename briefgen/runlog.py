@@ -229,7 +229,7 @@ class RunLog:
                 continue
             hits[index] = result.model_copy(
                 update={  # same text, same fingerprint
-                    "article": extract.reference(self.articles[index], result.article.fingerprint),
+                    "article": extract.reference(self.articles[index], result.article),
                     "cached": True,
                     "attempts": 0,
                     "reasks": 0,

@@ -188,7 +188,15 @@ class ArticleRef(Strict):
         "out of the brief.",
     )
     fingerprint: str | None = Field(
-        default=None, description="SimHash of the text: near-identical articles count once."
+        default=None,
+        description="SimHash of the text (16 hex digits): how an older briefgen found "
+        "near-identical articles; still compared when one of two articles has no sketch.",
+    )
+    sketch: str | None = Field(
+        default=None,
+        description="MinHash sketch of the text's body less headline, datelines and furniture "
+        "('n:base64', n its word 3-grams): articles that resemble each other this way are copies "
+        "of one story and count as one origin (merge/independence.py).",
     )
 
 

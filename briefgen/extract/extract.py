@@ -18,7 +18,7 @@ from briefgen.config import Settings
 from briefgen.errors import ArticleError, BriefgenError
 from briefgen.extract import chunks, grounding
 from briefgen.extract.grounding import Checked
-from briefgen.merge.independence import fingerprint
+from briefgen.merge.independence import fingerprint, sketch
 from briefgen.model import structured
 from briefgen.model.client import CallStats, Client, Message
 from briefgen.schemas import (
@@ -51,10 +51,15 @@ class _Provenance(TypedDict):
     cut_off: bool
 
 
-def reference(article: Article, known_fingerprint: str | None = None) -> ArticleRef:
-    """What the brief says of the article; `known_fingerprint` spares hashing a text again."""
+def reference(article: Article, known: ArticleRef | None = None) -> ArticleRef:
+    """What the brief says of the article; `known`, a reference made earlier of the same text,
+    spares hashing it again (a sketch it lacks, made by an older briefgen, is made now)."""
     fields = article.model_dump(include=set(ArticleRef.model_fields))
-    return ArticleRef(**fields, fingerprint=known_fingerprint or fingerprint(article.text))
+    return ArticleRef(
+        **fields,
+        fingerprint=(known and known.fingerprint) or fingerprint(article.text),
+        sketch=(known and known.sketch) or sketch(article.text),
+    )
 
 
 def messages_for(article: Article) -> list[Message]:

@@ -74,7 +74,7 @@ def _merge(
         for n, r in enumerate(results, start=1)
         if isinstance(r, ArticleExtraction) and not r.article.flags
     ]
-    copies = story_groups({n: r.article.fingerprint for n, r in done})
+    copies = _copies(done)
     sources = [
         _source(n, r, copies[n] if copies.get(n, n) != n else None)
         for n, r in enumerate(results, start=1)
@@ -109,7 +109,7 @@ def claim_candidates(
         for n, r in enumerate(results, start=1)
         if isinstance(r, ArticleExtraction) and not r.article.flags
     ]
-    copies = story_groups({n: r.article.fingerprint for n, r in done})
+    copies = _copies(done)
     by_number = dict(done)
     for group in stories.group(done, copies):
         c = _claim_context([(n, by_number[n]) for n in group], copies)
@@ -250,6 +250,13 @@ def _source(n: int, result: ArticleExtraction | ArticleFailure, copy_of: int | N
         cut_off=result.cut_off,
         chunks=result.chunks,
         copy_of=copy_of,
+    )
+
+
+def _copies(done: Sequence[tuple[int, ArticleExtraction]]) -> dict[int, int]:
+    """Source number -> the lowest source number of its story (copies of one story)."""
+    return story_groups(
+        {n: r.article.fingerprint for n, r in done}, {n: r.article.sketch for n, r in done}
     )
 
 
