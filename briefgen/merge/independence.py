@@ -14,17 +14,17 @@ the threshold are in docs/merge.md, "Copies" (bench/copies.py prints them). Word
 short text: datasketch's MinHash would do the same, but brings numpy and scipy (216 MB, 0.8 s
 to import) for 30 lines.
 
-Before sketches, each article got a 64-bit SimHash of its word 3-grams, still computed and
-kept in `ArticleRef.fingerprint`: extractions saved by an older briefgen carry only that, and
-a pair of articles of which one has no sketch is compared by it, as before. Two articles whose
-hashes differ in at most `MAX_DISTANCE` bits are near-identical texts (unrelated texts differ
-in about 32). Candidates are found by banding: split the 64 bits into 8 bands of 8; two hashes
-within 6 bits of each other differ in at most 6 bands, so they agree on at least two. Each hash is filed under
-each of its 28 pairs of bands (16 bits: one bucket in 65,536), so two near-identical hashes share
-a bucket, and only hashes sharing one are compared. A one-band bucket (one in 256) would hold 40
+Before sketches, each article got a 64-bit SimHash of its word 3-grams, still computed and kept in
+`ArticleRef.fingerprint`: extractions saved by an older briefgen carry only that, and a pair of
+articles of which one has no sketch is compared by it, as before. Two articles whose hashes differ
+in at most `MAX_DISTANCE` bits are near-identical texts (unrelated texts differ in about 32).
+Candidates are found by banding: split the 64 bits into 8 bands of 8; two hashes within 6 bits of
+each other differ in at most 6 bands, so they agree on at least two. Each hash is filed under each
+of its 28 pairs of bands (16 bits: one bucket in 65,536), so two near-identical hashes share a
+bucket, and only hashes sharing one are compared. A one-band bucket (one in 256) would hold 40
 articles of 10,000 and make the comparisons grow with the square of the input; a pair of bands
-keeps them near-linear. Articles with the same hash (a wire copy reprinted) are joined at once
-and their hash compared once.
+keeps them near-linear. Articles with the same hash (a wire copy reprinted) are joined at once and
+their hash compared once.
 """
 
 from __future__ import annotations
