@@ -230,6 +230,8 @@ class RunLog:
             hits[index] = result.model_copy(
                 update={  # same text, same fingerprint
                     "article": extract.reference(self.articles[index], result.article),
+                    # read again from the text: a cached extraction gets today's rules
+                    "origins": extract.item_origins(self.articles[index], result.extraction),
                     "cached": True,
                     "attempts": 0,
                     "reasks": 0,

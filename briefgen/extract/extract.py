@@ -33,6 +33,7 @@ from briefgen.schemas import (
     as_extraction,
     corrections,
 )
+from briefgen.text import relays
 from briefgen.text.dates import resolve
 
 Result = ArticleExtraction | ArticleFailure
@@ -60,6 +61,21 @@ def reference(article: Article, known: ArticleRef | None = None) -> ArticleRef:
         fingerprint=(known and known.fingerprint) or fingerprint(article.text),
         sketch=(known and known.sketch) or sketch(article.text),
     )
+
+
+# The field of each kind of item that names who states it; venues and dates name no one.
+_CLAIMANT = {"asks": "asker", "warnings": "warner", "motives": "actor", "venues": "", "dates": ""}
+
+
+def item_origins(article: Article, extraction: Extraction) -> dict[str, list[str | None]]:
+    """Where the article got each item (text/relays.py): by kind, in order; kinds with no
+    relayed item left out."""
+    items = {
+        kind: [(i.quote, getattr(i, who) if who else None) for i in getattr(extraction, kind)]
+        for kind, who in _CLAIMANT.items()
+    }
+    found = relays.origins(article.text, items)
+    return {kind: labels for kind, labels in found.items() if any(labels)}
 
 
 def messages_for(article: Article) -> list[Message]:
@@ -133,6 +149,7 @@ async def _converse(article: Article, client: Client, settings: Settings) -> Res
         mode=done[-1].mode,
         dropped=[d for r in results for d in r.dropped],
         resolved_dates=[resolve(d.text, article.published, d.relation) for d in kept.dates],
+        origins=item_origins(article, kept),
         chunks=len(parts),
     )
 
@@ -267,6 +284,7 @@ def _finish(talk: _Talk) -> Result:
             mode=stats.mode,
             dropped=dropped,
             resolved_dates=[resolve(d.text, article.published, d.relation) for d in kept.dates],
+            origins=item_origins(article, kept),
         )
     return ArticleFailure(**provenance, reason=reason, dropped=best[1] if best else [])
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 
+from briefgen.merge import origins
 from briefgen.merge.grouping import UnionFind, firmest, quotes_of
 from briefgen.merge.similarity import (
     Named,
@@ -413,6 +414,6 @@ def _claim(cluster: list[ClaimItem], story: Mapping[int, int]) -> Claim:
         what=max((i.text for i in cluster), key=lambda t: (len(t), t)),
         certainty=firmest([i.certainty for i in cluster]) or "reported",
         sources=sources,
-        independent=len({story.get(n, n) for n in sources}),
+        independent=origins.count(story, [(i.source, i.quote) for i in cluster]),
         quotes=quotes_of([(i.source, i.quote, i.certainty, i.index) for i in cluster]),
     )

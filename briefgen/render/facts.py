@@ -26,10 +26,11 @@ def flat(value: object) -> str:
 
 
 def count(sources: Sequence[int], independent: int | None = None) -> str:
-    """'3 sources', '3 sources, 2 independent'."""
-    found = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
-    if independent is not None and independent < len(sources):
-        found += f", {independent} independent"
+    """'1 report'; '5 reports, 2 origins': the sources that give a line, and how many origins
+    they have (copies of one story and relays of one source count once)."""
+    found = f"{len(sources)} report{'s' if len(sources) != 1 else ''}"
+    if independent is not None and len(sources) > 1:
+        found += f", {independent} origin{'s' if independent != 1 else ''}"
     return found
 
 

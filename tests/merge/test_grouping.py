@@ -16,7 +16,11 @@ def test_a_quote_is_the_validated_one():
     built = quotes_of([(4, "Kim said", "planned", 2), (5, "Putin said", None)])
     for quote in built:
         made = Quote(
-            source=quote.source, quote=quote.quote, certainty=quote.certainty, item=quote.item
+            source=quote.source,
+            quote=quote.quote,
+            certainty=quote.certainty,
+            item=quote.item,
+            origin=quote.origin,
         )
         assert quote == made
         assert quote.model_dump() == made.model_dump()
