@@ -13,6 +13,7 @@ story's own, as before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from briefgen.text.relays import origin_key
 
@@ -30,8 +31,10 @@ class Stories(dict[int, int]):
 
 def of_quotes(story: Mapping[int, int], quotes: Iterable[tuple[int, str]]) -> list[tuple[str, str]]:
     """(identity, label) of each quote's origin, in order, as one line's quotes."""
-    quotes = list(quotes)
     relayed = story.relayed if isinstance(story, Stories) else {}
+    if not relayed:  # no article names a source: each quote is its story's own
+        return [_own(story.get(n, n)) for n, _ in quotes]
+    quotes = list(quotes)
     named: dict[int, str] = {}
     for n, q in quotes:
         if (label := relayed.get((n, q))) is not None:
@@ -40,8 +43,7 @@ def of_quotes(story: Mapping[int, int], quotes: Iterable[tuple[int, str]]) -> li
     for n, q in quotes:
         label = relayed.get((n, q)) or named.get(n)
         if label is None:
-            group = story.get(n, n)
-            found.append((f"[{group}]", f"[{group}]"))
+            found.append(_own(story.get(n, n)))
         else:
             found.append((origin_key(label), label))
     return found
@@ -49,4 +51,13 @@ def of_quotes(story: Mapping[int, int], quotes: Iterable[tuple[int, str]]) -> li
 
 def count(story: Mapping[int, int], quotes: Iterable[tuple[int, str]]) -> int:
     """How many origins one line's quotes (source number, quote) have."""
+    if not (isinstance(story, Stories) and story.relayed):
+        return len({story.get(n, n) for n, _ in quotes})
     return len({key for key, _ in of_quotes(story, quotes)})
+
+
+@lru_cache(maxsize=1 << 14)
+def _own(group: int) -> tuple[str, str]:
+    """The own reporting of the story whose first source is `group`: "[2]"."""
+    label = f"[{group}]"
+    return label, label
