@@ -42,7 +42,7 @@ import time
 from datetime import date
 
 from briefgen.merge import merge
-from briefgen.merge.independence import fingerprint
+from briefgen.merge.independence import fingerprint, sketch
 from briefgen.schemas import (
     Actor,
     ArticleExtraction,
@@ -201,6 +201,7 @@ def article(i: int, population, rng: random.Random) -> tuple[ArticleExtraction, 
         source=f"a{i}.txt",
         published=date(2023, 9, 1 + i % 28),
         fingerprint=fingerprint(text),
+        sketch=sketch(text),
     )
     extraction = Extraction(
         actors=actors, motives=motives, asks=asks, warnings=warnings, venues=venues, dates=dates

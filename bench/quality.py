@@ -51,7 +51,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from briefgen.extract.extract import reference
+from briefgen.extract.extract import item_origins, reference
 from briefgen.ingest import inputs
 from briefgen.merge import claim_candidates, merge
 from briefgen.merge.actors import canonical_name, fold
@@ -119,17 +119,21 @@ def load_results(
     each article of `sources` (a folder or files) with its answer in `answers_dir`."""
     paths = [sources] if isinstance(sources, Path) else list(sources)
     articles = [a for a in inputs.load(paths) if (answers_dir / f"{a.id}.json").is_file()]
-    return [
-        ArticleExtraction(
-            article=reference(article),
-            extraction=Extraction.model_validate_json(
-                (answers_dir / f"{article.id}.json").read_text(encoding="utf-8")
-            ),
-            model="hand-written",
-            prompt_version="hand-written",
+    found = []
+    for article in articles:
+        extraction = Extraction.model_validate_json(
+            (answers_dir / f"{article.id}.json").read_text(encoding="utf-8")
         )
-        for article in articles
-    ]
+        found.append(
+            ArticleExtraction(
+                article=reference(article),
+                extraction=extraction,
+                model="hand-written",
+                prompt_version="hand-written",
+                origins=item_origins(article, extraction),
+            )
+        )
+    return found
 
 
 def load_gold(path: Path = GOLD_PATH) -> dict[str, Any]:

@@ -229,7 +229,9 @@ class RunLog:
                 continue
             hits[index] = result.model_copy(
                 update={  # same text, same fingerprint
-                    "article": extract.reference(self.articles[index], result.article.fingerprint),
+                    "article": extract.reference(self.articles[index], result.article),
+                    # read again from the text: a cached extraction gets today's rules
+                    "origins": extract.item_origins(self.articles[index], result.extraction),
                     "cached": True,
                     "attempts": 0,
                     "reasks": 0,

@@ -189,7 +189,15 @@ class ArticleRef(Strict):
         "out of the brief.",
     )
     fingerprint: str | None = Field(
-        default=None, description="SimHash of the text: near-identical articles count once."
+        default=None,
+        description="SimHash of the text (16 hex digits): how an older briefgen found "
+        "near-identical articles; still compared when one of two articles has no sketch.",
+    )
+    sketch: str | None = Field(
+        default=None,
+        description="MinHash sketch of the text's body less headline, datelines and furniture "
+        "('n:base64', n its word 3-grams): articles that resemble each other this way are copies "
+        "of one story and count as one origin (merge/independence.py).",
     )
 
 
@@ -242,6 +250,14 @@ class ArticleExtraction(Strict):
         default=[],
         description="extraction.dates resolved against the publication date, in order: ISO "
         "date, month, year or 'start/end' range; null when it cannot be known.",
+    )
+    origins: dict[str, list[str | None]] = Field(
+        default={},
+        description="Where the article got each item, by kind (asks, warnings, motives, "
+        "venues, dates), in the order of that list: the source it relays ('The New York "
+        "Times', 'the Kremlin', 'Fox News interview', a wire credit such as 'Reuters'), or null "
+        "for its own reporting (text/relays.py). Kinds without a relayed item are left out; an "
+        "extraction saved before origins were recorded has none.",
     )
 
 
@@ -313,6 +329,13 @@ class Quote(Strict):
         description="A claim's quotes only: the kind of item this quote backs (`item` indexes "
         "that list of the article's extraction).",
     )
+    origin: str | None = Field(
+        default=None,
+        description="Where that source got it: the source it relays ('The New York Times', "
+        "'the Kremlin', 'Fox News interview', 'Reuters'), or '[n]' for the own reporting of "
+        "source n's story (source n and its copies). Quotes of one origin count once in "
+        "`independent`.",
+    )
 
 
 class BriefActor(Strict):
@@ -372,7 +395,9 @@ class Claim(Strict):
     certainty: Certainty = Field(description="The firmest certainty any source gives it.")
     sources: list[int] = Field(description="The sources that state it.")
     independent: int = Field(
-        description="How many independent stories those sources are (copies count once)."
+        description="How many origins those reports have: copies of one story and relays of "
+        "one source (a newspaper's report, a readout, an interview) count once; each quote's "
+        "`origin` says which."
     )
     quotes: list[Quote] = Field(
         description="Each source's words for it, each with its claimant (`by`), counterpart "
@@ -431,7 +456,9 @@ class SlotValue(Strict):
     )
     sources: list[int] = Field(description="The sources that give it.")
     independent: int = Field(
-        description="How many independent stories those sources are (copies count once)."
+        description="How many origins those reports have: copies of one story and relays of "
+        "one source (a newspaper's report, a readout, an interview) count once; each quote's "
+        "`origin` says which."
     )
     reported: date | None = Field(description="The latest publication date among those sources.")
     quotes: list[Quote] = Field(description="Each source's words for it.")

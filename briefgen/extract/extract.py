@@ -18,7 +18,7 @@ from briefgen.config import Settings
 from briefgen.errors import ArticleError, BriefgenError
 from briefgen.extract import chunks, grounding
 from briefgen.extract.grounding import Checked
-from briefgen.merge.independence import fingerprint
+from briefgen.merge.independence import fingerprint, sketch
 from briefgen.model import structured
 from briefgen.model.client import CallStats, Client, Message
 from briefgen.schemas import (
@@ -33,6 +33,7 @@ from briefgen.schemas import (
     as_extraction,
     corrections,
 )
+from briefgen.text import relays
 from briefgen.text.dates import resolve
 
 Result = ArticleExtraction | ArticleFailure
@@ -51,10 +52,30 @@ class _Provenance(TypedDict):
     cut_off: bool
 
 
-def reference(article: Article, known_fingerprint: str | None = None) -> ArticleRef:
-    """What the brief says of the article; `known_fingerprint` spares hashing a text again."""
+def reference(article: Article, known: ArticleRef | None = None) -> ArticleRef:
+    """What the brief says of the article; `known`, a reference made earlier of the same text,
+    spares hashing it again (a sketch it lacks, made by an older briefgen, is made now)."""
     fields = article.model_dump(include=set(ArticleRef.model_fields))
-    return ArticleRef(**fields, fingerprint=known_fingerprint or fingerprint(article.text))
+    return ArticleRef(
+        **fields,
+        fingerprint=(known and known.fingerprint) or fingerprint(article.text),
+        sketch=(known and known.sketch) or sketch(article.text),
+    )
+
+
+# The field of each kind of item that names who states it; venues and dates name no one.
+_CLAIMANT = {"asks": "asker", "warnings": "warner", "motives": "actor", "venues": "", "dates": ""}
+
+
+def item_origins(article: Article, extraction: Extraction) -> dict[str, list[str | None]]:
+    """Where the article got each item (text/relays.py): by kind, in order; kinds with no
+    relayed item left out."""
+    items = {
+        kind: [(i.quote, getattr(i, who) if who else None) for i in getattr(extraction, kind)]
+        for kind, who in _CLAIMANT.items()
+    }
+    found = relays.origins(article.text, items)
+    return {kind: labels for kind, labels in found.items() if any(labels)}
 
 
 def messages_for(article: Article) -> list[Message]:
@@ -128,6 +149,7 @@ async def _converse(article: Article, client: Client, settings: Settings) -> Res
         mode=done[-1].mode,
         dropped=[d for r in results for d in r.dropped],
         resolved_dates=[resolve(d.text, article.published, d.relation) for d in kept.dates],
+        origins=item_origins(article, kept),
         chunks=len(parts),
     )
 
@@ -262,6 +284,7 @@ def _finish(talk: _Talk) -> Result:
             mode=stats.mode,
             dropped=dropped,
             resolved_dates=[resolve(d.text, article.published, d.relation) for d in kept.dates],
+            origins=item_origins(article, kept),
         )
     return ArticleFailure(**provenance, reason=reason, dropped=best[1] if best else [])
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from briefgen.merge import actors as actor_resolution
-from briefgen.merge import claims, ids, stories, venues
+from briefgen.merge import claims, ids, origins, stories, venues
 from briefgen.merge import timeline as dated
 from briefgen.merge.actors import Mention, PartyNames, is_name_like
 from briefgen.merge.grouping import quotes_of
@@ -32,8 +32,10 @@ from briefgen.schemas import (
     ArticleFailure,
     Brief,
     BriefActor,
+    Claim,
     Extraction,
     Slot,
+    SlotValue,
     Source,
     Story,
 )
@@ -74,7 +76,7 @@ def _merge(
         for n, r in enumerate(results, start=1)
         if isinstance(r, ArticleExtraction) and not r.article.flags
     ]
-    copies = story_groups({n: r.article.fingerprint for n, r in done})
+    copies = _copies(done)
     sources = [
         _source(n, r, copies[n] if copies.get(n, n) != n else None)
         for n, r in enumerate(results, start=1)
@@ -110,7 +112,7 @@ def claim_candidates(
         for n, r in enumerate(results, start=1)
         if isinstance(r, ArticleExtraction) and not r.article.flags
     ]
-    copies = story_groups({n: r.article.fingerprint for n, r in done})
+    copies = _copies(done)
     by_number = dict(done)
     for group in stories.group(done, copies):
         c = _claim_context([(n, by_number[n]) for n in group], copies)
@@ -143,7 +145,7 @@ class _ClaimContext:
 def _claim_context(
     done: Sequence[tuple[int, ArticleExtraction]], copies: Mapping[int, int]
 ) -> _ClaimContext:
-    story = {n: copies.get(n, n) for n, _ in done}
+    story = origins.Stories({n: copies.get(n, n) for n, _ in done}, _relayed(done))
     mentions = [Mention(n, actor) for n, r in done for actor in r.extraction.actors]
     groups = actor_resolution.resolve(mentions, story)
     actors = [_brief_actor([mentions[i] for i in group]) for group in groups]
@@ -207,6 +209,10 @@ def _story(
         story,
     )
     date_slot, timeline = dated.dates_and_timeline(done, published, story, actors, venue)
+    _label_origins(story, [*folded["asks"], *folded["warnings"], *folded["motives"]])
+    _label_origins(
+        story, [*(venue.values if venue else []), *(date_slot.values if date_slot else [])]
+    )
     return Story(
         title=_subject(actors, venue),
         sources=sorted(published),
@@ -239,6 +245,33 @@ def _source(n: int, result: ArticleExtraction | ArticleFailure, copy_of: int | N
         cut_off=result.cut_off,
         chunks=result.chunks,
         copy_of=copy_of,
+    )
+
+
+def _relayed(done: Sequence[tuple[int, ArticleExtraction]]) -> dict[tuple[int, str], str]:
+    """(source number, quote) -> the source that quote is relayed from, as each extraction
+    recorded it (none for one saved before origins were recorded)."""
+    found: dict[tuple[int, str], str] = {}
+    for n, r in done:
+        for kind, labels in r.origins.items():
+            for item, label in zip(getattr(r.extraction, kind, []), labels, strict=False):
+                if label:
+                    found.setdefault((n, item.quote), label)
+    return found
+
+
+def _label_origins(story: Mapping[int, int], lines: Iterable[Claim | SlotValue]) -> None:
+    """Each quote of each line gets its origin's label, as the line's count reads it."""
+    for line in lines:
+        found = origins.of_quotes(story, [(q.source, q.quote) for q in line.quotes])
+        for quote, (_, label) in zip(line.quotes, found, strict=True):
+            quote.__dict__["origin"] = label  # set on a quote made without validation
+
+
+def _copies(done: Sequence[tuple[int, ArticleExtraction]]) -> dict[int, int]:
+    """Source number -> the lowest source number of its story (copies of one story)."""
+    return story_groups(
+        {n: r.article.fingerprint for n, r in done}, {n: r.article.sketch for n, r in done}
     )
 
 

@@ -40,6 +40,7 @@ from functools import lru_cache
 from itertools import combinations
 from operator import attrgetter
 
+from briefgen.merge import origins
 from briefgen.merge.grouping import UnionFind, firmest
 from briefgen.merge.similarity import (
     Named,
@@ -756,7 +757,7 @@ def _claim(
         what=_what(cluster, kinds),
         certainty=firmest([i.certainty for i in cluster]) or "reported",
         sources=sources,
-        independent=len({story.get(n, n) for n in sources}),
+        independent=origins.count(story, [(i.source, i.quote) for i in cluster]),
         quotes=quotes,
         kinds=kinds if len(kinds) > 1 else [],
     )

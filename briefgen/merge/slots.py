@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from briefgen.merge import origins
 from briefgen.merge.grouping import firmest, quotes_of
 from briefgen.schemas import Certainty, ContextDate, SlotValue
 
@@ -44,7 +45,7 @@ def slot_value(
         contains=list(dict.fromkeys(i.text for i in inner)),
         certainty=firmest([i.certainty for i in items]),
         sources=sources,
-        independent=len({story.get(n, n) for n in sources}),
+        independent=origins.count(story, [(i.source, i.quote) for i in every]),
         reported=max(dates) if dates else None,
         quotes=quotes_of([(i.source, i.quote, i.certainty) for i in every]),
         from_context=contexts(items),

@@ -282,7 +282,7 @@ def date_slot(
     ]
     known = [v.value for v in values if v.value is not None and v.superseded_by is None]
     disputed = any(not overlap(a, b) for i, a in enumerate(known) for b in known[i + 1 :])
-    values.sort(key=lambda v: (-len(v.sources), v.value or "~"))
+    values.sort(key=lambda v: (-v.independent, -len(v.sources), v.value or "~"))
     return Slot(values=values, disputed=disputed)
 
 

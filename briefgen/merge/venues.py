@@ -303,11 +303,13 @@ def _rank(certainty: Certainty | None) -> int:
     return CERTAINTY_ORDER.index(certainty) if certainty else len(CERTAINTY_ORDER)
 
 
-def _firmness(value: SlotValue) -> tuple[int, int, int, str]:
-    """Which of several answers that supersede one names it: the firmest, latest, most cited."""
+def _firmness(value: SlotValue) -> tuple[int, int, int, int, str]:
+    """Which of several answers that supersede one names it: the firmest, latest, of most
+    origins, most cited."""
     return (
         _rank(value.certainty),
         -(value.reported.toordinal() if value.reported else 0),
+        -value.independent,
         -len(value.sources),
         value.value or "",
     )

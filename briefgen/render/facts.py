@@ -36,10 +36,11 @@ def flat(value: object) -> str:
 
 
 def count(sources: Sequence[int], independent: int | None = None) -> str:
-    """'3 sources', '3 sources, 2 independent'."""
-    found = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
-    if independent is not None and independent < len(sources):
-        found += f", {independent} independent"
+    """'1 report'; '5 reports, 2 origins': the sources that give a line, and how many origins
+    they have (copies of one story and relays of one source count once)."""
+    found = f"{len(sources)} report{'s' if len(sources) != 1 else ''}"
+    if independent is not None and len(sources) > 1:
+        found += f", {independent} origin{'s' if independent != 1 else ''}"
     return found
 
 
@@ -135,9 +136,9 @@ def other_kinds(claim: Claim) -> list[tuple[str, list[int]]]:
 def quote_label(quote: Quote, claim: Claim, escape: Callable[[str], str] = flat) -> str | None:
     """What a claim's quote says of itself beside its words, or None: its claimant when the
     line has several, its counterpart when the line's quotes do not share one, the kind of
-    item when the line folds several, its origin when it came through one ("Fox News
-    interview"). Every page shows a claim's quote through this one function; `escape` is the
-    page's own for text from outside."""
+    item when the line folds several, its origin when it came through one ("via Fox News
+    interview"; "[n]", a source's own reporting, goes without saying). Every page shows a
+    claim's quote through this one function; `escape` is the page's own for text from outside."""
     label = ""
     if len(claim.claimants) > 1 and quote.by:
         label = escape(quote.by)
@@ -146,8 +147,8 @@ def quote_label(quote: Quote, claim: Claim, escape: Callable[[str], str] = flat)
     notes = []
     if len(claim.kinds) > 1 and quote.kind and quote.kind != claim.kinds[0]:
         notes.append(f"as {KIND_NOUNS[quote.kind]}")
-    if origin := getattr(quote, "origin", None):
-        notes.append(escape(str(origin)))
+    if quote.origin and not quote.origin.startswith("["):  # "[n]": the source's own reporting
+        notes.append(f"via {escape(quote.origin)}")
     if notes:
         label += f" ({'; '.join(notes)})" if label else f"({'; '.join(notes)})"
     return label or None

@@ -304,3 +304,31 @@ def test_a_heap_someone_else_froze_is_left_frozen(article):
         assert gc.get_freeze_count() > 0  # not unfrozen by the run
     finally:
         gc.unfreeze()
+
+
+def test_each_item_s_origin_is_recorded_from_the_text_and_a_sketch_made_for_an_old_reference():
+    from briefgen.extract.extract import item_origins, reference
+    from briefgen.schemas import Article, ArticleRef, Ask, Extraction
+
+    article = Article(
+        id="a",
+        source="a.txt",
+        text="MOSCOW (Reuters) - Putin spoke. According to the Kremlin, Putin invited Trump to "
+        "Moscow. Putin said the talks were good.",
+    )
+    ask = Ask(asker="Putin", asked="Trump", ask="visit", certainty="confirmed", quote="")
+    extraction = Extraction(
+        actors=[],
+        motives=[],
+        asks=[
+            ask.model_copy(update={"quote": "Putin invited Trump to Moscow"}),
+            ask.model_copy(update={"quote": "the talks were good"}),
+        ],
+        warnings=[],
+        venues=[],
+        dates=[],
+    )
+    assert item_origins(article, extraction) == {"asks": ["the Kremlin", "Reuters"]}
+    old = ArticleRef(id="a", source="a.txt", fingerprint="0123456789abcdef")  # no sketch
+    ref = reference(article, old)
+    assert ref.fingerprint == "0123456789abcdef" and ref.sketch

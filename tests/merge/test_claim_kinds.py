@@ -344,17 +344,16 @@ def test_one_speaker_and_one_counterpart_label_nothing():
     assert facts.speakers(claim) == [] and facts.quote_label(quote, claim) is None
 
 
-def test_a_quote_with_an_origin_says_it():
-    class Relayed(Quote):  # the origin another change adds to a quote
-        origin: str | None = None
-
-    quote = Relayed(
+def test_a_quote_with_an_origin_says_it_and_a_sources_own_reporting_goes_unsaid():
+    quote = Quote(
         source=1, quote="get it done", by="Donald Trump", kind="asks", origin="Fox News interview"
     )
     claim = _claim(
         claimants=["Donald Trump"], who="Donald Trump", whom=None, quotes=[quote], sources=[1]
     )
-    assert facts.quote_label(quote, claim) == "(Fox News interview)"
+    assert facts.quote_label(quote, claim) == "(via Fox News interview)"
+    own = quote.model_copy(update={"origin": "[1]"})
+    assert facts.quote_label(own, claim) is None
 
 
 def test_a_line_of_two_kinds_says_the_other_kind_beside_its_quote():

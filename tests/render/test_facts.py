@@ -45,8 +45,10 @@ def test_a_superseded_answer_says_what_replaced_it():
 
 
 def test_counts_hedges_and_flat_text():
-    assert facts.count([1]) == "1 source"
-    assert facts.count([1, 2, 3], 2) == "3 sources, 2 independent"
-    assert facts.count([1, 2], 2) == "2 sources"
+    assert facts.count([1]) == "1 report"
+    assert facts.count([1], 1) == "1 report"
+    assert facts.count([1, 2, 3], 2) == "3 reports, 2 origins"
+    assert facts.count([1, 2], 2) == "2 reports, 2 origins"
+    assert facts.count([1, 2], 1) == "2 reports, 1 origin"
     assert facts.hedge("confirmed") is None and facts.hedge("speculated") == "speculated"
     assert facts.flat("a\n\tb\u202ec\x00") == "a bc"

@@ -86,7 +86,9 @@ def test_markdown_has_every_section_with_citations():
     ):
         assert heading in text
     assert "**Kim Jong-un** (North Korean leader) — also: Mr. Kim, Kim Jong Un [1][2]" in text
-    assert "Vladimir Putin → Kim Jong-un: artillery shells and missiles [1][2] — 2 sources" in text
+    assert (
+        "Vladimir Putin → Kim Jong-un: artillery shells and missiles [1][2] — 2 reports, 2 origins"
+    ) in text
 
 
 def test_disputed_venue_shows_each_answer_with_its_sources_and_words():
@@ -99,9 +101,9 @@ def test_disputed_venue_shows_each_answer_with_its_sources_and_words():
 
 def test_hedged_values_say_so_and_confirmed_ones_do_not():
     text = markdown(sample_brief())
-    assert "**Vladivostok**, Russia _(reported)_ — 1 source [1]; last reported 2023-09-05\n" in text
+    assert "**Vladivostok**, Russia _(reported)_ — 1 report [1]; last reported 2023-09-05\n" in text
     assert (
-        "**Vostochny Cosmodrome** — 1 source [2]; last reported 2023-09-12"
+        "**Vostochny Cosmodrome** — 1 report [2]; last reported 2023-09-12"
         " (**the latest report**)" in text
     )
 
@@ -200,7 +202,8 @@ def test_every_ask_warning_and_motive_shows_its_quotes_under_it():
 def test_a_claim_from_several_sources_lists_each_source_s_words():
     text = markdown(sample_brief())
     assert (
-        "- Vladimir Putin → Kim Jong-un: artillery shells and missiles [1][2] — 2 sources\n"
+        "- Vladimir Putin → Kim Jong-un: artillery shells and missiles [1][2] — 2 reports, "
+        "2 origins\n"
         "  - [1] (2023-09-05) “Putin wants shells”\n"
         "  - [2] (2023-09-12) “q”\n"
     ) in text
@@ -360,7 +363,9 @@ def test_an_agreed_place_is_shown_with_the_wider_places_that_hold_it():
     )
     text = markdown(three_sources().model_copy(update={"venue": slot}))
     assert "- **Where:** Vostochny Cosmodrome, Amur region, Russia [2][3]\n" in text
-    assert "## Where\n\n- **Vostochny Cosmodrome**, Amur region, Russia — 2 sources [2][3]" in text
+    assert (
+        "## Where\n\n- **Vostochny Cosmodrome**, Amur region, Russia — 2 reports, 2 origins [2][3]"
+    ) in text
 
 
 def superseded_venue() -> Slot:
@@ -381,8 +386,8 @@ def test_a_superseded_place_is_shown_as_replaced_with_both_sides_words_not_as_a_
         "(earlier reports expected Vladivostok [1])\n"
     ) in text
     assert (
-        "- **Vostochny Cosmodrome**, Amur region, Russia — 2 sources [2][3]; last reported "
-        "2023-09-13\n"
+        "- **Vostochny Cosmodrome**, Amur region, Russia — 2 reports, 2 origins [2][3]; last "
+        "reported 2023-09-13\n"
         "  - [2] (2023-09-13) “Vostochny Cosmodrome says \\[2\\]”\n"
         "  - [3] (2023-09-13) “Vostochny Cosmodrome says \\[3\\]”\n"
         "- Earlier reports expected **Vladivostok** _(speculated)_ [1]; it took place at "
