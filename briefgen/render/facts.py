@@ -133,6 +133,14 @@ def other_kinds(claim: Claim) -> list[tuple[str, list[int]]]:
     ]
 
 
+def relay(quote: Quote, escape: Callable[[str], str] = flat) -> str | None:
+    """'via The New York Times' when the quote's source relays it from another, else None:
+    "[n]", a source's own reporting, goes without saying."""
+    if quote.origin and not quote.origin.startswith("["):
+        return f"via {escape(quote.origin)}"
+    return None
+
+
 def quote_label(quote: Quote, claim: Claim, escape: Callable[[str], str] = flat) -> str | None:
     """What a claim's quote says of itself beside its words, or None: its claimant when the
     line has several, its counterpart when the line's quotes do not share one, the kind of
@@ -147,8 +155,8 @@ def quote_label(quote: Quote, claim: Claim, escape: Callable[[str], str] = flat)
     notes = []
     if len(claim.kinds) > 1 and quote.kind and quote.kind != claim.kinds[0]:
         notes.append(f"as {KIND_NOUNS[quote.kind]}")
-    if quote.origin and not quote.origin.startswith("["):  # "[n]": the source's own reporting
-        notes.append(f"via {escape(quote.origin)}")
+    if relayed := relay(quote, escape):
+        notes.append(relayed)
     if notes:
         label += f" ({'; '.join(notes)})" if label else f"({'; '.join(notes)})"
     return label or None

@@ -300,7 +300,8 @@ class Page:
                 continue
             seen.add(key)
             (cite,) = self.cites([q.source], [q])
-            views.append(QuoteView(cite, self.sources[q.source].published, key[1]))
+            published = self.sources[q.source].published
+            views.append(QuoteView(cite, published, key[1], facts.relay(q, clean)))
         return views
 
 

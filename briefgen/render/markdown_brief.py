@@ -74,7 +74,8 @@ def _quotes(quotes: Iterable[Quote], published: dict[int, date | None]) -> list[
     lines = []
     for q in quotes:
         day = f" ({published[q.source]})" if published.get(q.source) else ""
-        lines.append(f"  - [{q.source}]{day} “{text(q.quote)}”")
+        via = f" {relayed}:" if (relayed := facts.relay(q, text)) else ""
+        lines.append(f"  - [{q.source}]{day}{via} “{text(q.quote)}”")
     return list(dict.fromkeys(lines))  # two items of one article may rest on one quote
 
 

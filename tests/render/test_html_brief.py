@@ -433,3 +433,22 @@ def test_a_line_of_several_speakers_shows_whose_quote_is_which_in_both_pages(dem
     _, parsed = demo_page
     labels = ["".join(e.text) for e in parsed.elements if "by" in e.attrs.get("class", "").split()]
     assert "White House → North Korea:" in labels and "Linda Thomas-Greenfield:" in labels
+
+
+def test_the_times_report_two_sources_carry_is_one_origin_and_says_so(demo_brief, demo_page):
+    """Issue 20's done-when: the bundled example still shows Vladivostok vs the Vostochny
+    Cosmodrome as disputed, and the New York Times report that [1] and [2] both carry counts
+    once, each of its quotes saying where it came from, in both pages."""
+    venue = demo_brief.venue
+    assert venue.disputed
+    vladivostok = next(v for v in venue.values if v.value == "Vladivostok")
+    assert (len(vladivostok.sources), vladivostok.independent) == (4, 3)
+    relayed = {q.source for q in vladivostok.quotes if q.origin == "The New York Times"}
+    assert relayed == {1, 2}
+    md = markdown(demo_brief)
+    assert "— 4 reports, 3 origins [1][2][3][5]" in md
+    assert "  - [1] (2023-09-05) via The New York Times: “Mr. Kim plans" in md
+    assert "  - [3] (2023-09-12) “Although Vladivostok" in md  # its own reporting: unsaid
+    _, parsed = demo_page
+    labels = ["".join(e.text) for e in parsed.elements if "by" in e.attrs.get("class", "").split()]
+    assert labels.count("via The New York Times:") >= 3
