@@ -36,8 +36,13 @@ from briefgen.errors import BatchPending, BriefgenError, ExitCode, NothingProduc
 
 
 def fail(message: str, code: int = ExitCode.USAGE) -> None:
+    _ERRORS.append(message)  # a hook is told the line (with_hooks)
     click.echo(f"briefgen: error: {message}", err=True)
     sys.exit(code)
+
+
+_ERRORS: list[str] = []  # the `briefgen: error:` lines of this command
+_HOOKED: list[tuple[Loaded, bool]] = []  # the settings a make run loaded, and -q
 
 
 # Set by a make run whose finished articles go to the cache: an interrupted run can say so.
@@ -86,6 +91,64 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
         sys.exit(code)
 
     return wrapper
+
+
+def with_hooks(command: Callable[..., None]) -> Callable[..., None]:
+    """Run the job's hook (`on_success`, `on_partial`, `on_failure`; hooks.py) once the
+    command is over, with its exit code: outside `guarded`, so the code is the one the process
+    exits with. The command puts the settings it loaded in `_HOOKED`; with none loaded (a bad
+    config file) there is no hook to run."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        from briefgen import hooks
+
+        _ERRORS.clear()
+        _HOOKED.clear()
+        listener, stop_listening = hooks.listen()
+        try:
+            command(*args, **kwargs)  # `guarded` ends it with sys.exit
+        except SystemExit as exc:
+            stop_listening()
+            _run_hook(_exit_code(exc.code), listener.facts, _ERRORS[-1] if _ERRORS else None)
+            raise
+        except click.ClickException as exc:  # a usage error after the settings were loaded
+            stop_listening()
+            _run_hook(exc.exit_code, listener.facts, exc.format_message())
+            raise
+        finally:
+            stop_listening()
+
+    return wrapper
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return ExitCode.OK
+    return code if isinstance(code, int) else ExitCode.NOTHING
+
+
+def _run_hook(code: int, facts: dict[str, Any] | None, error: str | None) -> None:
+    if not _HOOKED:
+        return
+    from briefgen import hooks
+
+    loaded, quiet = _HOOKED.pop()
+    settings = loaded.settings
+    if hooks.which(code) is None or not getattr(settings, hooks.which(code) or ""):
+        return
+    detach = _show_progress(settings, quiet)
+    folder = loaded.config_file.resolve().parent if loaded.config_file else None
+    try:
+        hooks.run(settings, code, facts, error, cwd=folder, show=_to_stderr)
+    except KeyboardInterrupt:  # Ctrl-C during the hook: the run's exit code stands
+        click.echo("briefgen: hook interrupted", err=True)
+    finally:
+        detach()
+
+
+def _to_stderr(text: str) -> None:
+    click.echo(text, err=True, nl=False)
 
 
 # --- options from the settings model ---------------------------------------------------------
@@ -264,6 +327,7 @@ def main() -> None:
 @config_option
 @settings_options()
 @quiet_option
+@with_hooks
 @guarded
 def make(articles: tuple[str, ...], config_path: Path | None, quiet: bool, **options: Any) -> int:
     """Make a brief from ARTICLES: files, folders, globs, http(s) URLs, feeds, or - for stdin.
@@ -280,7 +344,9 @@ def make(articles: tuple[str, ...], config_path: Path | None, quiet: bool, **opt
     """
     if articles:
         options["sources"] = list(articles)
-    settings = load(options, config_path).settings
+    loaded = load(options, config_path)
+    _HOOKED.append((loaded, quiet))
+    settings = loaded.settings
     if not settings.sources:
         raise click.UsageError(
             f"no articles: give ARTICLES, or list sources in {CONFIG_FILE} "
@@ -304,7 +370,9 @@ def demo(quiet: bool, **options: Any) -> int:
     # The store and the log format as configured; never the job's outputs or model.
     configured = load({"db": options.pop("db")}, None).settings
     given = {k: v for k, v in options.items() if v is not None}
-    settings = pipeline.demo_settings(db=configured.db, log_format=configured.log_format, **given)
+    settings = pipeline.demo_settings(
+        db=configured.db, log_format=configured.log_format, name="demo", **given
+    )
     return run_make(settings, quiet)
 
 
@@ -408,24 +476,49 @@ def _store(options: dict[str, Any], config_path: Path | None) -> Any:
     return Store(load(options, config_path).settings.db_path)
 
 
+job_option = click.option(
+    "--job", metavar="NAME", help="Only the runs of this job (its `name` setting; see docs)."
+)
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON records (fields in docs/cli.md)."
+)
+
+
 @main.group(invoke_without_command=True)
 @click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True)
+@job_option
+@json_option
 @config_option
 @settings_options("db")
 @click.pass_context
-def runs(ctx: click.Context, limit: int, config_path: Path | None, db: Path | None) -> None:
+def runs(
+    ctx: click.Context,
+    limit: int,
+    job: str | None,
+    as_json: bool,
+    config_path: Path | None,
+    db: Path | None,
+) -> None:
     """List recent runs, newest first, one line each; `runs show ID` for one run."""
-    ctx.obj = {"db": db, "config_path": config_path}
+    ctx.obj = {"db": db, "config_path": config_path, "as_json": as_json}
     if ctx.invoked_subcommand is None:
-        _list_runs(limit, db, config_path)
+        _list_runs(limit, db, config_path, job, as_json)
 
 
 @guarded
-def _list_runs(limit: int, db: Path | None, config_path: Path | None) -> int:
+def _list_runs(
+    limit: int, db: Path | None, config_path: Path | None, job: str | None, as_json: bool
+) -> int:
     store = _store({"db": db}, config_path)
-    found = store.runs.latest(limit)
+    found = store.runs.latest(limit, job_name=job)
+    if as_json:
+        from briefgen.health import run_record
+
+        click.echo(json.dumps([run_record(run) for run in found], indent=2))
+        return ExitCode.OK
     if not found:
-        click.echo(f"no runs yet in {store.path}")
+        which = f" of job {job!r}" if job is not None else ""
+        click.echo(f"no runs{which} yet in {store.path}")
     for run in found:
         click.echo(_run_line(run))
     return ExitCode.OK
@@ -438,7 +531,8 @@ def _run_line(run: Any) -> str:
     status = shown_status(run)  # `killed`: ended without closing its row
     outputs = f" -> {', '.join(run.outputs)}" if run.outputs else ""
     return (
-        f"{run.id:>5}  {when}  {status:<11}  {count(run.articles, 'article')} "
+        f"{run.id:>5}  {when}  {run.job_name or '-':<10}  {status:<11}  "
+        f"{count(run.articles, 'article')} "
         f"({run.cached} cached, {run.failed} failed)  {count(run.calls, 'call')}  "
         f"{run.input_tokens + run.output_tokens} tokens  {run.model}{outputs}"
     )
@@ -446,14 +540,17 @@ def _run_line(run: Any) -> str:
 
 @runs.command("show")
 @click.argument("run_id", type=int)
+@json_option
 @config_option
 @settings_options("db")
 @click.pass_obj
 @guarded
-def runs_show(obj: dict[str, Any], run_id: int, config_path: Path | None, db: Path | None) -> int:
+def runs_show(
+    obj: dict[str, Any], run_id: int, as_json: bool, config_path: Path | None, db: Path | None
+) -> int:
     """One run: its settings, totals, outputs and every article's outcome.
 
-    --db and --config may come before `show` or after it."""
+    --db, --config and --json may come before `show` or after it."""
     from briefgen.errors import InputError
     from briefgen.runlog import count
 
@@ -462,6 +559,11 @@ def runs_show(obj: dict[str, Any], run_id: int, config_path: Path | None, db: Pa
     if found is None:
         raise InputError(f"no run {run_id} in {store.path}")
     run, articles = found
+    if as_json or obj.get("as_json"):
+        from briefgen.health import run_detail
+
+        click.echo(json.dumps(run_detail(run, articles), indent=2))
+        return ExitCode.OK
     click.echo(_run_line(run))
     click.echo(f"  started {run.started}, ended {run.ended or '-'}, exit {run.exit_code}")
     click.echo(f"  server {run.base_url or '(default)'}, prompt {run.prompt_version}")
@@ -488,6 +590,54 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedel
     if match is None:
         raise click.BadParameter("give a number and a unit: 30d, 12h, 2w, 90m")
     return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+@main.command()
+@click.option(
+    "--max-age",
+    default="26h",
+    show_default=True,
+    callback=_duration,
+    help="Unhealthy when the job's last success ended longer ago than this (26h, 3d, 90m).",
+)
+@click.option(
+    "--failures",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Unhealthy when the last N runs or more failed in a row, since the last success.",
+)
+@job_option
+@json_option
+@config_option
+@settings_options("db")
+@guarded
+def status(
+    max_age: timedelta,
+    failures: int,
+    job: str | None,
+    as_json: bool,
+    config_path: Path | None,
+    db: Path | None,
+) -> int:
+    """Is the job healthy? Exit 0 if so, 1 if not: for monitoring (Nagios, cron, systemd).
+
+    Unhealthy: the store has no run of the job; no run succeeded (exit 0 or 3) within
+    --max-age; or the last --failures runs failed. The job is --job, else the `name` of the
+    config file (default: its folder's name). The first line says which and why."""
+    from briefgen import health
+    from briefgen.store import Store
+
+    settings = load({"db": db}, config_path).settings
+    found = health.check(
+        Store(settings.db_path), job or settings.job_name, max_age=max_age, failures=failures
+    )
+    if as_json:
+        click.echo(json.dumps(found.record(), indent=2))
+    else:
+        click.echo("\n".join(found.lines() if found.last_run else [found.headline()]))
+    return ExitCode.OK if found.healthy else ExitCode.NOTHING
 
 
 @main.group(invoke_without_command=True)

@@ -49,6 +49,11 @@ FILE_ALIASES = {"json": "json_out"}
 # BRIEFGEN_ variables that are not settings: the opt-in live test's.
 # Variables of briefgen's own tests and scripts, not settings: set, they are no error.
 OTHER_VARIABLES = frozenset({"BRIEFGEN_LIVE_BASE_URL", "BRIEFGEN_LIVE_MODEL", "BRIEFGEN_CHROMIUM"})
+# What a hook is told about the run it follows (hooks.py): BRIEFGEN_RUN_ID, BRIEFGEN_RUN_STATUS,
+# ... No setting's name starts with `run_`, so a hook that runs briefgen again is no error.
+RUN_PREFIX = ENV_PREFIX + "RUN_"
+# The job name of runs with no `name` setting and no config file.
+DEFAULT_JOB = "default"
 # Read from the environment when the BRIEFGEN_ variable is not set: what the openai SDK reads.
 OPENAI_ENV = {"api_key": "OPENAI_API_KEY", "base_url": "OPENAI_BASE_URL"}
 
@@ -106,6 +111,14 @@ class Settings(BaseModel):
     )
     title: str | None = Field(
         default=None, description="Title of the brief (default: from its main actors)."
+    )
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="The job's name, kept with each run (`runs --job`, `status --job`; "
+        "default: the config file's folder, else 'default').",
     )
     max_input_bytes: int = Field(
         default=5_000_000,
@@ -229,6 +242,30 @@ class Settings(BaseModel):
         description="Progress on stderr: 'text' (a bar on a terminal, timestamped lines "
         "elsewhere) or 'json' (one object per line, for log collectors).",
     )
+    on_success: str | None = Field(
+        default=None,
+        description="Shell command run after a run that exits 0, with the run's facts in "
+        "BRIEFGEN_RUN_* variables (docs/scheduling.md#hooks).",
+        json_schema_extra=cli(hidden=True),
+    )
+    on_partial: str | None = Field(
+        default=None,
+        description="Shell command run after a run that exits 3 (a partial brief).",
+        json_schema_extra=cli(hidden=True),
+    )
+    on_failure: str | None = Field(
+        default=None,
+        description="Shell command run after a run that fails (any exit but 0, 3 and 4).",
+        json_schema_extra=cli(hidden=True),
+    )
+    hook_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds a hook may take; then it is killed (its failure never changes "
+        "the run's exit code).",
+        json_schema_extra=cli(hidden=True),
+    )
+
     claim_check: bool = Field(
         default=False,
         description="After extraction, ask the model whether near-miss claims (same side, "
@@ -280,6 +317,11 @@ class Settings(BaseModel):
     @property
     def db_path(self) -> Path:
         return self.db if self.db is not None else default_db()
+
+    @property
+    def job_name(self) -> str:
+        """The job's name as runs keep it: `name`, else 'default'."""
+        return self.name or DEFAULT_JOB
 
 
 def default_db() -> Path:
@@ -382,6 +424,8 @@ def env_values(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any]
     known = {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}
     for variable in environ:
         name = variable.upper()
+        if name.startswith(RUN_PREFIX):  # a hook's facts, in a briefgen run by a hook
+            continue
         if name.startswith(ENV_PREFIX) and name not in known | OTHER_VARIABLES:
             near = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""
@@ -422,6 +466,9 @@ def load_settings(
     for layer_values, layer_origins in layers:
         values.update(layer_values)
         origins.update(layer_origins)
+    if "name" not in values and config_file is not None and config_file.resolve().parent.name:
+        values["name"] = config_file.resolve().parent.name  # the job is its folder
+        origins["name"] = f"folder of {config_file}"
     try:
         settings = Settings.model_validate(values)
     except ValidationError as exc:
@@ -446,6 +493,8 @@ def describe(loaded: Loaded) -> list[tuple[str, str, str]]:
             shown = _mask(value.get_secret_value()) if value is not None else "(none)"
         elif name == "db" and value is None:
             shown = str(settings.db_path)
+        elif name == "name" and value is None:
+            shown = settings.job_name
         elif value is None:
             shown = "(none)"
         elif isinstance(value, list):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import inspect
 import json
@@ -153,7 +154,7 @@ class RunLog:
         if self.store is not None:
             config = self.settings.model_dump(mode="json", exclude={"api_key"})
             self.id = await self._write(
-                self.store.runs.start,
+                functools.partial(self.store.runs.start, name=self.settings.job_name),
                 self.job,
                 config,
                 self.sources,

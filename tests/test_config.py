@@ -25,7 +25,8 @@ from briefgen.config import (
 
 from conftest import TEST_KEY, invoke
 
-NO_OPTION = {"sources", "api_key"}  # every other field is a `briefgen make` option
+# every other field is a `briefgen make` option; hooks are the config file's and the environment's
+NO_OPTION = {"sources", "api_key", "on_success", "on_partial", "on_failure", "hook_timeout"}
 
 
 def write(folder: Path, text: str, name: str = "briefgen.toml") -> Path:
@@ -544,3 +545,40 @@ def test_an_unknown_briefgen_variable_is_an_error_with_a_hint(tmp_path):
     assert load_settings(environ={"BRIEFGEN_LIVE_BASE_URL": "x"}, cwd=tmp_path).settings
     # the tests' and scripts' own variable, which the developer docs tell to set
     assert load_settings(environ={"BRIEFGEN_CHROMIUM": "/usr/bin/chromium"}, cwd=tmp_path)
+
+
+# --- the job's name, and the hooks' variables ------------------------------------------------
+
+
+def test_the_job_is_named_by_the_setting_else_the_config_files_folder_else_default(tmp_path):
+    job = tmp_path / "briefs"
+    job.mkdir()
+    write(job, 'model = "m"\n')
+    loaded = load(job)
+    assert loaded.settings.job_name == "briefs"
+    assert loaded.origins["name"] == f"folder of {job / 'briefgen.toml'}"
+    write(job, 'name = "morning"\n')
+    assert load(job).settings.job_name == "morning"
+    assert load(job, BRIEFGEN_NAME="evening").settings.job_name == "evening"
+    assert load(tmp_path).settings.job_name == "default"  # no config file
+    assert Settings().job_name == "default"
+    write(job, 'name = ""\n')
+    assert "name" in one_line_error(job)
+
+
+def test_a_hooks_variables_are_no_settings_and_no_error(tmp_path):
+    assert not [name for name in Settings.model_fields if name.startswith("run_")]
+    environ = {"BRIEFGEN_RUN_ID": "4", "BRIEFGEN_RUN_STATUS": "ok", "BRIEFGEN_RUN_OUT": "x.md"}
+    settings = load(tmp_path, **environ).settings
+    assert settings.out is None
+    assert "not a briefgen setting" in one_line_error(tmp_path, BRIEFGEN_RUNS="1")
+
+
+def test_the_config_command_shows_the_jobs_name_and_its_hooks(runner, tmp_path, monkeypatch):
+    job = tmp_path / "briefs"
+    job.mkdir()
+    write(job, "on_failure = 'echo \"$BRIEFGEN_RUN_ERROR\" | mail -s x ops'\n")
+    monkeypatch.chdir(job)
+    shown = invoke(runner, "config").stdout
+    assert f"name               = briefs  (folder of {job / 'briefgen.toml'})" in shown
+    assert 'on_failure         = echo "$BRIEFGEN_RUN_ERROR" | mail -s x ops  (' in shown

@@ -117,6 +117,10 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (batch, custom_id)
     );
     CREATE INDEX batch_requests_by_id ON batch_requests (custom_id)""",
+    # The job's name (the `name` setting, default the config file's folder) beside its key:
+    # `runs --job NAME` and `status` find a job's runs by it. Runs of an older briefgen have none.
+    """ALTER TABLE runs ADD COLUMN job_name TEXT;
+    CREATE INDEX runs_by_job_name ON runs (job_name, id)""",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

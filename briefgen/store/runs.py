@@ -42,6 +42,7 @@ class RunRow(BaseModel):
     output_tokens: int
     error: str | None
     outputs: list[str]
+    job_name: str | None = None  # the job's name; None for runs of a briefgen before names
 
 
 class ArticleRow(BaseModel):
@@ -74,11 +75,13 @@ class Runs:
         model: str,
         base_url: str,
         prompt_version: str,
+        *,
+        name: str | None = None,
     ) -> int:
         with self.db.connect() as db:
             cursor = db.execute(
                 "INSERT INTO runs (job, started, status, pid, config, inputs, model, base_url,"
-                " prompt_version) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                " prompt_version, job_name) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
                 (
                     job,
                     now(),
@@ -88,6 +91,7 @@ class Runs:
                     model,
                     base_url,
                     prompt_version,
+                    name,
                 ),
             )
             assert cursor.lastrowid is not None
@@ -140,13 +144,36 @@ class Runs:
                 },
             )
 
-    def latest(self, limit: int = 20) -> list[RunRow]:
-        """The last `limit` runs, newest first."""
+    def latest(
+        self,
+        limit: int = 20,
+        *,
+        job_name: str | None = None,
+        statuses: Sequence[str] | None = None,
+        after: int | None = None,
+    ) -> list[RunRow]:
+        """The last `limit` runs, newest first; only the named job's, only runs with one of
+        `statuses`, only runs after the run `after`, when given."""
+        where, values = _filter(job_name, statuses, after)
         with self.db.connect() as db:
             rows = db.execute(
-                f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+                f"SELECT {_RUN_COLUMNS} FROM runs{where} ORDER BY id DESC LIMIT ?",
+                (*values, limit),
             ).fetchall()
         return [_run_row(row) for row in rows]
+
+    def count(
+        self,
+        *,
+        job_name: str | None = None,
+        statuses: Sequence[str] | None = None,
+        after: int | None = None,
+    ) -> int:
+        """How many runs `latest` would find with no limit."""
+        where, values = _filter(job_name, statuses, after)
+        with self.db.connect() as db:
+            found: int = db.execute(f"SELECT COUNT(*) FROM runs{where}", values).fetchone()[0]
+        return found
 
     def by_id(self, run_id: int) -> tuple[RunRow, list[ArticleRow]] | None:
         """A run and its articles, in order."""
@@ -185,6 +212,24 @@ class Runs:
 
 
 _RUN_COLUMNS = ", ".join(name for name in RunRow.model_fields)
+
+
+def _filter(
+    job_name: str | None, statuses: Sequence[str] | None, after: int | None
+) -> tuple[str, list[Any]]:
+    """A WHERE clause (or nothing) and its values."""
+    clauses: list[str] = []
+    values: list[Any] = []
+    if job_name is not None:
+        clauses.append("job_name = ?")
+        values.append(job_name)
+    if statuses is not None:
+        clauses.append(f"status IN ({', '.join('?' * len(statuses))})")
+        values.extend(statuses)
+    if after is not None:
+        clauses.append("id > ?")
+        values.append(after)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), values
 
 
 def _run_row(row: sqlite3.Row) -> RunRow:
