@@ -597,6 +597,7 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedel
     "--max-age",
     default="26h",
     show_default=True,
+    metavar="DURATION",
     callback=_duration,
     help="Unhealthy when the job's last success ended longer ago than this (26h, 3d, 90m).",
 )
@@ -608,8 +609,12 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedel
     metavar="N",
     help="Unhealthy when the last N runs or more failed in a row, since the last success.",
 )
-@job_option
-@json_option
+@click.option(
+    "--job",
+    metavar="NAME",
+    help="The job to check (default: the config file's `name`, else its folder's name).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (docs/scheduling.md).")
 @config_option
 @settings_options("db")
 @guarded
