@@ -1,10 +1,12 @@
 """The `briefgen` command: a thin layer over the library.
 
-Exit codes: 0 brief written; 1 nothing produced (every article failed, or another run holds the
-output); 2 usage, input or configuration error, or the model server refused the run; 3 partial
-brief (some articles failed, listed in the brief and on stderr); 4 batch submitted and not yet
-finished (`--batch-wait`; the next run collects it); 130 interrupted (Ctrl-C or SIGTERM); they
-are `errors.ExitCode`. A
+Exit codes: 0 brief written; 1 nothing produced (every article failed, the model server cannot
+be reached, or --strict met a source it cannot read); 2 usage, input or configuration error, or
+the model server refused the run; 3 partial brief (some articles failed, listed in the brief
+and on stderr); 4 batch submitted and not yet finished (`--batch-wait`; the next run collects
+it); 75 another run holds the output (EX_TEMPFAIL; retry later); 130 interrupted (Ctrl-C or
+SIGTERM); they are `errors.ExitCode`. Every code but 0 prints at least one line on stderr, in
+every log format and under -q. A
 brief is written atomically and only when there is one, so a failed run never replaces the
 previous brief.
 
@@ -74,7 +76,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
         except BriefgenError as exc:
             from briefgen.errors import BusyError
 
-            fail(str(exc), ExitCode.NOTHING if isinstance(exc, BusyError) else ExitCode.USAGE)
+            fail(str(exc), ExitCode.BUSY if isinstance(exc, BusyError) else ExitCode.USAGE)
         except KeyboardInterrupt:
             what = "terminated (SIGTERM)" if _TERMINATED else "interrupted"
             kept = ", finished articles are cached" if _RESUMABLE else ""
@@ -226,9 +228,8 @@ def run_make(settings: Settings, quiet: bool) -> int:
     try:
         try:
             brief = pipeline.make_brief(None, settings)
-        except BatchPending as exc:  # not an error: quiet under -q, so cron mails nothing
-            if not quiet:
-                click.echo(f"briefgen: {exc}", err=True)
+        except BatchPending as exc:  # not an error, but every exit code but 0 says why
+            click.echo(f"briefgen: {exc}", err=True)
             return ExitCode.BATCH_PENDING
         except NothingProduced as exc:
             if quiet:  # otherwise each failure has been shown as it happened
@@ -238,11 +239,8 @@ def run_make(settings: Settings, quiet: bool) -> int:
     finally:
         detach()
     click.echo(outputs.for_stdout(brief, settings), nl=False)
-    if settings.log_format == "text":  # in JSON logs the run_end event says it
-        for source in brief.failures:
-            click.echo(
-                f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True
-            )
+    for source in brief.failures:  # in every log format and under -q: exit 3 says why
+        click.echo(f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True)
     return ExitCode.PARTIAL if brief.partial else ExitCode.OK
 
 
@@ -254,8 +252,9 @@ def run_make(settings: Settings, quiet: bool) -> int:
 def main() -> None:
     """Turn news articles into one structured, cited brief with an LLM.
 
-    Exit codes: 0 ok, 1 nothing produced, 2 usage or input error, 3 partial brief,
-    4 batch submitted and not yet finished, 130 interrupted.
+    Exit codes: 0 ok, 1 nothing produced, 2 usage, input or configuration error, 3 partial
+    brief, 4 batch submitted and not yet finished, 75 another run holds the output (retry
+    later), 130 interrupted.
     """
 
 

@@ -510,7 +510,7 @@ def test_a_server_without_a_batch_api_is_one_line_and_exit_2(api, articles, tmp_
     assert result.stderr.count("\n") == 1 and api.live == []
 
 
-def test_quiet_pending_prints_nothing_so_cron_mails_nothing(api, articles, tmp_path, runner):
+def test_quiet_pending_still_says_why_in_one_line(api, articles, tmp_path, runner):
     api.hold = True
     result = invoke(
         runner,
@@ -525,7 +525,10 @@ def test_quiet_pending_prints_nothing_so_cron_mails_nothing(api, articles, tmp_p
         "--out",
         tmp_path / "brief.md",
     )
-    assert result.exit_code == 4 and result.stderr == "" and result.stdout == ""
+    assert result.exit_code == 4 and result.stdout == ""
+    # Every exit code but 0 says why, -q included; the batch recipe keeps it out of cron's mail.
+    assert result.stderr.startswith("briefgen: submitted, not finished: ")
+    assert result.stderr.count("\n") == 1
 
 
 def test_batches_without_a_key_still_lists_the_store(api, articles, tmp_path, runner, monkeypatch):
