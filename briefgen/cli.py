@@ -34,7 +34,13 @@ import click
 from pydantic.fields import FieldInfo
 
 from briefgen.config import CONFIG_FILE, Loaded, Settings, cli_meta, load_settings, option_flag
-from briefgen.errors import BatchPending, BriefgenError, ExitCode, NothingProduced
+from briefgen.errors import (
+    BatchPending,
+    BriefgenError,
+    ExitCode,
+    NothingProduced,
+    ServerUnreachable,
+)
 
 
 def fail(message: str, code: int = ExitCode.USAGE) -> None:
@@ -234,7 +240,11 @@ def run_make(settings: Settings, quiet: bool) -> int:
         except NothingProduced as exc:
             if quiet:  # otherwise each failure has been shown as it happened
                 for source in getattr(exc.brief, "failures", []):
-                    click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
+                    # Of the articles a dead server left, only the one that found it down: the
+                    # closing error line names the server and the cause.
+                    left = (ServerUnreachable.NOT_ASKED, ServerUnreachable.STOPPED)
+                    if not source.failed.startswith(left):
+                        click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
             raise
     finally:
         detach()
@@ -462,7 +472,8 @@ def runs_show(obj: dict[str, Any], run_id: int, config_path: Path | None, db: Pa
         raise InputError(f"no run {run_id} in {store.path}")
     run, articles = found
     click.echo(_run_line(run))
-    click.echo(f"  started {run.started}, ended {run.ended or '-'}, exit {run.exit_code}")
+    code = "-" if run.exit_code is None else run.exit_code  # running, or killed
+    click.echo(f"  started {run.started}, ended {run.ended or '-'}, exit {code}")
     click.echo(f"  server {run.base_url or '(default)'}, prompt {run.prompt_version}")
     click.echo(f"  sources: {', '.join(run.inputs)}")
     shown = ("model", "base_url", "concurrency", "reasks", "structured_output", "cache", "db")

@@ -73,7 +73,11 @@ class StrictFailure(NothingProduced):
 class ServerUnreachable(ArticleError):
     """The model server cannot be reached at all (connection refused, no such host) once an
     article's transport retries ran out: that article fails, and no new call starts in this
-    run, so the articles left fail at once with the same cause."""
+    run, so the articles left fail at once with the same cause, their reasons beginning with
+    `NOT_ASKED` (no call made) or `STOPPED` (a call made before the server was found down)."""
+
+    NOT_ASKED = "not asked: "
+    STOPPED = "stopped: "
 
 
 class BusyError(BriefgenError):

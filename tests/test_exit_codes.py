@@ -64,9 +64,7 @@ def _run_for(code: int, server: FakeServer, inbox: Path, tmp_path: Path) -> list
         server.default = lambda body: (
             Reply(400, error_body("no")) if article_of(body) == "b" else answer()
         )
-    elif code == 75:
-        return base  # the caller holds the output's lock
-    return base
+    return base  # for 75 the caller holds the output's lock; for 130 interrupts the run
 
 
 @pytest.mark.parametrize("quiet", [False, True], ids=["default", "quiet"])
@@ -77,7 +75,7 @@ def test_every_exit_code_but_0_prints_a_line_on_stderr(
 ):
     from briefgen import files, pipeline
 
-    args = _run_for(code, server, inbox, tmp_path) + ["--log-format", log_format]
+    args = [*_run_for(code, server, inbox, tmp_path), "--log-format", log_format]
     if quiet:
         args.append("-q")
     if code == 130:
@@ -156,8 +154,10 @@ def test_an_empty_folder_or_glob_among_sources_that_gave_articles_is_a_warning(
     assert "skipped, the other sources gave 3 article(s)" in shown.stderr
     alone = invoke(runner, "make", empty, nothing, "--base-url", server.url, "--out", out)
     assert alone.exit_code == 2  # every source empty: a mistake in the command or the config
-    assert alone.stderr == f"briefgen: error: {empty}: no article files (.txt, .md, .html, " \
+    assert (
+        alone.stderr == f"briefgen: error: {empty}: no article files (.txt, .md, .html, "
         ".json, .jsonl, feeds)\n"
+    )
 
 
 def test_a_missing_source_is_still_an_error_among_others(runner, server, inbox, tmp_path):
@@ -222,9 +222,7 @@ def test_a_dead_server_fails_fast_naming_the_server_and_the_cause(runner, tmp_pa
         assert run.status == "nothing" and run.calls <= 4 + 1, run.calls
 
 
-def test_a_dead_server_after_cached_articles_gives_a_partial_brief(
-    runner, server, inbox, tmp_path
-):
+def test_a_dead_server_after_cached_articles_gives_a_partial_brief(runner, server, inbox, tmp_path):
     server.default = answer()
     out = tmp_path / "brief.md"
     assert invoke(runner, "make", inbox, "--out", out, "--base-url", server.url).exit_code == 0

@@ -146,9 +146,12 @@ class Transport:
                 with attempt:
                     await self.reach.wait(stats)
                     if self.reach.down is not None:
-                        raise ServerUnreachable(
-                            f"{'stopped' if stats.attempts else 'not asked'}: {self.reach.down}"
+                        why = (
+                            ServerUnreachable.STOPPED
+                            if stats.attempts
+                            else ServerUnreachable.NOT_ASKED
                         )
+                        raise ServerUnreachable(why + self.reach.down)
                     if not after_429:  # a retry after a 429 has waited its own Retry-After
                         await self.gate.admit(self.limits.remaining())
                     after_429 = False

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from briefgen.config import Settings
+from briefgen.errors import ServerUnreachable
 from briefgen.model.client import CallStats
 from briefgen.model.limits import RateGate, RunLimits
-from briefgen.errors import ServerUnreachable
 from briefgen.model.retrying import LimitReached, Transport
 from briefgen.schemas import Usage
 
@@ -152,7 +152,7 @@ def test_a_refusing_server_costs_one_calls_retries_then_no_call_starts():
         results = await asyncio.gather(*(t.call(send, s) for s in stats), return_exceptions=True)
         late = CallStats()  # an article that starts after the server is down
         results.append(await asyncio.gather(t.call(send, late), return_exceptions=True))
-        return stats + [late], results
+        return [*stats, late], results
 
     stats, results = asyncio.run(eight_at_once())
     # Eight first attempts went out together; one call retried (3 more); then nothing.
