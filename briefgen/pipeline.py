@@ -268,8 +268,10 @@ def make_brief(
 ) -> Brief:
     """Read the sources, extract each article with the model, merge into one Brief.
 
-    Raises NothingProduced (its `.brief` lists the failures) when no article succeeded, and
-    BriefgenError subclasses for bad input, settings or a server that refuses the run."""
+    Raises NothingProduced (its `.brief` lists the failures) when no article succeeded (its
+    subclass StrictFailure when `strict` met a source it cannot read), BusyError when another
+    run holds an output, and BriefgenError subclasses for bad input, settings or a server that
+    refuses the run."""
     made: list[Brief] = []
 
     async def run() -> None:
