@@ -7,7 +7,10 @@ and the cache lookup to a worker thread, so a slow disk never stalls the model c
 article's extraction is handed to the writer the moment it is grounded, and a write once handed
 over is finished even if the run is then cancelled (`finish` waits for the writer, then closes
 the run's row itself): a run killed half-way has paid for its finished articles once, and the
-rerun resumes.
+rerun resumes. The run's totals go with every batch of outcomes, so a killed run keeps the
+counts it had; they include the calls of articles still in flight (`_Counted`), so a run
+interrupted by SIGTERM logs every call the server received. A run refused for a busy output,
+or stopped by `strict`, gets a row closed at once (`record_stopped`).
 
 Log records go to `logging.getLogger("briefgen")`; each carries `record.briefgen`, a dict with
 the event's fields (`event`: run_start, article, run_end), for progress displays and JSON logs.
