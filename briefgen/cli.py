@@ -1,10 +1,12 @@
 """The `briefgen` command: a thin layer over the library.
 
-Exit codes: 0 brief written; 1 nothing produced (every article failed, or another run holds the
-output); 2 usage, input or configuration error, or the model server refused the run; 3 partial
-brief (some articles failed, listed in the brief and on stderr); 4 batch submitted and not yet
-finished (`--batch-wait`; the next run collects it); 130 interrupted (Ctrl-C or SIGTERM); they
-are `errors.ExitCode`. A
+Exit codes: 0 brief written; 1 nothing produced (every article failed, the model server cannot
+be reached, or --strict met a source it cannot read); 2 usage, input or configuration error, or
+the model server refused the run; 3 partial brief (some articles failed, listed in the brief
+and on stderr); 4 batch submitted and not yet finished (`--batch-wait`; the next run collects
+it); 75 another run holds the output (EX_TEMPFAIL; retry later); 130 interrupted (Ctrl-C or
+SIGTERM); they are `errors.ExitCode`. Every code but 0 prints at least one line on stderr, in
+every log format and under -q. A
 brief is written atomically and only when there is one, so a failed run never replaces the
 previous brief.
 
@@ -32,7 +34,13 @@ import click
 from pydantic.fields import FieldInfo
 
 from briefgen.config import CONFIG_FILE, Loaded, Settings, cli_meta, load_settings, option_flag
-from briefgen.errors import BatchPending, BriefgenError, ExitCode, NothingProduced
+from briefgen.errors import (
+    BatchPending,
+    BriefgenError,
+    ExitCode,
+    NothingProduced,
+    ServerUnreachable,
+)
 
 
 def fail(message: str, code: int = ExitCode.USAGE) -> None:
@@ -79,7 +87,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
         except BriefgenError as exc:
             from briefgen.errors import BusyError
 
-            fail(str(exc), ExitCode.NOTHING if isinstance(exc, BusyError) else ExitCode.USAGE)
+            fail(str(exc), ExitCode.BUSY if isinstance(exc, BusyError) else ExitCode.USAGE)
         except KeyboardInterrupt:
             what = "terminated (SIGTERM)" if _TERMINATED else "interrupted"
             kept = ", finished articles are cached" if _RESUMABLE else ""
@@ -289,23 +297,23 @@ def run_make(settings: Settings, quiet: bool) -> int:
     try:
         try:
             brief = pipeline.make_brief(None, settings)
-        except BatchPending as exc:  # not an error: quiet under -q, so cron mails nothing
-            if not quiet:
-                click.echo(f"briefgen: {exc}", err=True)
+        except BatchPending as exc:  # not an error, but every exit code but 0 says why
+            click.echo(f"briefgen: {exc}", err=True)
             return ExitCode.BATCH_PENDING
         except NothingProduced as exc:
             if quiet:  # otherwise each failure has been shown as it happened
                 for source in getattr(exc.brief, "failures", []):
-                    click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
+                    # Of the articles a dead server left, only the one that found it down: the
+                    # closing error line names the server and the cause.
+                    left = (ServerUnreachable.NOT_ASKED, ServerUnreachable.STOPPED)
+                    if not source.failed.startswith(left):
+                        click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
             raise
     finally:
         detach()
     click.echo(outputs.for_stdout(brief, settings), nl=False)
-    if settings.log_format == "text":  # in JSON logs the run_end event says it
-        for source in brief.failures:
-            click.echo(
-                f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True
-            )
+    for source in brief.failures:  # in every log format and under -q: exit 3 says why
+        click.echo(f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True)
     return ExitCode.PARTIAL if brief.partial else ExitCode.OK
 
 
@@ -317,8 +325,9 @@ def run_make(settings: Settings, quiet: bool) -> int:
 def main() -> None:
     """Turn news articles into one structured, cited brief with an LLM.
 
-    Exit codes: 0 ok, 1 nothing produced, 2 usage or input error, 3 partial brief,
-    4 batch submitted and not yet finished, 130 interrupted.
+    Exit codes: 0 ok, 1 nothing produced, 2 usage, input or configuration error, 3 partial
+    brief, 4 batch submitted and not yet finished, 75 another run holds the output (retry
+    later), 130 interrupted.
     """
 
 
@@ -565,7 +574,8 @@ def runs_show(
         click.echo(json.dumps(run_detail(run, articles), indent=2))
         return ExitCode.OK
     click.echo(_run_line(run))
-    click.echo(f"  started {run.started}, ended {run.ended or '-'}, exit {run.exit_code}")
+    code = "-" if run.exit_code is None else run.exit_code  # running, or killed
+    click.echo(f"  started {run.started}, ended {run.ended or '-'}, exit {code}")
     click.echo(f"  server {run.base_url or '(default)'}, prompt {run.prompt_version}")
     click.echo(f"  sources: {', '.join(run.inputs)}")
     shown = ("model", "base_url", "concurrency", "reasks", "structured_output", "cache", "db")

@@ -136,8 +136,8 @@ class Settings(BaseModel):
     )
     strict: bool = Field(
         default=False,
-        description="Any unreadable file or record is an error (exit 2) before any model call; "
-        "by default it is a failure in the brief and the rest go on.",
+        description="Any unreadable file or record stops the run before any model call, with "
+        "nothing written (exit 1); by default it is a failure in the brief and the rest go on.",
     )
     backend: str = Field(
         default="openai",

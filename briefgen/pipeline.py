@@ -17,14 +17,21 @@ from pathlib import Path
 
 from briefgen import merge, outputs
 from briefgen.config import Settings, load_settings
-from briefgen.errors import BatchPending, BriefgenError, InputError, NothingProduced
+from briefgen.errors import (
+    BatchPending,
+    BriefgenError,
+    BusyError,
+    InputError,
+    NothingProduced,
+    StrictFailure,
+)
 from briefgen.extract import cachekey, claimcheck
 from briefgen.extract.extract import Callback, Result
 from briefgen.ingest import inputs
 from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
-from briefgen.runlog import RunLog, event
+from briefgen.runlog import RunLog, event, record_stopped
 from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
 from briefgen.store import BatchRow, Store
 
@@ -84,12 +91,19 @@ async def amake_brief(
         )
     outputs.check_outputs(settings)  # before any model call
     since = outputs.read_brief(settings.since) if settings.since is not None else None
-    items = inputs.read(names, strict=settings.strict, options=InputOptions.of(settings))
-    articles = [item for item in items if isinstance(item, Article)]
-    unreadable = [item for item in items if isinstance(item, Unreadable)]
     store = Store(settings.db_path)
     async with AsyncExitStack() as stack:
-        stack.enter_context(outputs.locked(settings, store.path.parent))
+        model = client.model if client is not None else settings.model
+        server = server_name(settings, client)
+        try:  # the lock first: a run refused at once reads no feed
+            stack.enter_context(outputs.locked(settings, store.path.parent))
+            items = inputs.read(names, strict=settings.strict, options=InputOptions.of(settings))
+        except (BusyError, StrictFailure) as exc:  # in the run log, as `runs` shows them
+            status = "refused" if isinstance(exc, BusyError) else "nothing"
+            record_stopped(store, settings, names, model, server, status, str(exc))
+            raise
+        articles = [item for item in items if isinstance(item, Article)]
+        unreadable = [item for item in items if isinstance(item, Unreadable)]
 
         def connect() -> Client:  # only when an article is not in the cache
             nonlocal client
@@ -98,8 +112,6 @@ async def amake_brief(
                 stack.push_async_callback(client.aclose)
             return client
 
-        model = client.model if client is not None else settings.model
-        server = server_name(settings, client)
         run = RunLog(store, settings, names, articles, model, server, on_result, unreadable)
         await run.start()
         try:
@@ -129,7 +141,7 @@ async def amake_brief(
                 )
                 brief = brief.model_copy(update={"quality": quality})
             if len(brief.failures) == len(brief.sources):
-                raise nothing_produced(brief)
+                raise nothing_produced(brief, getattr(client, "unreachable", None))
             brief = with_changes(brief, run, since, settings.since)
             written = outputs.deliver(brief, settings)
         except (asyncio.CancelledError, KeyboardInterrupt):
@@ -173,10 +185,12 @@ def with_changes(brief: Brief, run: RunLog, since: Brief | None, path: Path | No
     return brief.model_copy(update={"changes": changes.diff(old, brief, since=label)})
 
 
-def nothing_produced(brief: Brief) -> NothingProduced:
+def nothing_produced(brief: Brief, unreachable: str | None = None) -> NothingProduced:
+    """`unreachable`: why the model server could not be reached, which comes first then."""
     count = len(brief.failures)
+    cause = f"{unreachable}; " if isinstance(unreachable, str) else ""
     return NothingProduced(
-        f"no article could be extracted ({count} failed); nothing was written", brief
+        f"{cause}no article could be extracted ({count} failed); nothing was written", brief
     )
 
 
@@ -254,8 +268,10 @@ def make_brief(
 ) -> Brief:
     """Read the sources, extract each article with the model, merge into one Brief.
 
-    Raises NothingProduced (its `.brief` lists the failures) when no article succeeded, and
-    BriefgenError subclasses for bad input, settings or a server that refuses the run."""
+    Raises NothingProduced (its `.brief` lists the failures) when no article succeeded (its
+    subclass StrictFailure when `strict` met a source it cannot read), BusyError when another
+    run holds an output, and BriefgenError subclasses for bad input, settings or a server that
+    refuses the run."""
     made: list[Brief] = []
 
     async def run() -> None:

@@ -7,7 +7,10 @@ and the cache lookup to a worker thread, so a slow disk never stalls the model c
 article's extraction is handed to the writer the moment it is grounded, and a write once handed
 over is finished even if the run is then cancelled (`finish` waits for the writer, then closes
 the run's row itself): a run killed half-way has paid for its finished articles once, and the
-rerun resumes.
+rerun resumes. The run's totals go with every batch of outcomes, so a killed run keeps the
+counts it had; they include the calls of articles still in flight (`_Counted`), so a run
+interrupted by SIGTERM logs every call the server received. A run refused for a busy output,
+or stopped by `strict`, gets a row closed at once (`record_stopped`).
 
 Log records go to `logging.getLogger("briefgen")`; each carries `record.briefgen`, a dict with
 the event's fields (`event`: run_start, article, run_end), for progress displays and JSON logs.
@@ -29,12 +32,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
 from briefgen import prompts
 from briefgen.config import Settings
 from briefgen.errors import ExitCode
 from briefgen.extract import cachekey, extract
 from briefgen.extract.extract import Result
-from briefgen.model.client import Client
+from briefgen.model.client import CallStats, Client, Completion, Message
 from briefgen.schemas import (
     Article,
     ArticleExtraction,
@@ -45,6 +50,7 @@ from briefgen.schemas import (
     Usage,
 )
 from briefgen.store import ArticleRow, CacheEntry, RunRow, Store
+from briefgen.store.runs import TOTALS
 
 log = logging.getLogger("briefgen")
 T = TypeVar("T")
@@ -56,6 +62,7 @@ STATUS_CODES = {
     "error": ExitCode.USAGE,
     "partial": ExitCode.PARTIAL,
     "pending": ExitCode.BATCH_PENDING,  # batches submitted and not finished (batch.py)
+    "refused": ExitCode.BUSY,  # another run holds the output (`record_stopped`)
     "interrupted": ExitCode.INTERRUPTED,
 }
 
@@ -96,6 +103,85 @@ def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
     log.log(level, message, extra={"briefgen": fields})
 
 
+class _Counted:
+    """The client as extraction sees it: what its calls spent, counted as they go, so a run
+    interrupted while articles are in flight still logs every call the server received (a
+    finished article's result says what it cost; an unfinished one leaves no result)."""
+
+    def __init__(self, inner: Client):
+        self._inner = inner
+        self.model = inner.model
+        self._ended = [0, 0, 0]  # calls, input and output tokens of the calls that returned
+        self._open: dict[int, tuple[CallStats, tuple[int, int, int]]] = {}
+        self._next = 0
+
+    @staticmethod
+    def _now(stats: CallStats) -> tuple[int, int, int]:
+        return stats.attempts, stats.usage.input_tokens, stats.usage.output_tokens
+
+    def spent(self) -> tuple[int, int, int]:
+        """(calls, input tokens, output tokens) so far, those of calls in flight included."""
+        total = list(self._ended)
+        for stats, before in self._open.values():
+            for i, (now, then) in enumerate(zip(self._now(stats), before, strict=True)):
+                total[i] += now - then
+        return total[0], total[1], total[2]
+
+    async def complete(
+        self,
+        messages: list[Message],
+        schema: type[BaseModel],
+        stats: CallStats,
+        *,
+        max_tokens: int | None = None,
+    ) -> Completion:
+        key, self._next = self._next, self._next + 1
+        self._open[key] = (stats, self._now(stats))
+        try:
+            return await self._inner.complete(messages, schema, stats, max_tokens=max_tokens)
+        finally:
+            _, before = self._open.pop(key)
+            for i, (now, then) in enumerate(zip(self._now(stats), before, strict=True)):
+                self._ended[i] += now - then
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def record_stopped(
+    store: Store,
+    settings: Settings,
+    sources: list[str],
+    model: str,
+    base_url: str,
+    status: str,
+    error: str,
+) -> int:
+    """A run that stopped before its first article: `refused` (another run holds its output)
+    or `nothing` (`strict` met a source it cannot read). Its row in the run log, closed at
+    once with the status, exit code and error, and its run_end event; returns its id."""
+    config = settings.model_dump(mode="json", exclude={"api_key"})
+    version = prompts.prompt_version()
+    run_id = store.runs.start(job_key(sources), config, sources, model, base_url, version)
+    code = int(STATUS_CODES[status])
+    store.runs.finish(run_id, status=status, exit_code=code, totals={}, error=error)
+    event(
+        f"run {run_id} {status}: no model call, nothing written",  # the error follows
+        event="run_end",
+        run=run_id,
+        status=status,
+        exit_code=code,
+        error=error,
+        seconds=0.0,
+        outputs=[],
+        **dict.fromkeys(TOTALS, 0),
+    )
+    return run_id
+
+
 class RunLog:
     def __init__(
         self,
@@ -132,6 +218,10 @@ class RunLog:
         self.writes_cache = store is not None and not exchanges
         self.id: int | None = None
         self.outcomes: dict[int, Result] = {}
+        # The finished articles' totals, kept as they come (`totals`), and the client whose
+        # calls are counted as they go (`_Counted`).
+        self._sums = dict.fromkeys(TOTALS, 0) | {"articles": self.total}
+        self._counted: _Counted | None = None
         self.started = time.monotonic()
         # One writer thread, with one connection held open for all its writes.
         self._writer = ThreadPoolExecutor(
@@ -142,6 +232,7 @@ class RunLog:
         # Outcomes waiting for the writer, and the write that will take them all.
         self._queued: list[tuple[ArticleRow, CacheEntry | None]] = []
         self._queued_write: Future[None] | None = None
+        self._queued_totals: dict[str, int] = {}
         self._queue_lock = threading.Lock()
 
     async def _write(self, function: Callable[..., T], *args: Any) -> T:
@@ -162,6 +253,9 @@ class RunLog:
                 self.base_url,
                 self.prompt_version,
             )
+            # The article count from the start: a run killed before its first outcome says
+            # how many it had.
+            await self._write(self.store.runs.record_articles, self.id, [], self.totals())
 
     async def extract(self, connect: Callable[[], Client]) -> list[Result]:
         """Every article's result in input order: from the cache where it holds one, from the
@@ -194,8 +288,9 @@ class RunLog:
 
             articles = [self.articles[i] for i in todo]
             client = await batch.prepare(articles, client, self.store, self.settings, self.job)
+        self._counted = _Counted(client)
         await extract.extract_all(
-            [self.articles[i] for i in todo], client, self.settings, on_result=done
+            [self.articles[i] for i in todo], self._counted, self.settings, on_result=done
         )
         if self.settings.batch and self.store is not None:
             await self._write(batch.taken, client, self.store)
@@ -243,7 +338,8 @@ class RunLog:
         """Cache hits: logged each, stored in one transaction."""
         rows = [self._outcome(index, result) for index, result in sorted(hits.items())]
         if self.store is not None and self.id is not None and rows:
-            await self._write(self.store.runs.record_articles, self.id, rows)
+            totals = self.totals()
+            await self._write(self.store.runs.record_articles, self.id, rows, totals)
         for result in hits.values():
             await self._call_back(result)
 
@@ -263,14 +359,16 @@ class RunLog:
             if self._queued_write is None:
                 self._queued_write = self._writer.submit(self._write_queued)
             self._queued.append(row)
+            self._queued_totals = self.totals()  # the latest, written with the rows
             return self._queued_write
 
     def _write_queued(self) -> None:
         """On the writer thread: every outcome queued so far, in one transaction."""
         with self._queue_lock:
             rows, self._queued, self._queued_write = self._queued, [], None
+            totals = self._queued_totals
         assert self.store is not None and self.id is not None
-        self.store.runs.record_articles(self.id, rows)
+        self.store.runs.record_articles(self.id, rows, totals)
 
     async def _call_back(self, result: Result) -> None:
         if self.on_result is not None:
@@ -280,6 +378,8 @@ class RunLog:
 
     def _outcome(self, index: int, result: Result) -> tuple[ArticleRow, CacheEntry | None]:
         """Log one article's outcome; its run-log row and, if it is new, its cache entry."""
+        if index not in self.outcomes:
+            self._add(result)
         self.outcomes[index] = result
         article = result.article
         cached = isinstance(result, ArticleExtraction) and result.cached
@@ -361,16 +461,23 @@ class RunLog:
         return self.store.runs.merged_brief(self.job, merge_key, self.id)
 
     def totals(self) -> dict[str, int]:
-        results = list(self.outcomes.values())
-        return {
-            "articles": self.total,
-            "cached": sum(isinstance(r, ArticleExtraction) and r.cached for r in results),
-            "failed": sum(isinstance(r, ArticleFailure) for r in results),
-            "calls": sum(r.attempts for r in results),
-            "reasks": sum(r.reasks for r in results),
-            "input_tokens": sum(r.usage.input_tokens for r in results),
-            "output_tokens": sum(r.usage.output_tokens for r in results),
-        }
+        """The run's totals so far: its finished articles, and the calls and tokens of those
+        still in flight (cheap: the run log writes them with every batch of outcomes)."""
+        found = dict(self._sums)
+        if self._counted is not None:
+            spent = self._counted.spent()
+            for i, name in enumerate(("calls", "input_tokens", "output_tokens")):
+                found[name] = max(found[name], spent[i])
+        return found
+
+    def _add(self, result: Result) -> None:
+        sums = self._sums
+        sums["cached"] += isinstance(result, ArticleExtraction) and result.cached
+        sums["failed"] += isinstance(result, ArticleFailure)
+        sums["calls"] += result.attempts
+        sums["reasks"] += result.reasks
+        sums["input_tokens"] += result.usage.input_tokens
+        sums["output_tokens"] += result.usage.output_tokens
 
     def finish(
         self,

@@ -120,7 +120,7 @@ def test_bad_input_exits_2_without_traceback(runner, args, message):
     assert "Traceback" not in result.stderr
 
 
-def test_an_empty_article_fails_and_strict_makes_it_an_input_error(runner, server, tmp_path):
+def test_an_empty_article_fails_and_strict_makes_it_nothing_produced(runner, server, tmp_path, db):
     server.default = answer()
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n")
@@ -134,9 +134,16 @@ def test_an_empty_article_fails_and_strict_makes_it_an_input_error(runner, serve
     assert f"partial: [2] empty failed: {empty}: no article text" in mixed.stderr
     assert len(server.requests) == 1  # only the good one
     strict = invoke(runner, "make", empty, good, "--base-url", server.url, "--strict")
-    assert strict.exit_code == 2
-    assert strict.stderr == f"briefgen: error: {empty}: no article text\n"
+    assert strict.exit_code == 1  # nothing produced; not a configuration error
+    assert strict.stderr.splitlines()[-1] == (
+        f"briefgen: error: {empty}: no article text (strict: nothing was asked or written)"
+    )
     assert len(server.requests) == 1  # nothing asked
+    from briefgen.store import Store
+
+    last = Store(db).runs.latest()[0]  # `runs` shows it
+    assert (last.status, last.exit_code, last.calls) == ("nothing", 1, 0)
+    assert last.error is not None and "no article text" in last.error
 
 
 def test_output_folder_must_exist(runner, server, articles, tmp_path):
@@ -692,11 +699,13 @@ def test_two_processes_share_a_store_and_never_write_the_same_brief(server, arti
     finally:
         for process in (first, same, other):
             process.kill()
-    assert (first.returncode, other.returncode, same.returncode) == (0, 0, 1)
+    assert (first.returncode, other.returncode, same.returncode) == (0, 0, 75)
     assert "another briefgen run (pid " in same_err and "is writing it" in same_err
     assert (tmp_path / "a.md").exists() and (tmp_path / "b.md").exists()
     statuses = sorted(r.status for r in Store(db).runs.latest())
-    assert statuses == ["ok", "ok"]  # the refused run never started a run
+    assert statuses == ["ok", "ok", "refused"]  # the refused run is logged, with no call
+    (refused,) = [r for r in Store(db).runs.latest() if r.status == "refused"]
+    assert (refused.exit_code, refused.calls) == (75, 0)
 
 
 def test_a_run_that_died_without_closing_its_row_is_listed_as_killed(runner, db):

@@ -249,7 +249,10 @@ def test_connect_error_is_retried_and_bounded(article):
         result = extract_one(settings, article)
     assert isinstance(result, ArticleFailure)
     assert result.attempts == 3
-    assert result.reason == "Connection error. after 3 attempt(s)"
+    assert result.reason == (
+        f"the model server at http://127.0.0.1:{port}/v1/ cannot be reached: connection refused "
+        "(3 attempts)"
+    )
 
 
 # --- unusable content: the re-ask budget, not the transport one ------------------------------

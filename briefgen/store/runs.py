@@ -98,11 +98,23 @@ class Runs:
             return cursor.lastrowid
 
     def record_articles(
-        self, run_id: int, outcomes: Sequence[tuple[ArticleRow, CacheEntry | None]]
+        self,
+        run_id: int,
+        outcomes: Sequence[tuple[ArticleRow, CacheEntry | None]],
+        totals: dict[str, int] | None = None,
     ) -> None:
-        """Articles' outcomes, and their extractions for the cache, in one transaction."""
+        """Articles' outcomes, and their extractions for the cache, in one transaction; with
+        `totals`, the run's totals so far too, so a run killed half-way keeps its counts."""
         stamp = now()
         with self.db.connect() as db:
+            if totals:
+                known = {k: int(totals.get(k, 0)) for k in TOTALS}
+                db.execute(
+                    "UPDATE runs SET "
+                    + ", ".join(f"{k} = :{k}" for k in known)
+                    + " WHERE id = :id",
+                    {**known, "id": run_id},
+                )
             db.executemany(
                 "INSERT OR REPLACE INTO run_articles (run_id, n, article_id, source, title,"
                 " content_hash, outcome, reason, calls, reasks, input_tokens, output_tokens,"

@@ -510,7 +510,11 @@ def test_a_server_without_a_batch_api_is_one_line_and_exit_2(api, articles, tmp_
     assert result.stderr.count("\n") == 1 and api.live == []
 
 
-def test_quiet_pending_prints_nothing_so_cron_mails_nothing(api, articles, tmp_path, runner):
+@pytest.mark.parametrize("quiet", [False, True], ids=["default", "quiet"])
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_pending_says_why_in_every_log_format_and_under_quiet(
+    api, articles, tmp_path, runner, log_format, quiet
+):
     api.hold = True
     result = invoke(
         runner,
@@ -521,11 +525,18 @@ def test_quiet_pending_prints_nothing_so_cron_mails_nothing(api, articles, tmp_p
         "--batch",
         "--batch-wait",
         "0",
-        "-q",
+        "--log-format",
+        log_format,
+        *(["-q"] if quiet else []),
         "--out",
         tmp_path / "brief.md",
     )
-    assert result.exit_code == 4 and result.stderr == "" and result.stdout == ""
+    assert result.exit_code == 4 and result.stdout == ""
+    # Every exit code but 0 says why, -q included; the batch recipe keeps it out of cron's mail.
+    said = [line for line in result.stderr.splitlines() if line.startswith("briefgen: ")]
+    assert said == [line for line in said if "submitted, not finished: " in line] and said
+    if quiet:
+        assert result.stderr.count("\n") == 1
 
 
 def test_batches_without_a_key_still_lists_the_store(api, articles, tmp_path, runner, monkeypatch):
