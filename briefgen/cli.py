@@ -446,14 +446,18 @@ def _run_line(run: Any) -> str:
 
 @runs.command("show")
 @click.argument("run_id", type=int)
+@config_option
+@settings_options("db")
 @click.pass_obj
 @guarded
-def runs_show(obj: dict[str, Any], run_id: int) -> int:
-    """One run: its settings, totals, outputs and every article's outcome."""
+def runs_show(obj: dict[str, Any], run_id: int, config_path: Path | None, db: Path | None) -> int:
+    """One run: its settings, totals, outputs and every article's outcome.
+
+    --db and --config may come before `show` or after it."""
     from briefgen.errors import InputError
     from briefgen.runlog import count
 
-    store = _store({"db": obj["db"]}, obj["config_path"])
+    store = _store({"db": db or obj["db"]}, config_path or obj["config_path"])
     found = store.runs.by_id(run_id)
     if found is None:
         raise InputError(f"no run {run_id} in {store.path}")

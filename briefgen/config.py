@@ -47,7 +47,8 @@ LogFormat = Literal["text", "json"]
 # A file may name a setting by the CLI's word for it.
 FILE_ALIASES = {"json": "json_out"}
 # BRIEFGEN_ variables that are not settings: the opt-in live test's.
-OTHER_VARIABLES = frozenset({"BRIEFGEN_LIVE_BASE_URL", "BRIEFGEN_LIVE_MODEL"})
+# Variables of briefgen's own tests and scripts, not settings: set, they are no error.
+OTHER_VARIABLES = frozenset({"BRIEFGEN_LIVE_BASE_URL", "BRIEFGEN_LIVE_MODEL", "BRIEFGEN_CHROMIUM"})
 # Read from the environment when the BRIEFGEN_ variable is not set: what the openai SDK reads.
 OPENAI_ENV = {"api_key": "OPENAI_API_KEY", "base_url": "OPENAI_BASE_URL"}
 

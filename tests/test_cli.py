@@ -485,6 +485,19 @@ def test_runs_lists_runs_and_shows_one(runner, server, articles, tmp_path):
     assert "no run 99 in" in missing.stderr
 
 
+def test_runs_show_takes_db_before_or_after_show(runner, server, articles, tmp_path):
+    server.default = answer()
+    db = tmp_path / "job.db"
+    args = ("make", articles, "--base-url", server.url, "-q", "--out", tmp_path / "b.md")
+    invoke(runner, *args, "--db", db)
+    before = runner.invoke(main, ["runs", "--db", str(db), "show", "1"])
+    after = runner.invoke(main, ["runs", "show", "1", "--db", str(db)])
+    assert before.exit_code == after.exit_code == 0
+    assert after.stdout == before.stdout and "[1] extracted one" in after.stdout
+    elsewhere = runner.invoke(main, ["runs", "show", "1", "--db", str(tmp_path / "other.db")])
+    assert elsewhere.exit_code == 2 and "no run 1 in" in elsewhere.stderr
+
+
 def test_diff_prints_what_changed_between_two_json_briefs(runner, server, articles, tmp_path):
     server.default = answer()
     old, new = tmp_path / "old.json", tmp_path / "new.json"

@@ -542,3 +542,5 @@ def test_an_unknown_briefgen_variable_is_an_error_with_a_hint(tmp_path):
     ):
         load_settings(environ={"BRIEFGEN_CONCURENCY": "3"}, cwd=tmp_path)
     assert load_settings(environ={"BRIEFGEN_LIVE_BASE_URL": "x"}, cwd=tmp_path).settings
+    # the tests' and scripts' own variable, which the developer docs tell to set
+    assert load_settings(environ={"BRIEFGEN_CHROMIUM": "/usr/bin/chromium"}, cwd=tmp_path)
