@@ -54,6 +54,12 @@ class ArticleError(BriefgenError):
     """One article could not be extracted; the others go on and the brief lists it."""
 
 
+class ServerTrouble(ArticleError):
+    """The article failed for the server's or the network's sake (no connection, timeouts,
+    HTTP 5xx or 429 after the retries), not its own: the brief may show its last good
+    extraction, marked stale."""
+
+
 class NothingProduced(BriefgenError):
     """No article could be extracted, so there is no brief (exit 1). `brief` holds the sources
     and why each failed; nothing was written."""

@@ -91,6 +91,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _resolved(source: str) -> str:
+    """A source or output path as `job_key` compares them."""
+    return (
+        source if source == "-" or "://" in source else os.path.abspath(os.path.expanduser(source))
+    )
+
+
+def _label(run_id: int, ended: str | None) -> str:
+    return f"run {run_id} ({(ended or '')[:16].replace('T', ' ')} UTC)"
+
+
 def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
     log.log(level, message, extra={"briefgen": fields})
 
@@ -131,6 +142,7 @@ class RunLog:
         self.writes_cache = store is not None and not exchanges
         self.id: int | None = None
         self.outcomes: dict[int, Result] = {}
+        self.stale: set[int] = set()  # failures whose last good extraction stands in
         self.started = time.monotonic()
         # One writer thread, with one connection held open for all its writes.
         self._writer = ThreadPoolExecutor(
@@ -202,10 +214,11 @@ class RunLog:
 
     def _failure(self, unreadable: Unreadable) -> ArticleFailure:
         return ArticleFailure(
-            article=ArticleRef(id=unreadable.id, source=unreadable.source),
+            article=ArticleRef(id=unreadable.id, source=unreadable.source, via=unreadable.via),
             reason=unreadable.reason,
             model=self.model,
             prompt_version=self.prompt_version,
+            transient=unreadable.transient,
         )
 
     def _where(self) -> str:
@@ -347,11 +360,71 @@ class RunLog:
             return None
         run_id, ended, text = found
         try:
-            return f"run {run_id} ({ended[:16].replace('T', ' ')} UTC)", Brief.model_validate_json(
-                text
-            )
+            return _label(run_id, ended), Brief.model_validate_json(text)
         except ValueError:  # a brief of an older briefgen's shape: no comparison
             return None
+
+    def earlier(self) -> tuple[str, Brief, str] | None:
+        """When the job has no brief yet: the last brief of a run that wrote one of this run's
+        output files, else that read one of its sources, with a line on how the list of
+        sources changed; None on a job's true first run."""
+        if self.store is None or self.id is None:
+            return None
+        mine = {_resolved(str(p)) for p in (self.settings.out, self.settings.json_out,
+                                           self.settings.html) if p is not None}  # fmt: skip
+        sources = {_resolved(s) for s in self.sources}
+        candidates = self.store.runs.with_briefs(self.id)
+        chosen = next(
+            (c for c in candidates if mine & {_resolved(p) for p in c[2]}),
+            next((c for c in candidates if sources & {_resolved(s) for s in c[1]}), None),
+        )
+        if chosen is None:
+            return None
+        found = self.store.runs.brief_of(chosen[0])
+        if found is None:
+            return None
+        run_id, ended, text = found
+        try:
+            brief = Brief.model_validate_json(text)
+        except ValueError:
+            return None
+        before = {_resolved(s): s for s in chosen[1]}
+        now = {_resolved(s): s for s in self.sources}
+        added = [now[k] for k in now if k not in before]
+        removed = [before[k] for k in before if k not in now]
+        parts = [f"added {', '.join(added)}"] if added else []
+        parts += [f"removed {', '.join(removed)}"] if removed else []
+        note = (
+            f"The job's sources changed since run {run_id} ({'; '.join(parts) or 'reordered'})"
+            f": compared with that run's brief."
+        )
+        return _label(run_id, ended), brief, note
+
+    def mark_stale(self, indices: Sequence[int]) -> None:
+        """These failures (indices of this run's results) are shown as last read: counted as
+        stale, not failed, and so recorded."""
+        self.stale = set(indices)
+        if self.store is not None and self.id is not None and self.stale:
+            self.store.runs.mark(self.id, [i + 1 for i in sorted(self.stale)], "stale")
+
+    def report_stale(self, brief: Brief) -> None:
+        """One warning per stale source of the brief: why, and how old what it shows is."""
+        for source in brief.sources:
+            if source.stale is None:
+                continue
+            age = source.stale.ago
+            event(
+                f"stale     [{source.n}] {source.article.id}: {source.stale.reason}; shown as "
+                f"last read {age} ago (run {source.stale.run})",
+                logging.WARNING,
+                event="stale",
+                n=source.n,
+                id=source.article.id,
+                source=source.article.source,
+                reason=source.stale.reason,
+                age=source.stale.age,
+                last_good=source.stale.last_good,
+            )
 
     def merged(self, merge_key: str) -> str | None:
         """The brief JSON the job last made from a merge input with this key, if any."""
@@ -364,7 +437,11 @@ class RunLog:
         return {
             "articles": self.total,
             "cached": sum(isinstance(r, ArticleExtraction) and r.cached for r in results),
-            "failed": sum(isinstance(r, ArticleFailure) for r in results),
+            "failed": sum(
+                isinstance(r, ArticleFailure) and i not in self.stale
+                for i, r in self.outcomes.items()
+            ),
+            "stale": len(self.stale),
             "calls": sum(r.attempts for r in results),
             "reasks": sum(r.reasks for r in results),
             "input_tokens": sum(r.usage.input_tokens for r in results),
@@ -403,7 +480,8 @@ class RunLog:
         event(
             f"run {self.id or '-'} {status}: {count(totals['articles'], 'article')}, "
             f"{totals['cached']} cached, {totals['failed']} failed, "
-            f"{count(totals['calls'], 'call')}, "
+            + (f"{totals['stale']} stale, " if totals["stale"] else "")
+            + f"{count(totals['calls'], 'call')}, "
             f"tokens in/out {totals['input_tokens']}/{totals['output_tokens']}, "
             f"{elapsed:.1f} s"
             + (f" -> {', '.join(outputs)}" if outputs else "")

@@ -179,6 +179,16 @@ def test_a_refused_connection_is_one_unreadable():
     failure = only(read_url(url, FAST))
     assert isinstance(failure, Unreadable)
     assert failure.reason.startswith(f"{url}: cannot connect")
+    assert failure.transient  # the network's trouble: a later run may read it
+
+
+@pytest.mark.parametrize(("status", "transient"), [(503, True), (429, True), (410, False)])
+def test_server_errors_are_transient_and_a_page_that_is_gone_is_not(site, status, transient):
+    site.pages["/a"] = Page("busy", status, "text/plain")
+    failure = only(read_url(site.url("/a"), FAST))
+    assert isinstance(failure, Unreadable)
+    assert f"HTTP {status}" in failure.reason
+    assert failure.transient is transient
 
 
 def test_a_slow_server_times_out(site):
@@ -188,6 +198,7 @@ def test_a_slow_server_times_out(site):
     failure = only(read_url(url, InputOptions(fetch_timeout=0.3)))
     assert time.monotonic() - started < 1.5
     assert failure.reason == f"{url}: timed out after 0.3 s"
+    assert failure.transient
 
 
 @pytest.mark.parametrize("length", [True, False], ids=["content-length", "streamed"])
@@ -378,11 +389,13 @@ def test_an_entry_whose_link_fails_is_one_unreadable_and_the_others_come(site, t
     )
     found = read_feed_file(feed, FAST)
     assert [type(a).__name__ for a in found] == ["Article", "Unreadable", "Article"]
-    assert found[1] == Unreadable(
+    assert found[1] == Unreadable(  # gone, not unreachable: no stand-in for it
         id="127.0.0.1-gone",
         source=site.url("/gone"),
         reason=f"{site.url('/gone')}: HTTP 404 Not Found",
+        via=str(feed),
     )
+    assert {a.via for a in found} == {str(feed)}  # each entry says which feed listed it
 
 
 @pytest.mark.parametrize(
