@@ -503,6 +503,8 @@ def _story(page: Page, story: Brief | Story, number: int) -> StoryView:
 
 def _change(page: Page, change: Change) -> ChangeView:
     _, colon, detail = change.text.partition(": ")
+    if change.change == "revised" and change.sources:  # its source is cited first, as a link
+        detail = detail.removeprefix(f"[{change.sources[0]}] ")
     return ChangeView(
         label=LABELS[change.change],
         kind=change.kind,

@@ -387,8 +387,13 @@ def what_changed(changes: Changes) -> list[str]:
 
 def _change(change: Change) -> str:
     _, colon, detail = change.text.partition(": ")
-    line = f"- **{LABELS[change.change]}** {change.kind}: {text(detail if colon else change.text)}"
-    if change.sources and change.change != "revised":  # a revision names its source first
+    if change.change == "revised" and change.sources:  # its source is cited first, as a link
+        detail = detail.removeprefix(f"[{change.sources[0]}] ")
+    said = text(detail if colon else change.text)
+    if change.change == "revised":  # a revision names its source first
+        return f"- **{LABELS[change.change]}** {change.kind}: {cite(change.sources)} {said}"
+    line = f"- **{LABELS[change.change]}** {change.kind}: {said}"
+    if change.sources:
         line += f" {cite(change.sources)}"
     if change.change == "dropped" and change.previous_sources:
         line += f" (was {cite(change.previous_sources)} in the previous brief)"

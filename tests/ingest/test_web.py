@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,77 +19,13 @@ from briefgen.schemas import Article, Unreadable
 
 from conftest import SAMPLE_TEXT, invoke, sample_extraction
 from fakeserver import Reply, chat_completion
+from website import Page, Site
 
 MORE = (
     "Analysts expect the talks to last two days. Neither government has published an agenda, "
     "and officials in Seoul said they were watching closely for any sign of a weapons deal. "
 )
 LONG = SAMPLE_TEXT + "\n\n" + MORE * 3  # over 500 characters: a feed entry carrying its article
-
-
-@dataclass
-class Page:
-    body: bytes | str = b""
-    status: int = 200
-    content_type: str = "text/html; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-    length: bool = True  # send Content-Length; else the body ends when the connection closes
-
-
-class Site:
-    """Pages by path, served over HTTP on 127.0.0.1; every request's path and headers kept."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, Page] = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self._closing = threading.Event()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                site.requests.append((self.path, dict(self.headers)))
-                page = site.pages.get(self.path, Page("no such page", 404, "text/plain"))
-                if page.delay and site._closing.wait(page.delay):
-                    return  # shutting down: no answer, and the test does not wait
-                body = page.body.encode() if isinstance(page.body, str) else page.body
-                self.send_response(page.status)
-                self.send_header("Content-Type", page.content_type)
-                if page.length:
-                    self.send_header("Content-Length", str(len(body)))
-                for key, value in page.headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        class Server(ThreadingHTTPServer):
-            request_queue_size = 128
-            daemon_threads = True
-
-            def handle_error(self, request: Any, client_address: Any) -> None:
-                pass  # a client that gave up (too large, timed out) is expected here
-
-        self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
-
-    def url(self, path: str) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{path}"
-
-    def paths(self) -> list[str]:
-        return [path for path, _ in self.requests]
-
-    def close(self) -> None:
-        self._closing.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
 
 @pytest.fixture
