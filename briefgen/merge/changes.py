@@ -1,21 +1,30 @@
 """What changed between two briefs of one job: the "What changed" section. Pure: no I/O, no clock.
 
-`diff(old, new, since)` compares the previous brief with this one and lists, in a fixed order
-(sources, actors, asks, warnings, motives, venue, date; within a kind new items in this brief's
-order, then dropped ones in the previous brief's), what is new, dropped, disputed, settled or
-moved. Citations of new things are [n] in this brief; those of dropped things are kept in
-`previous_sources`, since citation numbers are per brief.
+`diff(old, new, since)` compares the previous brief with this one and lists what is new,
+dropped, disputed, settled or moved, which sources were revised, could not be reached (shown as
+last read, `Source.stale`) or failed, most telling first (`rank`): disputes that appeared, were
+settled or moved; new asks and warnings (more sources first); new actors several sources name;
+revisions; outages and failures; then the rest, in kind order (sources, actors, asks, warnings,
+motives, venue, date; within a kind new items in this brief's order, then dropped ones in the
+previous brief's). Citations of new things are [n] in this brief; those of dropped things are
+kept in `previous_sources`, since citation numbers are per brief. How many lines a brief shows
+is the caller's (`Changes.shown`).
 
 Actors and claims are compared across all of a brief's stories (`Brief.stories`); venue and date
 story by story: each story of this brief with the previous brief's story it shares most sources
 with (the main story with the main one when each brief has one story), and the lines of a story
 other than the main one say which ("(story 2)").
 
+A revised source (the same identity, another `text_hash`) is one line with what its own items
+now say, no longer say or say otherwise (claims, places, dates: `Change.details`); what only its
+items changed elsewhere (an actor it alone named, a venue it alone gave) is not listed again.
+
 How items are matched across the two briefs:
 
-- *sources*: by where the text came from (`article.source`; the article id when that is
-  missing or '-' for stdin). A source that failed this time but was read last time counts as
-  dropped, and the other way round as new; the text says so.
+- *sources*: by where the text came from (`source_key`: a URL, a feed entry's link or
+  `FEED#ID`; a file's id). Gone from the sources: dropped. Read last time and failed now:
+  failed (a feed that failed: one line, naming how many of its entries are left out); the
+  other way round: new. Shown as last read: unreachable, one line per source or per feed.
 - *actors*: the same when any of their names fold alike (`briefgen.text.fold`: case, punctuation,
   hyphens, possessives). Only name-like names count, so role-only aliases ("the president")
   never make two people one.
