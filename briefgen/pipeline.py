@@ -125,7 +125,7 @@ async def amake_brief(
                 prompt_version=run.prompt_version,
                 stale_after=settings.stale_after,
             )
-            run.mark_stale(kept.covered)
+            run.mark_stale(kept.covered, len(kept.stale))
             results = kept.results
             same_claims = None
             checked = CallStats()

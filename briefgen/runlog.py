@@ -143,6 +143,7 @@ class RunLog:
         self.id: int | None = None
         self.outcomes: dict[int, Result] = {}
         self.stale: set[int] = set()  # failures whose last good extraction stands in
+        self.shown_stale = 0  # the sources standing in for them (a feed: its entries)
         self.started = time.monotonic()
         # One writer thread, with one connection held open for all its writes.
         self._writer = ThreadPoolExecutor(
@@ -400,10 +401,11 @@ class RunLog:
         )
         return _label(run_id, ended), brief, note
 
-    def mark_stale(self, indices: Sequence[int]) -> None:
-        """These failures (indices of this run's results) are shown as last read: counted as
-        stale, not failed, and so recorded."""
+    def mark_stale(self, indices: Sequence[int], shown: int | None = None) -> None:
+        """These failures (indices of this run's results) are shown as last read, by `shown`
+        sources (a feed's by its entries): counted as stale, not failed, and so recorded."""
         self.stale = set(indices)
+        self.shown_stale = len(self.stale) if shown is None else shown
         if self.store is not None and self.id is not None and self.stale:
             self.store.runs.mark(self.id, [i + 1 for i in sorted(self.stale)], "stale")
 
@@ -434,14 +436,14 @@ class RunLog:
 
     def totals(self) -> dict[str, int]:
         results = list(self.outcomes.values())
-        return {
-            "articles": self.total,
+        return {  # a feed that could not be read counts as the entries that stand in for it
+            "articles": self.total - len(self.stale) + self.shown_stale,
             "cached": sum(isinstance(r, ArticleExtraction) and r.cached for r in results),
             "failed": sum(
                 isinstance(r, ArticleFailure) and i not in self.stale
                 for i, r in self.outcomes.items()
             ),
-            "stale": len(self.stale),
+            "stale": self.shown_stale,
             "calls": sum(r.attempts for r in results),
             "reasks": sum(r.reasks for r in results),
             "input_tokens": sum(r.usage.input_tokens for r in results),

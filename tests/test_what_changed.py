@@ -211,6 +211,7 @@ def test_a_feed_outage_is_not_news_and_its_return_is_not_new(job):
     warnings = [w for story in (brief, *brief.stories) for w in story.warnings]
     assert len(warnings) == 5  # every story's warning is still there
     assert "stale     [3] planet.test-f1" in result.stderr
+    assert "run 2 ok: 5 articles, 2 cached, 0 failed, 3 stale, 0 calls" in result.stderr
     assert "1 day ago" in result.stderr
     job.a_day_passes()
 
