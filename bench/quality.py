@@ -5,6 +5,8 @@ Run:  python bench/quality.py [--gold PATH]      the bundled example, in full
       python bench/quality.py --set NAME         one set of tests/fixtures/quality, in full
       python bench/quality.py --claim-check-answers [PATH]   the bundled example, with the
                                                  claim check's hand-written answers
+      python bench/quality.py --all --claim-check-answers   every set, each with its own
+                                                 hand-written answers where it has them
 
 The bundled example is briefgen/examples/kim-putin-2023-09 with the hand-written answers of
 scripts/handwritten/kim-putin-2023-09 (as `briefgen demo` replays them) and the gold annotation
@@ -59,7 +61,8 @@ from briefgen.schemas import ArticleExtraction, Brief, DatedEvent, Extraction, S
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "briefgen" / "examples" / "kim-putin-2023-09"
 ANSWERS_DIR = ROOT / "scripts" / "handwritten" / "kim-putin-2023-09"
-CLAIM_CHECK_ANSWERS = ROOT / "scripts" / "handwritten" / "claimcheck" / "kim-putin-2023-09.json"
+CLAIM_CHECK_DIR = ROOT / "scripts" / "handwritten" / "claimcheck"
+CLAIM_CHECK_ANSWERS = CLAIM_CHECK_DIR / "kim-putin-2023-09.json"
 GOLD_PATH = ROOT / "tests" / "fixtures" / "annotations" / "kim-putin-2023-09.json"
 QUALITY_DIR = ROOT / "tests" / "fixtures" / "quality"
 BUNDLED = "kim-putin-2023-09"
@@ -339,10 +342,24 @@ def predicted_claim_groups(
         who_field, whom_field, text_field = _PARTIES[kind]
         taken: set[ItemKey] = set()
         kind_groups = []
-        for claim in (c for section in (brief, *brief.stories) for c in getattr(section, kind)):
+        listed = [c for section in (brief, *brief.stories) for c in getattr(section, kind)]
+        # A line listed under another kind that folds items of this one (`Claim.kinds`): its
+        # items of this kind are a group of this kind too, after the lines listed here (which
+        # score_attribution reads in order).
+        folded = [
+            c
+            for section in (brief, *brief.stories)
+            for other in CLAIM_KINDS
+            if other != kind
+            for c in getattr(section, other)
+            if kind in c.kinds
+        ]
+        for claim in [*listed, *folded]:
             members: list[ItemKey] = []
             for quote in claim.quotes:
                 article = article_of[quote.source]
+                if quote.kind is not None and quote.kind != kind:
+                    continue  # an item of another kind the line folds: scored with its kind
                 if quote.item is not None:  # the brief names the item: no guessing
                     taken.add((article, quote.item))
                     members.append((article, quote.item))
@@ -383,19 +400,56 @@ def predicted_claim_groups(
     return groups, problems
 
 
+def _member(group: dict[str, Any], member: list[Any]) -> tuple[str, ItemKey]:
+    """(kind, item) of a gold claim member: [article, index], of the group's kind, or
+    [article, index, kind] for an item of another kind the claim folds (an ask that is also
+    reported as a motive)."""
+    kind = member[2] if len(member) > 2 else group["kind"]
+    return kind, (member[0], member[1])
+
+
 def gold_claim_groups(gold: dict[str, Any]) -> dict[str, list[list[ItemKey]]]:
+    """Each kind's gold claims, as that kind's items (a claim folding several kinds gives each
+    kind its own items; the pairs across kinds are `gold_across_kinds`)."""
     groups: dict[str, list[list[ItemKey]]] = {kind: [] for kind in CLAIM_KINDS}
     for group in gold["claims"]:
-        groups[group["kind"]].append([(article, index) for article, index in group["members"]])
+        for kind in CLAIM_KINDS:
+            items = [m for k, m in map(lambda x: _member(group, x), group["members"]) if k == kind]
+            if items:
+                groups[kind].append(items)
     return groups
+
+
+def gold_across_kinds(gold: dict[str, Any]) -> set[Pair]:
+    """Pairs of (kind, article, index) of different kinds that a gold claim folds."""
+    found = set()
+    for group in gold["claims"]:
+        members = [(k, *m) for k, m in (_member(group, x) for x in group["members"])]
+        found |= {p for p in pairs([members]) if len({m[0] for m in p}) > 1}
+    return found
+
+
+def predicted_across_kinds(brief: Brief) -> set[Pair]:
+    """Pairs of (kind, article, index) of different kinds that a brief line folds."""
+    article_of = {s.n: s.article.id for s in brief.sources}
+    found = set()
+    for section in (brief, *brief.stories):
+        for claim in (c for kind in CLAIM_KINDS for c in getattr(section, kind) if c.kinds):
+            members = [
+                (q.kind, article_of[q.source], q.item)
+                for q in claim.quotes
+                if q.kind is not None and q.item is not None
+            ]
+            found |= {p for p in pairs([members]) if len({m[0] for m in p}) > 1}
+    return found
 
 
 def gold_claim_notes(gold: dict[str, Any]) -> dict[tuple[str, ItemKey], str]:
     """(kind, item) -> the note of the gold claim it belongs to."""
     return {
-        (group["kind"], (article, index)): group.get("note", "")
+        _member(group, member): group.get("note", "")
         for group in gold["claims"]
-        for article, index in group["members"]
+        for member in group["members"]
     }
 
 
@@ -412,9 +466,21 @@ def score_claims(
     predicted: dict[str, list[list[ItemKey]]],
     gold: dict[str, list[list[ItemKey]]],
     notes: dict[tuple[str, ItemKey], str] | None = None,
+    across: tuple[set[Pair], set[Pair]] | None = None,
 ) -> ClaimReport:
+    """Pairwise scores per kind; with `across` (predicted, gold pairs of items of different
+    kinds that one line folds), an "across kinds" score too."""
     notes = notes or {}
     scores, false_merges, missed, joined, split = {}, [], [], [], []
+    if across is not None and (across[0] or across[1]):
+        p, g = across
+        scores["across kinds"] = Score(len(p & g), len(p - g), len(g - p), len(g), len(p))
+        for pair in sorted(p - g, key=sorted):
+            a, b = sorted(pair)
+            false_merges.append((f"{a[0]}+{b[0]}", (a[1], a[2]), (b[1], b[2])))
+        for pair in sorted(g - p, key=sorted):
+            a, b = sorted(pair)
+            missed.append((f"{a[0]}+{b[0]}", (a[1], a[2]), (b[1], b[2])))
     for kind in CLAIM_KINDS:
         p_groups, g_groups = predicted.get(kind, []), gold.get(kind, [])
         p, g = pairs(p_groups), pairs(g_groups)
@@ -497,7 +563,7 @@ def score_attribution(
     claimant_of: dict[tuple[str, ItemKey], set[str]] = {}
     origin_of: dict[tuple[str, ItemKey], str] = {}
     for g in groups:
-        for i, (article, index) in enumerate(g["members"]):
+        for i, (article, index, *_) in enumerate(g["members"]):
             if "claimant" in g:
                 claimant_of[(g["kind"], (article, index))] = set(g["claimant"])
             if "origins" in g:
@@ -856,7 +922,12 @@ def evaluate(
     actors = score_actors(actor_groups, gold_actor_ids(gold))
     actors.problems += actor_problems
     predicted_claims, claim_problems = predicted_claim_groups(brief, results, actor_groups)
-    claims = score_claims(predicted_claims, gold_claim_groups(gold), gold_claim_notes(gold))
+    claims = score_claims(
+        predicted_claims,
+        gold_claim_groups(gold),
+        gold_claim_notes(gold),
+        (predicted_across_kinds(brief), gold_across_kinds(gold)),
+    )
     claims.problems += claim_problems
     attribution = score_attribution(brief, results, predicted_claims, gold)
     items: dict[tuple[str, ItemKey], str] = {}
@@ -899,11 +970,25 @@ def evaluate(
     )
 
 
-def evaluate_set(quality_set: QualitySet) -> QualityReport:
+def claim_check_answers(quality_set: QualitySet) -> Path | None:
+    """The set's hand-written claim-check answers (CLAIM_CHECK_DIR/<set>.json), if it has any."""
+    path = CLAIM_CHECK_DIR / f"{quality_set.name}.json"
+    return path if path.is_file() else None
+
+
+def evaluate_set(quality_set: QualitySet, claim_check: bool = False) -> QualityReport:
+    """One set scored; with `claim_check`, merged with its hand-written claim-check answers
+    when it has them (`claim_check_answers`)."""
+    same_claims = None
+    if claim_check and (path := claim_check_answers(quality_set)) is not None:
+        from briefgen.extract.claimcheck import load_answers
+
+        same_claims = load_answers(path)
     return evaluate(
         load_results(quality_set.sources, quality_set.answers),
         load_gold(quality_set.gold),
         quality_set.name,
+        same_claims,
     )
 
 
@@ -1267,16 +1352,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         nargs="?",
         const=CLAIM_CHECK_ANSWERS,
         help="merge the bundled example with these answers to the claim check (default file: "
-        "the hand-written answers for the bundled example)",
+        "the hand-written answers for the bundled example); with --set or --all, each set with "
+        "hand-written answers (scripts/handwritten/claimcheck/<set>.json) is merged with them",
     )
     args = parser.parse_args(argv)
+    check = args.claim_check_answers is not None
     if args.all:
-        print(render_all([evaluate_set(s) for s in all_sets()]))
+        print(render_all([evaluate_set(s, check) for s in all_sets()]))
     elif args.name:
         found = [s for s in all_sets() if s.name == args.name]
         if not found:
             parser.error(f"no set {args.name!r}: {', '.join(s.name for s in all_sets())}")
-        print(render(evaluate_set(found[0])))
+        print(render(evaluate_set(found[0], check)))
     else:
         same_claims = None
         if args.claim_check_answers is not None:

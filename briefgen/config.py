@@ -134,6 +134,19 @@ class Settings(BaseModel):
         gt=0,
         description="Skip feed entries published more than this many days ago.",
     )
+    stale_after: float = Field(
+        default=3.0,
+        ge=0,
+        description="Days a source that cannot be reached (a page or feed down, the model "
+        "server failing on its article) keeps its last good extraction in the brief, marked "
+        "stale; after that, or with 0, it is a failure.",
+    )
+    changes_shown: int = Field(
+        default=12,
+        ge=1,
+        description="Lines of 'What changed' shown at the top of the Markdown and HTML brief, "
+        "most telling first; the rest are counted ('and N more') and all are in the JSON.",
+    )
     strict: bool = Field(
         default=False,
         description="Any unreadable file or record stops the run before any model call, with "

@@ -56,6 +56,12 @@ class ArticleError(BriefgenError):
     """One article could not be extracted; the others go on and the brief lists it."""
 
 
+class ServerTrouble(ArticleError):
+    """The article failed for the server's or the network's sake (no connection, timeouts,
+    HTTP 5xx or 429 after the retries), not its own: the brief may show its last good
+    extraction, marked stale."""
+
+
 class NothingProduced(BriefgenError):
     """No article could be extracted, so there is no brief (exit 1). `brief` holds the sources
     and why each failed; nothing was written."""
@@ -70,11 +76,12 @@ class StrictFailure(NothingProduced):
     was written. Not a configuration error: the file or the URL may read fine next time."""
 
 
-class ServerUnreachable(ArticleError):
+class ServerUnreachable(ServerTrouble):
     """The model server cannot be reached at all (connection refused, no such host) once an
     article's transport retries ran out: that article fails, and no new call starts in this
     run, so the articles left fail at once with the same cause, their reasons beginning with
-    `NOT_ASKED` (no call made) or `STOPPED` (a call made before the server was found down)."""
+    `NOT_ASKED` (no call made) or `STOPPED` (a call made before the server was found down).
+    Server trouble: an article seen before stands in with its last good extraction."""
 
     NOT_ASKED = "not asked: "
     STOPPED = "stopped: "

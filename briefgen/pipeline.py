@@ -15,7 +15,7 @@ from contextlib import AsyncExitStack
 from importlib.resources import files
 from pathlib import Path
 
-from briefgen import merge, outputs
+from briefgen import merge, outputs, stale
 from briefgen.config import Settings, load_settings
 from briefgen.errors import (
     BatchPending,
@@ -32,7 +32,15 @@ from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
 from briefgen.runlog import RunLog, event, record_stopped
-from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
+from briefgen.schemas import (
+    Article,
+    ArticleExtraction,
+    ArticleFailure,
+    Brief,
+    Changes,
+    Stale,
+    Unreadable,
+)
 from briefgen.store import BatchRow, Store
 
 DEMO_DIR = Path(str(files("briefgen") / "examples" / "kim-putin-2023-09"))
@@ -116,6 +124,21 @@ async def amake_brief(
         await run.start()
         try:
             results = await run.extract(connect)
+            previous = run.previous()
+            earlier = run.earlier() if previous is None else None
+            last = previous or (earlier[:2] if earlier else None)
+            kept = stale.keep_last_good(
+                results,
+                store,
+                job=run.job,
+                run_id=run.id or 0,
+                previous=last[1] if last else None,
+                model=model,
+                prompt_version=run.prompt_version,
+                stale_after=settings.stale_after,
+            )
+            run.mark_stale(kept.covered, len(kept.stale))
+            results = kept.results
             same_claims = None
             checked = CallStats()
             if settings.claim_check:  # asked before the merge, which stays pure
@@ -140,9 +163,16 @@ async def amake_brief(
                     }
                 )
                 brief = brief.model_copy(update={"quality": quality})
+            brief = with_stale(brief, kept.stale)
             if len(brief.failures) == len(brief.sources):
                 raise nothing_produced(brief, getattr(client, "unreachable", None))
-            brief = with_changes(brief, run, since, settings.since)
+            if since is not None:
+                brief = with_changes(brief, (str(settings.since), since), settings)
+            elif earlier is not None:
+                brief = with_changes(brief, earlier[:2], settings, note=earlier[2])
+            else:
+                brief = with_changes(brief, previous, settings)
+            run.report_stale(brief)
             written = outputs.deliver(brief, settings)
         except (asyncio.CancelledError, KeyboardInterrupt):
             run.finish("interrupted")
@@ -176,13 +206,33 @@ def _reused(stored: str | None, results: list[ArticleExtraction | ArticleFailure
         return None
 
 
-def with_changes(brief: Brief, run: RunLog, since: Brief | None, path: Path | None) -> Brief:
-    """The brief with what changed since `since` (read from `path`) or the job's last brief."""
-    previous = (str(path), since) if since is not None else run.previous()
+def with_changes(
+    brief: Brief,
+    previous: tuple[str, Brief] | None,
+    settings: Settings,
+    *,
+    note: str | None = None,
+) -> Brief:
+    """The brief with what changed since `previous` (its label and brief): every change in
+    the JSON, the first `changes_shown` at the top. Without a previous brief, one line says
+    this is the job's first run."""
     if previous is None:
+        found = Changes(since="", items=[], note=changes.FIRST_RUN)
+    else:
+        label, old = previous
+        found = changes.diff(old, brief, since=label).model_copy(update={"note": note})
+    found = found.model_copy(update={"shown": settings.changes_shown})
+    return brief.model_copy(update={"changes": found})
+
+
+def with_stale(brief: Brief, found: dict[int, Stale]) -> Brief:
+    """The brief's sources marked stale where their last good extraction stands in (by index
+    in the merge's input, which numbers the sources); a brief reused from the store keeps no
+    marks of its own."""
+    if not found and not any(s.stale for s in brief.sources):
         return brief
-    label, old = previous
-    return brief.model_copy(update={"changes": changes.diff(old, brief, since=label)})
+    sources = [s.model_copy(update={"stale": found.get(s.n - 1)}) for s in brief.sources]
+    return brief.model_copy(update={"sources": sources})
 
 
 def nothing_produced(brief: Brief, unreachable: str | None = None) -> NothingProduced:

@@ -99,6 +99,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _resolved(source: str) -> str:
+    """A source or output path as `job_key` compares them."""
+    return (
+        source if source == "-" or "://" in source else os.path.abspath(os.path.expanduser(source))
+    )
+
+
+def _label(run_id: int, ended: str | None) -> str:
+    return f"run {run_id} ({(ended or '')[:16].replace('T', ' ')} UTC)"
+
+
 def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
     log.log(level, message, extra={"briefgen": fields})
 
@@ -222,6 +233,8 @@ class RunLog:
         # calls are counted as they go (`_Counted`).
         self._sums = dict.fromkeys(TOTALS, 0) | {"articles": self.total}
         self._counted: _Counted | None = None
+        self.stale: set[int] = set()  # failures whose last good extraction stands in
+        self.shown_stale = 0  # the sources standing in for them (a feed: its entries)
         self.started = time.monotonic()
         # One writer thread, with one connection held open for all its writes.
         self._writer = ThreadPoolExecutor(
@@ -298,10 +311,11 @@ class RunLog:
 
     def _failure(self, unreadable: Unreadable) -> ArticleFailure:
         return ArticleFailure(
-            article=ArticleRef(id=unreadable.id, source=unreadable.source),
+            article=ArticleRef(id=unreadable.id, source=unreadable.source, via=unreadable.via),
             reason=unreadable.reason,
             model=self.model,
             prompt_version=self.prompt_version,
+            transient=unreadable.transient,
         )
 
     def _where(self) -> str:
@@ -448,11 +462,72 @@ class RunLog:
             return None
         run_id, ended, text = found
         try:
-            return f"run {run_id} ({ended[:16].replace('T', ' ')} UTC)", Brief.model_validate_json(
-                text
-            )
+            return _label(run_id, ended), Brief.model_validate_json(text)
         except ValueError:  # a brief of an older briefgen's shape: no comparison
             return None
+
+    def earlier(self) -> tuple[str, Brief, str] | None:
+        """When the job has no brief yet: the last brief of a run that wrote one of this run's
+        output files, else that read one of its sources, with a line on how the list of
+        sources changed; None on a job's true first run."""
+        if self.store is None or self.id is None:
+            return None
+        mine = {_resolved(str(p)) for p in (self.settings.out, self.settings.json_out,
+                                           self.settings.html) if p is not None}  # fmt: skip
+        sources = {_resolved(s) for s in self.sources}
+        candidates = self.store.runs.with_briefs(self.id)
+        chosen = next(
+            (c for c in candidates if mine & {_resolved(p) for p in c[2]}),
+            next((c for c in candidates if sources & {_resolved(s) for s in c[1]}), None),
+        )
+        if chosen is None:
+            return None
+        found = self.store.runs.brief_of(chosen[0])
+        if found is None:
+            return None
+        run_id, ended, text = found
+        try:
+            brief = Brief.model_validate_json(text)
+        except ValueError:
+            return None
+        before = {_resolved(s): s for s in chosen[1]}
+        now = {_resolved(s): s for s in self.sources}
+        added = [now[k] for k in now if k not in before]
+        removed = [before[k] for k in before if k not in now]
+        parts = [f"added {', '.join(added)}"] if added else []
+        parts += [f"removed {', '.join(removed)}"] if removed else []
+        note = (
+            f"The job's sources changed since run {run_id} ({'; '.join(parts) or 'reordered'})"
+            f": compared with that run's brief."
+        )
+        return _label(run_id, ended), brief, note
+
+    def mark_stale(self, indices: Sequence[int], shown: int | None = None) -> None:
+        """These failures (indices of this run's results) are shown as last read, by `shown`
+        sources (a feed's by its entries): counted as stale, not failed, and so recorded."""
+        self.stale = set(indices)
+        self.shown_stale = len(self.stale) if shown is None else shown
+        if self.store is not None and self.id is not None and self.stale:
+            self.store.runs.mark(self.id, [i + 1 for i in sorted(self.stale)], "stale")
+
+    def report_stale(self, brief: Brief) -> None:
+        """One warning per stale source of the brief: why, and how old what it shows is."""
+        for source in brief.sources:
+            if source.stale is None:
+                continue
+            age = source.stale.ago
+            event(
+                f"stale     [{source.n}] {source.article.id}: {source.stale.reason}; shown as "
+                f"last read {age} ago (run {source.stale.run})",
+                logging.WARNING,
+                event="stale",
+                n=source.n,
+                id=source.article.id,
+                source=source.article.source,
+                reason=source.stale.reason,
+                age=source.stale.age,
+                last_good=source.stale.last_good,
+            )
 
     def merged(self, merge_key: str) -> str | None:
         """The brief JSON the job last made from a merge input with this key, if any."""
@@ -462,12 +537,20 @@ class RunLog:
 
     def totals(self) -> dict[str, int]:
         """The run's totals so far: its finished articles, and the calls and tokens of those
-        still in flight (cheap: the run log writes them with every batch of outcomes)."""
+        still in flight (cheap: the run log writes them with every batch of outcomes). A
+        source that could not be reached and stands in with its last good extraction is no
+        failure: it counts as the entries standing in for it (a feed: its entries)."""
         found = dict(self._sums)
         if self._counted is not None:
             spent = self._counted.spent()
             for i, name in enumerate(("calls", "input_tokens", "output_tokens")):
                 found[name] = max(found[name], spent[i])
+        if self.stale:
+            found["articles"] += self.shown_stale - len(self.stale)
+            found["failed"] -= sum(
+                isinstance(self.outcomes.get(i), ArticleFailure) for i in self.stale
+            )
+        found["stale"] = self.shown_stale
         return found
 
     def _add(self, result: Result) -> None:
@@ -511,7 +594,8 @@ class RunLog:
         event(
             f"run {self.id or '-'} {status}: {count(totals['articles'], 'article')}, "
             f"{totals['cached']} cached, {totals['failed']} failed, "
-            f"{count(totals['calls'], 'call')}, "
+            + (f"{totals['stale']} stale, " if totals["stale"] else "")
+            + f"{count(totals['calls'], 'call')}, "
             f"tokens in/out {totals['input_tokens']}/{totals['output_tokens']}, "
             f"{elapsed:.1f} s"
             + (f" -> {', '.join(outputs)}" if outputs else "")

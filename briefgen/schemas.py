@@ -25,6 +25,7 @@ class Strict(BaseModel):
 # How firmly the article states something. Kept from the article and never upgraded by merge.
 Certainty = Literal["confirmed", "planned", "reported", "speculated"]
 ActorKind = Literal["person", "organization", "country"]
+ClaimKind = Literal["asks", "warnings", "motives"]
 
 # --- what the model fills -------------------------------------------------------------------
 # What each field holds is said once, in the system prompt (prompts/extract.system.j2), which
@@ -145,6 +146,9 @@ class Article(Strict):
         default=[], description="Text addressed to a model, not a reader (hostile.py)."
     )
     removed: list[Removed] = []
+    via: str | None = Field(
+        default=None, description="The feed that listed it (its URL or file), if it came from one."
+    )
 
 
 class Unreadable(Strict):
@@ -154,6 +158,12 @@ class Unreadable(Strict):
     id: str
     source: str
     reason: str
+    transient: bool = Field(
+        default=False,
+        description="It could not be reached (no connection, a timeout, HTTP 5xx or 429): the "
+        "network's or the server's trouble, not the source's; a later run may read it.",
+    )
+    via: str | None = Field(default=None, description="The feed that listed it, if any.")
 
 
 class ArticleRef(Strict):
@@ -189,6 +199,14 @@ class ArticleRef(Strict):
     )
     fingerprint: str | None = Field(
         default=None, description="SimHash of the text: near-identical articles count once."
+    )
+    text_hash: str | None = Field(
+        default=None,
+        description="A hash of the article as the model reads it (text, title, outlet, author, "
+        "date): the same source with another hash was revised.",
+    )
+    via: str | None = Field(
+        default=None, description="The feed that listed it (its URL or file), if it came from one."
     )
 
 
@@ -258,9 +276,37 @@ class ArticleFailure(Strict):
     cut_off: bool = Field(
         default=False, description="An answer was cut off at the token cap (max_output_tokens)."
     )
+    transient: bool = Field(
+        default=False,
+        description="It failed for the network's or a server's sake (unreachable, timed out, "
+        "HTTP 5xx or 429), not the article's: its last good extraction may stand in.",
+    )
 
 
 # --- the merged brief -----------------------------------------------------------------------
+
+
+class Stale(Strict):
+    """A source that could not be read or extracted this run, shown as it was last read."""
+
+    reason: str = Field(description="Why this run could not read or extract it.")
+    last_good: str = Field(
+        description="When the extraction shown was made: the end of that run, ISO 8601 UTC."
+    )
+    run: int | None = Field(default=None, description="The run that made it.")
+    age: int = Field(description="Seconds from then to this run.")
+
+    @property
+    def ago(self) -> str:
+        """How long ago, roughly: '40 minutes', '5 hours', '1 day', '3 days'."""
+        minutes = self.age // 60
+        if minutes < 60:
+            return f"{max(minutes, 1)} minute{'s' if minutes > 1 else ''}"
+        hours = minutes // 60
+        if hours < 24:
+            return f"{hours} hour{'s' if hours > 1 else ''}"
+        days = hours // 24
+        return f"{days} day{'s' if days > 1 else ''}"
 
 
 class Source(Strict):
@@ -285,6 +331,11 @@ class Source(Strict):
         description="A near-copy (the same wire story) of this earlier source: the two count "
         "as one independent source.",
     )
+    stale: Stale | None = Field(
+        default=None,
+        description="Set when this run could not reach the source (or the model server failed "
+        "on it) and its last good extraction, at most `stale_after` days old, stands in.",
+    )
 
 
 class Quote(Strict):
@@ -296,6 +347,21 @@ class Quote(Strict):
     )
     item: int | None = Field(
         default=None, description="Index of the item in that article's extraction list."
+    )
+    by: str | None = Field(
+        default=None,
+        description="A claim's quotes only: who makes the claim in this quote, as the brief names "
+        "that actor (a person, a body or a state; not the side they speak for).",
+    )
+    to: str | None = Field(
+        default=None,
+        description="A claim's quotes only: whom this quote addresses or is about, as the brief "
+        "names that actor, when it has a counterpart.",
+    )
+    kind: ClaimKind | None = Field(
+        default=None,
+        description="A claim's quotes only: the kind of item this quote backs (`item` indexes "
+        "that list of the article's extraction).",
     )
 
 
@@ -340,16 +406,33 @@ class Claim(Strict):
         description="A stable id: the kind and a hash of its earliest item (article id, item, "
         "quote); it holds while that item stays in the brief.",
     )
-    who: str = Field(description="The side that states it: a state, body or person.")
-    claimants: list[str] = Field(description="Who states it, as the sources name them.")
-    whom: str | None = Field(description="Whom it is addressed to or about, if anyone.")
+    who: str = Field(
+        description="Who states it: its one claimant, or the side (a state, body or person) that "
+        "several claimants speak for."
+    )
+    claimants: list[str] = Field(
+        description="Who states it, as the brief names them: each has a quote of its own (the "
+        "quote's `by`)."
+    )
+    whom: str | None = Field(
+        description="Whom it is addressed to or about, when every quote gives the same one (else "
+        "each quote's `to`)."
+    )
     what: str = Field(description="What is asked, warned of or wanted, in the sources' words.")
     certainty: Certainty = Field(description="The firmest certainty any source gives it.")
     sources: list[int] = Field(description="The sources that state it.")
     independent: int = Field(
         description="How many independent stories those sources are (copies count once)."
     )
-    quotes: list[Quote] = Field(description="Each source's words for it.")
+    quotes: list[Quote] = Field(
+        description="Each source's words for it, each with its claimant (`by`), counterpart "
+        "(`to`) and kind."
+    )
+    kinds: list[ClaimKind] = Field(
+        default=[],
+        description="When it folds items of several kinds (an ask also reported as a warning or "
+        "a motive): every kind, the one it is listed under first.",
+    )
     judged: list[Judgement] = Field(
         default=[],
         description="The claim check's answers about this claim's items (same or not), when "
@@ -491,28 +574,54 @@ class BriefQuality(Strict):
 ChangeKind = Literal["source", "actor", "ask", "warning", "motive", "venue", "date"]
 
 
+ChangeHow = Literal[
+    "new", "dropped", "disputed", "settled", "moved", "revised", "unreachable", "failed"
+]
+
+
 class Change(Strict):
-    """One line of "What changed": something new, dropped, disputed, settled or moved."""
+    """One line of "What changed": something new, dropped, disputed, settled or moved; a
+    source revised, unreachable (kept as last read) or failed."""
 
     kind: ChangeKind = Field(
         description="What changed: a source, actor, ask, warning, motive, the venue or the date."
     )
-    change: Literal["new", "dropped", "disputed", "settled", "moved"] = Field(
-        description="How: new, dropped, disputed, settled or moved."
+    change: ChangeHow = Field(
+        description="How: new, dropped (gone from the sources, or no source states it any "
+        "more), disputed, settled, moved; for a source also revised (its text changed), "
+        "unreachable (kept as last read, marked stale) or failed."
     )
     text: str = Field(description="The line as 'What changed' shows it.")
     sources: list[int] = Field(default=[], description="Citations in this brief.")
     previous_sources: list[int] = Field(
         default=[], description="Citations in the previous brief (for what was dropped)."
     )
+    details: list[str] = Field(
+        default=[],
+        description="For a revision: what the source now says, no longer says, or says "
+        "otherwise (its claims, places and dates).",
+    )
 
 
 class Changes(Strict):
     since: str = Field(
-        description="The previous brief compared with: its run and date, or the file given."
+        description="The previous brief compared with: its run and date, or the file given; "
+        "empty on a job's first run."
     )
     items: list[Change] = Field(
-        description="The changes, in a fixed order (sources, actors, claims, venue, date)."
+        description="Every change, most telling first: disputes that appeared, were settled or "
+        "moved; new asks and warnings; new actors named by several sources; revised sources; "
+        "unreachable and failed sources; then the rest."
+    )
+    shown: int | None = Field(
+        default=None,
+        description="How many of `items` the Markdown and HTML show at the top (`changes_shown`)"
+        "; the rest are counted there. None: all.",
+    )
+    note: str | None = Field(
+        default=None,
+        description="One line on what was compared: the job's first run (nothing to compare "
+        "with), or its sources changed since the brief compared with.",
     )
 
 

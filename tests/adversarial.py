@@ -146,8 +146,8 @@ def event(when: str | None, what: str, quotes: list[Quote], **extra: object) -> 
 
 def source(n: int, published: date | None = DAY, **article: object) -> Source:
     """Source n (an article `a<n>`, a file) with `article`'s fields, and Source's own
-    (`failed`, `kept`, `copy_of`, ...) given among them."""
-    own = {k: article.pop(k) for k in list(article) if k in Source.model_fields}
+    (`failed`, `kept`, `copy_of`, ...) given among them; `id` is the article's."""
+    own = {k: article.pop(k) for k in list(article) if k in Source.model_fields and k != "id"}
     fields: dict[str, object] = {"id": f"a{n}", "source": f"a{n}.txt", "published": published}
     fields.update(article)
     return Source.model_validate({"n": n, "article": fields, "kept": 1, **own})

@@ -91,23 +91,35 @@ def _fenced(text: str | None, missing: str) -> str:
     return _FENCE_TAG.sub(lambda m: f"<{m.group(1)}\u200b{m.group(2)}", shown)
 
 
-def _shown(item: ClaimItem) -> dict[str, str]:
+# How the user prompt names one item of a pair of two kinds.
+NOUN_PHRASES = {"asks": "an ask", "warnings": "a warning", "motives": "a motive"}
+
+
+def _shown(item: ClaimItem, kind: str) -> dict[str, str]:
+    """An item as the prompt shows it; `kind` is the item's own (a pair of two kinds) or the
+    pair's."""
     return {
         "who": _fenced(item.said_by or item.who, "not given"),
         "whom": _fenced(item.said_to or item.whom, "not given"),
         "text": _fenced(item.text, ""),
+        "noun": NOUNS.get(kind, "Claim"),
+        "noun_phrase": NOUN_PHRASES.get(kind, "a claim"),
+        "meaning": KINDS.get(kind, (kind, "claims"))[1],
     }
 
 
 def messages_for(candidate: Candidate) -> list[Message]:
+    """The question about one pair. A pair of two kinds (an ask and a motive: `kind` "asks+
+    motives") says each item's kind; a pair of one kind reads as it always has."""
+    mixed = candidate.first.kind != candidate.second.kind and "+" in candidate.kind
     kind, meaning = KINDS.get(candidate.kind, (candidate.kind, "claims"))
     user = prompts.render(
         "claimcheck.user",
+        mixed=mixed,
         kind=kind,
         meaning=meaning,
-        noun=NOUNS.get(candidate.kind, "Claim"),
-        first=_shown(candidate.first),
-        second=_shown(candidate.second),
+        first=_shown(candidate.first, candidate.first.kind if mixed else candidate.kind),
+        second=_shown(candidate.second, candidate.second.kind if mixed else candidate.kind),
     )
     return [
         {"role": "system", "content": prompts.render("claimcheck.system")},
@@ -206,12 +218,14 @@ async def _ask(
 
 
 def answer_key(kind: str, first: Mapping[str, str | None], second: Mapping[str, str | None]) -> str:
-    """The pair key of a question written as {"who", "whom", "text"} for each item."""
+    """The pair key of a question written as {"who", "whom", "text"} for each item; a pair of
+    two kinds ("asks+motives") gives each item's own "kind" too."""
 
     def item(side: Mapping[str, str | None]) -> ClaimItem:
         text = side["text"] or ""
+        own = side.get("kind") or kind
         return ClaimItem(
-            0, None, None, text, "reported", "", said_by=side["who"], said_to=side["whom"]
+            0, None, None, text, "reported", "", said_by=side["who"], said_to=side["whom"], kind=own
         )
 
     return pair_key(kind, item(first), item(second))

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from briefgen import prompts
 from briefgen.config import Settings
-from briefgen.errors import ArticleError, BriefgenError
-from briefgen.extract import chunks, grounding
+from briefgen.errors import ArticleError, BriefgenError, ServerTrouble
+from briefgen.extract import cachekey, chunks, grounding
 from briefgen.extract.grounding import Checked
 from briefgen.merge.independence import fingerprint
 from briefgen.model import structured
@@ -54,7 +54,11 @@ class _Provenance(TypedDict):
 def reference(article: Article, known_fingerprint: str | None = None) -> ArticleRef:
     """What the brief says of the article; `known_fingerprint` spares hashing a text again."""
     fields = article.model_dump(include=set(ArticleRef.model_fields))
-    return ArticleRef(**fields, fingerprint=known_fingerprint or fingerprint(article.text))
+    return ArticleRef(
+        **fields,
+        fingerprint=known_fingerprint or fingerprint(article.text),
+        text_hash=cachekey.content_hash(article)[:16],
+    )
 
 
 def messages_for(article: Article) -> list[Message]:
@@ -120,7 +124,12 @@ async def _converse(article: Article, client: Client, settings: Settings) -> Res
         first = results[0]
         assert isinstance(first, ArticleFailure)
         dropped = [d for r in results for d in r.dropped]
-        return ArticleFailure(**spent, reason=f"every part failed; {first.reason}", dropped=dropped)
+        return ArticleFailure(
+            **spent,
+            reason=f"every part failed; {first.reason}",
+            dropped=dropped,
+            transient=all(isinstance(r, ArticleFailure) and r.transient for r in results),
+        )
     kept = chunks.combine([r.extraction for r in done])
     return ArticleExtraction(
         **spent,
@@ -148,6 +157,7 @@ class _Talk:
     reasks: int
     cut_off: bool
     best: tuple[Extraction, list[Dropped]] | None
+    transient: bool = False  # failed for the server's sake (errors.ServerTrouble, a deadline)
 
 
 async def _talk(article: Article, client: Client, settings: Settings) -> _Talk:
@@ -179,6 +189,7 @@ async def _talk(article: Article, client: Client, settings: Settings) -> _Talk:
     reasks, invalid_reasks = 0, 0
     regrounded = not settings.grounding_reask
     first: list[Checked] | None = None  # the first usable answer, item by item
+    transient = False  # the server's trouble, not the article's
     best: tuple[Extraction, list[Dropped]] | None = None
     cap, budget, cut_off = settings.max_output_tokens, output_budget(article, settings), False
     try:
@@ -232,9 +243,11 @@ async def _talk(article: Article, client: Client, settings: Settings) -> _Talk:
                 messages = [system, {"role": "user", "content": follow_up}]
     except ArticleError as exc:
         reason = f"{exc}; the answer before: {problem}" if problem else str(exc)
+        transient = isinstance(exc, ServerTrouble)
     except TimeoutError:
         reason = f"article deadline of {settings.article_deadline:g} s reached"
-    return _Talk(article, model, reason, stats, reasks, cut_off, best)
+        transient = True
+    return _Talk(article, model, reason, stats, reasks, cut_off, best, transient)
 
 
 def _finish(talk: _Talk) -> Result:
@@ -263,7 +276,12 @@ def _finish(talk: _Talk) -> Result:
             dropped=dropped,
             resolved_dates=[resolve(d.text, article.published, d.relation) for d in kept.dates],
         )
-    return ArticleFailure(**provenance, reason=reason, dropped=best[1] if best else [])
+    return ArticleFailure(
+        **provenance,
+        reason=reason,
+        dropped=best[1] if best else [],
+        transient=talk.transient and best is None,
+    )
 
 
 async def extract_all(

@@ -3,7 +3,9 @@
 - every item's quote must appear in the article;
 - an actor's name or one of its aliases must appear in it (aliases that do not are removed),
   and a weekday or a month name alone is no actor ("Wednesday", "mercoledì": what a weak model
-  sends), nor a relaying word or a point of the compass ("Secondo", "Nord": `NO_ACTOR_WORDS`);
+  sends), nor a relaying word or a point of the compass ("Secondo", "Nord": `NO_ACTOR_WORDS`),
+  nor a common word the article does not write as a name, a sentence or the page's furniture
+  ("They", "Putin said", "Read more": `briefgen.text.actor_guards`);
 - a venue's place must appear in it (a wider place in `within` that does not is removed), as
   whole words or inflected: in an inflected language the article declines the name the model
   gives in its dictionary form ("Анкоридж" in "В Анкоридже", "Москва" in "в Москве"), so each
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.schemas import ITEM_KINDS, Dropped, Extraction
+from briefgen.text.actor_guards import why_not_an_actor
 from briefgen.text.dates import is_calendar_word
 from briefgen.text.fold import fold
 from briefgen.text.words import NO_ACTOR_WORDS
@@ -130,13 +133,18 @@ def occurs_inflected(term: str | None, article_words: str) -> bool:
     return re.search(pattern, article_words) is not None
 
 
-def _check(kind: str, item: Any, article_words: str) -> tuple[Any | None, str | None]:
-    """The item as kept (maybe with invented parts removed), or None and why it is dropped."""
+def _check(
+    kind: str, item: Any, article_words: str, text: str = ""
+) -> tuple[Any | None, str | None]:
+    """The item as kept (maybe with invented parts removed), or None and why it is dropped.
+    `text` is the article as written, for whether it writes a common word as a name."""
     if kind == "actors":
         if is_calendar_word(item.name):
             return None, f"not a name: {item.name!r} is a weekday or a month"
         if fold(item.name) in NO_ACTOR_WORDS:
             return None, f"not a name: {item.name!r} is a common word"
+        if why := why_not_an_actor(item.name, text):
+            return None, f"not a name: {item.name!r} {why}"
         aliases = [a for a in item.aliases if occurs(a, article_words) and not is_calendar_word(a)]
         if not occurs(item.name, article_words) and not aliases:
             return None, f"name not in the article: {item.name!r}"
@@ -173,7 +181,7 @@ def check(extraction: Extraction, text: str) -> list[Checked]:
                 drop = Dropped(kind=kind, quote=item.quote, reason=QUOTE_MISSING)
                 checked.append(Checked(kind, item, None, drop))
                 continue
-            kept, reason = _check(kind, item, article_words)
+            kept, reason = _check(kind, item, article_words, text)
             if kept is None:
                 drop = Dropped(kind=kind, quote=item.quote, reason=reason or "")
                 checked.append(Checked(kind, item, None, drop))

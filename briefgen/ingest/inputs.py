@@ -287,6 +287,8 @@ def shown(source: str) -> str:
 
 def _shown(item: Article | Unreadable) -> Article | Unreadable:
     update: dict[str, Any] = {"source": shown(item.source)}
+    if item.via is not None:
+        update["via"] = shown(item.via)
     if isinstance(item, Article):
         update["also"] = [shown(x) for x in item.also]
     return item.model_copy(update=update)

@@ -8,6 +8,10 @@ A false merge is worse than a missed one, so links are made only on evidence:
   one "Donald J. Trump"; "George Bush" with both a "George W." and a "George H. W." is ambiguous;
 - a near-identical full name (transliteration: "Sergei" / "Sergey"), compared only within a
   block of names sharing half their letters, so cost grows with names, not their square;
+- one full name in its Russian, Ukrainian and Belarusian forms: a given name that is one name's
+  form in another East Slavic language, with the same surname ("Володимир Путін" / "Vladimir
+  Putin", "Владимир Зеленский" / "Volodymyr Zelenskiy"; `PersonName.across_key`); a given name
+  alone never joins so ("Volodymyr" is not "Vladimir");
 - an alias the model reported for the actor in its own article;
 - a lone surname ("Obama", "President Obama") or an organisation's short form ("Cubs") is read
   in its own article: it joins the one full name that article gives it; with none there, the one
@@ -43,7 +47,6 @@ from briefgen.text.names import (
     body_variant,
     is_name_like,
     parse_person,
-    person_key,
     word_key,
 )
 
@@ -253,6 +256,8 @@ def _read_all(mentions: Sequence[Mention]) -> tuple[list[_Read], list[_Written]]
                 partial["variant"].append(p.key)  # "George Bush": W. or H. W.?
             else:
                 anchors.append(next(iter(variants)) if variants else p.key)
+                if p.across:  # "Володимир Путін" is "Vladimir Putin" too
+                    anchors.append(p.across)
                 if p.initials or p.suffix:
                     owns.append(("variant", p.reduced))
         for key in w.bodies:
@@ -495,7 +500,8 @@ def canonical_name(actors: Iterable[Actor]) -> str:
     kind = actors[0].kind if actors else "person"
 
     def rank(name: str) -> tuple[int, int, int, str]:
-        key = person_key(name) if kind == "person" else body_key(name, kind)
+        # one name's East Slavic forms are equally full: the most used is shown
+        key = parse_person(name).across_key if kind == "person" else body_key(name, kind)
         return (len(key), names[name], len(name), name)
 
     return max(names, key=rank)
@@ -583,6 +589,8 @@ class PartyNames:
         for p in w.people:
             if p.full:
                 ways += [("person", p.key), *(("lone", key) for key in p.owns)]
+                if p.across:
+                    ways.append(("person", p.across))
                 if p.initials or p.suffix:
                     ways.append(("variant", p.reduced))
             else:
@@ -675,7 +683,7 @@ class PartyNames:
         ways: list[tuple[str, str]] = []
         p = parse_person(name)
         if p.full:
-            ways += [("person", p.key), ("variant", p.key)]
+            ways += [("person", p.key), ("variant", p.key), ("person", p.across_key)]
         elif p.tokens:
             ways += [("lone", p.key), ("unowned lone", p.key)]
         key = _body_lookup(name)
@@ -690,6 +698,8 @@ class PartyNames:
         p = parse_person(name)
         if p.full:
             found = self._find(n, [("person", p.key)])
+            if found is None and p.across:
+                found = self._find(n, [("person", p.across)])
             if found is None and p.key == p.reduced:
                 found = self._find(n, [("variant", p.key)], p)
             if found is not None:

@@ -1,7 +1,7 @@
 """Per-article extractions in, one Brief out. Pure: no I/O, no clock, no network.
 
     actors   one actor per person or body (actors.resolve)
-    claims   asks, warnings, motives folded across articles (claims.gather)
+    claims   asks, warnings, motives folded across articles and kinds (claims.gather_kinds)
     stories  unrelated stories among the articles, merged apart (stories.group)
     venues   where, disputes shown not resolved (venues)
     timeline when, and the dated events (timeline)
@@ -101,7 +101,7 @@ def _merge(
 def claim_candidates(
     results: Sequence[ArticleExtraction | ArticleFailure], limit: int = 200
 ) -> list[claims.Candidate]:
-    """The near-miss claim pairs of the brief `merge(results)` would make (claims.candidates,
+    """The near-miss claim pairs of the brief `merge(results)` would make (claims.candidates_of,
     story by story), closest first, at most `limit`: the questions for the claim check. Only
     what the claims need is worked out: actors and parties, not places, dates or the folds."""
     found: list[claims.Candidate] = []
@@ -114,9 +114,7 @@ def claim_candidates(
     by_number = dict(done)
     for group in stories.group(done, copies):
         c = _claim_context([(n, by_number[n]) for n in group], copies)
-        for kind, items in c.items.items():
-            statements = kind != "motives"
-            found += claims.candidates(items, c.side, c.similarity, statements, c.party, kind=kind)
+        found += claims.candidates_of(c.items, c.side, c.similarity, c.party)
     found.sort(key=lambda c: (-c.score, c.key))
     return found[:limit]
 
@@ -196,19 +194,9 @@ def _story(
     published = {n: r.article.published for n, r in done}
     c = _claim_context(done, copies)
     story, actors = c.story, c.actors
-    folded = {
-        kind: claims.gather(
-            items,
-            c.side,
-            story,
-            c.similarity,
-            kind != "motives",  # two holders of one motive are two claims
-            c.party,
-            kind=kind,
-            decisions=same_claims,
-        )
-        for kind, items in c.items.items()
-    }
+    folded = claims.gather_kinds(
+        c.items, c.side, story, c.similarity, c.party, decisions=same_claims
+    )
     venue = venues.venue_slot(
         [
             SlotItem(n, v.place, v.quote, v.certainty, tuple(v.within))

@@ -31,13 +31,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import combinations
 from operator import attrgetter
 
-from briefgen.merge.grouping import UnionFind, firmest, quotes_of
+from briefgen.merge.grouping import UnionFind, firmest
 from briefgen.merge.similarity import (
     Named,
     Similarity,
@@ -51,7 +54,7 @@ from briefgen.merge.similarity import (
     vetoes,
     with_kinds,
 )
-from briefgen.schemas import Certainty, Claim, ItemRef, Judgement
+from briefgen.schemas import Certainty, Claim, ClaimKind, ItemRef, Judgement, Quote
 from briefgen.text.fold import fold
 
 
@@ -66,6 +69,7 @@ class ClaimItem:
     index: int | None = None  # position in its article's list, so citations point at the item
     said_by: str | None = None  # the claimant and counterpart as the article writes them
     said_to: str | None = None
+    kind: str = "claims"  # asks, warnings or motives: the list of its article it is in
 
 
 # Same side and the same counterpart (given as the item's target, or a party both texts name)
@@ -118,26 +122,61 @@ def gather(
     kind: str = "claims",
     decisions: Mapping[str, Decision] | None = None,
 ) -> list[Claim]:
-    """Claims from items; `side` maps a party to the side it speaks for, `story` a source to its
-    story group (for counting independent sources). `statements` is false for motives: two
-    holders of one motive ("both want less U.S. influence") are two claims, while two speakers
-    of one statement are one. `party` maps a name as an article writes it to the side of the
-    story's actor it names (None when it names none); without it a name stands for itself.
+    """Claims from items of one kind; `side` maps a party to the side it speaks for, `story` a
+    source to its story group (for counting independent sources). `statements` is false for
+    motives: two holders of one motive ("both want less U.S. influence") are two claims, while
+    two speakers of one statement are one. `party` maps a name as an article writes it to the
+    side of the story's actor it names (None when it names none); without it a name stands for
+    itself.
 
     `decisions` (pair_key -> Decision, for items of this `kind`) join near misses judged the
     same claim; every decision that concerns a claim's items is quoted in its `judged`."""
-    facts = _all_facts(items, side, similarity, party)
-    sets = _lexical(items, facts, similarity, statements)
+    typed = [replace(item, kind=kind) for item in items]
+    folded = _gather({kind: typed}, side, story, similarity, party, decisions, {kind: statements})
+    return folded[kind]
+
+
+def gather_kinds(
+    items: Mapping[str, Sequence[ClaimItem]],
+    side: Callable[[str | None], str | None],
+    story: Mapping[int, int],
+    similarity: Similarity,
+    party: Callable[[int, str], str | None] | None = None,
+    *,
+    decisions: Mapping[str, Decision] | None = None,
+) -> dict[str, list[Claim]]:
+    """Claims from the items of every kind (kind -> its items: asks, warnings, motives), folded
+    within each kind as `gather` does, and across kinds where one side says the same thing as
+    an ask in one article and a warning or motive in another (`across`), or a decision says so.
+    A claim is listed under the kind most of its sources give it (ties: asks, warnings,
+    motives); its `kinds` names the others. Motives are not statements (see `gather`)."""
+    typed = {k: [replace(i, kind=k) for i in found] for k, found in items.items()}
+    statements = {k: k != "motives" for k in typed}
+    return _gather(typed, side, story, similarity, party, decisions, statements)
+
+
+def _gather(
+    items: Mapping[str, Sequence[ClaimItem]],
+    side: Callable[[str | None], str | None],
+    story: Mapping[int, int],
+    similarity: Similarity,
+    party: Callable[[int, str], str | None] | None,
+    decisions: Mapping[str, Decision] | None,
+    statements: Mapping[str, bool],
+) -> dict[str, list[Claim]]:
+    flat = [item for found in items.values() for item in found]
+    facts = _all_facts(flat, side, similarity, party)
+    sets = _folded(flat, facts, similarity, statements)
     judged: dict[int, dict[str, Judgement]] = defaultdict(dict)
     if decisions:
         applied = []
-        for i, j, key, _ in _near_misses(items, facts, similarity, sets):
-            if (decision := decisions.get(_kind_key(kind, key))) is not None:
+        for i, j, key, _ in _near_misses(flat, facts, similarity, sets, party):
+            if (decision := decisions.get(key)) is not None:
                 applied.append((i, j, key, decision))
         for i, j, key, decision in applied:
             if decision.same:
                 sets.union(i, j)
-            refs = sorted([(items[i].source, items[i].index), (items[j].source, items[j].index)])
+            refs = sorted([(flat[i].source, flat[i].index), (flat[j].source, flat[j].index)])
             note = Judgement(
                 pair=[ItemRef(source=s, item=k) for s, k in refs],
                 same=decision.same,
@@ -148,18 +187,21 @@ def gather(
                 previous = judged[k].get(key)
                 if previous is None or _ref_order(note) < _ref_order(previous):
                     judged[k][key] = note
-    claims = []
+    claims: dict[str, list[Claim]] = {kind: [] for kind in items}
     for group in sets.groups():
         notes: dict[str, Judgement] = {}
         for i in group:
             for key, note in judged.get(i, {}).items():
                 if key not in notes or _ref_order(note) < _ref_order(notes[key]):
                     notes[key] = note
-        claim = _claim([items[i] for i in group], story)
+        claim = _claim([flat[i] for i in group], story, side)
         if notes:
             claim.judged = sorted(notes.values(), key=_ref_order)
-        claims.append(claim)
-    return sorted(claims, key=lambda c: (-c.independent, -len(c.sources), c.sources[0], c.what))
+        claims[claim.kinds[0] if claim.kinds else flat[group[0]].kind].append(claim)
+    return {
+        kind: sorted(found, key=lambda c: (-c.independent, -len(c.sources), c.sources[0], c.what))
+        for kind, found in claims.items()
+    }
 
 
 def candidates(
@@ -171,17 +213,43 @@ def candidates(
     *,
     kind: str = "claims",
 ) -> list[Candidate]:
-    """The near misses `gather` would leave apart, closest first: for each two lexical claims of
-    one side whose items share a word of substance, with compatible explicit counterparts, no
-    conflicting names and no veto but a substituted slot, the closest pair of their items. These are
-    the questions for a model (claimcheck.py); its answers go back to `gather` as `decisions`."""
-    facts = _all_facts(items, side, similarity, party)
-    sets = _lexical(items, facts, similarity, statements)
+    """The near misses `gather` would leave apart among items of one kind (see `candidates_of`)."""
+    typed = [replace(item, kind=kind) for item in items]
+    return _candidates({kind: typed}, side, similarity, party, {kind: statements})
+
+
+def candidates_of(
+    items: Mapping[str, Sequence[ClaimItem]],
+    side: Callable[[str | None], str | None],
+    similarity: Similarity,
+    party: Callable[[int, str], str | None] | None = None,
+) -> list[Candidate]:
+    """The near misses `gather_kinds` would leave apart, closest first: for each two lexical
+    claims of one side with compatible explicit counterparts, no conflicting names and no veto
+    but a substituted slot, the closest pair of their items that share a word of substance, of
+    one kind or two; or, failing that, a pair from articles in different languages, which
+    cannot share a word (`_across_languages`). These are the questions for a model
+    (claimcheck.py); its answers go back to `gather_kinds` as `decisions`."""
+    typed = {k: [replace(i, kind=k) for i in found] for k, found in items.items()}
+    return _candidates(typed, side, similarity, party, {k: k != "motives" for k in typed})
+
+
+def _candidates(
+    items: Mapping[str, Sequence[ClaimItem]],
+    side: Callable[[str | None], str | None],
+    similarity: Similarity,
+    party: Callable[[int, str], str | None] | None,
+    statements: Mapping[str, bool],
+) -> list[Candidate]:
+    flat = [item for found in items.values() for item in found]
+    facts = _all_facts(flat, side, similarity, party)
+    sets = _folded(flat, facts, similarity, statements)
     best: dict[tuple[int, int], Candidate] = {}
-    for i, j, key, score in _near_misses(items, facts, similarity, sets):
+    for i, j, key, score in _near_misses(flat, facts, similarity, sets, party):
         ri, rj = sets.find(i), sets.find(j)
         groups = (min(ri, rj), max(ri, rj))
-        found = Candidate(_kind_key(kind, key), kind, items[i], items[j], score)
+        a, b = flat[i], flat[j]
+        found = Candidate(key, _pair_kind(a, b), a, b, score)
         known = best.get(groups)
         if known is None or (-score, found.key) < (-known.score, known.key):
             best[groups] = found
@@ -190,8 +258,16 @@ def candidates(
 
 def pair_key(kind: str, a: ClaimItem, b: ClaimItem) -> str:
     """What identifies a question about two items, whichever comes first: the kind, and each
-    item's text with its claimant and counterpart as its article writes them."""
+    item's text with its claimant and counterpart as its article writes them. Two items of
+    different kinds (each item's own `kind`) are asked as such: their kind is "asks+warnings"
+    (the two sorted), and each item's kind is part of its signature."""
+    if a.kind != b.kind and a.kind != "claims" and b.kind != "claims":
+        return _kind_key(_pair_kind(a, b), _pair_digest(a, b))
     return _kind_key(kind, _pair_digest(a, b))
+
+
+def _pair_kind(a: ClaimItem, b: ClaimItem) -> str:
+    return a.kind if a.kind == b.kind else "+".join(sorted((a.kind, b.kind)))
 
 
 def _kind_key(kind: str, digest: str) -> str:
@@ -199,6 +275,9 @@ def _kind_key(kind: str, digest: str) -> str:
 
 
 def _pair_digest(a: ClaimItem, b: ClaimItem) -> str:
+    if a.kind != b.kind:  # across kinds: each item's kind is part of what is asked
+        mixed = sorted(((a.kind, *_signature(a)), (b.kind, *_signature(b))))
+        return hashlib.sha256(json.dumps(mixed).encode()).hexdigest()[:32]
     first, second = sorted((_signature(a), _signature(b)))
     return hashlib.sha256(json.dumps([first, second]).encode()).hexdigest()[:32]
 
@@ -209,6 +288,34 @@ def _signature(item: ClaimItem) -> tuple[str, str, str]:
 
 def _ref_order(note: Judgement) -> tuple[tuple[int, int], ...]:
     return tuple((r.source, -1 if r.item is None else r.item) for r in note.pair)
+
+
+def _folded(
+    items: Sequence[ClaimItem],
+    facts: Sequence[_Facts],
+    similarity: Similarity,
+    statements: Mapping[str, bool],
+) -> UnionFind:
+    """Items joined by the lexical rule within each kind (`_lexical`), then across kinds
+    (`across`)."""
+    sets = UnionFind(len(items))
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        by_kind[item.kind].append(i)
+    for kind, members in by_kind.items():
+        inner = _lexical(
+            [items[i] for i in members],
+            [facts[i] for i in members],
+            similarity,
+            statements.get(kind, True),
+        )
+        for group in inner.groups():
+            for k in group[1:]:
+                sets.union(members[group[0]], members[k])
+    if len(by_kind) > 1:
+        for i, j in list(_across(items, facts, similarity, sets)):
+            sets.union(i, j)
+    return sets
 
 
 def _lexical(
@@ -231,13 +338,81 @@ def _lexical(
     return sets
 
 
-def _near_misses(
+def _across(
     items: Sequence[ClaimItem], facts: Sequence[_Facts], similarity: Similarity, sets: UnionFind
+) -> Iterable[tuple[int, int]]:
+    """Pairs of items of different kinds that one side states as the same thing: an ask in one
+    article, a warning or motive in another ("Putin wants Kim to commit to sending anti-tank
+    missiles and artillery shells" / "Mr. Putin wants artillery ammunition and anti-tank
+    missiles"). The lexical rule (`same`) must hold, and more: every word of substance of one
+    is in the other. An ask and a warning on one subject share its words without saying the
+    same thing ("stop arms talks" / "arms talks are advancing"); that one text says all the
+    other says is what tells the same claim in another kind. The text contained must say
+    something of its own (ACROSS_KINDS_WORDS words of substance: "weapons for its war" is in
+    every text about the war's weapons), and a claim of one kind joins a claim of another only
+    when it has no second candidate of that kind: a text that fits two claims of another kind
+    tells neither."""
+    links: dict[tuple[int, int], tuple[int, int]] = {}
+    partners: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for i, j in _contained(items, facts, similarity, sets):
+        ri, rj = sets.find(i), sets.find(j)
+        links.setdefault((min(ri, rj), max(ri, rj)), (i, j))
+        partners[(ri, items[j].kind)].add(rj)
+        partners[(rj, items[i].kind)].add(ri)
+    for i, j in links.values():
+        ri, rj = sets.find(i), sets.find(j)
+        if len(partners[(ri, items[j].kind)]) == 1 == len(partners[(rj, items[i].kind)]):
+            yield i, j
+
+
+# The words of substance a text needs to join a claim of another kind by being contained in it.
+ACROSS_KINDS_WORDS = 3
+
+
+def _contained(
+    items: Sequence[ClaimItem], facts: Sequence[_Facts], similarity: Similarity, sets: UnionFind
+) -> Iterable[tuple[int, int]]:
+    """Pairs of items of different kinds, one side, the lexical rule holding and the substance
+    of one (of ACROSS_KINDS_WORDS words or more) all in the other."""
+    blocks: dict[str | None, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        if facts[i].side is not None:
+            blocks[facts[i].side].append(i)
+    for members in blocks.values():
+        if len({items[i].kind for i in members}) < 2:
+            continue
+        for ua, ub in sorted(candidate_pairs_of([facts[i].indexed for i in members])):
+            i, j = members[ua], members[ub]
+            a, b, fa, fb = items[i], items[j], facts[i], facts[j]
+            if a.kind == b.kind or sets.find(i) == sets.find(j):
+                continue
+            if not same(a, fa, b, fb, similarity):
+                continue
+            sa, sb = (
+                matched(fa.substance, fb.substance)
+                if similarity.kinds
+                else (
+                    fa.substance,
+                    fb.substance,
+                )
+            )
+            if min(len(sa), len(sb)) >= ACROSS_KINDS_WORDS and (sa <= sb or sb <= sa):
+                yield i, j
+
+
+def _near_misses(
+    items: Sequence[ClaimItem],
+    facts: Sequence[_Facts],
+    similarity: Similarity,
+    sets: UnionFind,
+    party: Callable[[int, str], str | None] | None = None,
 ) -> Iterable[tuple[int, int, str, float]]:
-    """(i, j, pair digest, score) for item pairs in different lexical claims that a model may
+    """(i, j, pair key, score) for item pairs in different lexical claims that a model may
     judge: one side, explicit counterparts not different, a shared word of substance, names
-    not in conflict, neither negation nor opposites between them. Pairs come from the word
-    index, not from all pairs."""
+    not in conflict, neither negation nor opposites between them; of one kind, or of two with a
+    score of ACROSS_KINDS_FLOOR. Pairs
+    come from the word index, not from all pairs; then the pairs across languages
+    (`_across_languages`)."""
     blocks: dict[str | None, list[int]] = defaultdict(list)
     for i in range(len(items)):
         blocks[facts[i].side].append(i)
@@ -254,7 +429,144 @@ def _near_misses(
             a, b = items[i], items[j]
             if vetoes(a.text, b.text, fa.substance, fb.substance) in ("negation", "opposites"):
                 continue
-            yield i, j, _pair_digest(a, b), similarity.score(a.text, b.text)
+            score = similarity.score(a.text, b.text)
+            if a.kind != b.kind and score < ACROSS_KINDS_FLOOR:
+                continue
+            yield i, j, _kind_key(_pair_kind(a, b), _pair_digest(a, b)), score
+    yield from _across_languages(items, facts, sets, party)
+
+
+# An ask and a motive of one side share the words of their subject ("Russia", "weapons",
+# "war") without being one claim: across kinds a near miss must score this much to be asked.
+ACROSS_KINDS_FLOOR = 0.3
+# At most this many questions about one claim of one language against claims of others: the
+# closest (same claimant, same counterpart) first.
+LANGUAGE_PARTNERS = 6
+# The score a pair across languages is ranked by (no shared word to weigh): below any pair
+# that shares words and passes the threshold, in the order of what else they share.
+_ACROSS_LANGUAGES_SCORE = 0.2
+
+
+def _across_languages(
+    items: Sequence[ClaimItem],
+    facts: Sequence[_Facts],
+    sets: UnionFind,
+    party: Callable[[int, str], str | None] | None = None,
+) -> Iterable[tuple[int, int, str, float]]:
+    """Near misses the word index cannot find: two items of one side from articles in
+    different languages ("die Ursachen des Konflikts beseitigen" / "устранить все первопричины
+    конфликта"), which share no word of substance, with compatible counterparts
+    (`_counterparts_compatible`). The names a text uses are not compared: capitalised words
+    are not names in German, and a place is spelt in each language its own way. Bounded: for
+    each lexical claim at most LANGUAGE_PARTNERS others, those with the same claimant, the same
+    counterpart (or none on both) and the same kind first. A source's language is guessed from
+    its items' quotes (`language_of`); a source whose language is unknown has no such pairs."""
+    language = _source_languages(items)
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        if (own := facts[i].side) is not None and language.get(item.source):
+            blocks[own].append(i)
+    for members in blocks.values():
+        if len({language[items[i].source] for i in members}) < 2:
+            continue
+        found: dict[tuple[int, int], tuple[float, int, int]] = {}
+        for ua, ub in combinations(range(len(members)), 2):
+            i, j = members[ua], members[ub]
+            a, b, fa, fb = items[i], items[j], facts[i], facts[j]
+            if language[a.source] == language[b.source] or sets.find(i) == sets.find(j):
+                continue
+            if fa.substance & fb.substance:  # they share a word: the word index has them
+                continue
+            if not _counterparts_compatible(a, fa, b, fb, party):
+                continue
+            score = _ACROSS_LANGUAGES_SCORE
+            score += 0.05 * (a.who is not None and a.who == b.who)
+            score += 0.05 * (fa.whom == fb.whom)
+            score += 0.05 * (a.kind == b.kind)
+            ri, rj = sets.find(i), sets.find(j)
+            pair = (min(ri, rj), max(ri, rj))
+            known = found.get(pair)
+            if known is None or (-score, i, j) < (-known[0], known[1], known[2]):
+                found[pair] = (score, i, j)
+        taken: dict[int, int] = defaultdict(int)
+        for score, i, j in sorted(found.values(), key=lambda f: (-f[0], f[1], f[2])):
+            ri, rj = sets.find(i), sets.find(j)
+            if taken[ri] >= LANGUAGE_PARTNERS or taken[rj] >= LANGUAGE_PARTNERS:
+                continue
+            taken[ri] += 1
+            taken[rj] += 1
+            a, b = items[i], items[j]
+            yield i, j, _kind_key(_pair_kind(a, b), _pair_digest(a, b)), score
+
+
+def _counterparts_compatible(
+    a: ClaimItem,
+    fa: _Facts,
+    b: ClaimItem,
+    fb: _Facts,
+    party: Callable[[int, str], str | None] | None,
+) -> bool:
+    """Across languages: the same counterpart, or one unsaid, or two that name no actor of the
+    story ("Kyiv and European capitals" / "Kiew und die europäischen Hauptstädte": written in
+    two languages, resolved to nobody, so not known to differ)."""
+    if fa.whom is None or fb.whom is None or fa.whom == fb.whom:
+        return True
+    if party is None or a.said_to is None or b.said_to is None:
+        return False
+    return party(a.source, a.said_to) is None and party(b.source, b.said_to) is None
+
+
+def _source_languages(items: Sequence[ClaimItem]) -> dict[int, str | None]:
+    """Each source's language, guessed from the quotes of all its items together."""
+    quotes: dict[int, list[str]] = defaultdict(list)
+    for item in items:
+        quotes[item.source].append(item.quote)
+    return {n: language_of(" ".join(found)) for n, found in quotes.items()}
+
+
+# Words frequent in one language's news copy and not a word of the others (function words):
+# enough to tell the wire languages apart in a sentence or two of quotes.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("the and of to that is was for with said has have this from by".split()),
+    "de": frozenset("der die das und nicht den dem zu ist mit ein eine sich auf von des".split()),
+    "fr": frozenset("le les et du une est pour dans pas au sur qui des aux".split()),
+    "it": frozenset("il di che della non per del una gli sono nel alla".split()),
+    "es": frozenset("el los las del que por una para con su más".split()),
+    "pt": frozenset("os da do não uma com para em ao pela pelo".split()),
+}
+_WORD_RE = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1 << 12)
+def language_of(text: str) -> str | None:
+    """The language a text is in, guessed: by script where the script tells (Cyrillic: Russian,
+    or Ukrainian when it has і, ї, є or ґ; Greek, Arabic, Hebrew, CJK by script), else by the
+    wire languages' function words (`_FUNCTION_WORDS`, the most found; none or a tie: None).
+
+    Used only to bound which pairs of claims are asked about across languages; a library
+    (py3langid, lingua) would need numpy or large models for that one yes/no."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return None
+    scripts: dict[str, int] = defaultdict(int)
+    for c in letters:
+        scripts[_script(c)] += 1
+    script = max(scripts, key=lambda k: scripts[k])
+    if script == "CYRILLIC":
+        return "uk" if any(c in "іїєґІЇЄҐ" for c in text) else "ru"
+    if script != "LATIN":
+        return script.lower()
+    words = [w.casefold() for w in _WORD_RE.findall(text)]
+    votes = {lang: sum(w in table for w in words) for lang, table in _FUNCTION_WORDS.items()}
+    most = max(votes.values())
+    winners = [lang for lang, count in votes.items() if count == most]
+    return winners[0] if most and len(winners) == 1 else None
+
+
+@lru_cache(maxsize=1 << 10)
+def _script(c: str) -> str:
+    name = unicodedata.name(c, "")
+    return name.split(" ")[0] if name else "UNKNOWN"
 
 
 def same(a: ClaimItem, fa: _Facts, b: ClaimItem, fb: _Facts, similarity: Similarity) -> bool:
@@ -388,31 +700,90 @@ def _linked(
             yield a, b
 
 
-def _most_named(names: list[str | None]) -> str | None:
-    """The name given most often; ties: the first given."""
-    counts: dict[str, int] = {}
-    for n in names:
-        if n:
-            counts[n] = counts.get(n, 0) + 1
-    if not counts:
-        return None
-    most = max(counts.values())
-    return next(n for n, count in counts.items() if count == most)
-
-
 _by_source_and_text = attrgetter("source", "text")
+KIND_ORDER: tuple[ClaimKind, ...] = ("asks", "warnings", "motives")
 
 
-def _claim(cluster: list[ClaimItem], story: Mapping[int, int]) -> Claim:
+def _claim(
+    cluster: list[ClaimItem],
+    story: Mapping[int, int],
+    side: Callable[[str | None], str | None] = lambda name: name,
+) -> Claim:
+    """One line: its claimants are those who each have a quote of their own in it (each quote
+    says whose it is: `by`, and whom it addresses: `to`). One claimant is `who`; several are
+    shown under the side they all speak for (never one of them standing for the others), or,
+    when they share none (a joint statement of two analysts), by their names joined. The
+    counterpart is the line's when every quote gives the same one; else each quote keeps its
+    own. A line folding several kinds is listed under the kind most of its sources give it."""
     cluster = sorted(cluster, key=_by_source_and_text)
     sources = sorted({i.source for i in cluster})
+    claimants = list(dict.fromkeys(i.who for i in cluster if i.who))
+    if len(claimants) > 1:
+        sides = {side(c) for c in claimants}
+        (shared,) = sides if len(sides) == 1 else (None,)
+        who = shared or " and ".join(claimants)
+    else:
+        who = claimants[0] if claimants else "unknown"
+    counterparts = {i.whom for i in cluster}
+    whom = next(iter(counterparts)) if len(counterparts) == 1 else None
+    kinds = _kinds(cluster)
+    unique = dict.fromkeys(
+        (i.source, i.index, i.kind, i.quote, i.certainty, i.who, i.whom) for i in cluster
+    )
+    quotes = [
+        Quote.model_construct(
+            source=n,
+            quote=q,
+            certainty=c,
+            item=k,
+            by=by,
+            to=to,
+            kind=_kind_of(kind),
+        )
+        for n, k, kind, q, c, by, to in sorted(
+            unique,
+            key=lambda u: (
+                u[0],
+                KIND_ORDER.index(u[2]) if u[2] in KIND_ORDER else 0,
+                -1 if u[1] is None else u[1],
+            ),
+        )
+    ]
     return Claim(
-        who=_most_named([i.who for i in cluster]) or "unknown",
-        claimants=list(dict.fromkeys(i.who for i in cluster if i.who)),
-        whom=_most_named([i.whom for i in cluster]),
-        what=max((i.text for i in cluster), key=lambda t: (len(t), t)),
+        who=who,
+        claimants=claimants,
+        whom=whom,
+        what=_what(cluster, kinds),
         certainty=firmest([i.certainty for i in cluster]) or "reported",
         sources=sources,
         independent=len({story.get(n, n) for n in sources}),
-        quotes=quotes_of([(i.source, i.quote, i.certainty, i.index) for i in cluster]),
+        quotes=quotes,
+        kinds=kinds if len(kinds) > 1 else [],
     )
+
+
+def _what(cluster: Sequence[ClaimItem], kinds: Sequence[str]) -> str:
+    """A line's words: in the kind it is listed under (a motive's line reads as a motive), in
+    the language most of its items' quotes are in (ties: English), the longest."""
+    own = [i for i in cluster if not kinds or i.kind == kinds[0]]
+    languages = [language_of(i.quote) for i in own]
+    counts: dict[str | None, int] = defaultdict(int)
+    for language in languages:
+        counts[language] += 1
+    best = max(counts, key=lambda k: (counts[k], k == "en"))
+    chosen = [i.text for i, language in zip(own, languages, strict=True) if language == best]
+    return max(chosen, key=lambda t: (len(t), t))
+
+
+def _kind_of(kind: str) -> ClaimKind | None:
+    return next((k for k in KIND_ORDER if k == kind), None)
+
+
+def _kinds(cluster: Sequence[ClaimItem]) -> list[ClaimKind]:
+    """The kinds of a line's items, the one most of its sources give first (ties: asks,
+    warnings, motives)."""
+    sources: dict[ClaimKind, set[int]] = defaultdict(set)
+    for item in cluster:
+        if (kind := _kind_of(item.kind)) is not None:
+            sources[kind].add(item.source)
+    return sorted(sources, key=lambda k: (-len(sources[k]), KIND_ORDER.index(k)))

@@ -62,7 +62,12 @@ def _actor_ids(actors: list[BriefActor]) -> None:
 
 def _claim_id(prefix: str, claim: Claim, by_number: dict[int, str]) -> str:
     first = min(
-        (by_number.get(q.source, str(q.source)), -1 if q.item is None else q.item, q.quote)
+        (
+            by_number.get(q.source, str(q.source)),
+            q.kind or "",
+            -1 if q.item is None else q.item,
+            q.quote,
+        )
         for q in claim.quotes
     )
     digest = hashlib.sha256(repr((prefix, *first)).encode()).hexdigest()[:10]

@@ -341,11 +341,14 @@ def actor_key(kind: str, name: str) -> str | None:
     A person's is the person's key (`briefgen.text.names`) without middle initials or suffix,
     so that 'FBI Director James B. Comey' and 'James Comey' are one person ('jamescomey'); it
     must be a full name ('the driver', 'Mr. Kim', 'Obama', 'King Charles' are none: a lone
-    name may mean several people)."""
+    name may mean several people). A name in another East Slavic form has the key across them
+    ('Володимир Путін', 'Vladimir Putin' -> 'vladimirputin')."""
     if kind == "person":
         parsed = parse_person(name)
         if not parsed.full or parsed.titled or not is_name_like(name):
             return None
+        if parsed.across and not parsed.initials and not parsed.suffix:
+            return parsed.across  # 'Володимир Путін' is 'Vladimir Putin' (`across_key`)
         return parsed.reduced
     if kind == "organization":
         return organisation_key(name)

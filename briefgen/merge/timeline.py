@@ -53,7 +53,7 @@ from briefgen.text.dates import (
 )
 from briefgen.text.fold import fold
 from briefgen.text.hedging import claimant, counterfactual
-from briefgen.text.names import is_full_name, is_name_like, person_key
+from briefgen.text.names import is_full_name, is_name_like, parse_person
 
 # Two dates of one event further apart than this are taken for two occurrences (the 2019 summit
 # and the 2023 one), not a disagreement: a false dispute is worse than a missed one.
@@ -95,6 +95,41 @@ EVENT_SYNONYMS: tuple[tuple[str, ...], ...] = tuple(
     )
 )
 MAX_NAME_WORDS = 6
+# An event that is, by its own words, the one last (or previous) meeting of its people: "Trump
+# and Putin last met", "their first meeting since 2019", "letztes Treffen", "dernière
+# rencontre", "ultimo incontro", "último encuentro", "последняя встреча", "остання зустріч".
+# Such an occurrence is one: two dates for it cannot both hold however far apart they are.
+LAST_MEETING = re.compile(
+    r"""\b(?:
+    (?:last|previous|latest)\s(?:[\w-]+\s){0,2}(?:met|meeting|meetings|summit|encounter|talks)
+    |(?:met|meeting)\s(?:[\w-]+\s){0,2}(?:last|previously)\b
+    |last\stime\s(?:[\w-]+\s){1,4}met
+    |first\s(?:[\w-]+\s){0,3}(?:meeting|summit|encounter|talks)\s(?:[\w-]+\s){0,4}since
+    |letzte[nmrs]?\s(?:[\w-]+\s){0,2}(?:treffen|begegnung|gipfel|gipfeltreffen)
+    |zuletzt\s(?:[\w-]+\s){0,4}(?:getroffen|trafen|begegnet)
+    |erste[nmrs]?\s(?:[\w-]+\s){0,2}(?:treffen|begegnung|gipfel)\s(?:[\w-]+\s){0,4}seit
+    |derni[eè]re\s(?:[\w-]+\s){0,2}(?:rencontre|entrevue)
+    |dernier\s(?:[\w-]+\s){0,2}(?:sommet|entretien|t[eê]te-[aà]-t[eê]te)
+    |premi[eè]re\s(?:[\w-]+\s){0,2}rencontre\s(?:[\w-]+\s){0,4}depuis
+    |ne\ss['’][eé]taient\s(?:plus|pas)\s(?:vus|rencontr[eé]s)
+    |ultim[oa]\s(?:[\w-]+\s){0,2}(?:incontro|vertice|colloquio)
+    |primo\s(?:[\w-]+\s){0,2}incontro\s(?:[\w-]+\s){0,4}da(?:l|i|llo)?
+    |[uú]ltim[oa]\s(?:[\w-]+\s){0,2}(?:encuentro|reuni[oó]n|cumbre)
+    |primer\s(?:[\w-]+\s){0,2}encuentro\s(?:[\w-]+\s){0,4}desde
+    |последн\w*\s(?:[\w-]+\s){0,2}(?:встреч|саммит|переговор)\w*
+    |последний\sраз\s(?:[\w-]+\s){0,4}встреча\w*
+    |впервые\sс\s\d
+    |останн\w*\s(?:[\w'’-]+\s){0,2}(?:зустріч|саміт|переговор)\w*
+    |востаннє\s(?:[\w'’-]+\s){0,4}зустріча\w*
+    |вперше\sз\s\d
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+LAST = "last meeting"
+# A name in an inflected language stands in an event's text declined ("встреча Путина и
+# Трампа", "з Трампом"): a word of a non-Latin script, of five letters or more, is read as a
+# name that it begins, of four letters or more, less at most this many letters of ending.
+NAME_ENDING = 3
 _WORD = re.compile(r"[^\W_]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
 
@@ -135,7 +170,7 @@ def dates_and_timeline(
     names = _actor_names(actors) if actors is not None else _extracted_names(done, events)
     index = EventIndex(events, names, _agreed_place_words(venue))
     canonical = {fold(n): a.name for a in actors or () for n in (a.name, *a.names)}
-    return date_slot(central, published, story), timeline(dated, index, canonical)
+    return date_slot(central, published, story), timeline(dated, index, canonical, published)
 
 
 # --- certainty and context -------------------------------------------------------------------
@@ -335,7 +370,7 @@ def _extracted_names(
             if not named:
                 continue
             if actor.kind == "person" and is_full_name(actor.name):
-                key = f"{actor.kind}:{person_key(actor.name)}"
+                key = f"{actor.kind}:{parse_person(actor.name).across_key}"
             else:
                 key = f"{actor.kind}:{fold(actor.name)}"
             for name in (actor.name, *actor.aliases):
@@ -364,6 +399,7 @@ class Event:
     action: frozenset[str]
     places: frozenset[str] = frozenset()  # capitalised words that name no actor
     saying: bool = False  # a report or a statement (SAYING): folded, never disputed
+    occurrence: str = ""  # LAST: the one last meeting of its people (`LAST_MEETING`)
 
 
 class EventIndex:
@@ -407,7 +443,7 @@ class EventIndex:
         while k < len(words):
             for length in range(min(self.longest, len(words) - k), 0, -1):
                 ids = self.names.get(" ".join(folded[k : k + length]))
-                if ids:
+                if ids or (length == 1 and (ids := self._declined(words[k], folded[k]))):
                     who |= ids
                     k += length
                     break
@@ -427,8 +463,21 @@ class EventIndex:
         saying = any(w in SAYING for w in rest)
         proper_words = frozenset(proper)
         if who:
-            return Event(frozenset(who), True, action, proper_words, saying)
+            last = LAST if len(who) >= 2 and LAST_MEETING.search(text) else ""
+            return Event(frozenset(who), True, action, proper_words, saying, last)
         return Event(proper_words, False, action, proper_words, saying)
+
+    def _declined(self, word: str, folded: str) -> frozenset[str] | None:
+        """The actors a capitalised word of a non-Latin script names, declined: 'Путина',
+        'Трампом' -> Путин, Трамп (a name of four letters or more that the word begins, at most
+        NAME_ENDING letters shorter)."""
+        if len(folded) < 5 or not _capitalised(word) or folded.isascii():
+            return None
+        for cut in range(1, NAME_ENDING + 1):
+            stem = folded[:-cut]
+            if len(stem) >= 4 and (ids := self.names.get(stem)):
+                return ids
+        return None
 
     def score(self, a: Event, b: Event) -> float:
         """Weighted Dice of the action words, 0..1."""
@@ -441,6 +490,8 @@ class EventIndex:
         does not: 'Kim meets Putin' is not 'Kim meets Shoigu'), no two other names that share
         nothing ('visits Vladivostok' / 'visits Khabarovsk'; one side alone may name a place),
         and the same action."""
+        if a.occurrence and a.occurrence == b.occurrence and a.who == b.who:
+            return True  # the last meeting of the same people, in whatever language
         if not a.action & b.action:
             return False
         one = self.one_place
@@ -471,6 +522,13 @@ class EventIndex:
         for members in by_word.values():
             if len(members) <= COMMON_WORD_LIMIT:
                 pairs.update(combinations(members, 2))
+        # the last meeting of the same people shares no word across languages
+        by_occurrence: dict[tuple[str, frozenset[str]], list[int]] = defaultdict(list)
+        for i, event in enumerate(self.events):
+            if event.occurrence:
+                by_occurrence[(event.occurrence, event.who)].append(i)
+        for members in by_occurrence.values():
+            pairs.update(combinations(members, 2))
         found: dict[int, set[int]] = defaultdict(set)
         for i, j in pairs:
             if self.same(self.events[i], self.events[j]):
@@ -505,11 +563,13 @@ def timeline(
     dated: Sequence[tuple[SlotItem, str, str | None]],
     index: EventIndex,
     canonical: Mapping[str, str] | None = None,
+    published: Mapping[int, date | None] | None = None,
 ) -> list[DatedEvent]:
     """Events in date order, undated last. The same event on the same date is one line; the
     same event on dates that cannot both hold marks both lines. Each line keeps the firmest
     certainty its sources give, and a reported one who its quotes credit (`canonical`: folded
-    name -> the brief's name for that actor)."""
+    name -> the brief's name for that actor). `published`: each source's publication date, by
+    which two dates of one last meeting are compared (`_last_meeting_disputes`)."""
     related = index.related()
     event_of = [index.id_of[text] for _, text, _ in dated]
     by_date: dict[str | None, list[int]] = defaultdict(list)
@@ -527,6 +587,12 @@ def timeline(
         groups.sort(key=lambda g: (dated[g[0]][0].source, g[0]))
         lines += [(when, g) for g in groups]
     disputes = _disputes(lines, dated, event_of, index, related)
+    for i, other in enumerate(_last_meeting_disputes(lines, dated, event_of, index, published)):
+        if other:
+            known = {d.date: set(d.sources) for d in disputes[i]}
+            for when, sources in other.items():
+                known[when] = known.get(when, set()) | sources
+            disputes[i] = [OtherDate(date=d, sources=sorted(known[d])) for d in sorted(known)]
     found = []
     for i, (when, group) in enumerate(lines):
         items = [dated[k][0] for k in group]
@@ -634,6 +700,41 @@ def _disputes(
             for _, other in (*after, *before):  # neither overlaps this line's date
                 others[other] |= merged[other]
         found.append([OtherDate(date=d, sources=sorted(others[d])) for d in sorted(others)])
+    return found
+
+
+def _last_meeting_disputes(
+    lines: Sequence[tuple[str | None, list[int]]],
+    dated: Sequence[tuple[SlotItem, str, str | None]],
+    event_of: Sequence[int],
+    index: EventIndex,
+    published: Mapping[int, date | None] | None,
+) -> list[dict[str, set[int]]]:
+    """For each line of a last meeting (`LAST_MEETING`), the other dates given for the last
+    meeting of the same people that cannot hold with its own, however far apart: there is one
+    last meeting. Only between sources all published after both dates: a page written before
+    a later meeting rightly calls an earlier one the last."""
+    given: dict[frozenset[str], dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for (item, _, when), number in zip(dated, event_of, strict=True):
+        event = index.events[number]
+        if when is not None and event.occurrence == LAST and not event.saying:
+            given[event.who][when].add(item.source)
+    found: list[dict[str, set[int]]] = []
+    for when, group in lines:
+        others: dict[str, set[int]] = {}
+        events = {index.events[event_of[k]] for k in group}
+        mine = {dated[k][0].source for k in group}
+        for event in events:
+            if when is None or event.occurrence != LAST or event.saying:
+                continue
+            for other, sources in given[event.who].items():
+                if overlap(when, other):
+                    continue
+                later = max(bounds(when)[1], bounds(other)[1])
+                written = [(published or {}).get(n) for n in mine | sources]
+                if all(d is not None and d >= later for d in written):
+                    others[other] = others.get(other, set()) | sources
+        found.append(others)
     return found
 
 

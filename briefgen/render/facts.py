@@ -9,9 +9,19 @@ pages cannot drift apart.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from briefgen.schemas import Brief, BriefActor, ContextDate, DatedEvent, Slot, SlotValue, Story
+from briefgen.schemas import (
+    Brief,
+    BriefActor,
+    Claim,
+    ContextDate,
+    DatedEvent,
+    Quote,
+    Slot,
+    SlotValue,
+    Story,
+)
 
 # Control characters, and the bidirectional overrides and isolates that would make a quote
 # display in another order than it reads (U+202A-U+202E, U+2066-U+2069).
@@ -92,3 +102,52 @@ def key_people(story: Brief | Story) -> list[BriefActor]:
     """The people most sources name, for Key facts."""
     people = [a for a in story.actors if a.kind == "person"]
     return sorted(people, key=lambda a: -len(a.sources))[:KEY_PEOPLE]
+
+
+# --- who said which quote of a claim ---------------------------------------------------------
+
+# How a line names a kind of item it also folds: "also an ask [2]".
+KIND_NOUNS = {"asks": "an ask", "warnings": "a warning", "motives": "a motive"}
+
+
+def speakers(claim: Claim) -> list[tuple[str, list[int]]]:
+    """The claimants a line of several names after its side, each with the sources of its own
+    quotes: "United States (White House [4]; Linda Thomas-Greenfield [5])". The side itself,
+    when it speaks too, is the heading and not repeated; one claimant, or a joint statement
+    named by its claimants ("Victor Cha and Andrius Tursa"), lists none."""
+    if len(claim.claimants) < 2 or claim.who == " and ".join(claim.claimants):
+        return []
+    return [
+        (name, sorted({q.source for q in claim.quotes if q.by == name}))
+        for name in claim.claimants
+        if name != claim.who
+    ]
+
+
+def other_kinds(claim: Claim) -> list[tuple[str, list[int]]]:
+    """The other kinds a line folds ("a warning", its sources), after the kind it is under."""
+    return [
+        (KIND_NOUNS[kind], sorted({q.source for q in claim.quotes if q.kind == kind}))
+        for kind in claim.kinds[1:]
+    ]
+
+
+def quote_label(quote: Quote, claim: Claim, escape: Callable[[str], str] = flat) -> str | None:
+    """What a claim's quote says of itself beside its words, or None: its claimant when the
+    line has several, its counterpart when the line's quotes do not share one, the kind of
+    item when the line folds several, its origin when it came through one ("Fox News
+    interview"). Every page shows a claim's quote through this one function; `escape` is the
+    page's own for text from outside."""
+    label = ""
+    if len(claim.claimants) > 1 and quote.by:
+        label = escape(quote.by)
+    if quote.to and not claim.whom:
+        label += f" → {escape(quote.to)}" if label else f"→ {escape(quote.to)}"
+    notes = []
+    if len(claim.kinds) > 1 and quote.kind and quote.kind != claim.kinds[0]:
+        notes.append(f"as {KIND_NOUNS[quote.kind]}")
+    if origin := getattr(quote, "origin", None):
+        notes.append(escape(str(origin)))
+    if notes:
+        label += f" ({'; '.join(notes)})" if label else f"({'; '.join(notes)})"
+    return label or None

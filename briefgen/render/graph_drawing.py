@@ -206,17 +206,20 @@ def _gather(
     undrawn = order = 0
     for kind, claims, ids in (("ask", asks, ask_ids), ("warn", warnings, warn_ids)):
         for claim, anchor in zip(claims, ids, strict=True):
-            target = names.node(claim.whom) if claim.whom else None
-            if target is None:
-                undrawn += 1
-                continue
-            sources: dict[str, tuple[str, str, str]] = {}
-            for claimant in claim.claimants or [claim.who]:
-                source = names.node(claimant)
-                if source and source[0] != target[0]:
-                    sources.setdefault(source[0], source)  # two names of one actor: one arrow
-            undrawn += not sources
-            for source in sources.values():
+            # who addresses whom: each quote's own claimant and counterpart where it gives
+            # them (a line of several speakers), else the line's
+            said = [(q.by, q.to) for q in claim.quotes if q.by] or [
+                (c, claim.whom) for c in claim.claimants or [claim.who]
+            ]
+            ends: dict[tuple[str, str], tuple[tuple[str, str, str], tuple[str, str, str]]] = {}
+            for by, to in said:
+                target = names.node(to) if to else None
+                source = names.node(by) if target else None
+                if source and target and source[0] != target[0]:
+                    # two names of one actor: one arrow
+                    ends.setdefault((source[0], target[0]), (source, target))
+            undrawn += not ends
+            for source, target in ends.values():
                 for key, label, actor_kind in (source, target):
                     labels[key] = (label, actor_kind)
                 arrow = found.setdefault((source[0], target[0], kind), _Arrow(order, anchor))

@@ -121,6 +121,7 @@ class SourceView:
     dropped: int
     chunks: int
     copies: list[int]  # the sources that are copies of this one's story
+    stale: str | None = None  # "as read 1 day ago (run 4); this run: REASON"
 
     @property
     def host(self) -> str:
@@ -155,6 +156,7 @@ class QuoteView:
     cite: Cite
     day: date | None
     text: str
+    label: str | None = None  # a claim's quote: whose, to whom, as what (facts.quote_label)
 
 
 @dataclass(frozen=True)
@@ -189,12 +191,15 @@ class SlotView:
 @dataclass(frozen=True)
 class ClaimView:
     id: str
-    party: list[str]
+    party: str
     whom: str | None
     what: str
     certainty: str | None
     cites: list[Cite]
     count: str | None
+    speakers: list[str] = field(default_factory=list)  # whose quote is which: `said`
+    also: list[tuple[str, list[Cite]]] = field(default_factory=list)
+    said: list[QuoteView] = field(default_factory=list)  # shown when a quote has a label
 
 
 @dataclass(frozen=True)
@@ -251,6 +256,7 @@ class ChangeView:
     text: str
     cites: list[Cite]
     was: list[int]
+    first: bool = False  # a revision: its source is cited before the text
 
 
 class Page:
@@ -319,6 +325,14 @@ def _source_view(source: Source, copies: list[int]) -> SourceView:
         dropped=source.dropped,
         chunks=source.chunks,
         copies=copies,
+        stale=(
+            clean(
+                f"as read {source.stale.ago} ago (run {source.stale.run}); "
+                f"this run: {source.stale.reason}"
+            )
+            if source.stale is not None
+            else None
+        ),
     )
 
 
@@ -364,15 +378,36 @@ def _slot(page: Page, heading: str, slot: Slot, kind: str) -> SlotView:
 
 
 def _claim(page: Page, claim: Claim, id: str) -> ClaimView:
+    """A claim line; with several speakers (or counterparts, kinds, origins) its quotes are
+    listed under it, each saying whose it is (facts.quote_label), as in the Markdown."""
     many = len(claim.sources) > 1
+    labelled: dict[tuple[int, str], list[str]] = {}
+    for q in claim.quotes:
+        labels = labelled.setdefault((q.source, q.quote), [])
+        if (label := facts.quote_label(q, claim, clean)) and label not in labels:
+            labels.append(label)
+    said = []
+    if any(labelled.values()):
+        for (n, words), labels in labelled.items():
+            if n in page.sources:
+                (cite,) = page.cites([n], [q for q in claim.quotes if q.source == n])
+                view = QuoteView(cite, page.sources[n].published, clean(words), "; ".join(labels))
+                said.append(view)
+
+    def cited(found: list[tuple[str, list[int]]]) -> list[tuple[str, list[Cite]]]:
+        return [(clean(name), page.cites(ns, claim.quotes)) for name, ns in found]
+
     return ClaimView(
         id=id,
-        party=[clean(p) for p in (claim.claimants or [claim.who])],
+        party=clean(claim.who),
         whom=clean(claim.whom) if claim.whom else None,
         what=clean(claim.what),
         certainty=facts.hedge(claim.certainty),
         cites=page.cites(claim.sources, claim.quotes),
         count=facts.count(claim.sources, claim.independent) if many else None,
+        speakers=[clean(name) for name, _ in facts.speakers(claim)],
+        also=cited(facts.other_kinds(claim)),
+        said=said,
     )
 
 
@@ -468,12 +503,15 @@ def _story(page: Page, story: Brief | Story, number: int) -> StoryView:
 
 def _change(page: Page, change: Change) -> ChangeView:
     _, colon, detail = change.text.partition(": ")
+    if change.change == "revised" and change.sources:  # its source is cited first, as a link
+        detail = detail.removeprefix(f"[{change.sources[0]}] ")
     return ChangeView(
         label=LABELS[change.change],
         kind=change.kind,
         text=clean(detail if colon else change.text),
         cites=page.cites(change.sources),
         was=change.previous_sources if change.change == "dropped" else [],
+        first=change.change == "revised",
     )
 
 
@@ -507,6 +545,7 @@ def html(brief: Brief) -> str:
 def _html(brief: Brief) -> str:
     page = Page(brief)
     changes = [_change(page, c) for c in brief.changes.items] if brief.changes else []
+    shown = brief.changes.shown if brief.changes and brief.changes.shown else len(changes)
     main_sources = brief.grouping[0] if brief.grouping else []
     banner = (
         [(page.cites(main_sources), None)]
@@ -528,8 +567,13 @@ def _html(brief: Brief) -> str:
             brief=brief,
             title=clean(brief.title),
             since=clean(brief.changes.since) if brief.changes else None,
-            changes=changes,
+            changes=changes[:shown],
+            more_changes=changes[shown:],
+            changes_note=clean(brief.changes.note)
+            if brief.changes and brief.changes.note
+            else None,
             has_changes=brief.changes is not None,
+            stale=[page.sources[s.n] for s in brief.sources if s.stale is not None],
             banner=banner,
             stories=stories,
             sources=[page.sources[s.n] for s in brief.sources],

@@ -53,7 +53,7 @@ class ArticleRow(BaseModel):
     source: str
     title: str | None
     content_hash: str
-    outcome: str  # "extracted", "cached" or "failed"
+    outcome: str  # "extracted", "cached", "failed", or "stale" (failed, shown as last read)
     reason: str | None
     calls: int
     reasks: int
@@ -221,6 +221,61 @@ class Runs:
                 (job, merge_key, before),
             ).fetchone()
         return None if row is None else zlib.decompress(row["brief"]).decode()
+
+    # --- for "What changed" and stale sources (stale.py) ---
+
+    def last_good(
+        self, sources: Sequence[str], job: str, before: int
+    ) -> dict[str, tuple[int, str, str]]:
+        """For each of `sources` (as run_articles has them) that some run before `before` read
+        and extracted (or took from the cache): (that run's id, when it ended, the text's
+        content hash), the newest. A URL is the same source in any job; a file only in `job`."""
+        found: dict[str, tuple[int, str, str]] = {}
+        wanted = list(dict.fromkeys(sources))
+        with self.db.connect() as db:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    "SELECT a.source, a.run_id, COALESCE(r.ended, r.started) AS at,"
+                    " a.content_hash FROM run_articles a JOIN runs r ON r.id = a.run_id"
+                    f" WHERE a.source IN ({marks}) AND a.run_id < ?"
+                    " AND a.outcome IN ('extracted', 'cached') AND a.content_hash != ''"
+                    " AND (r.job = ? OR a.source LIKE '%://%') ORDER BY a.run_id DESC",
+                    [*chunk, before, job],
+                ).fetchall()
+                for row in rows:
+                    found.setdefault(row["source"], (row["run_id"], row["at"], row["content_hash"]))
+        return found
+
+    def with_briefs(self, before: int, limit: int = 200) -> list[tuple[int, list[str], list[str]]]:
+        """(id, inputs, outputs) of the last `limit` runs before `before` that made a brief,
+        newest first: to find a job's last brief after its list of sources changed."""
+        with self.db.connect() as db:
+            rows = db.execute(
+                "SELECT id, inputs, outputs FROM runs WHERE id < ? AND brief IS NOT NULL"
+                " ORDER BY id DESC LIMIT ?",
+                (before, limit),
+            ).fetchall()
+        return [(row["id"], json.loads(row["inputs"]), json.loads(row["outputs"])) for row in rows]
+
+    def mark(self, run_id: int, numbers: Sequence[int], outcome: str) -> None:
+        """Set the outcome of some articles of a run (`stale`: failed, shown as last read)."""
+        with self.db.connect() as db:
+            db.executemany(
+                "UPDATE run_articles SET outcome = ? WHERE run_id = ? AND n = ?",
+                [(outcome, run_id, n) for n in numbers],
+            )
+
+    def brief_of(self, run_id: int) -> tuple[int, str, str] | None:
+        """(run id, when it ended, brief JSON) of one run, if it made a brief."""
+        with self.db.connect() as db:
+            row = db.execute(
+                "SELECT id, ended, brief FROM runs WHERE id = ? AND brief IS NOT NULL", (run_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        return row["id"], row["ended"], zlib.decompress(row["brief"]).decode()
 
 
 _RUN_COLUMNS = ", ".join(name for name in RunRow.model_fields)

@@ -149,10 +149,22 @@ class PersonName:
     suffix: str = ""  # "jr", "iii"
     gender: str = ""  # "m" or "f" when a title says so ("Mr.", "Mrs."), else ""
     titled: bool = False  # the title is part of the name: "King Charles", "Sir Keir"
+    across: str = ""  # the key across East Slavic forms, if it differs from `key` (`across_key`)
 
     @cached_property
     def key(self) -> str:
         return "".join(self.tokens) + self.suffix
+
+    @cached_property
+    def across_key(self) -> str:
+        """The key of a full name whatever East Slavic language wrote it: its given name as the
+        Russian form of one name ('Volodymyr', 'Володимир', 'Uladzimir' -> 'vladimir'; 'Serhiy',
+        'Сергій' -> 'sergey'), its surname with the Ukrainian and Belarusian letters read as their
+        Russian counterparts ('Пєсков' -> 'Песков', 'Шмигаль' -> 'Шмыгаль'). 'Володимир Путін' and
+        'Vladimir Putin' -> 'vladimirputin'; 'Владимир Зеленский' and 'Volodymyr Zelenskiy' ->
+        'vladimirzelenski'. A lone given name, or a name that keeps its title, has only its key:
+        'Volodymyr' alone is not 'Vladimir'."""
+        return self.across or self.key
 
     @cached_property
     def full(self) -> bool:
@@ -298,6 +310,43 @@ def name_variant(word: str) -> str:
     return table.get(("person", word), word)
 
 
+def given_form(word: str) -> str:
+    """A given name's word (as `name_variant` spells it) as the Russian form of the one name it
+    is a Russian, Ukrainian or Belarusian form of ('volodymyr', 'uladzimir' -> 'vladimir'), or
+    as it is (briefgen/data/name_variants.tsv, kind "given")."""
+    return _variants().get(("given", word), word)
+
+
+# Letters of Ukrainian and Belarusian that stand where Russian writes another in one surname
+# ('Путін' / 'Путин', 'Пєсков' / 'Песков', 'Шмигаль' / 'Шмыгаль', 'Зеленський' / 'Зеленский'):
+# each vowel is read as the one letter both may write it with, the soft and hard signs and the
+# apostrophe are dropped. For surnames compared across East Slavic forms only.
+_EAST_SLAVIC = str.maketrans(
+    {
+        **dict.fromkeys("іїиы", "и"),
+        **dict.fromkeys("ІЇИЫ", "И"),
+        **dict.fromkeys("єеэё", "е"),
+        **dict.fromkeys("ЄЕЭЁ", "Е"),
+        "ґ": "г",
+        "Ґ": "Г",
+        **dict.fromkeys("ьъ'’ʼ", ""),
+    }
+)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def _across(first: list[str], middle: list[str], last: list[str], key: str) -> str:
+    """`PersonName.across_key` of a name split so, when it differs from its key."""
+    if not first or not last:
+        return ""
+    given = _tokens(first)
+    if len(given) != 1:
+        return ""
+    surname = [w.translate(_EAST_SLAVIC) if _CYRILLIC.search(w) else w for w in last]
+    across = "".join([given_form(given[0]), *_tokens(middle), "".join(_tokens(surname))])
+    return across if across != key else ""
+
+
 def body_variant(name: str) -> str:
     """An organisation's name folded in Latin letters, its usual form if it has another
     ('OTAN', 'НАТО' -> 'nato')."""
@@ -371,6 +420,14 @@ def parse_person(name: str) -> PersonName:
     role_words = [*described, *([] if titled else titles)]
     genders = {g for w in (*described, *titles) for g, words in _GENDERS if word_key(w) in words}
     role = " ".join(w for w in role_words if word_key(w) not in _COURTESY)
+    across = ""
+    if (
+        not titled
+        and len(pieces) >= 2
+        and first_list
+        and word_key(first_list[0]) not in _CONNECTORS
+    ):
+        across = _across(first_list, middle_list, last_list, "".join(pieces))
     return PersonName(
         role=", ".join(p for p in (role, tail) if p),
         bare=" ".join(bare_words),
@@ -378,6 +435,7 @@ def parse_person(name: str) -> PersonName:
         suffix=suffix,
         gender=genders.pop() if len(genders) == 1 else "",
         titled=titled,
+        across=across + suffix if across else "",
     )
 
 

@@ -269,6 +269,42 @@ def test_a_relaying_word_or_a_compass_point_is_no_actor(text, name):
     assert [d.reason for d in dropped] == [f"not a name: {name!r} is a common word"]
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "why"),
+    [
+        ("They said the talks went well.", "They", "is a common word"),
+        ("Вони заявили, що переговори пройшли добре.", "Вони", "is a common word"),
+        ("Putin said the talks went well.", "Putin said", "reads as a sentence"),
+        ("Пєсков заявив, що зустріч відбудеться.", "Пєсков заявив", "reads as a sentence"),
+        ("Read more\nPutin met Trump in Alaska.", "Read more", "is the page's furniture"),
+        ("Lire aussi\nPoutine a rencontré Trump.", "Lire aussi", "is the page's furniture"),
+    ],
+)
+def test_a_common_word_a_sentence_or_furniture_is_no_actor_and_the_drop_says_why(text, name, why):
+    quote = text.split("\n")[-1].split(",")[0]
+    answer = _extraction(actors=[_actor(name, [], quote)])
+    kept, dropped = ground(answer, text)
+    assert kept.actors == []
+    assert [d.reason for d in dropped] == [f"not a name: {name!r} {why}"]
+
+
+def test_names_that_look_like_such_words_are_kept():
+    text = (
+        "Theresa May met the Democratic People's Republic of Korea's envoy at Joint Base "
+        "Elmendorf-Richardson. May said the US would reply."
+    )
+    names = [
+        "May",
+        "Democratic People's Republic of Korea",
+        "Joint Base Elmendorf-Richardson",
+        "US",
+    ]
+    answer = _extraction(actors=[_actor(n, [], "Theresa May met") for n in names])
+    kept, dropped = ground(answer, text)
+    assert [a.name for a in kept.actors] == names
+    assert dropped == []
+
+
 def test_a_name_holding_such_a_word_or_the_west_is_kept():
     text = "North Korea and the West argued; Corea del Nord replied."
     answer = _extraction(

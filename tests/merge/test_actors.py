@@ -3,6 +3,7 @@ descriptions kept to their article. Both directions: what must merge and what mu
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -497,9 +498,53 @@ def test_one_person_in_four_languages_is_one_actor():
     assert together(found, *putin)
     assert together(found, *zelensky, "5:Volodymyr Zelenskyy")
     assert not together(found, "1:Vladimir Putin", "1:Volodymyr Zelensky")
-    # the Russian page's "Владимир Зеленский" is Vladimir, not Volodymyr: it stays apart
-    assert not together(found, "4:Владимир Зеленский", "1:Volodymyr Zelensky")
+    # the Russian page's "Владимир Зеленский" is Zelensky's name in Russian: one person
+    assert together(found, "4:Владимир Зеленский", "1:Volodymyr Zelensky")
     assert not together(found, "4:Владимир Зеленский", "1:Vladimir Putin")
+
+
+def test_one_name_in_its_russian_ukrainian_and_belarusian_forms_is_one_actor():
+    found = groups(
+        [person("Vladimir Putin"), person("Volodymyr Zelenskiy"), person("Sergei Lavrov")],  # en
+        [person("Wladimir Putin"), person("Wolodymyr Selenskyj"), person("Sergej Lawrow")],  # de
+        [person("Vladimir Poutine"), person("Volodymyr Zelensky"), person("Sergueï Lavrov")],  # fr
+        [person("Владимир Путин"), person("Владимир Зеленский"), person("Сергей Лавров")],  # ru
+        [person("Володимир Путін"), person("Володимир Зеленський"), person("Сергій Лавров")],  # uk
+        [person("Serhiy Lavrov"), person("Yuri Ushakov"), person("Юрій Ушаков")],  # en from uk
+    )
+    assert len(found) == 4
+    assert together(found, "1:Vladimir Putin", "2:Wladimir Putin", "5:Володимир Путін")
+    assert together(
+        found, "1:Volodymyr Zelenskiy", "4:Владимир Зеленский", "5:Володимир Зеленський"
+    )
+    assert together(found, "1:Sergei Lavrov", "3:Sergueï Lavrov", "5:Сергій Лавров")
+    assert together(found, "4:Сергей Лавров", "6:Serhiy Lavrov")
+    assert not together(found, "5:Володимир Путін", "5:Володимир Зеленський")
+    assert not together(found, "4:Владимир Зеленский", "4:Владимир Путин")
+    assert not together(found, "5:Сергій Лавров", "6:Юрій Ушаков")
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("Volodymyr", "Vladimir"),  # a given name alone is never joined by its other forms
+        ("Володимир", "Владимир"),
+        ("Wolodymyr", "Wladimir"),
+        ("Володимир Путін", "Volodymyr Zelenskiy"),
+        ("Владимир Зеленский", "Vladimir Putin"),
+        ("Wladimir Putin", "Wolodymyr Selenskyj"),
+        ("Vladimir Poutine", "Volodymyr Zelensky"),
+        ("Сергій Лавров", "Юрий Ушаков"),
+        ("Sergueï Lavrov", "Iouri Ouchakov"),
+        ("Wladimir Klitschko", "Vitali Klitschko"),  # brothers: one surname, two given names
+        ("Володимир Кличко", "Віталій Кличко"),
+        ("Michelle Obama", "Barack Obama"),
+        ("Marco Rubio", "Steve Witkoff"),
+        ("Oleksandr Syrskyi", "Oleksii Syrskyi"),  # two given names of one class each
+    ],
+)
+def test_east_slavic_forms_of_a_name_never_join_two_people(one, other):
+    assert len(groups([person(one)], [person(other)])) == 2
 
 
 def test_aides_join_across_languages_and_stay_apart_from_each_other():

@@ -347,9 +347,34 @@ def test_facts_are_shared_by_the_officials_of_one_side_and_read_per_article():
     assert first.targets == {"john smith"} and other.targets == {"jane smith"}
 
 
-def test_the_most_named_claimant_ties_go_to_the_first_named():
-    from briefgen.merge.claims import _most_named
+def test_several_claimants_are_shown_under_their_shared_side_never_one_for_another():
+    """The line's `who` was the most named claimant, so one speaker stood for the others
+    ("White House / Linda Thomas-Greenfield"): now one claimant is `who`, several are shown
+    under the side they share, and with none shared (two analysts) by their names joined."""
+    from briefgen.merge.claims import _claim
 
-    assert _most_named(["EU", None, "Iran", "Iran", "EU"]) == "EU"
-    assert _most_named([None, "Iran", "EU", "EU"]) == "EU"
-    assert _most_named([None, None]) is None
+    sides = {"White House": "United States", "Linda Thomas-Greenfield": "United States"}
+
+    def side(name):
+        return None if name is None else sides.get(name, name)
+
+    text = "an arms deal would breach UN resolutions"
+    house = ClaimItem(4, "White House", "North Korea", text, "reported", "q4", 0, kind="warnings")
+    envoy = ClaimItem(
+        5, "Linda Thomas-Greenfield", None, text, "reported", "q5", 0, kind="warnings"
+    )
+    joint = _claim([house, envoy], {}, side)
+    assert joint.who == "United States"
+    assert joint.claimants == ["White House", "Linda Thomas-Greenfield"]
+    assert joint.whom is None  # the counterpart differs: each quote keeps its own
+    assert [(q.source, q.by, q.to, q.kind) for q in joint.quotes] == [
+        (4, "White House", "North Korea", "warnings"),
+        (5, "Linda Thomas-Greenfield", None, "warnings"),
+    ]
+    one = _claim([house], {}, side)
+    assert one.who == "White House" and one.whom == "North Korea"
+    cha = ClaimItem(4, "Victor Cha", None, "a crisis", "speculated", "they cautioned", 2)
+    tursa = ClaimItem(4, "Andrius Tursa", None, "a crisis", "speculated", "they cautioned", 3)
+    analysts = _claim([cha, tursa], {}, side)
+    assert analysts.who == "Victor Cha and Andrius Tursa"
+    assert [q.by for q in analysts.quotes] == ["Victor Cha", "Andrius Tursa"]

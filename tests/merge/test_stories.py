@@ -461,12 +461,14 @@ def alaska(n: int, language: str) -> ArticleExtraction:
         "de": ("Wladimir Putin", "Donald Trump", "Juri Uschakow", "Sergej Lawrow", "Anchorage"),
         "fr": ("Vladimir Poutine", "Donald Trump", "Iouri Ouchakov", "Sergueï Lavrov", "Anchorage"),
         "ru": ("Владимир Путин", "Дональд Трамп", "Юрий Ушаков", "Сергей Лавров", "Анкоридж"),
+        "uk": ("Володимир Путін", "Дональд Трамп", "Юрій Ушаков", "Сергій Лавров", "Анкоридж"),
     }[language]
     title = {
         "en": "Putin and Trump meet in Alaska",
         "de": "Putin und Trump treffen sich in Alaska",
         "fr": "Poutine et Trump se rencontrent en Alaska",
         "ru": "Путин и Трамп встретились на Аляске",
+        "uk": "Путін і Трамп зустрілися на Алясці",
     }[language]
     *people, venue = written
     return article(
@@ -483,6 +485,13 @@ def test_one_event_told_in_four_languages_is_one_story():
     assert grouped(results) == [[1, 2, 3, 4]]
 
 
+def test_the_ukrainian_forms_of_the_names_are_one_story_with_the_others_and_apart_from_another():
+    assert grouped([alaska(1, "en"), alaska(2, "uk")]) == [[1, 2]]
+    assert grouped([alaska(1, "ru"), alaska(2, "uk")]) == [[1, 2]]
+    found = grouped([alaska(1, "uk"), crash(2), alaska(3, "de"), crash(4)])
+    assert sorted(map(sorted, found)) == [[1, 3], [2, 4]]
+
+
 def test_one_event_in_four_languages_stays_apart_from_another_story():
     results = [alaska(1, "en"), crash(2), alaska(3, "de"), crash(4), alaska(5, "fr")]
     results.append(alaska(6, "ru"))
@@ -496,4 +505,10 @@ def test_actor_keys_are_one_across_languages_and_apart_for_different_people():
     assert evidence_key("Juri Uschakow") == evidence_key("Юрий Ушаков")
     assert evidence_key("Sergej Lawrow") != evidence_key("Juri Uschakow")
     assert evidence_key("Vladimir Putin") != evidence_key("Volodymyr Zelensky")
+    # a name's Ukrainian form is the same person; another surname is not
+    assert evidence_key("Володимир Путін") == evidence_key("Vladimir Putin")
+    assert evidence_key("Сергій Лавров") == evidence_key("Sergei Lavrov")
+    assert evidence_key("Владимир Зеленский") == evidence_key("Volodymyr Zelenskiy")
+    assert evidence_key("Володимир Путін") != evidence_key("Володимир Зеленський")
+    assert evidence_key("Сергій Лавров") != evidence_key("Юрій Ушаков")
     assert organisation_key("OTAN") == organisation_key("НАТО") == organisation_key("NATO")

@@ -563,3 +563,128 @@ def test_the_same_people_doing_the_same_with_more_said_are_one_line():
         ]
     )
     assert lines(brief) == [("2023-09-13", [1, 2]), ("2023-09-13", [3])]
+
+
+# --- the last meeting of the same people, across languages ------------------------------------
+
+AUG_2025 = date(2025, 8, 16)
+TRUMP = actor("Donald Trump", "Trump")
+PUTIN_EN = actor("Vladimir Putin", "Putin")
+ZELENSKY = actor("Volodymyr Zelensky", "Zelensky")
+SUMMIT_CAST = [TRUMP, PUTIN_EN, ZELENSKY]
+CASTS = {
+    "de": [actor("Donald Trump", "Trump"), actor("Wladimir Putin", "Putin")],
+    "fr": [actor("Donald Trump", "Trump"), actor("Vladimir Poutine", "Poutine")],
+    "ru": [actor("Дональд Трамп", "Трамп"), actor("Владимир Путин", "Путин")],
+    "uk": [actor("Дональд Трамп", "Трамп"), actor("Володимир Путін", "Путін")],
+    "it": [actor("Donald Trump", "Trump"), actor("Vladimir Putin", "Putin")],
+    "es": [actor("Donald Trump", "Trump"), actor("Vladimir Putin", "Putin")],
+}
+
+
+def _disputes(brief):
+    return {
+        (e.date, tuple(e.sources)): [(o.date, o.sources) for o in e.disputed]
+        for e in brief.timeline
+    }
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "event"),
+    [
+        ("ru", "в июле 2018 года", "последняя личная встреча Путина и Трампа, в Хельсинки"),
+        ("uk", "у липні 2018 року", "остання особиста зустріч Путіна і Трампа, у Гельсінкі"),
+        ("de", "im Juli 2018", "letztes persönliches Treffen von Trump und Putin in Helsinki"),
+        ("fr", "en juillet 2018", "dernière rencontre de Trump et Poutine, à Helsinki"),
+        ("it", "nel luglio 2018", "ultimo incontro tra Trump e Putin, a Helsinki"),
+        ("es", "en julio de 2018", "último encuentro entre Trump y Putin, en Helsinki"),
+    ],
+)
+def test_two_dates_of_the_last_meeting_of_the_same_people_are_a_disagreement_in_any_language(
+    language, text, event
+):
+    brief = merge(
+        [
+            article(
+                1, AUG_2025, when("2019", "Trump and Putin last met face to face"), cast=SUMMIT_CAST
+            ),
+            article(
+                2,
+                AUG_2025,
+                when("in 2019", "first meeting of Trump and Putin since Osaka"),
+                cast=SUMMIT_CAST,
+            ),
+            article(3, AUG_2025, when(text, event), cast=CASTS[language]),
+        ]
+    )
+    found = _disputes(brief)
+    assert len(found) == 2, found  # the two 2019 reports are one line
+    assert found[("2019", (1, 2))] == [(brief.timeline[0].date, [3])]
+    assert found[(brief.timeline[0].date, (3,))] == [("2019", [1, 2])]
+
+
+def test_the_last_meeting_on_agreeing_dates_is_one_line_across_languages():
+    brief = merge(
+        [
+            article(
+                1, AUG_2025, when("2019", "Trump and Putin last met face to face"), cast=SUMMIT_CAST
+            ),
+            article(
+                2, AUG_2025, when("2019", "letztes Treffen von Trump und Putin"), cast=CASTS["de"]
+            ),
+            article(
+                3,
+                AUG_2025,
+                when("в 2019 году", "последняя встреча Путина и Трампа"),
+                cast=CASTS["ru"],
+            ),
+        ]
+    )
+    assert [(e.date, e.sources, e.disputed) for e in brief.timeline] == [("2019", [1, 2, 3], [])]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # two different meetings of the same two people: each holds
+        (
+            ("July 2018", "Trump and Putin met in Helsinki"),
+            ("June 2019", "Trump and Putin met in Osaka"),
+        ),
+        (
+            ("в июле 2018 года", "встреча Путина и Трампа в Хельсинки"),
+            ("June 2019", "Trump and Putin met in Osaka"),
+        ),
+        # the first meeting is not the last
+        (
+            ("July 2017", "Trump and Putin first met in Hamburg"),
+            ("2019", "Trump and Putin last met"),
+        ),
+        # the last meeting of other people
+        (("2019", "Trump and Putin last met"), ("2023", "Trump and Zelensky last met")),
+        (("2019", "Trump and Putin last met"), ("2023", "Putin and Zelensky last met")),
+    ],
+)
+def test_other_meetings_of_the_same_people_are_no_disagreement(one, other):
+    brief = merge(
+        [
+            article(1, AUG_2025, when(*one), cast=SUMMIT_CAST + CASTS["ru"]),
+            article(2, AUG_2025, when(*other), cast=SUMMIT_CAST),
+        ]
+    )
+    assert all(e.disputed == [] for e in brief.timeline), _disputes(brief)
+
+
+def test_a_last_meeting_named_before_a_later_one_took_place_is_no_disagreement():
+    # written in August 2018, the Helsinki summit was rightly their last meeting
+    brief = merge(
+        [
+            article(
+                1, date(2018, 8, 1), when("July 2018", "Trump and Putin last met"), cast=SUMMIT_CAST
+            ),
+            article(
+                2, AUG_2025, when("2019", "Trump and Putin last met face to face"), cast=SUMMIT_CAST
+            ),
+        ]
+    )
+    assert all(e.disputed == [] for e in brief.timeline), _disputes(brief)

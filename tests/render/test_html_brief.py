@@ -223,7 +223,12 @@ def test_each_footnote_is_one_sources_quotes_for_one_line(demo_brief, demo_page)
     (ask,) = [e for e in parsed.elements if e.attrs.get("id") == "ask-1"]
     claim = demo_brief.asks[0]
     at = parsed.elements.index(ask)
-    targets = [e.attrs["href"][1:] for e in parsed.elements if e.tag == "a" and at in e.ancestors]
+    # the line's own citations; a line of several speakers lists its quotes under it
+    targets = [
+        e.attrs["href"][1:]
+        for e in parsed.elements
+        if e.tag == "a" and at in e.ancestors and "quotes" not in e.parents
+    ]
     for source, target in zip(claim.sources, targets, strict=True):
         said = [clean(q.quote) for q in claim.quotes if q.source == source]
         assert quotes_in(target, parsed) == list(dict.fromkeys(said))
@@ -310,6 +315,8 @@ def test_claims_cite_the_same_sources_as_the_markdown(demo_brief, demo_page):
         for element in parsed.elements[start + 1 :]:
             if element.tag == "li" and "quotes" not in element.parents:
                 break
+            if "quotes" in element.parents:  # the quotes listed under a line of several speakers
+                continue
             if element.tag == "a" and "cite-link" in element.attrs.get("class", ""):
                 cited.append(int("".join(element.text).strip("[]")))
         assert cited == claim.sources
@@ -408,3 +415,21 @@ def test_the_collector_is_left_as_it_was_found(demo_brief):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_line_of_several_speakers_shows_whose_quote_is_which_in_both_pages(demo_brief, demo_page):
+    """Issue 20: "White House / Linda Thomas-Greenfield → North Korea" credited her with the
+    White House's addressee; now the line is the side they share, each quote with its speaker,
+    and the counterpart only beside the quote that gives it."""
+    (line,) = [c for c in demo_brief.warnings if "Linda Thomas-Greenfield" in c.claimants]
+    assert line.who == "United States" and line.whom is None
+    md = markdown(demo_brief)
+    assert (
+        "- United States (White House [4]; Linda Thomas-Greenfield [5]): any Russia–North Korea"
+        in md
+    )
+    assert "[4] (2023-09-12) White House → North Korea: “as such actions" in md
+    assert "[5] (2023-09-06) Linda Thomas-Greenfield: “any weapons agreements" in md
+    _, parsed = demo_page
+    labels = ["".join(e.text) for e in parsed.elements if "by" in e.attrs.get("class", "").split()]
+    assert "White House → North Korea:" in labels and "Linda Thomas-Greenfield:" in labels

@@ -135,6 +135,71 @@ def test_different_people_keep_different_keys_in_every_script(one, other):
     assert person_key(one) != person_key(other)
 
 
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        # en, de, fr, ru, uk
+        (
+            "Vladimir Putin",
+            "Wladimir Putin",
+            "Vladimir Poutine",
+            "Владимир Путин",
+            "Володимир Путін",
+        ),
+        (
+            "Volodymyr Zelenskiy",
+            "Wolodymyr Selenskyj",
+            "Volodymyr Zelensky",
+            "Владимир Зеленский",
+            "Володимир Зеленський",
+        ),
+        ("Sergei Lavrov", "Sergej Lawrow", "Sergueï Lavrov", "Сергей Лавров", "Сергій Лавров"),
+        ("Serhiy Lavrov", "Serhii Lavrov", "Sergiy Lavrov", "Sergey Lavrov"),
+        ("Yuri Ushakov", "Juri Uschakow", "Iouri Ouchakov", "Юрий Ушаков", "Юрій Ушаков"),
+        ("Dmitry Peskov", "Dmitri Peskow", "Дмитрий Песков", "Дмитро Пєсков", "Dmytro Peskov"),
+        ("Aleksandr Lukashenko", "Alexander Lukashenko", "Олександр Лукашенко"),
+        ("Andrei Yermak", "Andriy Yermak", "Andrii Yermak"),
+        ("Mikhail Podolyak", "Mykhailo Podolyak", "Михайло Подоляк", "Михаил Подоляк"),
+        ("Денис Шмыгаль", "Денис Шмигаль"),
+        ("Maria Zakharova", "Мария Захарова", "Марія Захарова"),
+    ],
+)
+def test_one_name_in_its_east_slavic_forms_has_one_key_across(spellings):
+    keys = {parse_person(s).across_key for s in spellings}
+    assert len(keys) == 1, {s: parse_person(s).across_key for s in spellings}
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("Volodymyr", "Vladimir"),  # a given name alone: never across
+        ("Володимир", "Владимир"),
+        ("Serhiy", "Sergei"),
+        ("Vladimir Putin", "Volodymyr Zelensky"),
+        ("Володимир Путін", "Володимир Зеленський"),
+        ("Владимир Зеленский", "Владимир Путин"),
+        ("Wladimir Putin", "Wolodymyr Selenskyj"),
+        ("Vladimir Poutine", "Volodymyr Zelensky"),
+        ("Сергій Лавров", "Юрій Ушаков"),
+        ("Sergej Lawrow", "Juri Uschakow"),
+        ("Wladimir Klitschko", "Vitali Klitschko"),
+        ("Michelle Obama", "Barack Obama"),
+        ("Marco Rubio", "Steve Witkoff"),
+        ("King Vladimir", "King Volodymyr"),  # a name that keeps its title has only its key
+    ],
+)
+def test_different_people_keep_different_keys_across(one, other):
+    assert parse_person(one).across_key != parse_person(other).across_key
+
+
+def test_the_key_across_leaves_every_other_name_as_its_key():
+    for name in ("Donald Trump", "Kim Jong Un", "George W. Bush", "Volodymyr", "Steve Witkoff"):
+        assert parse_person(name).across_key == parse_person(name).key
+        assert parse_person(name).across == ""
+    # the usual key is unchanged: Vladimir and Volodymyr stay two keys
+    assert person_key("Volodymyr Zelensky") != person_key("Vladimir Zelensky")
+
+
 def test_english_keys_keep_their_letters():
     """The variant patterns leave the usual English spellings as they were."""
     assert person_key("James B. Comey") == "jamesbcomey"

@@ -47,7 +47,7 @@ import openai
 from pydantic import BaseModel
 
 from briefgen.config import Settings
-from briefgen.errors import ArticleError, ModelSetupError
+from briefgen.errors import ArticleError, ModelSetupError, ServerTrouble
 from briefgen.model.client import CallStats, Completion, Message
 from briefgen.model.ladder import Ladder, ModeMemory, ModeRejected
 from briefgen.model.limits import RateGate, RunLimits
@@ -281,7 +281,8 @@ class OpenAIClient:
                 f"model {self.model!r} not found at {self.base_url} ({explain(exc)})"
             ) from None
         except openai.APIError as exc:
-            raise ArticleError(f"{explain(exc)} after {stats.attempts} attempt(s)") from None
+            trouble = ServerTrouble if _is_transient(exc) else ArticleError
+            raise trouble(f"{explain(exc)} after {stats.attempts} attempt(s)") from None
         return to_completion(answer)
 
     def first_mode(self) -> Mode:
