@@ -24,6 +24,7 @@ from briefgen.ingest import inputs
 from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
+from briefgen.model.limits import BUDGET_REACHED, Budget
 from briefgen.runlog import RunLog, event
 from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
 from briefgen.store import BatchRow, Store
@@ -38,12 +39,15 @@ def demo_settings(**overrides: object) -> Settings:
     )
 
 
-def build_client(settings: Settings, store: Store | None = None) -> Client:
+def build_client(
+    settings: Settings, store: Store | None = None, budget: Budget | None = None
+) -> Client:
     """The client of the configured backend (`settings.backend`, found by the registry), with
-    the run's limits; the store remembers what structured-output mode worked per server."""
+    the run's limits (and the day's money `budget`); the store remembers what
+    structured-output mode worked per server."""
     from briefgen.model import registry
 
-    return registry.build_client(settings, store.modes if store is not None else None)
+    return registry.build_client(settings, store.modes if store is not None else None, budget)
 
 
 def server_name(settings: Settings, client: Client | None) -> str:
@@ -94,7 +98,7 @@ async def amake_brief(
         def connect() -> Client:  # only when an article is not in the cache
             nonlocal client
             if client is None:
-                client = build_client(settings, store)
+                client = build_client(settings, store, run.budget)
                 stack.push_async_callback(client.aclose)
             return client
 
@@ -128,10 +132,12 @@ async def amake_brief(
                     }
                 )
                 brief = brief.model_copy(update={"quality": quality})
+            brief = run.priced(brief)  # what the calls cost (prices.py)
             if len(brief.failures) == len(brief.sources):
                 raise nothing_produced(brief)
             brief = with_changes(brief, run, since, settings.since)
-            written = outputs.deliver(brief, settings)
+            archive = outputs.archive_paths(settings, run.id, run.started_at)
+            written = outputs.deliver(brief, settings, archive)
         except (asyncio.CancelledError, KeyboardInterrupt):
             run.finish("interrupted")
             raise
@@ -175,8 +181,14 @@ def with_changes(brief: Brief, run: RunLog, since: Brief | None, path: Path | No
 
 def nothing_produced(brief: Brief) -> NothingProduced:
     count = len(brief.failures)
+    # The day's budget is named: the articles it stopped are asked again tomorrow.
+    reasons = [s.failed or "" for s in brief.failures]
+    budget = next((r for r in reasons if r.startswith(BUDGET_REACHED)), "")
     return NothingProduced(
-        f"no article could be extracted ({count} failed); nothing was written", brief
+        f"no article could be extracted ({count} failed"
+        + (f"; {budget.split('; the answer before')[0]}" if budget else "")
+        + "); nothing was written",
+        brief,
     )
 
 

@@ -11,7 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from briefgen.schemas import Brief, BriefActor, ContextDate, DatedEvent, Slot, SlotValue, Story
+from briefgen.prices import money, per_million
+from briefgen.schemas import (
+    Brief,
+    BriefActor,
+    ContextDate,
+    Cost,
+    DatedEvent,
+    Slot,
+    SlotValue,
+    Story,
+)
 
 # Control characters, and the bidirectional overrides and isolates that would make a quote
 # display in another order than it reads (U+202A-U+202E, U+2066-U+2069).
@@ -92,3 +102,23 @@ def key_people(story: Brief | Story) -> list[BriefActor]:
     """The people most sources name, for Key facts."""
     people = [a for a in story.actors if a.kind == "person"]
     return sorted(people, key=lambda a: -len(a.sources))[:KEY_PEOPLE]
+
+
+def cost(found: Cost) -> str:
+    """The "Cost:" line of "How this brief was made", without its label (plain text)."""
+    if found.usd is None or found.input_price is None or found.output_price is None:
+        return (
+            f"unknown: no price for model {flat(found.model)} (the prices setting gives one; "
+            "see docs/scheduling.md#12-costs-and-a-daily-budget)"
+        )
+    batch = found.batch_usage
+    batched = (
+        f"; {batch.input_tokens}/{batch.output_tokens} tokens by the Batch API at half price"
+        if batch.input_tokens or batch.output_tokens
+        else ""
+    )
+    where = f", {flat(found.priced_by)}" if found.priced_by else ""
+    return (
+        f"{money(found.usd)} ({flat(found.model)} at {per_million(found.input_price)} in, "
+        f"{per_million(found.output_price)} out per million tokens{where}{batched})"
+    )
