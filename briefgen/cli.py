@@ -603,7 +603,7 @@ def runs_show(
     click.echo("  settings: " + ", ".join(f"{k}={run.config.get(k)}" for k in shown))
     if run.error:
         click.echo(f"  error: {run.error}")
-    click.echo(f"  cost: {money(run.cost)}")
+    click.echo(f"  cost: {money(run.cost) if run.cost is not None else 'unknown'}")
     for a in articles:
         reason = f": {a.reason}" if a.reason else ""
         click.echo(

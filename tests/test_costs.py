@@ -151,6 +151,15 @@ def test_a_priced_run_shows_its_cost_in_the_brief_the_run_log_and_the_last_log_l
     assert "- Cost: $0.00 (my-model" in (job / "brief.md").read_text()
 
 
+def test_a_hook_is_told_the_cost(runner, server, job):
+    server.default = answer
+    keep = 'env | grep ^BRIEFGEN_RUN_COST > cost.txt; echo "$BRIEFGEN_RUN_RECORD" > record.json'
+    configure(job, server, PRICED + f"on_success = '{keep}'\n")
+    assert invoke(runner, "make", "-q").exit_code == 0
+    assert (job / "cost.txt").read_text() == "BRIEFGEN_RUN_COST=0.018000\n"
+    assert json.loads((job / "record.json").read_text())["cost"] == pytest.approx(0.018)
+
+
 def test_an_unpriced_model_has_an_unknown_cost_never_a_guessed_one(runner, server, job):
     # gpt-4o-mini has a built-in price, but this server is not OpenAI's: it could be anything
     server.default = answer
