@@ -226,7 +226,10 @@ def setting_option(name: str) -> Callable[[Any], Any] | None:
         elif kind is int:
             extra["metavar"] = "N"
         elif kind is float:
-            extra["metavar"] = "SECONDS" if "econd" in (info.description or "") else "X"
+            described = info.description or ""
+            extra["metavar"] = "SECONDS" if "econd" in described else "X"
+            if described.startswith("US dollars"):
+                extra["metavar"] = "USD"
     return click.option(*declarations, name, default=None, help=_help(name, info), **extra)
 
 
@@ -534,6 +537,7 @@ def _list_runs(
 
 
 def _run_line(run: Any) -> str:
+    from briefgen.prices import money
     from briefgen.runlog import count, shown_status
 
     when = run.started[:16].replace("T", " ")
@@ -543,31 +547,58 @@ def _run_line(run: Any) -> str:
         f"{run.id:>5}  {when}  {run.job_name or '-':<10}  {status:<11}  "
         f"{count(run.articles, 'article')} "
         f"({run.cached} cached, {run.failed} failed)  {count(run.calls, 'call')}  "
-        f"{run.input_tokens + run.output_tokens} tokens  {run.model}{outputs}"
+        f"{run.input_tokens + run.output_tokens} tokens  {money(run.cost)}  "
+        f"{run.model}{outputs}"
     )
 
 
 @runs.command("show")
 @click.argument("run_id", type=int)
 @json_option
+@click.option(
+    "--brief",
+    "show_brief",
+    is_flag=True,
+    help="Print the brief the run made, from the store, instead of the run.",
+)
+@click.option(
+    "--format",
+    "brief_format",
+    type=click.Choice(["md", "json", "html"]),
+    help="With --brief: Markdown (default), the JSON brief, or the HTML page.",
+)
 @config_option
 @settings_options("db")
 @click.pass_obj
 @guarded
 def runs_show(
-    obj: dict[str, Any], run_id: int, as_json: bool, config_path: Path | None, db: Path | None
+    obj: dict[str, Any],
+    run_id: int,
+    as_json: bool,
+    show_brief: bool,
+    brief_format: str | None,
+    config_path: Path | None,
+    db: Path | None,
 ) -> int:
-    """One run: its settings, totals, outputs and every article's outcome.
+    """One run: its settings, totals, cost, outputs and every article's outcome; with
+    --brief, the brief it made.
 
     --db, --config and --json may come before `show` or after it."""
     from briefgen.errors import InputError
+    from briefgen.prices import money
     from briefgen.runlog import count
 
+    if brief_format is not None and not show_brief:
+        raise click.UsageError("--format goes with --brief")
     store = _store({"db": db or obj["db"]}, config_path or obj["config_path"])
     found = store.runs.by_id(run_id)
     if found is None:
         raise InputError(f"no run {run_id} in {store.path}")
     run, articles = found
+    if show_brief:
+        json_wanted = as_json or obj.get("as_json")
+        click.echo(_past_brief(store, run, brief_format or ("json" if json_wanted else "md")))
+        return ExitCode.OK
     if as_json or obj.get("as_json"):
         from briefgen.health import run_detail
 
@@ -582,6 +613,7 @@ def runs_show(
     click.echo("  settings: " + ", ".join(f"{k}={run.config.get(k)}" for k in shown))
     if run.error:
         click.echo(f"  error: {run.error}")
+    click.echo(f"  cost: {money(run.cost) if run.cost is not None else 'unknown'}")
     for a in articles:
         reason = f": {a.reason}" if a.reason else ""
         click.echo(
@@ -589,6 +621,33 @@ def runs_show(
             f"{a.input_tokens + a.output_tokens} tokens, {a.dropped} dropped{reason}"
         )
     return ExitCode.OK
+
+
+def _past_brief(store: Any, run: Any, kind: str) -> str:
+    """The brief run `run` made, as the store keeps it, in `kind` (md, json, html)."""
+    from pydantic import ValidationError
+
+    from briefgen.errors import InputError
+    from briefgen.outputs import render_as
+    from briefgen.runlog import shown_status
+    from briefgen.schemas import Brief
+
+    text = store.runs.brief_json(run.id)
+    if text is None:
+        raise InputError(
+            f"run {run.id} made no brief (status {shown_status(run)}); "
+            "`briefgen runs` lists the runs that did"
+        )
+    try:
+        brief = Brief.model_validate_json(text)
+    except ValidationError:
+        if kind == "json":  # kept as it was written, whatever briefgen wrote it
+            return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        raise InputError(
+            f"run {run.id}'s brief was written by another briefgen version and cannot be "
+            "rendered by this one; --format json prints it as stored"
+        ) from None
+    return render_as(brief, "." + kind).rstrip("\n")
 
 
 _DURATION = re.compile(r"^(\d+)\s*([smhdw])$")

@@ -18,16 +18,19 @@ imported only when settings are loaded.
 from __future__ import annotations
 
 import difflib
+import json
 import os
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from briefgen.errors import ConfigError
+from briefgen.prices import Price
 
 DEFAULT_MODEL = "gpt-4o-mini"
 ENV_PREFIX = "BRIEFGEN_"
@@ -240,6 +243,28 @@ class Settings(BaseModel):
     max_tokens_total: int | None = Field(
         default=None, gt=0, description="Token cap (input + output) for the whole run."
     )
+    budget_per_day: float | None = Field(
+        default=None,
+        gt=0,
+        description="US dollars the job may spend on model calls per UTC day, its runs "
+        "together; once reached no new call starts, the rest fail ('budget reached', asked "
+        "again tomorrow) and the brief is partial "
+        "(docs/scheduling.md#12-costs-and-a-daily-budget).",
+    )
+    prices: dict[str, Price] = Field(
+        default={},
+        description="Price per model in USD per million tokens, e.g. "
+        '{ "my-model" = { input = 0.15, output = 0.60 } }: adds to and overrides the built-in '
+        "OpenAI prices, which apply to OpenAI's API only.",
+        json_schema_extra=cli(hidden=True),
+    )
+    archive: list[str] = Field(
+        default=[],
+        description="Keep a copy of every brief written, at these file names (.md, .json or "
+        ".html) made from {date} (UTC, YYYY-MM-DD), {time} (UTC, HHMMSS), {run} (the run's id) "
+        "and {job} (the job's name): e.g. out/archive/{date}-{run}.md.",
+        json_schema_extra=cli(hidden=True),
+    )
     db: Path | None = Field(
         default=None,
         description="The SQLite store: cache, run log, what worked per server "
@@ -327,6 +352,18 @@ class Settings(BaseModel):
         default=None, description="Save every exchange with the server in this folder."
     )
 
+    @field_validator("archive", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("archive")
+    @classmethod
+    def _archive_names(cls, value: list[str]) -> list[str]:
+        for template in value:
+            check_archive(template)
+        return value
+
     @property
     def db_path(self) -> Path:
         return self.db if self.db is not None else default_db()
@@ -335,6 +372,30 @@ class Settings(BaseModel):
     def job_name(self) -> str:
         """The job's name as runs keep it: `name`, else 'default'."""
         return self.name or DEFAULT_JOB
+
+
+# The fields of an `archive` file name, with what a check fills them with.
+ARCHIVE_FIELDS = {"date": "2026-01-31", "time": "235959", "run": 1, "job": "default"}
+ARCHIVE_SUFFIXES = (".md", ".json", ".html")
+
+
+def check_archive(template: str) -> None:
+    """A ValueError naming what is wrong with an `archive` file name, if anything."""
+    if Path(template).suffix.lower() not in ARCHIVE_SUFFIXES:
+        raise ValueError(f"{template!r}: an archive file name ends .md, .json or .html")
+    known = ", ".join(f"{{{name}}}" for name in ARCHIVE_FIELDS)
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        unknown = [name for name in names if name not in ARCHIVE_FIELDS]
+        if unknown:
+            raise ValueError(f"{template!r}: unknown field {{{unknown[0]}}} (known: {known})")
+        template.format(**ARCHIVE_FIELDS)
+    except (ValueError, IndexError) as exc:
+        if str(exc).startswith(repr(template)):
+            raise
+        raise ValueError(
+            f"{template!r}: not a file name template ({exc}; fields: {known})"
+        ) from None
 
 
 def default_db() -> Path:
@@ -406,7 +467,9 @@ def _relative_to(folder: Path, name: str, value: Any) -> Any:
 
     if name in PATH_FIELDS:
         return fix(value)
-    if name == "sources" and isinstance(value, list):
+    if name == "archive" and isinstance(value, str):
+        return fix(value)
+    if name in ("sources", "archive") and isinstance(value, list):
         return [fix(item) for item in value]
     return value
 
@@ -424,6 +487,10 @@ def env_values(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any]
     )
     # BRIEFGEN_MODEL= (set but empty) means not set, as in a systemd EnvironmentFile.
     source.env_vars = {k.lower(): v for k, v in environ.items() if v != ""}
+    # BRIEFGEN_ARCHIVE may be one file name as well as a JSON list of them.
+    one = source.env_vars.get(f"{ENV_PREFIX}archive".lower())
+    if one is not None and not one.lstrip().startswith("["):
+        source.env_vars[f"{ENV_PREFIX}archive".lower()] = json.dumps([one])
     try:
         values = source()
     except SettingsError as exc:
@@ -512,6 +579,11 @@ def describe(loaded: Loaded) -> list[tuple[str, str, str]]:
             shown = "(none)"
         elif isinstance(value, list):
             shown = ", ".join(map(str, value)) or "(none)"
+        elif isinstance(value, dict):  # prices
+            shown = (
+                ", ".join(f"{k}: {v.input:g}/{v.output:g} USD per M" for k, v in value.items())
+                or "(none)"
+            )
         else:
             shown = str(value)
         rows.append((name, shown, origin))

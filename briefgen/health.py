@@ -53,6 +53,7 @@ def run_record(run: RunRow) -> dict[str, Any]:
         "reasks": run.reasks,
         "input_tokens": run.input_tokens,
         "output_tokens": run.output_tokens,
+        "cost_usd": run.cost,
     }
 
 

@@ -109,6 +109,8 @@ def environment(
         "DB": path(settings.db_path),
         "SECONDS": "" if facts.get("seconds") is None else str(facts["seconds"]),
         **{name.upper(): str(int(facts.get(name) or 0)) for name in COUNTS},
+        # US dollars (prices.py); empty when unknown: an unpriced model, replayed answers
+        "COST": "" if facts.get("cost") is None else f"{float(facts['cost']):.6f}",
     }
     run = f"run {values['ID']}" if values["ID"] else "no run"
     values["SUMMARY"] = (
@@ -116,7 +118,7 @@ def environment(
         f"{values['ARTICLES']} articles, {values['FAILED']} failed, {values['CALLS']} calls"
         + (f"; {values['ERROR']}" if values["ERROR"] else "")
     )
-    numbers = {"ID", "EXIT_CODE", "SECONDS", *(name.upper() for name in COUNTS)}
+    numbers = {"ID", "EXIT_CODE", "SECONDS", "COST", *(name.upper() for name in COUNTS)}
     record: dict[str, Any] = {"text": values["SUMMARY"]}  # what chat webhooks show
     for name, value in values.items():
         if name != "SUMMARY":

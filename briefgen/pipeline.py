@@ -31,6 +31,7 @@ from briefgen.ingest import inputs
 from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
+from briefgen.model.limits import BUDGET_REACHED, Budget
 from briefgen.runlog import RunLog, event, record_stopped
 from briefgen.schemas import (
     Article,
@@ -53,12 +54,15 @@ def demo_settings(**overrides: object) -> Settings:
     )
 
 
-def build_client(settings: Settings, store: Store | None = None) -> Client:
+def build_client(
+    settings: Settings, store: Store | None = None, budget: Budget | None = None
+) -> Client:
     """The client of the configured backend (`settings.backend`, found by the registry), with
-    the run's limits; the store remembers what structured-output mode worked per server."""
+    the run's limits (and the day's money `budget`); the store remembers what
+    structured-output mode worked per server."""
     from briefgen.model import registry
 
-    return registry.build_client(settings, store.modes if store is not None else None)
+    return registry.build_client(settings, store.modes if store is not None else None, budget)
 
 
 def server_name(settings: Settings, client: Client | None) -> str:
@@ -116,7 +120,7 @@ async def amake_brief(
         def connect() -> Client:  # only when an article is not in the cache
             nonlocal client
             if client is None:
-                client = build_client(settings, store)
+                client = build_client(settings, store, run.budget)
                 stack.push_async_callback(client.aclose)
             return client
 
@@ -164,6 +168,7 @@ async def amake_brief(
                 )
                 brief = brief.model_copy(update={"quality": quality})
             brief = with_stale(brief, kept.stale)
+            brief = run.priced(brief)  # what the calls cost (prices.py)
             if len(brief.failures) == len(brief.sources):
                 raise nothing_produced(brief, getattr(client, "unreachable", None))
             if since is not None:
@@ -173,7 +178,8 @@ async def amake_brief(
             else:
                 brief = with_changes(brief, previous, settings)
             run.report_stale(brief)
-            written = outputs.deliver(brief, settings)
+            archive = outputs.archive_paths(settings, run.id, run.started_at)
+            written = outputs.deliver(brief, settings, archive)
         except (asyncio.CancelledError, KeyboardInterrupt):
             run.finish("interrupted")
             raise
@@ -239,8 +245,14 @@ def nothing_produced(brief: Brief, unreachable: str | None = None) -> NothingPro
     """`unreachable`: why the model server could not be reached, which comes first then."""
     count = len(brief.failures)
     cause = f"{unreachable}; " if isinstance(unreachable, str) else ""
+    # The day's budget is named: the articles it stopped are asked again tomorrow.
+    reasons = [s.failed or "" for s in brief.failures]
+    budget = next((r for r in reasons if r.startswith(BUDGET_REACHED)), "")
     return NothingProduced(
-        f"{cause}no article could be extracted ({count} failed); nothing was written", brief
+        f"{cause}no article could be extracted ({count} failed"
+        + (f"; {budget.split('; the answer before')[0]}" if budget else "")
+        + "); nothing was written",
+        brief,
     )
 
 

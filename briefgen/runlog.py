@@ -30,22 +30,25 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from briefgen import prompts
+from briefgen import prices, prompts
 from briefgen.config import Settings
-from briefgen.errors import ExitCode
+from briefgen.errors import ConfigError, ExitCode
 from briefgen.extract import cachekey, extract
 from briefgen.extract.extract import Result
 from briefgen.model.client import CallStats, Client, Completion, Message
+from briefgen.model.limits import BUDGET_REACHED, Budget
 from briefgen.schemas import (
     Article,
     ArticleExtraction,
     ArticleFailure,
     ArticleRef,
     Brief,
+    Cost,
     Unreadable,
     Usage,
 )
@@ -236,6 +239,19 @@ class RunLog:
         self.stale: set[int] = set()  # failures whose last good extraction stands in
         self.shown_stale = 0  # the sources standing in for them (a feed: its entries)
         self.started = time.monotonic()
+        self.started_at = datetime.now(UTC)  # the UTC day of the budget and the archive's names
+        # What the run's calls cost (prices.py). Replayed answers cost nothing: not priced.
+        self.paid = settings.replay is None
+        found = prices.price_for(model, base_url, settings.prices) if self.paid else None
+        self.price: prices.Price | None = found[0] if found is not None else None
+        self.priced_by: str | None = found[1] if found is not None else None
+        if settings.budget_per_day is not None and self.paid and self.price is None:
+            raise ConfigError(
+                f"budget_per_day is set, but model {model!r} at {base_url} has no known price: "
+                "give it one in the prices setting (docs/scheduling.md#12-costs-and-a-daily-budget)"
+            )
+        self.budget: Budget | None = None  # the day's money left, set by `start`
+        self.batch_usage = Usage()  # tokens answered by the Batch API, at half price
         # One writer thread, with one connection held open for all its writes.
         self._writer = ThreadPoolExecutor(
             max_workers=1,
@@ -255,6 +271,7 @@ class RunLog:
 
     async def start(self) -> None:
         self.started = time.monotonic()
+        self.started_at = datetime.now(UTC)
         if self.store is not None:
             config = self.settings.model_dump(mode="json", exclude={"api_key"})
             self.id = await self._write(
@@ -269,6 +286,76 @@ class RunLog:
             # The article count from the start: a run killed before its first outcome says
             # how many it had.
             await self._write(self.store.runs.record_articles, self.id, [], self.totals())
+            if self.settings.budget_per_day is not None and self.price is not None:
+                spent = await asyncio.to_thread(self.spent_today)
+                self.budget = Budget(self.settings.budget_per_day, spent, self.price)
+
+    def spent_today(self) -> float:
+        """What the job's earlier runs of this UTC day spent, in US dollars: each run's cost;
+        for a run that never closed its row (killed, or running now), its finished articles'
+        tokens at the full price of its model; a run of an unpriced model, nothing."""
+        assert self.store is not None and self.id is not None
+        day = self.started_at.date().isoformat()
+        total = 0.0
+        for row in self.store.runs.day_spend(self.settings.job_name, day, self.id):
+            if row.cost is not None:
+                total += row.cost
+            elif row.open and (
+                found := prices.price_for(row.model, row.base_url, self.settings.prices)
+            ):
+                total += prices.cost(found[0], row.input_tokens, row.output_tokens)
+        return total
+
+    def cost(self, usage: Usage) -> Cost | None:
+        """What `usage` cost at this run's price (its Batch API part at half); None when the
+        run is not priced (replayed answers)."""
+        if not self.paid:
+            return None
+        if self.price is None:
+            return Cost(usd=None, model=self.model)
+        batch = self.batch_usage
+        live_in = max(usage.input_tokens - batch.input_tokens, 0)
+        live_out = max(usage.output_tokens - batch.output_tokens, 0)
+        usd = prices.cost(self.price, live_in, live_out) + prices.cost(
+            self.price, batch.input_tokens, batch.output_tokens, batch=True
+        )
+        return Cost(
+            usd=round(usd, 8),
+            model=self.model,
+            input_price=self.price.input,
+            output_price=self.price.output,
+            batch_usage=batch,
+            priced_by=self.priced_by,
+        )
+
+    def priced(self, brief: Brief) -> Brief:
+        """The brief with what its run's calls cost (all of them: the claim check's too)."""
+        quality = brief.quality.model_copy(update={"cost": self.cost(brief.quality.usage)})
+        return brief.model_copy(update={"quality": quality})
+
+    def _budget_note(self) -> None:
+        """One warning naming the budget and the day's spend, if it stopped articles."""
+        stopped = [
+            r
+            for r in self.outcomes.values()
+            if isinstance(r, ArticleFailure) and r.reason.startswith(BUDGET_REACHED)
+        ]
+        if not stopped or self.budget is None:
+            return
+        budget = self.budget
+        event(
+            f"budget_per_day of {prices.money(budget.per_day)} reached: "
+            f"{prices.money(budget.spent_before + budget.spent)} spent today "
+            f"({prices.money(budget.spent)} by this run); "
+            f"{count(len(stopped), 'article')} not asked, asked again tomorrow",
+            logging.WARNING,
+            event="budget",
+            run=self.id,
+            budget_per_day=budget.per_day,
+            spent_today=round(budget.spent_before + budget.spent, 8),
+            spent_by_run=round(budget.spent, 8),
+            not_asked=len(stopped),
+        )
 
     async def extract(self, connect: Callable[[], Client]) -> list[Result]:
         """Every article's result in input order: from the cache where it holds one, from the
@@ -296,17 +383,24 @@ class RunLog:
             await self._record(index_of[result.article.id], result)
 
         client = connect()
-        if self.settings.batch and self.store is not None:
+        # No batch is submitted once the day's budget is spent: its articles fail at once.
+        spent = self.budget is not None and self.budget.reached() is not None
+        batched = None
+        if self.settings.batch and self.store is not None and not spent:
             from briefgen.extract import batch  # the first requests answered by Batch API jobs
 
             articles = [self.articles[i] for i in todo]
-            client = await batch.prepare(articles, client, self.store, self.settings, self.job)
+            client = batched = await batch.prepare(
+                articles, client, self.store, self.settings, self.job
+            )
         self._counted = _Counted(client)
         await extract.extract_all(
             [self.articles[i] for i in todo], self._counted, self.settings, on_result=done
         )
-        if self.settings.batch and self.store is not None:
-            await self._write(batch.taken, client, self.store)
+        if batched is not None and self.store is not None:
+            self.batch_usage = batched.used
+            await self._write(batch.taken, batched, self.store)
+        self._budget_note()
         return [self.outcomes[i] for i in range(self.total)]
 
     def _failure(self, unreadable: Unreadable) -> ArticleFailure:
@@ -580,6 +674,12 @@ class RunLog:
         elapsed = time.monotonic() - self.started
         totals = self.totals()
         code = int(STATUS_CODES[status])  # a plain int in the store and the log event
+        priced = brief.quality.cost if brief is not None and brief.quality.cost else None
+        if priced is None:  # no brief: what its articles' calls cost
+            priced = self.cost(
+                Usage(input_tokens=totals["input_tokens"], output_tokens=totals["output_tokens"])
+            )
+        usd = priced.usd if priced is not None else None
         if self.store is not None and self.id is not None:
             self.store.runs.finish(
                 self.id,
@@ -590,6 +690,7 @@ class RunLog:
                 outputs=list(outputs),
                 brief=brief.model_dump_json() if brief is not None else None,
                 merge_key=merge_key,
+                cost=usd,
             )
         event(
             f"run {self.id or '-'} {status}: {count(totals['articles'], 'article')}, "
@@ -597,7 +698,8 @@ class RunLog:
             + (f"{totals['stale']} stale, " if totals["stale"] else "")
             + f"{count(totals['calls'], 'call')}, "
             f"tokens in/out {totals['input_tokens']}/{totals['output_tokens']}, "
-            f"{elapsed:.1f} s"
+            + (f"{prices.money(usd)}, " if priced is not None else "")
+            + f"{elapsed:.1f} s"
             + (f" -> {', '.join(outputs)}" if outputs else "")
             + (f"; {error}" if error and status not in ("interrupted", "nothing") else ""),
             event="run_end",
@@ -607,5 +709,6 @@ class RunLog:
             error=error,
             seconds=round(elapsed, 3),
             outputs=list(outputs),
+            cost=usd,
             **totals,
         )

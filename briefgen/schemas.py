@@ -554,6 +554,31 @@ class Story(Strict):
     timeline: list[DatedEvent] = Field(description="Its dated events, oldest first.")
 
 
+class Cost(Strict):
+    """What this run's model calls cost in money
+    (docs/scheduling.md#12-costs-and-a-daily-budget)."""
+
+    usd: float | None = Field(
+        description="US dollars for the tokens of this run's calls, at `input_price` and "
+        "`output_price` (Batch API answers at half); null when the model has no known price."
+    )
+    model: str = Field(description="The model priced, as the run asked for it.")
+    input_price: float | None = Field(
+        default=None, description="USD per million input tokens; null when unknown."
+    )
+    output_price: float | None = Field(
+        default=None, description="USD per million output tokens; null when unknown."
+    )
+    batch_usage: Usage = Field(
+        default=Usage(), description="The tokens of those calls answered by the Batch API."
+    )
+    priced_by: str | None = Field(
+        default=None,
+        description="Where the price comes from: the prices setting, or the built-in OpenAI "
+        "list prices and their date; null when unknown.",
+    )
+
+
 class BriefQuality(Strict):
     dropped_ungrounded: int = Field(
         default=0, description="Items dropped as not grounded in their article, all sources."
@@ -569,6 +594,11 @@ class BriefQuality(Strict):
     )
     reasks: int = Field(default=0, description="Re-asks after unusable answers, all articles.")
     usage: Usage = Field(default=Usage(), description="Tokens this run used, all calls.")
+    cost: Cost | None = Field(
+        default=None,
+        description="What those calls cost in money; null for a brief not made by a run "
+        "(`merge`, the demo) or one whose answers were replayed.",
+    )
 
 
 ChangeKind = Literal["source", "actor", "ask", "warning", "motive", "venue", "date"]

@@ -26,7 +26,16 @@ from briefgen.config import (
 from conftest import TEST_KEY, invoke
 
 # every other field is a `briefgen make` option; hooks are the config file's and the environment's
-NO_OPTION = {"sources", "api_key", "on_success", "on_partial", "on_failure", "hook_timeout"}
+NO_OPTION = {
+    "sources",
+    "api_key",
+    "on_success",
+    "on_partial",
+    "on_failure",
+    "hook_timeout",
+    "prices",
+    "archive",
+}
 
 
 def write(folder: Path, text: str, name: str = "briefgen.toml") -> Path:
@@ -333,8 +342,12 @@ def sample(name: str, tmp_path: Path) -> Any:
         value = f"sk-{name}-0123456789"
     elif kind is str:
         value = f"{name}-value"
+    elif name == "archive":
+        value = [str(tmp_path / "archive" / "{date}-{run}.md"), str(tmp_path / "{job}.json")]
     elif get_origin(kind) is list and get_args(kind) == (str,):
         value = [str(tmp_path / f"{name}-1"), "https://example.com/x"]
+    elif name == "prices":
+        value = {"my-model": {"input": 0.15, "output": 0.6}}
     else:
         raise AssertionError(f"field {name}: add a sample value for {kind}")
     assert value != default
@@ -346,13 +359,15 @@ def toml(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return "[" + ", ".join(toml(v) for v in value) + "]"
+    if isinstance(value, dict):  # an inline table
+        return "{ " + ", ".join(f"{json.dumps(k)} = {toml(v)}" for k, v in value.items()) + " }"
     return json.dumps(value)  # str, int, float: TOML spells them the same way
 
 
 def env(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, list | dict):
         return json.dumps(value)
     return str(value)
 
@@ -363,6 +378,8 @@ def arrived(settings: Settings, name: str) -> Any:
         return value.get_secret_value()
     if isinstance(value, Path):
         return str(value)
+    if name == "prices":
+        return {k: v.model_dump() for k, v in value.items()}
     return value
 
 

@@ -564,8 +564,11 @@ def test_record_and_replay_start_the_ladder_afresh(server, tmp_path):
     # (json_object) would find no recording for its first request.
     replayed = make_brief([source], settings.model_copy(update={"replay": recordings}))
     assert len(server.requests) == 1  # replay never reached the server
+    # the same brief; only a replay is not priced (its calls cost nothing)
+    assert recorded.quality.cost is not None and replayed.quality.cost is None
+    unpriced = recorded.quality.model_copy(update={"cost": None})
     assert replayed.model_copy(update={"changes": None}) == recorded.model_copy(
-        update={"changes": None}
+        update={"changes": None, "quality": unpriced}
     )
     assert replayed.changes is not None and replayed.changes.items == []
     assert (

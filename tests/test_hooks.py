@@ -72,6 +72,8 @@ def test_on_success_gets_the_runs_facts_in_the_config_files_folder(runner, serve
     record = json.loads(told["BRIEFGEN_RUN_RECORD"])
     assert record["id"] == 1 and record["status"] == "ok" and record["articles"] == 2
     assert record["text"] == told["BRIEFGEN_RUN_SUMMARY"]
+    # no price for the fake server's model: the cost is unknown, never 0
+    assert told["BRIEFGEN_RUN_COST"] == "" and record["cost"] is None
     assert (
         told["BRIEFGEN_RUN_SUMMARY"]
         == "briefgen briefs: run 1 ok (exit 0): 2 articles, 0 failed, 2 calls"

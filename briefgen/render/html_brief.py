@@ -583,6 +583,7 @@ def _html(brief: Brief) -> str:
             grouping=grouping,
             capped=[page.sources[s.n] for s in brief.sources if s.cut_off],
             quality=q,
+            cost=facts.cost(q.cost) if q.cost is not None else None,
             reasons=[(clean(r), c) for r, c in q.dropped_reasons.items()],
             notes=list(page.notes.values()),
             model=clean(brief.model),

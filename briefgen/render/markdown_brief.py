@@ -361,6 +361,8 @@ def _quality(brief: Brief) -> list[str]:
     lines.append(
         f"- Model calls: {q.attempts}; re-asks: {q.reasks}; tokens in/out: {tokens}{cached}"
     )
+    if q.cost is not None:
+        lines.append(f"- Cost: {text(facts.cost(q.cost))}")
     return [*lines, ""]
 
 

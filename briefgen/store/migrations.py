@@ -121,6 +121,9 @@ MIGRATIONS: tuple[str, ...] = (
     # `runs --job NAME` and `status` find a job's runs by it. Runs of an older briefgen have none.
     """ALTER TABLE runs ADD COLUMN job_name TEXT;
     CREATE INDEX runs_by_job_name ON runs (job_name, id)""",
+    # What each run's model calls cost in US dollars (prices.py), NULL when the model has no
+    # known price or the run never closed its row; `budget_per_day` sums a job's day from it.
+    "ALTER TABLE runs ADD COLUMN cost REAL",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

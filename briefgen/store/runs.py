@@ -43,6 +43,7 @@ class RunRow(BaseModel):
     error: str | None
     outputs: list[str]
     job_name: str | None = None  # the job's name; None for runs of a briefgen before names
+    cost: float | None = None  # US dollars; None: unknown, not priced, or not closed
 
 
 class ArticleRow(BaseModel):
@@ -135,14 +136,14 @@ class Runs:
         outputs: list[str] | None = None,
         brief: str | None = None,
         merge_key: str | None = None,
+        cost: float | None = None,
     ) -> None:
         known = {k: int(totals.get(k, 0)) for k in TOTALS}
         with self.db.connect() as db:
             db.execute(
                 "UPDATE runs SET ended = :ended, status = :status, exit_code = :exit_code,"
-                " error = :error, outputs = :outputs, brief = :brief, merge_key = :merge_key, "
-                + ", ".join(f"{k} = :{k}" for k in known)
-                + " WHERE id = :id",
+                " error = :error, outputs = :outputs, brief = :brief, merge_key = :merge_key,"
+                " cost = :cost, " + ", ".join(f"{k} = :{k}" for k in known) + " WHERE id = :id",
                 {
                     **known,
                     "id": run_id,
@@ -153,6 +154,7 @@ class Runs:
                     "outputs": json.dumps(outputs or []),
                     "brief": zlib.compress(brief.encode()) if brief is not None else None,
                     "merge_key": merge_key if brief is not None else None,
+                    "cost": cost,
                 },
             )
 
@@ -276,6 +278,43 @@ class Runs:
         if row is None:
             return None
         return row["id"], row["ended"], zlib.decompress(row["brief"]).decode()
+
+    def day_spend(self, job_name: str, day: str, before: int) -> list[SpendRow]:
+        """What the job's runs started on `day` (UTC, YYYY-MM-DD) before the run `before` spent:
+        each run's cost, and for a run that never closed its row (killed, or still running)
+        the tokens of the articles it finished, for the caller to price."""
+        with self.db.connect() as db:
+            rows = db.execute(
+                "SELECT runs.id, runs.model, runs.base_url, runs.cost,"
+                " (SELECT COALESCE(SUM(input_tokens), 0) FROM run_articles WHERE run_id = runs.id)"
+                " AS input_tokens,"
+                " (SELECT COALESCE(SUM(output_tokens), 0) FROM run_articles"
+                " WHERE run_id = runs.id) AS output_tokens, runs.ended IS NULL AS open"
+                " FROM runs WHERE job_name = ? AND substr(started, 1, 10) = ? AND id < ?"
+                " ORDER BY id",
+                (job_name, day, before),
+            ).fetchall()
+        return [SpendRow(**{k: row[k] for k in SpendRow.model_fields}) for row in rows]
+
+    def brief_json(self, run_id: int) -> str | None:
+        """The brief JSON the run made, if it made one."""
+        with self.db.connect() as db:
+            row = db.execute("SELECT brief FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None or row["brief"] is None:
+            return None
+        return zlib.decompress(row["brief"]).decode()
+
+
+class SpendRow(BaseModel):
+    """One run of a job's day, as `Runs.day_spend` finds it."""
+
+    id: int
+    model: str
+    base_url: str
+    cost: float | None
+    input_tokens: int
+    output_tokens: int
+    open: bool  # never closed its row: `cost` is unknown, its articles' tokens are known
 
 
 _RUN_COLUMNS = ", ".join(name for name in RunRow.model_fields)

@@ -571,3 +571,34 @@ def test_prune_keeps_answers_no_run_has_taken(api, articles, tmp_path, monkeypat
     assert len(api.batches) == 1 and not brief.failures
     store.prune(timedelta(0))  # every answer taken now: the batch goes
     assert store.batches.rows() == []
+
+
+def test_batch_answers_are_priced_at_half_and_a_spent_budget_submits_no_batch(
+    api, articles, tmp_path
+):
+    from briefgen.prices import Price, cost
+
+    recorded = api.answer  # the demo's recordings report no usage: each answer reports some
+
+    def with_usage(body):
+        status, answer = recorded(body)
+        return status, {**answer, "usage": {"prompt_tokens": 3000, "completion_tokens": 600}}
+
+    api.answer = with_usage
+    price = Price(input=0.15, output=0.60)
+    priced = {"prices": {"gpt-4o-mini": price}}
+    brief = make_brief(None, batch_settings(api, articles, tmp_path, **priced))
+    found, usage = brief.quality.cost, brief.quality.usage
+    assert found is not None and found.batch_usage == usage and usage.input_tokens > 0
+    half = cost(price, usage.input_tokens, usage.output_tokens) / 2
+    assert found.usd == pytest.approx(half)
+    assert Store(Path(os.environ["BRIEFGEN_DB"])).runs.latest(1)[0].cost == pytest.approx(half)
+
+    # The day's budget is spent (by the run above): a new article is not submitted at all.
+    first = sorted(articles.glob("*.txt"))[0].read_text(encoding="utf-8")
+    (articles / "extra.txt").write_text("Update. " + first, encoding="utf-8")
+    spent = batch_settings(api, articles, tmp_path, budget_per_day=half / 2, **priced)
+    again = make_brief(None, spent)
+    assert len(api.batches) == 1
+    (stopped,) = again.failures
+    assert stopped.article.id == "extra" and (stopped.failed or "").startswith("budget reached")
