@@ -1,10 +1,12 @@
 """The `briefgen` command: a thin layer over the library.
 
-Exit codes: 0 brief written; 1 nothing produced (every article failed, or another run holds the
-output); 2 usage, input or configuration error, or the model server refused the run; 3 partial
-brief (some articles failed, listed in the brief and on stderr); 4 batch submitted and not yet
-finished (`--batch-wait`; the next run collects it); 130 interrupted (Ctrl-C or SIGTERM); they
-are `errors.ExitCode`. A
+Exit codes: 0 brief written; 1 nothing produced (every article failed, the model server cannot
+be reached, or --strict met a source it cannot read); 2 usage, input or configuration error, or
+the model server refused the run; 3 partial brief (some articles failed, listed in the brief
+and on stderr); 4 batch submitted and not yet finished (`--batch-wait`; the next run collects
+it); 75 another run holds the output (EX_TEMPFAIL; retry later); 130 interrupted (Ctrl-C or
+SIGTERM); they are `errors.ExitCode`. Every code but 0 prints at least one line on stderr, in
+every log format and under -q. A
 brief is written atomically and only when there is one, so a failed run never replaces the
 previous brief.
 
@@ -32,12 +34,23 @@ import click
 from pydantic.fields import FieldInfo
 
 from briefgen.config import CONFIG_FILE, Loaded, Settings, cli_meta, load_settings, option_flag
-from briefgen.errors import BatchPending, BriefgenError, ExitCode, NothingProduced
+from briefgen.errors import (
+    BatchPending,
+    BriefgenError,
+    ExitCode,
+    NothingProduced,
+    ServerUnreachable,
+)
 
 
 def fail(message: str, code: int = ExitCode.USAGE) -> None:
+    _ERRORS.append(message)  # a hook is told the line (with_hooks)
     click.echo(f"briefgen: error: {message}", err=True)
     sys.exit(code)
+
+
+_ERRORS: list[str] = []  # the `briefgen: error:` lines of this command
+_HOOKED: list[tuple[Loaded, bool]] = []  # the settings a make run loaded, and -q
 
 
 # Set by a make run whose finished articles go to the cache: an interrupted run can say so.
@@ -74,7 +87,7 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
         except BriefgenError as exc:
             from briefgen.errors import BusyError
 
-            fail(str(exc), ExitCode.NOTHING if isinstance(exc, BusyError) else ExitCode.USAGE)
+            fail(str(exc), ExitCode.BUSY if isinstance(exc, BusyError) else ExitCode.USAGE)
         except KeyboardInterrupt:
             what = "terminated (SIGTERM)" if _TERMINATED else "interrupted"
             kept = ", finished articles are cached" if _RESUMABLE else ""
@@ -86,6 +99,64 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
         sys.exit(code)
 
     return wrapper
+
+
+def with_hooks(command: Callable[..., None]) -> Callable[..., None]:
+    """Run the job's hook (`on_success`, `on_partial`, `on_failure`; hooks.py) once the
+    command is over, with its exit code: outside `guarded`, so the code is the one the process
+    exits with. The command puts the settings it loaded in `_HOOKED`; with none loaded (a bad
+    config file) there is no hook to run."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        from briefgen import hooks
+
+        _ERRORS.clear()
+        _HOOKED.clear()
+        listener, stop_listening = hooks.listen()
+        try:
+            command(*args, **kwargs)  # `guarded` ends it with sys.exit
+        except SystemExit as exc:
+            stop_listening()
+            _run_hook(_exit_code(exc.code), listener.facts, _ERRORS[-1] if _ERRORS else None)
+            raise
+        except click.ClickException as exc:  # a usage error after the settings were loaded
+            stop_listening()
+            _run_hook(exc.exit_code, listener.facts, exc.format_message())
+            raise
+        finally:
+            stop_listening()
+
+    return wrapper
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return ExitCode.OK
+    return code if isinstance(code, int) else ExitCode.NOTHING
+
+
+def _run_hook(code: int, facts: dict[str, Any] | None, error: str | None) -> None:
+    if not _HOOKED:
+        return
+    from briefgen import hooks
+
+    loaded, quiet = _HOOKED.pop()
+    settings = loaded.settings
+    if hooks.which(code) is None or not getattr(settings, hooks.which(code) or ""):
+        return
+    detach = _show_progress(settings, quiet)
+    folder = loaded.config_file.resolve().parent if loaded.config_file else None
+    try:
+        hooks.run(settings, code, facts, error, cwd=folder, show=_to_stderr)
+    except KeyboardInterrupt:  # Ctrl-C during the hook: the run's exit code stands
+        click.echo("briefgen: hook interrupted", err=True)
+    finally:
+        detach()
+
+
+def _to_stderr(text: str) -> None:
+    click.echo(text, err=True, nl=False)
 
 
 # --- options from the settings model ---------------------------------------------------------
@@ -155,7 +226,10 @@ def setting_option(name: str) -> Callable[[Any], Any] | None:
         elif kind is int:
             extra["metavar"] = "N"
         elif kind is float:
-            extra["metavar"] = "SECONDS" if "econd" in (info.description or "") else "X"
+            described = info.description or ""
+            extra["metavar"] = "SECONDS" if "econd" in described else "X"
+            if described.startswith("US dollars"):
+                extra["metavar"] = "USD"
     return click.option(*declarations, name, default=None, help=_help(name, info), **extra)
 
 
@@ -226,23 +300,23 @@ def run_make(settings: Settings, quiet: bool) -> int:
     try:
         try:
             brief = pipeline.make_brief(None, settings)
-        except BatchPending as exc:  # not an error: quiet under -q, so cron mails nothing
-            if not quiet:
-                click.echo(f"briefgen: {exc}", err=True)
+        except BatchPending as exc:  # not an error, but every exit code but 0 says why
+            click.echo(f"briefgen: {exc}", err=True)
             return ExitCode.BATCH_PENDING
         except NothingProduced as exc:
             if quiet:  # otherwise each failure has been shown as it happened
                 for source in getattr(exc.brief, "failures", []):
-                    click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
+                    # Of the articles a dead server left, only the one that found it down: the
+                    # closing error line names the server and the cause.
+                    left = (ServerUnreachable.NOT_ASKED, ServerUnreachable.STOPPED)
+                    if not source.failed.startswith(left):
+                        click.echo(f"failed   {source.article.id}: {source.failed}", err=True)
             raise
     finally:
         detach()
     click.echo(outputs.for_stdout(brief, settings), nl=False)
-    if settings.log_format == "text":  # in JSON logs the run_end event says it
-        for source in brief.failures:
-            click.echo(
-                f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True
-            )
+    for source in brief.failures:  # in every log format and under -q: exit 3 says why
+        click.echo(f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True)
     return ExitCode.PARTIAL if brief.partial else ExitCode.OK
 
 
@@ -254,8 +328,9 @@ def run_make(settings: Settings, quiet: bool) -> int:
 def main() -> None:
     """Turn news articles into one structured, cited brief with an LLM.
 
-    Exit codes: 0 ok, 1 nothing produced, 2 usage or input error, 3 partial brief,
-    4 batch submitted and not yet finished, 130 interrupted.
+    Exit codes: 0 ok, 1 nothing produced, 2 usage, input or configuration error, 3 partial
+    brief, 4 batch submitted and not yet finished, 75 another run holds the output (retry
+    later), 130 interrupted.
     """
 
 
@@ -264,6 +339,7 @@ def main() -> None:
 @config_option
 @settings_options()
 @quiet_option
+@with_hooks
 @guarded
 def make(articles: tuple[str, ...], config_path: Path | None, quiet: bool, **options: Any) -> int:
     """Make a brief from ARTICLES: files, folders, globs, http(s) URLs, feeds, or - for stdin.
@@ -280,7 +356,9 @@ def make(articles: tuple[str, ...], config_path: Path | None, quiet: bool, **opt
     """
     if articles:
         options["sources"] = list(articles)
-    settings = load(options, config_path).settings
+    loaded = load(options, config_path)
+    _HOOKED.append((loaded, quiet))
+    settings = loaded.settings
     if not settings.sources:
         raise click.UsageError(
             f"no articles: give ARTICLES, or list sources in {CONFIG_FILE} "
@@ -304,7 +382,9 @@ def demo(quiet: bool, **options: Any) -> int:
     # The store and the log format as configured; never the job's outputs or model.
     configured = load({"db": options.pop("db")}, None).settings
     given = {k: v for k, v in options.items() if v is not None}
-    settings = pipeline.demo_settings(db=configured.db, log_format=configured.log_format, **given)
+    settings = pipeline.demo_settings(
+        db=configured.db, log_format=configured.log_format, name="demo", **given
+    )
     return run_make(settings, quiet)
 
 
@@ -408,64 +488,132 @@ def _store(options: dict[str, Any], config_path: Path | None) -> Any:
     return Store(load(options, config_path).settings.db_path)
 
 
+job_option = click.option(
+    "--job", metavar="NAME", help="Only the runs of this job (its `name` setting; see docs)."
+)
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON records (fields in docs/cli.md)."
+)
+
+
 @main.group(invoke_without_command=True)
 @click.option("-n", "--limit", type=click.IntRange(1), default=20, show_default=True)
+@job_option
+@json_option
 @config_option
 @settings_options("db")
 @click.pass_context
-def runs(ctx: click.Context, limit: int, config_path: Path | None, db: Path | None) -> None:
+def runs(
+    ctx: click.Context,
+    limit: int,
+    job: str | None,
+    as_json: bool,
+    config_path: Path | None,
+    db: Path | None,
+) -> None:
     """List recent runs, newest first, one line each; `runs show ID` for one run."""
-    ctx.obj = {"db": db, "config_path": config_path}
+    ctx.obj = {"db": db, "config_path": config_path, "as_json": as_json}
     if ctx.invoked_subcommand is None:
-        _list_runs(limit, db, config_path)
+        _list_runs(limit, db, config_path, job, as_json)
 
 
 @guarded
-def _list_runs(limit: int, db: Path | None, config_path: Path | None) -> int:
+def _list_runs(
+    limit: int, db: Path | None, config_path: Path | None, job: str | None, as_json: bool
+) -> int:
     store = _store({"db": db}, config_path)
-    found = store.runs.latest(limit)
+    found = store.runs.latest(limit, job_name=job)
+    if as_json:
+        from briefgen.health import run_record
+
+        click.echo(json.dumps([run_record(run) for run in found], indent=2))
+        return ExitCode.OK
     if not found:
-        click.echo(f"no runs yet in {store.path}")
+        which = f" of job {job!r}" if job is not None else ""
+        click.echo(f"no runs{which} yet in {store.path}")
     for run in found:
         click.echo(_run_line(run))
     return ExitCode.OK
 
 
 def _run_line(run: Any) -> str:
+    from briefgen.prices import money
     from briefgen.runlog import count, shown_status
 
     when = run.started[:16].replace("T", " ")
     status = shown_status(run)  # `killed`: ended without closing its row
     outputs = f" -> {', '.join(run.outputs)}" if run.outputs else ""
     return (
-        f"{run.id:>5}  {when}  {status:<11}  {count(run.articles, 'article')} "
+        f"{run.id:>5}  {when}  {run.job_name or '-':<10}  {status:<11}  "
+        f"{count(run.articles, 'article')} "
         f"({run.cached} cached, {run.failed} failed)  {count(run.calls, 'call')}  "
-        f"{run.input_tokens + run.output_tokens} tokens  {run.model}{outputs}"
+        f"{run.input_tokens + run.output_tokens} tokens  {money(run.cost)}  "
+        f"{run.model}{outputs}"
     )
 
 
 @runs.command("show")
 @click.argument("run_id", type=int)
+@json_option
+@click.option(
+    "--brief",
+    "show_brief",
+    is_flag=True,
+    help="Print the brief the run made, from the store, instead of the run.",
+)
+@click.option(
+    "--format",
+    "brief_format",
+    type=click.Choice(["md", "json", "html"]),
+    help="With --brief: Markdown (default), the JSON brief, or the HTML page.",
+)
+@config_option
+@settings_options("db")
 @click.pass_obj
 @guarded
-def runs_show(obj: dict[str, Any], run_id: int) -> int:
-    """One run: its settings, totals, outputs and every article's outcome."""
+def runs_show(
+    obj: dict[str, Any],
+    run_id: int,
+    as_json: bool,
+    show_brief: bool,
+    brief_format: str | None,
+    config_path: Path | None,
+    db: Path | None,
+) -> int:
+    """One run: its settings, totals, cost, outputs and every article's outcome; with
+    --brief, the brief it made.
+
+    --db, --config and --json may come before `show` or after it."""
     from briefgen.errors import InputError
+    from briefgen.prices import money
     from briefgen.runlog import count
 
-    store = _store({"db": obj["db"]}, obj["config_path"])
+    if brief_format is not None and not show_brief:
+        raise click.UsageError("--format goes with --brief")
+    store = _store({"db": db or obj["db"]}, config_path or obj["config_path"])
     found = store.runs.by_id(run_id)
     if found is None:
         raise InputError(f"no run {run_id} in {store.path}")
     run, articles = found
+    if show_brief:
+        json_wanted = as_json or obj.get("as_json")
+        click.echo(_past_brief(store, run, brief_format or ("json" if json_wanted else "md")))
+        return ExitCode.OK
+    if as_json or obj.get("as_json"):
+        from briefgen.health import run_detail
+
+        click.echo(json.dumps(run_detail(run, articles), indent=2))
+        return ExitCode.OK
     click.echo(_run_line(run))
-    click.echo(f"  started {run.started}, ended {run.ended or '-'}, exit {run.exit_code}")
+    code = "-" if run.exit_code is None else run.exit_code  # running, or killed
+    click.echo(f"  started {run.started}, ended {run.ended or '-'}, exit {code}")
     click.echo(f"  server {run.base_url or '(default)'}, prompt {run.prompt_version}")
     click.echo(f"  sources: {', '.join(run.inputs)}")
     shown = ("model", "base_url", "concurrency", "reasks", "structured_output", "cache", "db")
     click.echo("  settings: " + ", ".join(f"{k}={run.config.get(k)}" for k in shown))
     if run.error:
         click.echo(f"  error: {run.error}")
+    click.echo(f"  cost: {money(run.cost) if run.cost is not None else 'unknown'}")
     for a in articles:
         reason = f": {a.reason}" if a.reason else ""
         click.echo(
@@ -473,6 +621,33 @@ def runs_show(obj: dict[str, Any], run_id: int) -> int:
             f"{a.input_tokens + a.output_tokens} tokens, {a.dropped} dropped{reason}"
         )
     return ExitCode.OK
+
+
+def _past_brief(store: Any, run: Any, kind: str) -> str:
+    """The brief run `run` made, as the store keeps it, in `kind` (md, json, html)."""
+    from pydantic import ValidationError
+
+    from briefgen.errors import InputError
+    from briefgen.outputs import render_as
+    from briefgen.runlog import shown_status
+    from briefgen.schemas import Brief
+
+    text = store.runs.brief_json(run.id)
+    if text is None:
+        raise InputError(
+            f"run {run.id} made no brief (status {shown_status(run)}); "
+            "`briefgen runs` lists the runs that did"
+        )
+    try:
+        brief = Brief.model_validate_json(text)
+    except ValidationError:
+        if kind == "json":  # kept as it was written, whatever briefgen wrote it
+            return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        raise InputError(
+            f"run {run.id}'s brief was written by another briefgen version and cannot be "
+            "rendered by this one; --format json prints it as stored"
+        ) from None
+    return render_as(brief, "." + kind).rstrip("\n")
 
 
 _DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
@@ -484,6 +659,59 @@ def _duration(ctx: click.Context, param: click.Parameter, value: str) -> timedel
     if match is None:
         raise click.BadParameter("give a number and a unit: 30d, 12h, 2w, 90m")
     return timedelta(**{_UNITS[match[2]]: int(match[1])})
+
+
+@main.command()
+@click.option(
+    "--max-age",
+    default="26h",
+    show_default=True,
+    metavar="DURATION",
+    callback=_duration,
+    help="Unhealthy when the job's last success ended longer ago than this (26h, 3d, 90m).",
+)
+@click.option(
+    "--failures",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Unhealthy when the last N runs or more failed in a row, since the last success.",
+)
+@click.option(
+    "--job",
+    metavar="NAME",
+    help="The job to check (default: the config file's `name`, else its folder's name).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (docs/scheduling.md).")
+@config_option
+@settings_options("db")
+@guarded
+def status(
+    max_age: timedelta,
+    failures: int,
+    job: str | None,
+    as_json: bool,
+    config_path: Path | None,
+    db: Path | None,
+) -> int:
+    """Is the job healthy? Exit 0 if so, 1 if not: for monitoring (Nagios, cron, systemd).
+
+    Unhealthy: the store has no run of the job; no run succeeded (exit 0 or 3) within
+    --max-age; or the last --failures runs failed. The job is --job, else the `name` of the
+    config file (default: its folder's name). The first line says which and why."""
+    from briefgen import health
+    from briefgen.store import Store
+
+    settings = load({"db": db}, config_path).settings
+    found = health.check(
+        Store(settings.db_path), job or settings.job_name, max_age=max_age, failures=failures
+    )
+    if as_json:
+        click.echo(json.dumps(found.record(), indent=2))
+    else:
+        click.echo("\n".join(found.lines() if found.last_run else [found.headline()]))
+    return ExitCode.OK if found.healthy else ExitCode.NOTHING
 
 
 @main.group(invoke_without_command=True)

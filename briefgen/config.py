@@ -18,16 +18,19 @@ imported only when settings are loaded.
 from __future__ import annotations
 
 import difflib
+import json
 import os
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from briefgen.errors import ConfigError
+from briefgen.prices import Price
 
 DEFAULT_MODEL = "gpt-4o-mini"
 ENV_PREFIX = "BRIEFGEN_"
@@ -47,7 +50,13 @@ LogFormat = Literal["text", "json"]
 # A file may name a setting by the CLI's word for it.
 FILE_ALIASES = {"json": "json_out"}
 # BRIEFGEN_ variables that are not settings: the opt-in live test's.
-OTHER_VARIABLES = frozenset({"BRIEFGEN_LIVE_BASE_URL", "BRIEFGEN_LIVE_MODEL"})
+# Variables of briefgen's own tests and scripts, not settings: set, they are no error.
+OTHER_VARIABLES = frozenset({"BRIEFGEN_LIVE_BASE_URL", "BRIEFGEN_LIVE_MODEL", "BRIEFGEN_CHROMIUM"})
+# What a hook is told about the run it follows (hooks.py): BRIEFGEN_RUN_ID, BRIEFGEN_RUN_STATUS,
+# ... No setting's name starts with `run_`, so a hook that runs briefgen again is no error.
+RUN_PREFIX = ENV_PREFIX + "RUN_"
+# The job name of runs with no `name` setting and no config file.
+DEFAULT_JOB = "default"
 # Read from the environment when the BRIEFGEN_ variable is not set: what the openai SDK reads.
 OPENAI_ENV = {"api_key": "OPENAI_API_KEY", "base_url": "OPENAI_BASE_URL"}
 
@@ -106,6 +115,14 @@ class Settings(BaseModel):
     title: str | None = Field(
         default=None, description="Title of the brief (default: from its main actors)."
     )
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="The job's name, kept with each run (`runs --job`, `status --job`; "
+        "default: the config file's folder, else 'default').",
+    )
     max_input_bytes: int = Field(
         default=5_000_000,
         ge=1000,
@@ -120,10 +137,23 @@ class Settings(BaseModel):
         gt=0,
         description="Skip feed entries published more than this many days ago.",
     )
+    stale_after: float = Field(
+        default=3.0,
+        ge=0,
+        description="Days a source that cannot be reached (a page or feed down, the model "
+        "server failing on its article) keeps its last good extraction in the brief, marked "
+        "stale; after that, or with 0, it is a failure.",
+    )
+    changes_shown: int = Field(
+        default=12,
+        ge=1,
+        description="Lines of 'What changed' shown at the top of the Markdown and HTML brief, "
+        "most telling first; the rest are counted ('and N more') and all are in the JSON.",
+    )
     strict: bool = Field(
         default=False,
-        description="Any unreadable file or record is an error (exit 2) before any model call; "
-        "by default it is a failure in the brief and the rest go on.",
+        description="Any unreadable file or record stops the run before any model call, with "
+        "nothing written (exit 1); by default it is a failure in the brief and the rest go on.",
     )
     backend: str = Field(
         default="openai",
@@ -213,6 +243,28 @@ class Settings(BaseModel):
     max_tokens_total: int | None = Field(
         default=None, gt=0, description="Token cap (input + output) for the whole run."
     )
+    budget_per_day: float | None = Field(
+        default=None,
+        gt=0,
+        description="US dollars the job may spend on model calls per UTC day, its runs "
+        "together; once reached no new call starts, the rest fail ('budget reached', asked "
+        "again tomorrow) and the brief is partial "
+        "(docs/scheduling.md#12-costs-and-a-daily-budget).",
+    )
+    prices: dict[str, Price] = Field(
+        default={},
+        description="Price per model in USD per million tokens, e.g. "
+        '{ "my-model" = { input = 0.15, output = 0.60 } }: adds to and overrides the built-in '
+        "OpenAI prices, which apply to OpenAI's API only.",
+        json_schema_extra=cli(hidden=True),
+    )
+    archive: list[str] = Field(
+        default=[],
+        description="Keep a copy of every brief written, at these file names (.md, .json or "
+        ".html) made from {date} (UTC, YYYY-MM-DD), {time} (UTC, HHMMSS), {run} (the run's id) "
+        "and {job} (the job's name): e.g. out/archive/{date}-{run}.md.",
+        json_schema_extra=cli(hidden=True),
+    )
     db: Path | None = Field(
         default=None,
         description="The SQLite store: cache, run log, what worked per server "
@@ -228,6 +280,30 @@ class Settings(BaseModel):
         description="Progress on stderr: 'text' (a bar on a terminal, timestamped lines "
         "elsewhere) or 'json' (one object per line, for log collectors).",
     )
+    on_success: str | None = Field(
+        default=None,
+        description="Shell command run after a run that exits 0, with the run's facts in "
+        "BRIEFGEN_RUN_* variables (docs/scheduling.md#hooks).",
+        json_schema_extra=cli(hidden=True),
+    )
+    on_partial: str | None = Field(
+        default=None,
+        description="Shell command run after a run that exits 3 (a partial brief).",
+        json_schema_extra=cli(hidden=True),
+    )
+    on_failure: str | None = Field(
+        default=None,
+        description="Shell command run after a run that fails (any exit but 0, 3 and 4).",
+        json_schema_extra=cli(hidden=True),
+    )
+    hook_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds a hook may take; then it is killed (its failure never changes "
+        "the run's exit code).",
+        json_schema_extra=cli(hidden=True),
+    )
+
     claim_check: bool = Field(
         default=False,
         description="After extraction, ask the model whether near-miss claims (same side, "
@@ -276,9 +352,50 @@ class Settings(BaseModel):
         default=None, description="Save every exchange with the server in this folder."
     )
 
+    @field_validator("archive", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("archive")
+    @classmethod
+    def _archive_names(cls, value: list[str]) -> list[str]:
+        for template in value:
+            check_archive(template)
+        return value
+
     @property
     def db_path(self) -> Path:
         return self.db if self.db is not None else default_db()
+
+    @property
+    def job_name(self) -> str:
+        """The job's name as runs keep it: `name`, else 'default'."""
+        return self.name or DEFAULT_JOB
+
+
+# The fields of an `archive` file name, with what a check fills them with.
+ARCHIVE_FIELDS = {"date": "2026-01-31", "time": "235959", "run": 1, "job": "default"}
+ARCHIVE_SUFFIXES = (".md", ".json", ".html")
+
+
+def check_archive(template: str) -> None:
+    """A ValueError naming what is wrong with an `archive` file name, if anything."""
+    if Path(template).suffix.lower() not in ARCHIVE_SUFFIXES:
+        raise ValueError(f"{template!r}: an archive file name ends .md, .json or .html")
+    known = ", ".join(f"{{{name}}}" for name in ARCHIVE_FIELDS)
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        unknown = [name for name in names if name not in ARCHIVE_FIELDS]
+        if unknown:
+            raise ValueError(f"{template!r}: unknown field {{{unknown[0]}}} (known: {known})")
+        template.format(**ARCHIVE_FIELDS)
+    except (ValueError, IndexError) as exc:
+        if str(exc).startswith(repr(template)):
+            raise
+        raise ValueError(
+            f"{template!r}: not a file name template ({exc}; fields: {known})"
+        ) from None
 
 
 def default_db() -> Path:
@@ -350,7 +467,9 @@ def _relative_to(folder: Path, name: str, value: Any) -> Any:
 
     if name in PATH_FIELDS:
         return fix(value)
-    if name == "sources" and isinstance(value, list):
+    if name == "archive" and isinstance(value, str):
+        return fix(value)
+    if name in ("sources", "archive") and isinstance(value, list):
         return [fix(item) for item in value]
     return value
 
@@ -368,6 +487,10 @@ def env_values(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any]
     )
     # BRIEFGEN_MODEL= (set but empty) means not set, as in a systemd EnvironmentFile.
     source.env_vars = {k.lower(): v for k, v in environ.items() if v != ""}
+    # BRIEFGEN_ARCHIVE may be one file name as well as a JSON list of them.
+    one = source.env_vars.get(f"{ENV_PREFIX}archive".lower())
+    if one is not None and not one.lstrip().startswith("["):
+        source.env_vars[f"{ENV_PREFIX}archive".lower()] = json.dumps([one])
     try:
         values = source()
     except SettingsError as exc:
@@ -381,6 +504,8 @@ def env_values(environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any]
     known = {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}
     for variable in environ:
         name = variable.upper()
+        if name.startswith(RUN_PREFIX):  # a hook's facts, in a briefgen run by a hook
+            continue
         if name.startswith(ENV_PREFIX) and name not in known | OTHER_VARIABLES:
             near = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""
@@ -421,6 +546,9 @@ def load_settings(
     for layer_values, layer_origins in layers:
         values.update(layer_values)
         origins.update(layer_origins)
+    if "name" not in values and config_file is not None and config_file.resolve().parent.name:
+        values["name"] = config_file.resolve().parent.name  # the job is its folder
+        origins["name"] = f"folder of {config_file}"
     try:
         settings = Settings.model_validate(values)
     except ValidationError as exc:
@@ -445,10 +573,17 @@ def describe(loaded: Loaded) -> list[tuple[str, str, str]]:
             shown = _mask(value.get_secret_value()) if value is not None else "(none)"
         elif name == "db" and value is None:
             shown = str(settings.db_path)
+        elif name == "name" and value is None:
+            shown = settings.job_name
         elif value is None:
             shown = "(none)"
         elif isinstance(value, list):
             shown = ", ".join(map(str, value)) or "(none)"
+        elif isinstance(value, dict):  # prices
+            shown = (
+                ", ".join(f"{k}: {v.input:g}/{v.output:g} USD per M" for k, v in value.items())
+                or "(none)"
+            )
         else:
             shown = str(value)
         rows.append((name, shown, origin))

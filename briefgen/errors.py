@@ -12,10 +12,12 @@ class ExitCode(IntEnum):
     """The command's exit codes (docs/cli.md), which the run log also keeps for each run."""
 
     OK = 0  # the brief was written; every article was used
-    NOTHING = 1  # nothing produced, or another run is writing the same output (BusyError)
+    NOTHING = 1  # nothing produced: every article failed, the model server cannot be reached,
+    # or --strict met a source it cannot read
     USAGE = 2  # usage, input or configuration error, or the model server refused the run
     PARTIAL = 3  # some articles failed; the brief names them
     BATCH_PENDING = 4  # batches submitted and not yet finished; the next run collects them
+    BUSY = 75  # EX_TEMPFAIL: another run is writing the same output (BusyError); retry later
     INTERRUPTED = 130  # Ctrl-C or SIGTERM
 
 
@@ -54,6 +56,12 @@ class ArticleError(BriefgenError):
     """One article could not be extracted; the others go on and the brief lists it."""
 
 
+class ServerTrouble(ArticleError):
+    """The article failed for the server's or the network's sake (no connection, timeouts,
+    HTTP 5xx or 429 after the retries), not its own: the brief may show its last good
+    extraction, marked stale."""
+
+
 class NothingProduced(BriefgenError):
     """No article could be extracted, so there is no brief (exit 1). `brief` holds the sources
     and why each failed; nothing was written."""
@@ -63,8 +71,25 @@ class NothingProduced(BriefgenError):
         self.brief = brief
 
 
+class StrictFailure(NothingProduced):
+    """With `strict`, a source could not be read (exit 1): no model call was made and nothing
+    was written. Not a configuration error: the file or the URL may read fine next time."""
+
+
+class ServerUnreachable(ServerTrouble):
+    """The model server cannot be reached at all (connection refused, no such host) once an
+    article's transport retries ran out: that article fails, and no new call starts in this
+    run, so the articles left fail at once with the same cause, their reasons beginning with
+    `NOT_ASKED` (no call made) or `STOPPED` (a call made before the server was found down).
+    Server trouble: an article seen before stands in with its last good extraction."""
+
+    NOT_ASKED = "not asked: "
+    STOPPED = "stopped: "
+
+
 class BusyError(BriefgenError):
-    """Another briefgen run is writing the same output file (exit 1); nothing was done."""
+    """Another briefgen run is writing the same output file (exit 75, EX_TEMPFAIL); nothing was
+    done. The run log records the refused run."""
 
 
 class BatchPending(BriefgenError):

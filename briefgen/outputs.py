@@ -9,8 +9,11 @@ The low-level file work (atomic writes, devices and pipes, locks) is in `files.p
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +56,15 @@ def check_outputs(settings: Settings) -> None:
                 "needs a file of its own"
             )
         seen[key] = option
+    check_archive(settings)
 
 
-def deliver(brief: Brief, settings: Settings) -> list[Path]:
-    """Write the outputs the settings name, each atomically (`files.write_atomic`); returns
-    the paths written. Every text is rendered before the first file is touched, so a brief
-    that cannot be rendered replaces none of them."""
+def deliver(brief: Brief, settings: Settings, archive: Sequence[Path] = ()) -> list[Path]:
+    """Write the outputs the settings name, each atomically (`files.write_atomic`), and the
+    `archive` copies (`archive_paths`); returns the paths written. Every text is rendered
+    before the first file is touched, so a brief that cannot be rendered replaces none of
+    them. The archive copies go first, and are taken back if an output then cannot be
+    written: a brief is archived only when it was delivered."""
     texts: list[tuple[Path, str]] = []
     if settings.json_out is not None:
         texts.append((settings.json_out, brief.model_dump_json(indent=2) + "\n"))
@@ -66,9 +72,57 @@ def deliver(brief: Brief, settings: Settings) -> list[Path]:
         texts.append((settings.html, render.html(brief)))
     if settings.out is not None:
         texts.append((settings.out, render.markdown(brief)))
-    for path, text in texts:
-        write_atomic(path, text)
-    return [path for path, _ in texts]
+    copies = [(path, render_as(brief, path.suffix)) for path in archive]
+    archived: list[Path] = []
+    try:
+        for path, text in copies:
+            path.expanduser().parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text)
+            archived.append(path)
+        for path, text in texts:
+            write_atomic(path, text)
+    except BaseException:
+        for path in archived:
+            path.expanduser().unlink(missing_ok=True)
+        raise
+    return [path for path, _ in texts] + archived
+
+
+def render_as(brief: Brief, suffix: str) -> str:
+    """The brief as the file ending `suffix` holds it: .md Markdown, .json JSON, .html a page."""
+    kind = suffix.lower()
+    if kind == ".json":
+        return brief.model_dump_json(indent=2) + "\n"
+    if kind == ".html":
+        return render.html(brief)
+    return render.markdown(brief)
+
+
+def archive_paths(settings: Settings, run_id: int | None, when: datetime) -> list[Path]:
+    """The archive's file names for the brief of run `run_id`, which started at `when` (UTC):
+    the `archive` setting's templates with {date}, {time}, {run} and {job} filled in (the
+    job's name made safe for a file name)."""
+    job = re.sub(r"[^\w.-]+", "_", settings.job_name).strip("._") or "job"
+    fields = {
+        "date": when.strftime("%Y-%m-%d"),
+        "time": when.strftime("%H%M%S"),
+        "run": run_id if run_id is not None else 0,
+        "job": job,
+    }
+    return [Path(template.format(**fields)).expanduser() for template in settings.archive]
+
+
+def check_archive(settings: Settings) -> None:
+    """Before any model call: the archive's folders can be made and written (the part of each
+    name before its first field must lead to a folder that exists or can be created)."""
+    for path in archive_paths(settings, 0, datetime.now(UTC)):
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            raise InputError(f"archive {path}: {folder} is not a folder")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise InputError(f"archive {path}: folder {folder} is not writable")
 
 
 def for_stdout(brief: Brief, settings: Settings) -> str:

@@ -15,17 +15,33 @@ from contextlib import AsyncExitStack
 from importlib.resources import files
 from pathlib import Path
 
-from briefgen import merge, outputs
+from briefgen import merge, outputs, stale
 from briefgen.config import Settings, load_settings
-from briefgen.errors import BatchPending, BriefgenError, InputError, NothingProduced
+from briefgen.errors import (
+    BatchPending,
+    BriefgenError,
+    BusyError,
+    InputError,
+    NothingProduced,
+    StrictFailure,
+)
 from briefgen.extract import cachekey, claimcheck
 from briefgen.extract.extract import Callback, Result
 from briefgen.ingest import inputs
 from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
-from briefgen.runlog import RunLog, event
-from briefgen.schemas import Article, ArticleExtraction, ArticleFailure, Brief, Unreadable
+from briefgen.model.limits import BUDGET_REACHED, Budget
+from briefgen.runlog import RunLog, event, record_stopped
+from briefgen.schemas import (
+    Article,
+    ArticleExtraction,
+    ArticleFailure,
+    Brief,
+    Changes,
+    Stale,
+    Unreadable,
+)
 from briefgen.store import BatchRow, Store
 
 DEMO_DIR = Path(str(files("briefgen") / "examples" / "kim-putin-2023-09"))
@@ -38,12 +54,15 @@ def demo_settings(**overrides: object) -> Settings:
     )
 
 
-def build_client(settings: Settings, store: Store | None = None) -> Client:
+def build_client(
+    settings: Settings, store: Store | None = None, budget: Budget | None = None
+) -> Client:
     """The client of the configured backend (`settings.backend`, found by the registry), with
-    the run's limits; the store remembers what structured-output mode worked per server."""
+    the run's limits (and the day's money `budget`); the store remembers what
+    structured-output mode worked per server."""
     from briefgen.model import registry
 
-    return registry.build_client(settings, store.modes if store is not None else None)
+    return registry.build_client(settings, store.modes if store is not None else None, budget)
 
 
 def server_name(settings: Settings, client: Client | None) -> str:
@@ -84,26 +103,46 @@ async def amake_brief(
         )
     outputs.check_outputs(settings)  # before any model call
     since = outputs.read_brief(settings.since) if settings.since is not None else None
-    items = inputs.read(names, strict=settings.strict, options=InputOptions.of(settings))
-    articles = [item for item in items if isinstance(item, Article)]
-    unreadable = [item for item in items if isinstance(item, Unreadable)]
     store = Store(settings.db_path)
     async with AsyncExitStack() as stack:
-        stack.enter_context(outputs.locked(settings, store.path.parent))
+        model = client.model if client is not None else settings.model
+        server = server_name(settings, client)
+        try:  # the lock first: a run refused at once reads no feed
+            stack.enter_context(outputs.locked(settings, store.path.parent))
+            items = inputs.read(names, strict=settings.strict, options=InputOptions.of(settings))
+        except (BusyError, StrictFailure) as exc:  # in the run log, as `runs` shows them
+            status = "refused" if isinstance(exc, BusyError) else "nothing"
+            record_stopped(store, settings, names, model, server, status, str(exc))
+            raise
+        articles = [item for item in items if isinstance(item, Article)]
+        unreadable = [item for item in items if isinstance(item, Unreadable)]
 
         def connect() -> Client:  # only when an article is not in the cache
             nonlocal client
             if client is None:
-                client = build_client(settings, store)
+                client = build_client(settings, store, run.budget)
                 stack.push_async_callback(client.aclose)
             return client
 
-        model = client.model if client is not None else settings.model
-        server = server_name(settings, client)
         run = RunLog(store, settings, names, articles, model, server, on_result, unreadable)
         await run.start()
         try:
             results = await run.extract(connect)
+            previous = run.previous()
+            earlier = run.earlier() if previous is None else None
+            last = previous or (earlier[:2] if earlier else None)
+            kept = stale.keep_last_good(
+                results,
+                store,
+                job=run.job,
+                run_id=run.id or 0,
+                previous=last[1] if last else None,
+                model=model,
+                prompt_version=run.prompt_version,
+                stale_after=settings.stale_after,
+            )
+            run.mark_stale(kept.covered, len(kept.stale))
+            results = kept.results
             same_claims = None
             checked = CallStats()
             if settings.claim_check:  # asked before the merge, which stays pure
@@ -128,10 +167,19 @@ async def amake_brief(
                     }
                 )
                 brief = brief.model_copy(update={"quality": quality})
+            brief = with_stale(brief, kept.stale)
+            brief = run.priced(brief)  # what the calls cost (prices.py)
             if len(brief.failures) == len(brief.sources):
-                raise nothing_produced(brief)
-            brief = with_changes(brief, run, since, settings.since)
-            written = outputs.deliver(brief, settings)
+                raise nothing_produced(brief, getattr(client, "unreachable", None))
+            if since is not None:
+                brief = with_changes(brief, (str(settings.since), since), settings)
+            elif earlier is not None:
+                brief = with_changes(brief, earlier[:2], settings, note=earlier[2])
+            else:
+                brief = with_changes(brief, previous, settings)
+            run.report_stale(brief)
+            archive = outputs.archive_paths(settings, run.id, run.started_at)
+            written = outputs.deliver(brief, settings, archive)
         except (asyncio.CancelledError, KeyboardInterrupt):
             run.finish("interrupted")
             raise
@@ -164,19 +212,47 @@ def _reused(stored: str | None, results: list[ArticleExtraction | ArticleFailure
         return None
 
 
-def with_changes(brief: Brief, run: RunLog, since: Brief | None, path: Path | None) -> Brief:
-    """The brief with what changed since `since` (read from `path`) or the job's last brief."""
-    previous = (str(path), since) if since is not None else run.previous()
+def with_changes(
+    brief: Brief,
+    previous: tuple[str, Brief] | None,
+    settings: Settings,
+    *,
+    note: str | None = None,
+) -> Brief:
+    """The brief with what changed since `previous` (its label and brief): every change in
+    the JSON, the first `changes_shown` at the top. Without a previous brief, one line says
+    this is the job's first run."""
     if previous is None:
+        found = Changes(since="", items=[], note=changes.FIRST_RUN)
+    else:
+        label, old = previous
+        found = changes.diff(old, brief, since=label).model_copy(update={"note": note})
+    found = found.model_copy(update={"shown": settings.changes_shown})
+    return brief.model_copy(update={"changes": found})
+
+
+def with_stale(brief: Brief, found: dict[int, Stale]) -> Brief:
+    """The brief's sources marked stale where their last good extraction stands in (by index
+    in the merge's input, which numbers the sources); a brief reused from the store keeps no
+    marks of its own."""
+    if not found and not any(s.stale for s in brief.sources):
         return brief
-    label, old = previous
-    return brief.model_copy(update={"changes": changes.diff(old, brief, since=label)})
+    sources = [s.model_copy(update={"stale": found.get(s.n - 1)}) for s in brief.sources]
+    return brief.model_copy(update={"sources": sources})
 
 
-def nothing_produced(brief: Brief) -> NothingProduced:
+def nothing_produced(brief: Brief, unreachable: str | None = None) -> NothingProduced:
+    """`unreachable`: why the model server could not be reached, which comes first then."""
     count = len(brief.failures)
+    cause = f"{unreachable}; " if isinstance(unreachable, str) else ""
+    # The day's budget is named: the articles it stopped are asked again tomorrow.
+    reasons = [s.failed or "" for s in brief.failures]
+    budget = next((r for r in reasons if r.startswith(BUDGET_REACHED)), "")
     return NothingProduced(
-        f"no article could be extracted ({count} failed); nothing was written", brief
+        f"{cause}no article could be extracted ({count} failed"
+        + (f"; {budget.split('; the answer before')[0]}" if budget else "")
+        + "); nothing was written",
+        brief,
     )
 
 
@@ -254,8 +330,10 @@ def make_brief(
 ) -> Brief:
     """Read the sources, extract each article with the model, merge into one Brief.
 
-    Raises NothingProduced (its `.brief` lists the failures) when no article succeeded, and
-    BriefgenError subclasses for bad input, settings or a server that refuses the run."""
+    Raises NothingProduced (its `.brief` lists the failures) when no article succeeded (its
+    subclass StrictFailure when `strict` met a source it cannot read), BusyError when another
+    run holds an output, and BriefgenError subclasses for bad input, settings or a server that
+    refuses the run."""
     made: list[Brief] = []
 
     async def run() -> None:

@@ -7,7 +7,10 @@ and the cache lookup to a worker thread, so a slow disk never stalls the model c
 article's extraction is handed to the writer the moment it is grounded, and a write once handed
 over is finished even if the run is then cancelled (`finish` waits for the writer, then closes
 the run's row itself): a run killed half-way has paid for its finished articles once, and the
-rerun resumes.
+rerun resumes. The run's totals go with every batch of outcomes, so a killed run keeps the
+counts it had; they include the calls of articles still in flight (`_Counted`), so a run
+interrupted by SIGTERM logs every call the server received. A run refused for a busy output,
+or stopped by `strict`, gets a row closed at once (`record_stopped`).
 
 Log records go to `logging.getLogger("briefgen")`; each carries `record.briefgen`, a dict with
 the event's fields (`event`: run_start, article, run_end), for progress displays and JSON logs.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import inspect
 import json
@@ -26,24 +30,30 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from briefgen import prompts
+from pydantic import BaseModel
+
+from briefgen import prices, prompts
 from briefgen.config import Settings
-from briefgen.errors import ExitCode
+from briefgen.errors import ConfigError, ExitCode
 from briefgen.extract import cachekey, extract
 from briefgen.extract.extract import Result
-from briefgen.model.client import Client
+from briefgen.model.client import CallStats, Client, Completion, Message
+from briefgen.model.limits import BUDGET_REACHED, Budget
 from briefgen.schemas import (
     Article,
     ArticleExtraction,
     ArticleFailure,
     ArticleRef,
     Brief,
+    Cost,
     Unreadable,
     Usage,
 )
 from briefgen.store import ArticleRow, CacheEntry, RunRow, Store
+from briefgen.store.runs import TOTALS
 
 log = logging.getLogger("briefgen")
 T = TypeVar("T")
@@ -55,6 +65,7 @@ STATUS_CODES = {
     "error": ExitCode.USAGE,
     "partial": ExitCode.PARTIAL,
     "pending": ExitCode.BATCH_PENDING,  # batches submitted and not finished (batch.py)
+    "refused": ExitCode.BUSY,  # another run holds the output (`record_stopped`)
     "interrupted": ExitCode.INTERRUPTED,
 }
 
@@ -91,8 +102,98 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _resolved(source: str) -> str:
+    """A source or output path as `job_key` compares them."""
+    return (
+        source if source == "-" or "://" in source else os.path.abspath(os.path.expanduser(source))
+    )
+
+
+def _label(run_id: int, ended: str | None) -> str:
+    return f"run {run_id} ({(ended or '')[:16].replace('T', ' ')} UTC)"
+
+
 def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
     log.log(level, message, extra={"briefgen": fields})
+
+
+class _Counted:
+    """The client as extraction sees it: what its calls spent, counted as they go, so a run
+    interrupted while articles are in flight still logs every call the server received (a
+    finished article's result says what it cost; an unfinished one leaves no result)."""
+
+    def __init__(self, inner: Client):
+        self._inner = inner
+        self.model = inner.model
+        self._ended = [0, 0, 0]  # calls, input and output tokens of the calls that returned
+        self._open: dict[int, tuple[CallStats, tuple[int, int, int]]] = {}
+        self._next = 0
+
+    @staticmethod
+    def _now(stats: CallStats) -> tuple[int, int, int]:
+        return stats.attempts, stats.usage.input_tokens, stats.usage.output_tokens
+
+    def spent(self) -> tuple[int, int, int]:
+        """(calls, input tokens, output tokens) so far, those of calls in flight included."""
+        total = list(self._ended)
+        for stats, before in self._open.values():
+            for i, (now, then) in enumerate(zip(self._now(stats), before, strict=True)):
+                total[i] += now - then
+        return total[0], total[1], total[2]
+
+    async def complete(
+        self,
+        messages: list[Message],
+        schema: type[BaseModel],
+        stats: CallStats,
+        *,
+        max_tokens: int | None = None,
+    ) -> Completion:
+        key, self._next = self._next, self._next + 1
+        self._open[key] = (stats, self._now(stats))
+        try:
+            return await self._inner.complete(messages, schema, stats, max_tokens=max_tokens)
+        finally:
+            _, before = self._open.pop(key)
+            for i, (now, then) in enumerate(zip(self._now(stats), before, strict=True)):
+                self._ended[i] += now - then
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def record_stopped(
+    store: Store,
+    settings: Settings,
+    sources: list[str],
+    model: str,
+    base_url: str,
+    status: str,
+    error: str,
+) -> int:
+    """A run that stopped before its first article: `refused` (another run holds its output)
+    or `nothing` (`strict` met a source it cannot read). Its row in the run log, closed at
+    once with the status, exit code and error, and its run_end event; returns its id."""
+    config = settings.model_dump(mode="json", exclude={"api_key"})
+    version = prompts.prompt_version()
+    run_id = store.runs.start(job_key(sources), config, sources, model, base_url, version)
+    code = int(STATUS_CODES[status])
+    store.runs.finish(run_id, status=status, exit_code=code, totals={}, error=error)
+    event(
+        f"run {run_id} {status}: no model call, nothing written",  # the error follows
+        event="run_end",
+        run=run_id,
+        status=status,
+        exit_code=code,
+        error=error,
+        seconds=0.0,
+        outputs=[],
+        **dict.fromkeys(TOTALS, 0),
+    )
+    return run_id
 
 
 class RunLog:
@@ -131,7 +232,26 @@ class RunLog:
         self.writes_cache = store is not None and not exchanges
         self.id: int | None = None
         self.outcomes: dict[int, Result] = {}
+        # The finished articles' totals, kept as they come (`totals`), and the client whose
+        # calls are counted as they go (`_Counted`).
+        self._sums = dict.fromkeys(TOTALS, 0) | {"articles": self.total}
+        self._counted: _Counted | None = None
+        self.stale: set[int] = set()  # failures whose last good extraction stands in
+        self.shown_stale = 0  # the sources standing in for them (a feed: its entries)
         self.started = time.monotonic()
+        self.started_at = datetime.now(UTC)  # the UTC day of the budget and the archive's names
+        # What the run's calls cost (prices.py). Replayed answers cost nothing: not priced.
+        self.paid = settings.replay is None
+        found = prices.price_for(model, base_url, settings.prices) if self.paid else None
+        self.price: prices.Price | None = found[0] if found is not None else None
+        self.priced_by: str | None = found[1] if found is not None else None
+        if settings.budget_per_day is not None and self.paid and self.price is None:
+            raise ConfigError(
+                f"budget_per_day is set, but model {model!r} at {base_url} has no known price: "
+                "give it one in the prices setting (docs/scheduling.md#12-costs-and-a-daily-budget)"
+            )
+        self.budget: Budget | None = None  # the day's money left, set by `start`
+        self.batch_usage = Usage()  # tokens answered by the Batch API, at half price
         # One writer thread, with one connection held open for all its writes.
         self._writer = ThreadPoolExecutor(
             max_workers=1,
@@ -141,6 +261,7 @@ class RunLog:
         # Outcomes waiting for the writer, and the write that will take them all.
         self._queued: list[tuple[ArticleRow, CacheEntry | None]] = []
         self._queued_write: Future[None] | None = None
+        self._queued_totals: dict[str, int] = {}
         self._queue_lock = threading.Lock()
 
     async def _write(self, function: Callable[..., T], *args: Any) -> T:
@@ -150,10 +271,11 @@ class RunLog:
 
     async def start(self) -> None:
         self.started = time.monotonic()
+        self.started_at = datetime.now(UTC)
         if self.store is not None:
             config = self.settings.model_dump(mode="json", exclude={"api_key"})
             self.id = await self._write(
-                self.store.runs.start,
+                functools.partial(self.store.runs.start, name=self.settings.job_name),
                 self.job,
                 config,
                 self.sources,
@@ -161,6 +283,79 @@ class RunLog:
                 self.base_url,
                 self.prompt_version,
             )
+            # The article count from the start: a run killed before its first outcome says
+            # how many it had.
+            await self._write(self.store.runs.record_articles, self.id, [], self.totals())
+            if self.settings.budget_per_day is not None and self.price is not None:
+                spent = await asyncio.to_thread(self.spent_today)
+                self.budget = Budget(self.settings.budget_per_day, spent, self.price)
+
+    def spent_today(self) -> float:
+        """What the job's earlier runs of this UTC day spent, in US dollars: each run's cost;
+        for a run that never closed its row (killed, or running now), its finished articles'
+        tokens at the full price of its model; a run of an unpriced model, nothing."""
+        assert self.store is not None and self.id is not None
+        day = self.started_at.date().isoformat()
+        total = 0.0
+        for row in self.store.runs.day_spend(self.settings.job_name, day, self.id):
+            if row.cost is not None:
+                total += row.cost
+            elif row.open and (
+                found := prices.price_for(row.model, row.base_url, self.settings.prices)
+            ):
+                total += prices.cost(found[0], row.input_tokens, row.output_tokens)
+        return total
+
+    def cost(self, usage: Usage) -> Cost | None:
+        """What `usage` cost at this run's price (its Batch API part at half); None when the
+        run is not priced (replayed answers)."""
+        if not self.paid:
+            return None
+        if self.price is None:
+            return Cost(usd=None, model=self.model)
+        batch = self.batch_usage
+        live_in = max(usage.input_tokens - batch.input_tokens, 0)
+        live_out = max(usage.output_tokens - batch.output_tokens, 0)
+        usd = prices.cost(self.price, live_in, live_out) + prices.cost(
+            self.price, batch.input_tokens, batch.output_tokens, batch=True
+        )
+        return Cost(
+            usd=round(usd, 8),
+            model=self.model,
+            input_price=self.price.input,
+            output_price=self.price.output,
+            batch_usage=batch,
+            priced_by=self.priced_by,
+        )
+
+    def priced(self, brief: Brief) -> Brief:
+        """The brief with what its run's calls cost (all of them: the claim check's too)."""
+        quality = brief.quality.model_copy(update={"cost": self.cost(brief.quality.usage)})
+        return brief.model_copy(update={"quality": quality})
+
+    def _budget_note(self) -> None:
+        """One warning naming the budget and the day's spend, if it stopped articles."""
+        stopped = [
+            r
+            for r in self.outcomes.values()
+            if isinstance(r, ArticleFailure) and r.reason.startswith(BUDGET_REACHED)
+        ]
+        if not stopped or self.budget is None:
+            return
+        budget = self.budget
+        event(
+            f"budget_per_day of {prices.money(budget.per_day)} reached: "
+            f"{prices.money(budget.spent_before + budget.spent)} spent today "
+            f"({prices.money(budget.spent)} by this run); "
+            f"{count(len(stopped), 'article')} not asked, asked again tomorrow",
+            logging.WARNING,
+            event="budget",
+            run=self.id,
+            budget_per_day=budget.per_day,
+            spent_today=round(budget.spent_before + budget.spent, 8),
+            spent_by_run=round(budget.spent, 8),
+            not_asked=len(stopped),
+        )
 
     async def extract(self, connect: Callable[[], Client]) -> list[Result]:
         """Every article's result in input order: from the cache where it holds one, from the
@@ -188,24 +383,33 @@ class RunLog:
             await self._record(index_of[result.article.id], result)
 
         client = connect()
-        if self.settings.batch and self.store is not None:
+        # No batch is submitted once the day's budget is spent: its articles fail at once.
+        spent = self.budget is not None and self.budget.reached() is not None
+        batched = None
+        if self.settings.batch and self.store is not None and not spent:
             from briefgen.extract import batch  # the first requests answered by Batch API jobs
 
             articles = [self.articles[i] for i in todo]
-            client = await batch.prepare(articles, client, self.store, self.settings, self.job)
+            client = batched = await batch.prepare(
+                articles, client, self.store, self.settings, self.job
+            )
+        self._counted = _Counted(client)
         await extract.extract_all(
-            [self.articles[i] for i in todo], client, self.settings, on_result=done
+            [self.articles[i] for i in todo], self._counted, self.settings, on_result=done
         )
-        if self.settings.batch and self.store is not None:
-            await self._write(batch.taken, client, self.store)
+        if batched is not None and self.store is not None:
+            self.batch_usage = batched.used
+            await self._write(batch.taken, batched, self.store)
+        self._budget_note()
         return [self.outcomes[i] for i in range(self.total)]
 
     def _failure(self, unreadable: Unreadable) -> ArticleFailure:
         return ArticleFailure(
-            article=ArticleRef(id=unreadable.id, source=unreadable.source),
+            article=ArticleRef(id=unreadable.id, source=unreadable.source, via=unreadable.via),
             reason=unreadable.reason,
             model=self.model,
             prompt_version=self.prompt_version,
+            transient=unreadable.transient,
         )
 
     def _where(self) -> str:
@@ -244,7 +448,8 @@ class RunLog:
         """Cache hits: logged each, stored in one transaction."""
         rows = [self._outcome(index, result) for index, result in sorted(hits.items())]
         if self.store is not None and self.id is not None and rows:
-            await self._write(self.store.runs.record_articles, self.id, rows)
+            totals = self.totals()
+            await self._write(self.store.runs.record_articles, self.id, rows, totals)
         for result in hits.values():
             await self._call_back(result)
 
@@ -264,14 +469,16 @@ class RunLog:
             if self._queued_write is None:
                 self._queued_write = self._writer.submit(self._write_queued)
             self._queued.append(row)
+            self._queued_totals = self.totals()  # the latest, written with the rows
             return self._queued_write
 
     def _write_queued(self) -> None:
         """On the writer thread: every outcome queued so far, in one transaction."""
         with self._queue_lock:
             rows, self._queued, self._queued_write = self._queued, [], None
+            totals = self._queued_totals
         assert self.store is not None and self.id is not None
-        self.store.runs.record_articles(self.id, rows)
+        self.store.runs.record_articles(self.id, rows, totals)
 
     async def _call_back(self, result: Result) -> None:
         if self.on_result is not None:
@@ -281,6 +488,8 @@ class RunLog:
 
     def _outcome(self, index: int, result: Result) -> tuple[ArticleRow, CacheEntry | None]:
         """Log one article's outcome; its run-log row and, if it is new, its cache entry."""
+        if index not in self.outcomes:
+            self._add(result)
         self.outcomes[index] = result
         article = result.article
         cached = isinstance(result, ArticleExtraction) and result.cached
@@ -349,11 +558,72 @@ class RunLog:
             return None
         run_id, ended, text = found
         try:
-            return f"run {run_id} ({ended[:16].replace('T', ' ')} UTC)", Brief.model_validate_json(
-                text
-            )
+            return _label(run_id, ended), Brief.model_validate_json(text)
         except ValueError:  # a brief of an older briefgen's shape: no comparison
             return None
+
+    def earlier(self) -> tuple[str, Brief, str] | None:
+        """When the job has no brief yet: the last brief of a run that wrote one of this run's
+        output files, else that read one of its sources, with a line on how the list of
+        sources changed; None on a job's true first run."""
+        if self.store is None or self.id is None:
+            return None
+        mine = {_resolved(str(p)) for p in (self.settings.out, self.settings.json_out,
+                                           self.settings.html) if p is not None}  # fmt: skip
+        sources = {_resolved(s) for s in self.sources}
+        candidates = self.store.runs.with_briefs(self.id)
+        chosen = next(
+            (c for c in candidates if mine & {_resolved(p) for p in c[2]}),
+            next((c for c in candidates if sources & {_resolved(s) for s in c[1]}), None),
+        )
+        if chosen is None:
+            return None
+        found = self.store.runs.brief_of(chosen[0])
+        if found is None:
+            return None
+        run_id, ended, text = found
+        try:
+            brief = Brief.model_validate_json(text)
+        except ValueError:
+            return None
+        before = {_resolved(s): s for s in chosen[1]}
+        now = {_resolved(s): s for s in self.sources}
+        added = [now[k] for k in now if k not in before]
+        removed = [before[k] for k in before if k not in now]
+        parts = [f"added {', '.join(added)}"] if added else []
+        parts += [f"removed {', '.join(removed)}"] if removed else []
+        note = (
+            f"The job's sources changed since run {run_id} ({'; '.join(parts) or 'reordered'})"
+            f": compared with that run's brief."
+        )
+        return _label(run_id, ended), brief, note
+
+    def mark_stale(self, indices: Sequence[int], shown: int | None = None) -> None:
+        """These failures (indices of this run's results) are shown as last read, by `shown`
+        sources (a feed's by its entries): counted as stale, not failed, and so recorded."""
+        self.stale = set(indices)
+        self.shown_stale = len(self.stale) if shown is None else shown
+        if self.store is not None and self.id is not None and self.stale:
+            self.store.runs.mark(self.id, [i + 1 for i in sorted(self.stale)], "stale")
+
+    def report_stale(self, brief: Brief) -> None:
+        """One warning per stale source of the brief: why, and how old what it shows is."""
+        for source in brief.sources:
+            if source.stale is None:
+                continue
+            age = source.stale.ago
+            event(
+                f"stale     [{source.n}] {source.article.id}: {source.stale.reason}; shown as "
+                f"last read {age} ago (run {source.stale.run})",
+                logging.WARNING,
+                event="stale",
+                n=source.n,
+                id=source.article.id,
+                source=source.article.source,
+                reason=source.stale.reason,
+                age=source.stale.age,
+                last_good=source.stale.last_good,
+            )
 
     def merged(self, merge_key: str) -> str | None:
         """The brief JSON the job last made from a merge input with this key, if any."""
@@ -362,16 +632,31 @@ class RunLog:
         return self.store.runs.merged_brief(self.job, merge_key, self.id)
 
     def totals(self) -> dict[str, int]:
-        results = list(self.outcomes.values())
-        return {
-            "articles": self.total,
-            "cached": sum(isinstance(r, ArticleExtraction) and r.cached for r in results),
-            "failed": sum(isinstance(r, ArticleFailure) for r in results),
-            "calls": sum(r.attempts for r in results),
-            "reasks": sum(r.reasks for r in results),
-            "input_tokens": sum(r.usage.input_tokens for r in results),
-            "output_tokens": sum(r.usage.output_tokens for r in results),
-        }
+        """The run's totals so far: its finished articles, and the calls and tokens of those
+        still in flight (cheap: the run log writes them with every batch of outcomes). A
+        source that could not be reached and stands in with its last good extraction is no
+        failure: it counts as the entries standing in for it (a feed: its entries)."""
+        found = dict(self._sums)
+        if self._counted is not None:
+            spent = self._counted.spent()
+            for i, name in enumerate(("calls", "input_tokens", "output_tokens")):
+                found[name] = max(found[name], spent[i])
+        if self.stale:
+            found["articles"] += self.shown_stale - len(self.stale)
+            found["failed"] -= sum(
+                isinstance(self.outcomes.get(i), ArticleFailure) for i in self.stale
+            )
+        found["stale"] = self.shown_stale
+        return found
+
+    def _add(self, result: Result) -> None:
+        sums = self._sums
+        sums["cached"] += isinstance(result, ArticleExtraction) and result.cached
+        sums["failed"] += isinstance(result, ArticleFailure)
+        sums["calls"] += result.attempts
+        sums["reasks"] += result.reasks
+        sums["input_tokens"] += result.usage.input_tokens
+        sums["output_tokens"] += result.usage.output_tokens
 
     def finish(
         self,
@@ -391,6 +676,12 @@ class RunLog:
         elapsed = time.monotonic() - self.started
         totals = self.totals()
         code = int(STATUS_CODES[status])  # a plain int in the store and the log event
+        priced = brief.quality.cost if brief is not None and brief.quality.cost else None
+        if priced is None:  # no brief: what its articles' calls cost
+            priced = self.cost(
+                Usage(input_tokens=totals["input_tokens"], output_tokens=totals["output_tokens"])
+            )
+        usd = priced.usd if priced is not None else None
         if self.store is not None and self.id is not None:
             self.store.runs.finish(
                 self.id,
@@ -401,13 +692,16 @@ class RunLog:
                 outputs=list(outputs),
                 brief=brief.model_dump_json() if brief is not None else None,
                 merge_key=merge_key,
+                cost=usd,
             )
         event(
             f"run {self.id or '-'} {status}: {count(totals['articles'], 'article')}, "
             f"{totals['cached']} cached, {totals['failed']} failed, "
-            f"{count(totals['calls'], 'call')}, "
+            + (f"{totals['stale']} stale, " if totals["stale"] else "")
+            + f"{count(totals['calls'], 'call')}, "
             f"tokens in/out {totals['input_tokens']}/{totals['output_tokens']}, "
-            f"{elapsed:.1f} s"
+            + (f"{prices.money(usd)}, " if priced is not None else "")
+            + f"{elapsed:.1f} s"
             + (f" -> {', '.join(outputs)}" if outputs else "")
             + (f"; {error}" if error and status not in ("interrupted", "nothing") else ""),
             event="run_end",
@@ -417,5 +711,6 @@ class RunLog:
             error=error,
             seconds=round(elapsed, 3),
             outputs=list(outputs),
+            cost=usd,
             **totals,
         )

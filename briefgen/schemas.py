@@ -146,6 +146,9 @@ class Article(Strict):
         default=[], description="Text addressed to a model, not a reader (hostile.py)."
     )
     removed: list[Removed] = []
+    via: str | None = Field(
+        default=None, description="The feed that listed it (its URL or file), if it came from one."
+    )
 
 
 class Unreadable(Strict):
@@ -155,6 +158,12 @@ class Unreadable(Strict):
     id: str
     source: str
     reason: str
+    transient: bool = Field(
+        default=False,
+        description="It could not be reached (no connection, a timeout, HTTP 5xx or 429): the "
+        "network's or the server's trouble, not the source's; a later run may read it.",
+    )
+    via: str | None = Field(default=None, description="The feed that listed it, if any.")
 
 
 class ArticleRef(Strict):
@@ -198,6 +207,14 @@ class ArticleRef(Strict):
         description="MinHash sketch of the text's body less headline, datelines and furniture "
         "('n:base64', n its word 3-grams): articles that resemble each other this way are copies "
         "of one story and count as one origin (merge/independence.py).",
+    )
+    text_hash: str | None = Field(
+        default=None,
+        description="A hash of the article as the model reads it (text, title, outlet, author, "
+        "date): the same source with another hash was revised.",
+    )
+    via: str | None = Field(
+        default=None, description="The feed that listed it (its URL or file), if it came from one."
     )
 
 
@@ -275,9 +292,37 @@ class ArticleFailure(Strict):
     cut_off: bool = Field(
         default=False, description="An answer was cut off at the token cap (max_output_tokens)."
     )
+    transient: bool = Field(
+        default=False,
+        description="It failed for the network's or a server's sake (unreachable, timed out, "
+        "HTTP 5xx or 429), not the article's: its last good extraction may stand in.",
+    )
 
 
 # --- the merged brief -----------------------------------------------------------------------
+
+
+class Stale(Strict):
+    """A source that could not be read or extracted this run, shown as it was last read."""
+
+    reason: str = Field(description="Why this run could not read or extract it.")
+    last_good: str = Field(
+        description="When the extraction shown was made: the end of that run, ISO 8601 UTC."
+    )
+    run: int | None = Field(default=None, description="The run that made it.")
+    age: int = Field(description="Seconds from then to this run.")
+
+    @property
+    def ago(self) -> str:
+        """How long ago, roughly: '40 minutes', '5 hours', '1 day', '3 days'."""
+        minutes = self.age // 60
+        if minutes < 60:
+            return f"{max(minutes, 1)} minute{'s' if minutes > 1 else ''}"
+        hours = minutes // 60
+        if hours < 24:
+            return f"{hours} hour{'s' if hours > 1 else ''}"
+        days = hours // 24
+        return f"{days} day{'s' if days > 1 else ''}"
 
 
 class Source(Strict):
@@ -301,6 +346,11 @@ class Source(Strict):
         default=None,
         description="A near-copy (the same wire story) of this earlier source: the two count "
         "as one independent source.",
+    )
+    stale: Stale | None = Field(
+        default=None,
+        description="Set when this run could not reach the source (or the model server failed "
+        "on it) and its last good extraction, at most `stale_after` days old, stands in.",
     )
 
 
@@ -531,6 +581,31 @@ class Story(Strict):
     timeline: list[DatedEvent] = Field(description="Its dated events, oldest first.")
 
 
+class Cost(Strict):
+    """What this run's model calls cost in money
+    (docs/scheduling.md#12-costs-and-a-daily-budget)."""
+
+    usd: float | None = Field(
+        description="US dollars for the tokens of this run's calls, at `input_price` and "
+        "`output_price` (Batch API answers at half); null when the model has no known price."
+    )
+    model: str = Field(description="The model priced, as the run asked for it.")
+    input_price: float | None = Field(
+        default=None, description="USD per million input tokens; null when unknown."
+    )
+    output_price: float | None = Field(
+        default=None, description="USD per million output tokens; null when unknown."
+    )
+    batch_usage: Usage = Field(
+        default=Usage(), description="The tokens of those calls answered by the Batch API."
+    )
+    priced_by: str | None = Field(
+        default=None,
+        description="Where the price comes from: the prices setting, or the built-in OpenAI "
+        "list prices and their date; null when unknown.",
+    )
+
+
 class BriefQuality(Strict):
     dropped_ungrounded: int = Field(
         default=0, description="Items dropped as not grounded in their article, all sources."
@@ -546,33 +621,64 @@ class BriefQuality(Strict):
     )
     reasks: int = Field(default=0, description="Re-asks after unusable answers, all articles.")
     usage: Usage = Field(default=Usage(), description="Tokens this run used, all calls.")
+    cost: Cost | None = Field(
+        default=None,
+        description="What those calls cost in money; null for a brief not made by a run "
+        "(`merge`, the demo) or one whose answers were replayed.",
+    )
 
 
 ChangeKind = Literal["source", "actor", "ask", "warning", "motive", "venue", "date"]
 
 
+ChangeHow = Literal[
+    "new", "dropped", "disputed", "settled", "moved", "revised", "unreachable", "failed"
+]
+
+
 class Change(Strict):
-    """One line of "What changed": something new, dropped, disputed, settled or moved."""
+    """One line of "What changed": something new, dropped, disputed, settled or moved; a
+    source revised, unreachable (kept as last read) or failed."""
 
     kind: ChangeKind = Field(
         description="What changed: a source, actor, ask, warning, motive, the venue or the date."
     )
-    change: Literal["new", "dropped", "disputed", "settled", "moved"] = Field(
-        description="How: new, dropped, disputed, settled or moved."
+    change: ChangeHow = Field(
+        description="How: new, dropped (gone from the sources, or no source states it any "
+        "more), disputed, settled, moved; for a source also revised (its text changed), "
+        "unreachable (kept as last read, marked stale) or failed."
     )
     text: str = Field(description="The line as 'What changed' shows it.")
     sources: list[int] = Field(default=[], description="Citations in this brief.")
     previous_sources: list[int] = Field(
         default=[], description="Citations in the previous brief (for what was dropped)."
     )
+    details: list[str] = Field(
+        default=[],
+        description="For a revision: what the source now says, no longer says, or says "
+        "otherwise (its claims, places and dates).",
+    )
 
 
 class Changes(Strict):
     since: str = Field(
-        description="The previous brief compared with: its run and date, or the file given."
+        description="The previous brief compared with: its run and date, or the file given; "
+        "empty on a job's first run."
     )
     items: list[Change] = Field(
-        description="The changes, in a fixed order (sources, actors, claims, venue, date)."
+        description="Every change, most telling first: disputes that appeared, were settled or "
+        "moved; new asks and warnings; new actors named by several sources; revised sources; "
+        "unreachable and failed sources; then the rest."
+    )
+    shown: int | None = Field(
+        default=None,
+        description="How many of `items` the Markdown and HTML show at the top (`changes_shown`)"
+        "; the rest are counted there. None: all.",
+    )
+    note: str | None = Field(
+        default=None,
+        description="One line on what was compared: the job's first run (nothing to compare "
+        "with), or its sources changed since the brief compared with.",
     )
 
 

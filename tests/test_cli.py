@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from briefgen.cli import main
-from briefgen.schemas import ArticleExtraction
+from briefgen.merge.changes import FIRST_RUN
+from briefgen.schemas import ArticleExtraction, Brief
 
 from conftest import SAMPLE_TEXT, invoke, sample_extraction
 from fakeserver import Reply, chat_completion, error_body
@@ -120,7 +121,7 @@ def test_bad_input_exits_2_without_traceback(runner, args, message):
     assert "Traceback" not in result.stderr
 
 
-def test_an_empty_article_fails_and_strict_makes_it_an_input_error(runner, server, tmp_path):
+def test_an_empty_article_fails_and_strict_makes_it_nothing_produced(runner, server, tmp_path, db):
     server.default = answer()
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n")
@@ -134,9 +135,16 @@ def test_an_empty_article_fails_and_strict_makes_it_an_input_error(runner, serve
     assert f"partial: [2] empty failed: {empty}: no article text" in mixed.stderr
     assert len(server.requests) == 1  # only the good one
     strict = invoke(runner, "make", empty, good, "--base-url", server.url, "--strict")
-    assert strict.exit_code == 2
-    assert strict.stderr == f"briefgen: error: {empty}: no article text\n"
+    assert strict.exit_code == 1  # nothing produced; not a configuration error
+    assert strict.stderr.splitlines()[-1] == (
+        f"briefgen: error: {empty}: no article text (strict: nothing was asked or written)"
+    )
     assert len(server.requests) == 1  # nothing asked
+    from briefgen.store import Store
+
+    last = Store(db).runs.latest()[0]  # `runs` shows it
+    assert (last.status, last.exit_code, last.calls) == ("nothing", 1, 0)
+    assert last.error is not None and "no article text" in last.error
 
 
 def test_output_folder_must_exist(runner, server, articles, tmp_path):
@@ -172,8 +180,11 @@ def test_extract_then_merge_gives_the_same_brief_as_make(runner, server, article
         runner, "make", articles, "--json", tmp_path / "made.json", "-q", "--base-url", server.url
     )
     assert merged.exit_code == made.exit_code == 0
-    assert merged.stdout == made.stdout
-    assert (tmp_path / "merged.json").read_text() == (tmp_path / "made.json").read_text()
+    # The same brief; only a run knows what its calls cost (here: no price for the model), and
+    # only a job's run says it is the job's first.
+    assert "- Cost: unknown" in made.stdout and "Cost:" not in merged.stdout
+    assert first_run_removed(uncosted(made.stdout)) == merged.stdout
+    assert same_but_first_run(tmp_path / "merged.json", tmp_path / "made.json")
 
 
 def test_extract_of_a_folder_into_one_file_merges_as_make_does(runner, server, articles, tmp_path):
@@ -188,7 +199,7 @@ def test_extract_of_a_folder_into_one_file_merges_as_make_does(runner, server, a
         runner, "make", articles, "--json", tmp_path / "made.json", "-q", "--base-url", server.url
     )
     assert merged.exit_code == made.exit_code == 0
-    assert (tmp_path / "merged.json").read_text() == (tmp_path / "made.json").read_text()
+    assert same_but_first_run(tmp_path / "merged.json", tmp_path / "made.json")
     # JSON lines and a JSON array of extractions read the same
     values = [json.loads(line) for line in _objects(extracted.stdout)]
     lines = tmp_path / "all.jsonl"
@@ -198,7 +209,38 @@ def test_extract_of_a_folder_into_one_file_merges_as_make_does(runner, server, a
     for path in (lines, array):
         again = invoke(runner, "merge", path, "--json", tmp_path / "again.json", "-q")
         assert again.exit_code == 0
-        assert (tmp_path / "again.json").read_text() == (tmp_path / "made.json").read_text()
+        assert (tmp_path / "again.json").read_text() == (tmp_path / "merged.json").read_text()
+
+
+FIRST_RUN_SECTION = "## What changed\n\n_First run of this job: nothing to compare with yet._\n\n"
+
+
+def first_run_removed(markdown: str) -> str:
+    """`make`'s Markdown without the line a job's first run has, which `merge` does not."""
+    assert FIRST_RUN_SECTION in markdown
+    return markdown.replace(FIRST_RUN_SECTION, "", 1)
+
+
+def same_but_first_run(merged: Path, made: Path) -> bool:
+    """The two JSON briefs are the same but for `make`'s first-run note."""
+    a, b = json.loads(merged.read_text()), json.loads(uncosted(made))
+    assert a.pop("changes") is None
+    assert b.pop("changes") == {"since": "", "items": [], "shown": 12, "note": FIRST_RUN}
+    return a == b
+
+
+def uncosted(brief: str | Path) -> str:
+    """A made brief (Markdown text, or a JSON file) without what its run's calls cost."""
+    if isinstance(brief, str):
+        return "".join(line for line in brief.splitlines(True) if not line.startswith("- Cost:"))
+    found = Brief.model_validate_json(brief.read_text())
+    assert found.quality.cost is not None
+    return (
+        found.model_copy(
+            update={"quality": found.quality.model_copy(update={"cost": None})}
+        ).model_dump_json(indent=2)
+        + "\n"
+    )
 
 
 def _objects(text: str) -> list[str]:
@@ -485,6 +527,19 @@ def test_runs_lists_runs_and_shows_one(runner, server, articles, tmp_path):
     assert "no run 99 in" in missing.stderr
 
 
+def test_runs_show_takes_db_before_or_after_show(runner, server, articles, tmp_path):
+    server.default = answer()
+    db = tmp_path / "job.db"
+    args = ("make", articles, "--base-url", server.url, "-q", "--out", tmp_path / "b.md")
+    invoke(runner, *args, "--db", db)
+    before = runner.invoke(main, ["runs", "--db", str(db), "show", "1"])
+    after = runner.invoke(main, ["runs", "show", "1", "--db", str(db)])
+    assert before.exit_code == after.exit_code == 0
+    assert after.stdout == before.stdout and "[1] extracted one" in after.stdout
+    elsewhere = runner.invoke(main, ["runs", "show", "1", "--db", str(tmp_path / "other.db")])
+    assert elsewhere.exit_code == 2 and "no run 1 in" in elsewhere.stderr
+
+
 def test_diff_prints_what_changed_between_two_json_briefs(runner, server, articles, tmp_path):
     server.default = answer()
     old, new = tmp_path / "old.json", tmp_path / "new.json"
@@ -679,11 +734,13 @@ def test_two_processes_share_a_store_and_never_write_the_same_brief(server, arti
     finally:
         for process in (first, same, other):
             process.kill()
-    assert (first.returncode, other.returncode, same.returncode) == (0, 0, 1)
+    assert (first.returncode, other.returncode, same.returncode) == (0, 0, 75)
     assert "another briefgen run (pid " in same_err and "is writing it" in same_err
     assert (tmp_path / "a.md").exists() and (tmp_path / "b.md").exists()
     statuses = sorted(r.status for r in Store(db).runs.latest())
-    assert statuses == ["ok", "ok"]  # the refused run never started a run
+    assert statuses == ["ok", "ok", "refused"]  # the refused run is logged, with no call
+    (refused,) = [r for r in Store(db).runs.latest() if r.status == "refused"]
+    assert (refused.exit_code, refused.calls) == (75, 0)
 
 
 def test_a_run_that_died_without_closing_its_row_is_listed_as_killed(runner, db):

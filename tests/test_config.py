@@ -25,7 +25,17 @@ from briefgen.config import (
 
 from conftest import TEST_KEY, invoke
 
-NO_OPTION = {"sources", "api_key"}  # every other field is a `briefgen make` option
+# every other field is a `briefgen make` option; hooks are the config file's and the environment's
+NO_OPTION = {
+    "sources",
+    "api_key",
+    "on_success",
+    "on_partial",
+    "on_failure",
+    "hook_timeout",
+    "prices",
+    "archive",
+}
 
 
 def write(folder: Path, text: str, name: str = "briefgen.toml") -> Path:
@@ -332,8 +342,12 @@ def sample(name: str, tmp_path: Path) -> Any:
         value = f"sk-{name}-0123456789"
     elif kind is str:
         value = f"{name}-value"
+    elif name == "archive":
+        value = [str(tmp_path / "archive" / "{date}-{run}.md"), str(tmp_path / "{job}.json")]
     elif get_origin(kind) is list and get_args(kind) == (str,):
         value = [str(tmp_path / f"{name}-1"), "https://example.com/x"]
+    elif name == "prices":
+        value = {"my-model": {"input": 0.15, "output": 0.6}}
     else:
         raise AssertionError(f"field {name}: add a sample value for {kind}")
     assert value != default
@@ -345,13 +359,15 @@ def toml(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return "[" + ", ".join(toml(v) for v in value) + "]"
+    if isinstance(value, dict):  # an inline table
+        return "{ " + ", ".join(f"{json.dumps(k)} = {toml(v)}" for k, v in value.items()) + " }"
     return json.dumps(value)  # str, int, float: TOML spells them the same way
 
 
 def env(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, list | dict):
         return json.dumps(value)
     return str(value)
 
@@ -362,6 +378,8 @@ def arrived(settings: Settings, name: str) -> Any:
         return value.get_secret_value()
     if isinstance(value, Path):
         return str(value)
+    if name == "prices":
+        return {k: v.model_dump() for k, v in value.items()}
     return value
 
 
@@ -542,3 +560,42 @@ def test_an_unknown_briefgen_variable_is_an_error_with_a_hint(tmp_path):
     ):
         load_settings(environ={"BRIEFGEN_CONCURENCY": "3"}, cwd=tmp_path)
     assert load_settings(environ={"BRIEFGEN_LIVE_BASE_URL": "x"}, cwd=tmp_path).settings
+    # the tests' and scripts' own variable, which the developer docs tell to set
+    assert load_settings(environ={"BRIEFGEN_CHROMIUM": "/usr/bin/chromium"}, cwd=tmp_path)
+
+
+# --- the job's name, and the hooks' variables ------------------------------------------------
+
+
+def test_the_job_is_named_by_the_setting_else_the_config_files_folder_else_default(tmp_path):
+    job = tmp_path / "briefs"
+    job.mkdir()
+    write(job, 'model = "m"\n')
+    loaded = load(job)
+    assert loaded.settings.job_name == "briefs"
+    assert loaded.origins["name"] == f"folder of {job / 'briefgen.toml'}"
+    write(job, 'name = "morning"\n')
+    assert load(job).settings.job_name == "morning"
+    assert load(job, BRIEFGEN_NAME="evening").settings.job_name == "evening"
+    assert load(tmp_path).settings.job_name == "default"  # no config file
+    assert Settings().job_name == "default"
+    write(job, 'name = ""\n')
+    assert "name" in one_line_error(job)
+
+
+def test_a_hooks_variables_are_no_settings_and_no_error(tmp_path):
+    assert not [name for name in Settings.model_fields if name.startswith("run_")]
+    environ = {"BRIEFGEN_RUN_ID": "4", "BRIEFGEN_RUN_STATUS": "ok", "BRIEFGEN_RUN_OUT": "x.md"}
+    settings = load(tmp_path, **environ).settings
+    assert settings.out is None
+    assert "not a briefgen setting" in one_line_error(tmp_path, BRIEFGEN_RUNS="1")
+
+
+def test_the_config_command_shows_the_jobs_name_and_its_hooks(runner, tmp_path, monkeypatch):
+    job = tmp_path / "briefs"
+    job.mkdir()
+    write(job, "on_failure = 'echo \"$BRIEFGEN_RUN_ERROR\" | mail -s x ops'\n")
+    monkeypatch.chdir(job)
+    shown = invoke(runner, "config").stdout
+    assert f"name               = briefs  (folder of {job / 'briefgen.toml'})" in shown
+    assert 'on_failure         = echo "$BRIEFGEN_RUN_ERROR" | mail -s x ops  (' in shown

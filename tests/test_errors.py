@@ -17,6 +17,7 @@ def test_exit_codes_keep_their_documented_values():
         "USAGE": 2,
         "PARTIAL": 3,
         "BATCH_PENDING": 4,
+        "BUSY": 75,
         "INTERRUPTED": 130,
     }
 
@@ -34,6 +35,7 @@ def test_the_commands_help_lists_the_exit_codes():
 
     help_text = " ".join((main.help or "").split())
     assert (
-        "Exit codes: 0 ok, 1 nothing produced, 2 usage or input error, 3 partial brief, "
-        "4 batch submitted and not yet finished, 130 interrupted." in help_text
+        "Exit codes: 0 ok, 1 nothing produced, 2 usage, input or configuration error, 3 partial "
+        "brief, 4 batch submitted and not yet finished, 75 another run holds the output (retry "
+        "later), 130 interrupted." in help_text
     )

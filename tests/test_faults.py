@@ -249,7 +249,10 @@ def test_connect_error_is_retried_and_bounded(article):
         result = extract_one(settings, article)
     assert isinstance(result, ArticleFailure)
     assert result.attempts == 3
-    assert result.reason == "Connection error. after 3 attempt(s)"
+    assert result.reason == (
+        f"the model server at http://127.0.0.1:{port}/v1/ cannot be reached: connection refused "
+        "(3 attempts)"
+    )
 
 
 # --- unusable content: the re-ask budget, not the transport one ------------------------------
@@ -561,8 +564,11 @@ def test_record_and_replay_start_the_ladder_afresh(server, tmp_path):
     # (json_object) would find no recording for its first request.
     replayed = make_brief([source], settings.model_copy(update={"replay": recordings}))
     assert len(server.requests) == 1  # replay never reached the server
+    # the same brief; only a replay is not priced (its calls cost nothing)
+    assert recorded.quality.cost is not None and replayed.quality.cost is None
+    unpriced = recorded.quality.model_copy(update={"cost": None})
     assert replayed.model_copy(update={"changes": None}) == recorded.model_copy(
-        update={"changes": None}
+        update={"changes": None, "quality": unpriced}
     )
     assert replayed.changes is not None and replayed.changes.items == []
     assert (

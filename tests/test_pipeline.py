@@ -157,6 +157,19 @@ def test_an_edited_article_is_asked_again_and_a_renamed_one_is_not(server, folde
     assert [s.article.id for s in brief.sources] == ["a", "b", "renamed"]
 
 
+def test_a_page_whose_stamps_and_counters_moved_costs_no_call(server, folder):
+    server.default = replies
+    (folder / "a.txt").write_text(f"Report a\nUpdated 2 hours ago · Views: 1,204\n{SAMPLE_TEXT}")
+    make_brief([folder], settings_for(server))
+    del server.requests[:]
+    (folder / "a.txt").write_text(f"Report a\nUpdated 1 day ago · Views: 1,377\n{SAMPLE_TEXT}")
+    brief = make_brief([folder], settings_for(server))
+    assert server.requests == [] and brief.quality.cached == 3
+    (folder / "a.txt").write_text(f"Report a\nUpdated 1 day ago\n{SAMPLE_TEXT} A correction.")
+    make_brief([folder], settings_for(server))
+    assert calls(server) == ["a"]  # a changed sentence is a change
+
+
 def test_no_cache_asks_again_and_refreshes_the_cache(server, folder):
     server.default = replies
     make_brief([folder], settings_for(server))

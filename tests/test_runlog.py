@@ -66,7 +66,15 @@ def test_events_carry_their_fields_and_the_run_is_closed(article, db, caplog):
 def test_each_status_is_closed_with_its_exit_code(article, db, caplog):
     caplog.set_level(logging.INFO, logger="briefgen")
     store = Store(db)
-    expected = {"ok": 0, "nothing": 1, "error": 2, "partial": 3, "pending": 4, "interrupted": 130}
+    expected = {
+        "ok": 0,
+        "nothing": 1,
+        "error": 2,
+        "partial": 3,
+        "pending": 4,
+        "refused": 75,
+        "interrupted": 130,
+    }
     assert expected == STATUS_CODES
     for status in expected:
         run = RunLog(store, Settings(db=db), [status], [article], "canned", "http://x/v1/")

@@ -114,6 +114,7 @@ class BatchClient:
         self.base_url = base_url
         self._settings = settings
         self.taken: list[tuple[int, str]] = []  # (batch, custom_id) answers handed out
+        self.used = Usage()  # the tokens of the answers handed out, billed at the batch price
 
     async def complete(
         self,
@@ -130,6 +131,7 @@ class BatchClient:
             if found.completion is not None:
                 stats.attempts += 1
                 stats.usage += found.usage
+                self.used += found.usage
                 stats.mode = found.mode
                 return found.completion
             error = found.error or "no batch answer"

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from briefgen import prompts
 from briefgen.config import Settings
-from briefgen.errors import ArticleError, BriefgenError
-from briefgen.extract import chunks, grounding
+from briefgen.errors import ArticleError, BriefgenError, ServerTrouble
+from briefgen.extract import cachekey, chunks, grounding
 from briefgen.extract.grounding import Checked
 from briefgen.merge.independence import fingerprint, sketch
 from briefgen.model import structured
@@ -60,6 +60,7 @@ def reference(article: Article, known: ArticleRef | None = None) -> ArticleRef:
         **fields,
         fingerprint=(known and known.fingerprint) or fingerprint(article.text),
         sketch=(known and known.sketch) or sketch(article.text),
+        text_hash=cachekey.content_hash(article)[:16],
     )
 
 
@@ -141,7 +142,12 @@ async def _converse(article: Article, client: Client, settings: Settings) -> Res
         first = results[0]
         assert isinstance(first, ArticleFailure)
         dropped = [d for r in results for d in r.dropped]
-        return ArticleFailure(**spent, reason=f"every part failed; {first.reason}", dropped=dropped)
+        return ArticleFailure(
+            **spent,
+            reason=f"every part failed; {first.reason}",
+            dropped=dropped,
+            transient=all(isinstance(r, ArticleFailure) and r.transient for r in results),
+        )
     kept = chunks.combine([r.extraction for r in done])
     return ArticleExtraction(
         **spent,
@@ -170,6 +176,7 @@ class _Talk:
     reasks: int
     cut_off: bool
     best: tuple[Extraction, list[Dropped]] | None
+    transient: bool = False  # failed for the server's sake (errors.ServerTrouble, a deadline)
 
 
 async def _talk(article: Article, client: Client, settings: Settings) -> _Talk:
@@ -201,6 +208,7 @@ async def _talk(article: Article, client: Client, settings: Settings) -> _Talk:
     reasks, invalid_reasks = 0, 0
     regrounded = not settings.grounding_reask
     first: list[Checked] | None = None  # the first usable answer, item by item
+    transient = False  # the server's trouble, not the article's
     best: tuple[Extraction, list[Dropped]] | None = None
     cap, budget, cut_off = settings.max_output_tokens, output_budget(article, settings), False
     try:
@@ -254,9 +262,11 @@ async def _talk(article: Article, client: Client, settings: Settings) -> _Talk:
                 messages = [system, {"role": "user", "content": follow_up}]
     except ArticleError as exc:
         reason = f"{exc}; the answer before: {problem}" if problem else str(exc)
+        transient = isinstance(exc, ServerTrouble)
     except TimeoutError:
         reason = f"article deadline of {settings.article_deadline:g} s reached"
-    return _Talk(article, model, reason, stats, reasks, cut_off, best)
+        transient = True
+    return _Talk(article, model, reason, stats, reasks, cut_off, best, transient)
 
 
 def _finish(talk: _Talk) -> Result:
@@ -286,7 +296,12 @@ def _finish(talk: _Talk) -> Result:
             resolved_dates=[resolve(d.text, article.published, d.relation) for d in kept.dates],
             origins=item_origins(article, kept),
         )
-    return ArticleFailure(**provenance, reason=reason, dropped=best[1] if best else [])
+    return ArticleFailure(
+        **provenance,
+        reason=reason,
+        dropped=best[1] if best else [],
+        transient=talk.transient and best is None,
+    )
 
 
 async def extract_all(

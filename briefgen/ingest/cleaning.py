@@ -69,6 +69,7 @@ COOKIES = "cookie notice"
 DATELINE = "dateline or timestamp"
 TRAILER = "source and editor trailer"
 PROMOTION = "outlet self-promotion"
+COUNTER = "view, share or comment counter, or reading time"
 
 
 def _line_noise(line: str) -> str | None:
@@ -170,6 +171,46 @@ _SOCIAL = r"(?:Twitter|Facebook|Instagram|Telegram|YouTube|LinkedIn|TikTok|Whats
 _BUTTON = (
     r"(?:Share|Tweet|Email|E-mail|Print|Facebook|Twitter|WhatsApp|Pinterest|LinkedIn|Reddit|"
     r"Messenger|Copy link|Copy Link|Comments?)"
+)
+
+# Labels of a page's stamp, in the languages briefgen reads.
+_STAMP_LABEL = (
+    r"Last updated|Updated|Published|Posted|First published|Last modified|Edited|"
+    r"Zuletzt aktualisiert|Aktualisiert(?:\s+am)?|Veröffentlicht(?:\s+am)?|Stand|"
+    r"Mis à jour(?:\s+le)?|Publié(?:\s+le)?|Modifié(?:\s+le)?|Actualizado(?:\s+el)?|"
+    r"Publicado(?:\s+el)?|Aggiornato(?:\s+(?:il|alle))?|Pubblicato(?:\s+il)?|"
+    r"Обновлено|Опубликовано|Оновлено|Опубліковано"
+)
+_FEW = r"\d+|an?|one|a few|einer?|einem|wenigen|une?|quelques|una?|unos|unas|un|pochi"
+# "2 hours ago", "vor 3 Stunden", "il y a 2 heures", "hace 2 horas", "2 ore fa", "2 часа назад"
+_RELATIVE = (
+    rf"(?:{_FEW})\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
+    r"\s+ago|just now|moments ago|"
+    rf"vor\s+(?:{_FEW})\s+(?:Sekunden?|Minuten?|Stunden?|Tag(?:en)?|Wochen?|Monat(?:en)?|Jahr(?:en)?)|"
+    rf"il y a\s+(?:{_FEW})\s+(?:secondes?|minutes?|min|heures?|h|jours?|semaines?|mois|ans?)|"
+    rf"hace\s+(?:{_FEW})\s+(?:segundos?|minutos?|horas?|días?|semanas?|meses?|años?)|"
+    r"\d+\s+(?:secondi|minuti|or[ae]|giorni|settimane|mesi)\s+fa|"
+    r"\d+\s+(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь]|месяц(?:а|ев)?)"
+    r"\s+назад|"
+    r"\d+\s+(?:секунд[уи]?|хвилин[уи]?|годин[уи]?|дн(?:і|ів)|день|тижн(?:і|ів)|місяц(?:і|ів))"
+    r"\s+тому"
+)
+# "15.08.2025, 10:07 Uhr", "15/08/2025 à 10h07", "10:07 Uhr", "06:50 GMT"
+_NUMERIC_STAMP = (
+    r"\d{1,2}[./]\d{1,2}[./]\d{2,4}(?:,?\s*(?:à\s*|um\s*|в\s*|о\s*)?\d{1,2}[:.h]\d{2}"
+    r"(?:\s*Uhr)?)?|\d{1,2}[:.h]\d{2}\s*(?:Uhr|GMT|UTC|MSK|CET|CEST)"
+)
+_COUNT = r"(?:\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?!\d)|\d+(?:[.,]\d)?\s?[KkMm]?(?![\w]))"
+_COUNTED = (
+    r"views|shares|comments|reads|likes|Aufrufe|Kommentare|vues|commentaires|partages|"
+    r"visualizaciones|comentarios|visualizzazioni|commenti|просмотр(?:а|ов)?|"
+    r"комментари(?:й|я|ев)|переглядів|перегляди|коментар(?:і|ів)"
+)
+_READING = (
+    r"\d+\s*(?:-\s*)?(?:min(?:ute)?s?\.?)\s+read(?![\w])|"
+    r"(?:Reading time|Read time|Lesezeit|Lesedauer|Temps de lecture|Tiempo de lectura|"
+    r"Tempo di lettura|Время чтения|Час читання)\s*:?\s*(?:ca\.\s*)?\d+\s*"
+    r"(?:minutes?|mins?|Minuten|min|minutos|minuti|минут[ыа]?|мин|хвилин[иа]?|хв)(?![\w])\.?"
 )
 
 
@@ -377,6 +418,37 @@ _RULES: tuple[_Rule, ...] = (
         rf"(?:\s+on)?\s*:?\s*{_STAMP}",
         ends=True,
         shrinks=True,
+    ),
+    # A stamp that changes on every visit ("Updated 2 hours ago", "vor 3 Stunden", "il y a 2
+    # heures", "2 часа назад") and a stamp in brackets ("(Last updated: 06:50 GMT)") go whole:
+    # left in, they make an unchanged article look new to the cache on every run.
+    _rule(
+        DATELINE,
+        rf"\(\s*(?:{_STAMP_LABEL})\s*:?\s*[^()\n]{{1,60}}\)",
+        re.I,
+    ),
+    _rule(
+        DATELINE,
+        rf"(?<![\w])(?:(?:{_STAMP_LABEL})\s*:?\s*)?(?:{_RELATIVE})(?:\.(?=\s|$))?",
+        re.I,
+        starts=True,
+        ends=True,
+    ),
+    _rule(
+        DATELINE,
+        rf"(?<![\w])(?:{_STAMP_LABEL})\s*:?\s*(?:{_NUMERIC_STAMP})(?:\.(?=\s|$))?",
+        re.I,
+        ends=True,
+    ),
+    # --- counters and reading times: "Views: 1,204", "1.377 Aufrufe", "5 min read"
+    _rule(
+        COUNTER,
+        rf"(?<![\w])(?:{_COUNTED})\s*:\s*{_COUNT}(?![\w])"
+        rf"|(?<![\w]){_COUNT}\s+(?:{_COUNTED})(?![\w])"
+        rf"|(?<![\w])(?:{_READING})",
+        re.I,
+        starts=True,
+        ends=True,
     ),
     _rule(
         # "Tue, March 22, 2016", "September 5, 2023 10:07 AM": a slideshow's or a page's

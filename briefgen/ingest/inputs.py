@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from pydantic import Field, ValidationError
 
-from briefgen.errors import InputError, validation_summary
+from briefgen.errors import InputError, StrictFailure, validation_summary
 from briefgen.ingest.article import InputOptions, build_article, from_html
 from briefgen.ingest.encoding import Decoded, decode
 from briefgen.ingest.metadata import SourceMeta, parse_published
@@ -30,6 +30,15 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml", ".feed"})
 MANIFEST = "manifest.json"
+
+
+class EmptySource(InputError):
+    """A folder with no article files, or a glob that matches none: an error when every source
+    is empty, a warning when others gave articles (today's inbox may just be empty)."""
+
+    def __init__(self, source: str, why: str):
+        super().__init__(f"{source}: {why}")
+        self.source = source
 
 
 class JsonArticle(SourceMeta):
@@ -186,14 +195,16 @@ def _expand(source: str | Path) -> list[Path]:
             in TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | {".json", ".jsonl"}
         )
         if not files:
-            raise InputError(f"{path}: no article files (.txt, .md, .html, .json, .jsonl, feeds)")
+            raise EmptySource(
+                str(path), "no article files (.txt, .md, .html, .json, .jsonl, feeds)"
+            )
         return files
     if not path.exists() and any(c in str(source) for c in "*?["):
         matches = sorted(
             Path(p) for p in glob.glob(str(path.expanduser()), recursive=True) if Path(p).is_file()
         )
         if not matches:
-            raise InputError(f"{source}: no file matches")
+            raise EmptySource(str(source), "no file matches")
         return matches
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
@@ -209,12 +220,15 @@ def read(
 ) -> list[Article | Unreadable]:
     """Every source in order, as articles, and as `Unreadable` where a file or a record could
     not be read (no text, not decodable, a malformed record); '-' reads one article from stdin.
-    A source that does not exist is an `InputError` whatever `strict` says; with `strict`, so
-    is anything unreadable. Ids are made unique."""
+    A source that does not exist is an `InputError` whatever `strict` says; so is an empty
+    folder or a glob that matches nothing (`EmptySource`) when no other source gave anything,
+    and a warning when one did. With `strict`, anything unreadable is a `StrictFailure`. Ids
+    are made unique."""
     if not sources:
         raise InputError("no articles given")
     manifests: dict[Path, Manifest | None] = {}
     found: list[Article | Unreadable] = []
+    empty: list[EmptySource] = []
     options = options or InputOptions()
     for source in sources:
         if "://" in str(source):
@@ -225,7 +239,12 @@ def read(
         if str(source) == "-":
             found.extend(_read_stdin(stdin or sys.stdin))
             continue
-        for path in _expand(source):
+        try:
+            paths = _expand(source)
+        except EmptySource as exc:
+            empty.append(exc)
+            continue
+        for path in paths:
             if path.suffix.lower() in FEED_SUFFIXES:
                 from briefgen.ingest import web
 
@@ -234,10 +253,19 @@ def read(
             found.extend(
                 _guarded(str(path), path.stem, partial(_read_file, path, manifests, options))
             )
+    if empty and not found:
+        raise empty[0]
+    for nothing in empty:
+        log.warning(
+            "%s; skipped, the other sources gave %d article(s)",
+            nothing,
+            sum(isinstance(item, Article) for item in found),
+            extra={"briefgen": {"event": "input_warning", "source": nothing.source}},
+        )
     if strict:
         for item in found:
             if isinstance(item, Unreadable):
-                raise InputError(item.reason)
+                raise StrictFailure(f"{item.reason} (strict: nothing was asked or written)")
     return _unique_ids([_shown(item) for item in _once(found)])
 
 
@@ -259,6 +287,8 @@ def shown(source: str) -> str:
 
 def _shown(item: Article | Unreadable) -> Article | Unreadable:
     update: dict[str, Any] = {"source": shown(item.source)}
+    if item.via is not None:
+        update["via"] = shown(item.via)
     if isinstance(item, Article):
         update["also"] = [shown(x) for x in item.also]
     return item.model_copy(update=update)
@@ -307,7 +337,11 @@ def _guarded(
 
 def load(sources: Sequence[str | Path], stdin: IO[str] | None = None) -> list[Article]:
     """The articles of `sources`; anything unreadable is an `InputError`."""
-    return [a for a in read(sources, stdin, strict=True) if isinstance(a, Article)]
+    items = read(sources, stdin)
+    for item in items:
+        if isinstance(item, Unreadable):
+            raise InputError(item.reason)
+    return [a for a in items if isinstance(a, Article)]
 
 
 def _unique_ids(articles: list[Article | Unreadable]) -> list[Article | Unreadable]:

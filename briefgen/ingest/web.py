@@ -86,9 +86,14 @@ def slug(url: str) -> str:
     return text[:60].rstrip("-.") or "url"
 
 
-def _unreadable(id_: str, source: str, detail: str) -> Unreadable:
+def _unreadable(id_: str, source: str, detail: str, *, transient: bool = False) -> Unreadable:
     line = detail.strip().splitlines()[0] if detail.strip() else "unreadable"
-    return Unreadable(id=id_, source=source, reason=f"{source}: {line}")
+    return Unreadable(id=id_, source=source, reason=f"{source}: {line}", transient=transient)
+
+
+class _Unreachable(InputError):
+    """The server could not be reached or failed (no connection, a timeout, HTTP 5xx or 429):
+    not the page's fault, and a later run may read it."""
 
 
 # --- fetching --------------------------------------------------------------------------------
@@ -133,7 +138,10 @@ class _Fetcher:
             with self._client.stream("GET", url) as response:
                 if not response.is_success:
                     status = f"HTTP {response.status_code} {response.reason_phrase}"
-                    raise InputError(status.strip())
+                    code = response.status_code
+                    raise (_Unreachable if code >= 500 or code == 429 else InputError)(
+                        status.strip()
+                    )
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > limit:
                     raise InputError(too_large)
@@ -154,13 +162,15 @@ class _Fetcher:
                     data=b"".join(chunks),
                 )
         except httpx2.TimeoutException:
-            raise InputError(f"timed out after {self.options.fetch_timeout:g} s") from None
+            raise _Unreachable(f"timed out after {self.options.fetch_timeout:g} s") from None
         except httpx2.TooManyRedirects:
             raise InputError(f"more than {MAX_REDIRECTS} redirects") from None
         except httpx2.ConnectError as exc:
-            raise InputError(f"cannot connect ({exc})") from None
+            raise _Unreachable(f"cannot connect ({exc})") from None
         except (httpx2.InvalidURL, httpx2.UnsupportedProtocol) as exc:
             raise InputError(f"not a URL briefgen can fetch ({exc})") from None
+        except httpx2.TransportError as exc:  # the connection broke: the network's trouble
+            raise _Unreachable(f"{type(exc).__name__} ({exc})") from None
         except httpx2.HTTPError as exc:
             raise InputError(f"{type(exc).__name__} ({exc})") from None
 
@@ -177,7 +187,7 @@ class _Fetcher:
                 return self.feed(got.data, got.headers, url, id_)
             return [_article(got, id_, metas)]
         except InputError as exc:
-            return [_unreadable(id_, url, str(exc))]
+            return [_unreadable(id_, url, str(exc), transient=isinstance(exc, _Unreachable))]
         except Exception as exc:  # never an exception out of reading one source
             log.debug("fetching %s failed", url, exc_info=True)
             return [_unreadable(id_, url, f"{type(exc).__name__}: {exc}")]
@@ -218,7 +228,9 @@ class _Fetcher:
         found: list[Article | Unreadable] = []
         for number, entry in entries:
             found.extend(self._entry(entry, number, source, feed_id, outlet))
-        return found
+        # Each entry says which feed listed it: when the feed cannot be reached, the run
+        # knows which of the last brief's sources were its entries.
+        return [item.model_copy(update={"via": source}) for item in found]
 
     def _entry(
         self, entry: Any, number: int, source: str, feed_id: str, outlet: str | None
@@ -234,7 +246,8 @@ class _Fetcher:
         if link and len(text) <= FULL_TEXT:
             yield from self.url(link, (meta,), feed_ok=False)
             return
-        where = link or f"{source}#{number}"
+        # An entry without a link is known by its id (RSS guid, Atom id), else its place.
+        where = link or f"{source}#{entry.get('id') or number}"
         id_ = slug(link) if link else f"{feed_id}-{number}"
         try:
             yield build_article(text, where, id_, meta).model_copy(update={"source": where})

@@ -1,21 +1,30 @@
 """What changed between two briefs of one job: the "What changed" section. Pure: no I/O, no clock.
 
-`diff(old, new, since)` compares the previous brief with this one and lists, in a fixed order
-(sources, actors, asks, warnings, motives, venue, date; within a kind new items in this brief's
-order, then dropped ones in the previous brief's), what is new, dropped, disputed, settled or
-moved. Citations of new things are [n] in this brief; those of dropped things are kept in
-`previous_sources`, since citation numbers are per brief.
+`diff(old, new, since)` compares the previous brief with this one and lists what is new,
+dropped, disputed, settled or moved, which sources were revised, could not be reached (shown as
+last read, `Source.stale`) or failed, most telling first (`rank`): disputes that appeared, were
+settled or moved; new asks and warnings (more sources first); new actors several sources name;
+revisions; outages and failures; then the rest, in kind order (sources, actors, asks, warnings,
+motives, venue, date; within a kind new items in this brief's order, then dropped ones in the
+previous brief's). Citations of new things are [n] in this brief; those of dropped things are
+kept in `previous_sources`, since citation numbers are per brief. How many lines a brief shows
+is the caller's (`Changes.shown`).
 
 Actors and claims are compared across all of a brief's stories (`Brief.stories`); venue and date
 story by story: each story of this brief with the previous brief's story it shares most sources
 with (the main story with the main one when each brief has one story), and the lines of a story
 other than the main one say which ("(story 2)").
 
+A revised source (the same identity, another `text_hash`) is one line with what its own items
+now say, no longer say or say otherwise (claims, places, dates: `Change.details`); what only its
+items changed elsewhere (an actor it alone named, a venue it alone gave) is not listed again.
+
 How items are matched across the two briefs:
 
-- *sources*: by where the text came from (`article.source`; the article id when that is
-  missing or '-' for stdin). A source that failed this time but was read last time counts as
-  dropped, and the other way round as new; the text says so.
+- *sources*: by where the text came from (`source_key`: a URL, a feed entry's link or
+  `FEED#ID`; a file's id). Gone from the sources: dropped. Read last time and failed now:
+  failed (a feed that failed: one line, naming how many of its entries are left out); the
+  other way round: new. Shown as last read: unreachable, one line per source or per feed.
 - *actors*: the same when any of their names fold alike (`briefgen.text.fold`: case, punctuation,
   hyphens, possessives). Only name-like names count, so role-only aliases ("the president")
   never make two people one.
@@ -33,6 +42,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from briefgen.merge.similarity import Similarity, content_words
 from briefgen.merge.venues import same_place
@@ -67,8 +78,12 @@ LABELS = {
     "disputed": "Disputed",
     "settled": "Settled",
     "moved": "Moved",
+    "revised": "Revised",
+    "unreachable": "Unreachable",
+    "failed": "Failed",
 }
 MAX_REASON = 80
+FIRST_RUN = "First run of this job: nothing to compare with yet."
 
 
 def diff(old: Brief, new: Brief, since: str) -> Changes:
@@ -93,8 +108,9 @@ def diff(old: Brief, new: Brief, since: str) -> Changes:
 
         return _claim_changes(kind, old_claims[field], new_claims[field], same)
 
+    revised = _revised(old, new)
     items = [
-        *_source_changes(old.sources, new.sources),
+        *_source_changes(old.sources, new.sources, revised),
         *_actor_changes(old_actors, new_actors),
         *claims("ask", "asks"),
         *claims("warning", "warnings"),
@@ -111,7 +127,40 @@ def diff(old: Brief, new: Brief, since: str) -> Changes:
                 where = f"story {j + 1}" if j is not None else "a story of the previous brief"
                 found = [c.model_copy(update={"text": f"{c.text} ({where})"}) for c in found]
             items += found
-    return Changes(since=since, items=items)
+    if revised:
+        same = partial(_same_claim, similarity=similarity)
+        labels = {s.n: _source_label(s) for s in new.sources}
+        items += [
+            _revision(labels[n], o, n, before, after, (old_names, new_names), same)
+            for o, n in revised.items()
+        ]
+        items = [c for c in items if not _side_effect(c, revised)]
+    return Changes(since=since, items=rank(items))
+
+
+# --- most telling first ---------------------------------------------------------------------
+
+
+def _rank(change: Change) -> tuple[int, int]:
+    """(group, -weight): disputes that appeared, were settled or moved; new asks and warnings
+    (more sources first); new actors named by several sources; revisions; outages and
+    failures; the rest."""
+    if change.kind in ("venue", "date") and change.change in ("disputed", "settled", "moved"):
+        return 0, 0
+    if change.change == "new" and change.kind in ("ask", "warning"):
+        return 1, -len(change.sources)
+    if change.change == "new" and change.kind == "actor" and len(change.sources) > 1:
+        return 2, -len(change.sources)
+    if change.change == "revised":
+        return 3, 0
+    if change.change in ("unreachable", "failed"):
+        return 4, 0
+    return 5, 0
+
+
+def rank(items: list[Change]) -> list[Change]:
+    """The changes most telling first (`_rank`); otherwise in the order found."""
+    return sorted(items, key=_rank)  # stable: ties keep their order
 
 
 def _stories(brief: Brief) -> list[Story]:
@@ -134,8 +183,8 @@ def _matched(
     one story on each side, the two are matched whatever their sources."""
     if len(before) == 1 and len(after) == 1:
         return [(0, 0)]
-    old_keys = {s.n: _source_key(s) for s in old.sources}
-    new_keys = {s.n: _source_key(s) for s in new.sources}
+    old_keys = {s.n: source_key(s) for s in old.sources}
+    new_keys = {s.n: source_key(s) for s in new.sources}
     was = [{old_keys[n] for n in story.sources if n in old_keys} for story in before]
     now = [{new_keys[n] for n in story.sources if n in new_keys} for story in after]
     shared = sorted(
@@ -158,9 +207,10 @@ def _matched(
 # --- sources --------------------------------------------------------------------------------
 
 
-def _source_key(source: Source) -> str:
-    """A URL is a source's identity; a local file's is its id (its name), which stays the same
-    however the folder was spelled on the command line or in the config file."""
+def source_key(source: Source) -> str:
+    """A URL is a source's identity (a page's, or a feed entry's link; `FEED#ID` for an entry
+    without one); a local file's is its id (its name), which stays the same however the folder
+    was spelled on the command line or in the config file."""
     where = source.article.source
     return where if "://" in where else source.article.id
 
@@ -170,7 +220,7 @@ def _keyed(sources: list[Source]) -> dict[tuple[str, int], Source]:
     seen: dict[str, int] = defaultdict(int)
     keyed = {}
     for source in sources:
-        key = _source_key(source)
+        key = source_key(source)
         keyed[(key, seen[key])] = source
         seen[key] += 1
     return keyed
@@ -182,18 +232,87 @@ def _source_label(source: Source) -> str:
     return f"“{article.title or article.id}”{outlet}"
 
 
-def _reason(source: Source) -> str:
-    reason = " ".join((source.failed or "").split())
+def _reason(source: Source | str) -> str:
+    why = source if isinstance(source, str) else (source.failed or "")
+    reason = " ".join(why.split())
     return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
 
 
-def _source_changes(old: list[Source], new: list[Source]) -> list[Change]:
-    before, after = _keyed(old), _keyed(new)
+def _revised(old: Brief, new: Brief) -> dict[int, int]:
+    """Sources read in both briefs whose text changed: previous number -> number now."""
+    before = _keyed(old.sources)
+    found = {}
+    for key, source in _keyed(new.sources).items():
+        was = before.get(key)
+        if was is None or was.failed or source.failed:
+            continue
+        a, b = was.article.text_hash, source.article.text_hash
+        if a and b and a != b:
+            found[was.n] = source.n
+    return found
+
+
+def _unreachable(new: list[Source]) -> list[Change]:
+    """One line per source shown as last read, one per feed when a feed could not be read."""
+    groups: dict[tuple[str, str], list[Source]] = defaultdict(list)
+    for source in new:
+        if source.stale is not None:
+            whole_feed = source.article.via and source.stale.reason.startswith(
+                f"{source.article.via}:"
+            )
+            key = source.article.via if whole_feed else f"{source.n}"
+            groups[(key or "", source.stale.reason)].append(source)
     found = []
+    for (key, reason), sources in groups.items():
+        first = sources[0]
+        assert first.stale is not None
+        oldest = max(sources, key=lambda s: s.stale.age if s.stale else 0)
+        age = oldest.stale.ago if oldest.stale else ""
+        if key == f"{first.n}":
+            label, where = _source_label(first), first.article.source
+            kept = ""
+        else:
+            label, where = f"feed {key}", key
+            kept = f"; its {len(sources)} entr{'y' if len(sources) == 1 else 'ies'} kept as read"
+        why = _reason(reason.removeprefix(f"{where}: "))
+        found.append(
+            Change(
+                kind="source",
+                change="unreachable",
+                text=f"source unreachable: {label} (last good {age} ago{kept}) — {why}",
+                sources=[s.n for s in sources],
+            )
+        )
+    return found
+
+
+def _source_changes(old: list[Source], new: list[Source], revised: dict[int, int]) -> list[Change]:
+    before, after = _keyed(old), _keyed(new)
+    found = _unreachable(new)
+    failed_feeds = {s.article.source: s for s in new if s.failed}
+    left_out: dict[str, list[Source]] = defaultdict(list)  # a failed feed's entries of before
+    for key, gone in before.items():
+        if key not in after and gone.article.via in failed_feeds:
+            left_out[gone.article.via or ""].append(gone)
     for key, source in after.items():
         label = _source_label(source)
         was = before.get(key)
-        if was is None:
+        if was is None and source.article.source in left_out:
+            entries = left_out[source.article.source]
+            where = source.article.source
+            why = _reason((source.failed or "").removeprefix(f"{where}: "))
+            found.append(
+                Change(
+                    kind="source",
+                    change="failed",
+                    text=f"source failed: feed {where} — {why}; its {len(entries)} "
+                    f"entr{'y' if len(entries) == 1 else 'ies'} of the previous brief are "
+                    "left out",
+                    sources=[source.n],
+                    previous_sources=[s.n for s in entries],
+                )
+            )
+        elif was is None:
             failed = f" — failed: {_reason(source)}" if source.failed else ""
             found.append(
                 Change(
@@ -207,8 +326,8 @@ def _source_changes(old: list[Source], new: list[Source]) -> list[Change]:
             found.append(
                 Change(
                     kind="source",
-                    change="dropped",
-                    text=f"dropped source: {label} — now failed: {_reason(source)}",
+                    change="failed",
+                    text=f"source failed: {label} — {_reason(source)}",
                     sources=[source.n],
                     previous_sources=[was.n],
                 )
@@ -223,8 +342,9 @@ def _source_changes(old: list[Source], new: list[Source]) -> list[Change]:
                     previous_sources=[was.n],
                 )
             )
+    left = {s.n for entries in left_out.values() for s in entries}
     for key, was in before.items():
-        if key not in after:
+        if key not in after and was.n not in left:
             found.append(
                 Change(
                     kind="source",
@@ -234,6 +354,98 @@ def _source_changes(old: list[Source], new: list[Source]) -> list[Change]:
                 )
             )
     return found
+
+
+# --- revisions ------------------------------------------------------------------------------
+
+
+def _own_claims(stories: list[Story], n: int) -> list[tuple[str, Claim]]:
+    return [
+        (kind, claim)
+        for story in stories
+        for kind in ("asks", "warnings", "motives")
+        for claim in getattr(story, kind)
+        if n in claim.sources
+    ]
+
+
+def _own_values(stories: list[Story], field: str, n: int) -> list[SlotValue]:
+    return [v for story in stories for v in getattr(story, field).values if n in v.sources]
+
+
+def _own_dates(stories: list[Story], n: int) -> dict[str, str]:
+    """The source's dated events: folded event -> its date."""
+    return {
+        fold(e.event): e.date or " / ".join(e.as_written)
+        for story in stories
+        for e in story.timeline
+        if n in e.sources
+    }
+
+
+def _revision(
+    label: str,
+    was: int,
+    now: int,
+    before: list[Story],
+    after: list[Story],
+    names: tuple[dict[str, set[str]], dict[str, set[str]]],
+    same: Callable[..., bool],
+) -> Change:
+    """What a revised source now says, no longer says or says otherwise: its own claims,
+    places and dates, old against new."""
+    details: list[str] = []
+    old_claims, new_claims = _own_claims(before, was), _own_claims(after, now)
+    kinds = {"asks": "ask", "warnings": "warning", "motives": "motive"}
+
+    def matched(a: tuple[str, Claim], b: tuple[str, Claim]) -> bool:
+        return a[0] == b[0] and same(a[1], names[0], b[1], names[1])
+
+    for kind, claim in new_claims:
+        if not any(matched(o, (kind, claim)) for o in old_claims):
+            details.append(_claim_text("now says", kinds[kind], claim))
+    for kind, claim in old_claims:
+        if not any(matched((kind, claim), b) for b in new_claims):
+            details.append(_claim_text("no longer says", kinds[kind], claim))
+    for field, word in (("venue", "place"), ("date", "date")):
+        a = [_label(v) for v in _own_values(before, field, was)]
+        b = [_label(v) for v in _own_values(after, field, now)]
+        if set(a) != set(b):
+            if a and b:
+                details.append(f"{word}: {'; '.join(a)} → {'; '.join(b)}")
+            elif b:
+                details.append(f"now gives the {word}: {'; '.join(b)}")
+            else:
+                details.append(f"no longer gives the {word}: {'; '.join(a)}")
+    old_dates, new_dates = _own_dates(before, was), _own_dates(after, now)
+    for event, when in new_dates.items():
+        if event in old_dates and old_dates[event] != when:
+            details.append(f"dates “{event}” {when}, not {old_dates[event]}")
+    summary = "; ".join(details[:3]) + (
+        f"; and {len(details) - 3} more" if len(details) > 3 else ""
+    )
+    summary = summary or "its text changed, not what the brief takes from it"
+    return Change(
+        kind="source",
+        change="revised",
+        text=f"revised: [{now}] {label} — {summary}",
+        sources=[now],
+        previous_sources=[was],
+        details=details,
+    )
+
+
+def _side_effect(change: Change, revised: dict[int, int]) -> bool:
+    """A change that only a revised source's own items make (an actor dropped with the place
+    the correction changed): the revision's line says it."""
+    if change.kind == "source" or change.change == "revised":
+        return False
+    if change.kind in ("venue", "date") and change.change in ("disputed", "settled"):
+        return False
+    now, was = set(change.sources), set(change.previous_sources)
+    if not now and not was:
+        return False
+    return now <= set(revised.values()) and was <= set(revised)
 
 
 # --- actors ---------------------------------------------------------------------------------
@@ -386,7 +598,7 @@ def _overlap(a: str, b: str) -> bool:
 def _slot_changes(kind: ChangeKind, old: Slot, new: Slot) -> list[Change]:
     if not old.values and not new.values:
         return []
-    cited = {"sources": _cited(new), "previous_sources": _cited(old)}
+    cited: dict[str, Any] = {"sources": _cited(new), "previous_sources": _cited(old)}
     if not new.values:
         return [
             Change(

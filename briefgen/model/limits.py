@@ -1,9 +1,9 @@
 """What a run may spend, shared by every concurrent call: time, tokens, and the server's patience.
 
-`RunLimits` holds the whole-run deadline and token cap: once either is reached no new model call
-starts, and the articles still waiting fail with the reason. `RateGate` slows the start of new
-requests after a 429 (a token bucket that lowers the rate and climbs back), without pausing
-anyone: the worker that got the 429 waits for its own Retry-After.
+`RunLimits` holds the whole-run deadline, token cap and money `Budget`: once one is reached no
+new model call starts, and the articles still waiting fail with the reason. `RateGate` slows the
+start of new requests after a 429 (a token bucket that lowers the rate and climbs back), without
+pausing anyone: the worker that got the 429 waits for its own Retry-After.
 """
 
 from __future__ import annotations
@@ -12,8 +12,37 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
+from briefgen.prices import Price, cost, money
 from briefgen.schemas import Usage
+
+BUDGET_REACHED = "budget reached"  # how an article's failure reason starts
+
+
+@dataclass
+class Budget:
+    """The money a job may still spend today (`budget_per_day`): the day's limit, what the
+    job's earlier runs of the day spent, and the price of this run's calls. Live calls only:
+    a Batch API answer is paid for when the batch runs, before the run can weigh it."""
+
+    per_day: float
+    spent_before: float  # by the job's earlier runs of this UTC day
+    price: Price
+    spent: float = 0.0  # by this run's live calls so far
+
+    def spend(self, usage: Usage) -> None:
+        self.spent += cost(self.price, usage.input_tokens, usage.output_tokens)
+
+    def reached(self) -> str | None:
+        """Why no new call may start, or None while one may."""
+        today = self.spent_before + self.spent
+        if today < self.per_day:
+            return None
+        return (
+            f"{BUDGET_REACHED}: budget_per_day of {money(self.per_day)} reached, "
+            f"{money(today)} spent today"
+        )
 
 
 class RunLimits:
@@ -22,12 +51,14 @@ class RunLimits:
         deadline: float | None = None,
         max_tokens_total: int | None = None,
         clock: Callable[[], float] = time.monotonic,
+        budget: Budget | None = None,
     ):
         self._clock = clock
         self._ends = clock() + deadline if deadline is not None else None
         self.deadline = deadline
         self.max_tokens_total = max_tokens_total
         self.tokens_used = 0
+        self.budget = budget
 
     def remaining(self) -> float | None:
         """Seconds left before the run deadline, or None without one."""
@@ -35,6 +66,8 @@ class RunLimits:
 
     def spend(self, usage: Usage) -> None:
         self.tokens_used += usage.input_tokens + usage.output_tokens
+        if self.budget is not None:
+            self.budget.spend(usage)
 
     def exhausted(self) -> str | None:
         """Why no new call may start, or None while one may."""
@@ -45,6 +78,8 @@ class RunLimits:
                 f"token cap reached ({self.tokens_used} of {self.max_tokens_total} tokens used) "
                 "before this article finished"
             )
+        if self.budget is not None:
+            return self.budget.reached()
         return None
 
 

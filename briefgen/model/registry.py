@@ -36,7 +36,7 @@ from briefgen.model.client import BatchBackend, Client
 
 if TYPE_CHECKING:
     from briefgen.model.ladder import ModeMemory
-    from briefgen.model.limits import RateGate, RunLimits
+    from briefgen.model.limits import Budget, RateGate, RunLimits
 
 GROUP = "briefgen.backends"
 
@@ -100,11 +100,14 @@ def server_url(settings: Settings) -> str:
     return str(backend(settings.backend).server_url(settings))
 
 
-def build_client(settings: Settings, modes: ModeMemory | None = None) -> Client:
-    """The configured backend's client, with the run's limits and a fresh rate gate."""
+def build_client(
+    settings: Settings, modes: ModeMemory | None = None, budget: Budget | None = None
+) -> Client:
+    """The configured backend's client, with the run's limits (and the day's money `budget`,
+    if the job has one) and a fresh rate gate."""
     from briefgen.model.limits import RateGate, RunLimits
 
-    limits = RunLimits(settings.deadline, settings.max_tokens_total)
+    limits = RunLimits(settings.deadline, settings.max_tokens_total, budget=budget)
     services = Services(modes=modes, limits=limits, gate=RateGate())
     return backend(settings.backend).client(settings, services)
 

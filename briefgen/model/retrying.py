@@ -12,7 +12,11 @@ request raises propagates at once. Around every attempt:
   open, and costs nothing, until a 429);
 - the run's `RunLimits`: once the deadline or the token cap is reached no new attempt starts
   (`LimitReached`), and no wait outlasts the deadline;
-- exponential backoff with jitter for the other passing faults, capped by `max_wait`.
+- exponential backoff with jitter for the other passing faults, capped by `max_wait`;
+- `Reachability`: a server that cannot be reached at all (connection refused, a host name that
+  does not resolve) is tried by one call while the others wait; when that call's retries run
+  out the server is down for the run (`ServerUnreachable`, one `server_down` error event), and
+  every later call fails at once without a request.
 
 Transport retries are one budget (`Settings.retries`); re-asks after an unusable answer are
 another, spent above the client.
@@ -29,7 +33,7 @@ from typing import Any, Protocol, TypeVar
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from briefgen.config import Settings
-from briefgen.errors import ArticleError
+from briefgen.errors import ArticleError, ServerUnreachable
 from briefgen.model.client import CallStats
 from briefgen.model.limits import RateGate, RunLimits
 from briefgen.schemas import Usage
@@ -53,7 +57,51 @@ class Faults(Protocol):
 
     def describe(self, exc: BaseException) -> str: ...
 
+    def unreachable(self, exc: BaseException) -> str | None:
+        """The cause, when `exc` says no connection could be made at all; None otherwise."""
+        ...
+
     def usage(self, response: Any) -> Usage: ...
+
+
+class Reachability:
+    """Whether the server can be reached at all, for every call of one transport. A call whose
+    connection could not be made puts the server in doubt: that call (its article's `stats`)
+    goes on retrying, and the other calls wait before their next attempt. Any answer, an error
+    status too, clears the doubt; the doubting call's retries running out make the server
+    `down` for the rest of the run. So a dead server costs one article's retries, not every
+    article's."""
+
+    def __init__(self) -> None:
+        self.down: str | None = None
+        self._prober: CallStats | None = None
+        self._settled = asyncio.Event()
+
+    async def wait(self, stats: CallStats) -> None:
+        """Until the server is not in doubt, or `stats`' call is the one trying it."""
+        while self.down is None and self._prober is not None and self._prober is not stats:
+            await self._settled.wait()
+
+    def doubt(self, stats: CallStats) -> None:
+        if self.down is None and self._prober is None:
+            self._prober = stats
+            self._settled = asyncio.Event()
+
+    def reached(self) -> None:
+        self._release()
+
+    def give_up(self, reason: str) -> None:
+        self.down = reason
+        self._release()
+
+    def done(self, stats: CallStats) -> None:
+        """`stats`' call ended (answered, failed, cancelled): it tries the server no longer."""
+        if self._prober is stats:
+            self._release()
+
+    def _release(self) -> None:
+        self._prober = None
+        self._settled.set()
 
 
 class Transport:
@@ -64,12 +112,15 @@ class Transport:
         limits: RunLimits | None = None,
         gate: RateGate | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        server: str = "the model server",
     ):
         self.settings = settings
         self.faults = faults
         self.limits = limits or RunLimits()
         self.gate = gate or RateGate()
         self._sleep = sleep or asyncio.sleep  # tests give a fake clock
+        self.server = server  # as messages name it: "the model server at URL"
+        self.reach = Reachability()
 
     def timeout(self) -> float:
         """Seconds one request may take: the request timeout, or what is left of the run."""
@@ -90,27 +141,57 @@ class Transport:
             sleep=self._sleep,
         )
         after_429 = False
-        async for attempt in retrying:
-            with attempt:
-                if not after_429:  # a retry after a 429 has waited its own Retry-After
-                    await self.gate.admit(self.limits.remaining())
-                after_429 = False
-                if reason := self.limits.exhausted():
-                    raise LimitReached(reason)
-                stats.attempts += 1
-                started = self.gate.started()
-                try:
-                    response = await send(self.timeout())
-                except Exception as exc:
-                    if self.faults.rate_limited(exc):
-                        after_429 = True
-                        wait = self._rate_limit_wait(exc, attempt.retry_state.attempt_number)
-                        self.gate.limited(started, wait)
-                    raise
-                usage = self.faults.usage(response)
-                stats.usage += usage
-                self.limits.spend(usage)
-                return response
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    await self.reach.wait(stats)
+                    if self.reach.down is not None:
+                        why = (
+                            ServerUnreachable.STOPPED
+                            if stats.attempts
+                            else ServerUnreachable.NOT_ASKED
+                        )
+                        raise ServerUnreachable(why + self.reach.down)
+                    if not after_429:  # a retry after a 429 has waited its own Retry-After
+                        await self.gate.admit(self.limits.remaining())
+                    after_429 = False
+                    if reason := self.limits.exhausted():
+                        raise LimitReached(reason)
+                    stats.attempts += 1
+                    started = self.gate.started()
+                    try:
+                        response = await send(self.timeout())
+                    except Exception as exc:
+                        if self.faults.unreachable(exc) is not None:
+                            self.reach.doubt(stats)
+                        else:  # an answer, if an unwelcome one: the server is there
+                            self.reach.reached()
+                        if self.faults.rate_limited(exc):
+                            after_429 = True
+                            wait = self._rate_limit_wait(exc, attempt.retry_state.attempt_number)
+                            self.gate.limited(started, wait)
+                        raise
+                    self.reach.reached()
+                    usage = self.faults.usage(response)
+                    stats.usage += usage
+                    self.limits.spend(usage)
+                    return response
+        except Exception as exc:
+            cause = self.faults.unreachable(exc)
+            if cause is None:
+                raise
+            reason = f"{self.server} cannot be reached: {cause}"
+            if self.reach.down is None:
+                self.reach.give_up(reason)
+                log.error(
+                    "%s (%d attempts); no more calls this run",
+                    reason,
+                    stats.attempts,
+                    extra={"briefgen": {"event": "server_down", "reason": reason}},
+                )
+            raise ServerUnreachable(f"{reason} ({stats.attempts} attempts)") from None
+        finally:
+            self.reach.done(stats)
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _wait(self, state: RetryCallState) -> float:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from briefgen.prices import money, per_million
 from briefgen.schemas import (
     Brief,
     BriefActor,
     Claim,
     ContextDate,
+    Cost,
     DatedEvent,
     Quote,
     Slot,
@@ -160,3 +162,23 @@ def quote_label(quote: Quote, claim: Claim, escape: Callable[[str], str] = flat)
     if notes:
         label += f" ({'; '.join(notes)})" if label else f"({'; '.join(notes)})"
     return label or None
+
+
+def cost(found: Cost) -> str:
+    """The "Cost:" line of "How this brief was made", without its label (plain text)."""
+    if found.usd is None or found.input_price is None or found.output_price is None:
+        return (
+            f"unknown: no price for model {flat(found.model)} (the prices setting gives one; "
+            "see docs/scheduling.md#12-costs-and-a-daily-budget)"
+        )
+    batch = found.batch_usage
+    batched = (
+        f"; {batch.input_tokens}/{batch.output_tokens} tokens by the Batch API at half price"
+        if batch.input_tokens or batch.output_tokens
+        else ""
+    )
+    where = f", {flat(found.priced_by)}" if found.priced_by else ""
+    return (
+        f"{money(found.usd)} ({flat(found.model)} at {per_million(found.input_price)} in, "
+        f"{per_million(found.output_price)} out per million tokens{where}{batched})"
+    )

@@ -121,6 +121,7 @@ class SourceView:
     dropped: int
     chunks: int
     copies: list[int]  # the sources that are copies of this one's story
+    stale: str | None = None  # "as read 1 day ago (run 4); this run: REASON"
 
     @property
     def host(self) -> str:
@@ -255,6 +256,7 @@ class ChangeView:
     text: str
     cites: list[Cite]
     was: list[int]
+    first: bool = False  # a revision: its source is cited before the text
 
 
 class Page:
@@ -324,6 +326,14 @@ def _source_view(source: Source, copies: list[int]) -> SourceView:
         dropped=source.dropped,
         chunks=source.chunks,
         copies=copies,
+        stale=(
+            clean(
+                f"as read {source.stale.ago} ago (run {source.stale.run}); "
+                f"this run: {source.stale.reason}"
+            )
+            if source.stale is not None
+            else None
+        ),
     )
 
 
@@ -494,12 +504,15 @@ def _story(page: Page, story: Brief | Story, number: int) -> StoryView:
 
 def _change(page: Page, change: Change) -> ChangeView:
     _, colon, detail = change.text.partition(": ")
+    if change.change == "revised" and change.sources:  # its source is cited first, as a link
+        detail = detail.removeprefix(f"[{change.sources[0]}] ")
     return ChangeView(
         label=LABELS[change.change],
         kind=change.kind,
         text=clean(detail if colon else change.text),
         cites=page.cites(change.sources),
         was=change.previous_sources if change.change == "dropped" else [],
+        first=change.change == "revised",
     )
 
 
@@ -533,6 +546,7 @@ def html(brief: Brief) -> str:
 def _html(brief: Brief) -> str:
     page = Page(brief)
     changes = [_change(page, c) for c in brief.changes.items] if brief.changes else []
+    shown = brief.changes.shown if brief.changes and brief.changes.shown else len(changes)
     main_sources = brief.grouping[0] if brief.grouping else []
     banner = (
         [(page.cites(main_sources), None)]
@@ -554,8 +568,13 @@ def _html(brief: Brief) -> str:
             brief=brief,
             title=clean(brief.title),
             since=clean(brief.changes.since) if brief.changes else None,
-            changes=changes,
+            changes=changes[:shown],
+            more_changes=changes[shown:],
+            changes_note=clean(brief.changes.note)
+            if brief.changes and brief.changes.note
+            else None,
             has_changes=brief.changes is not None,
+            stale=[page.sources[s.n] for s in brief.sources if s.stale is not None],
             banner=banner,
             stories=stories,
             sources=[page.sources[s.n] for s in brief.sources],
@@ -565,6 +584,7 @@ def _html(brief: Brief) -> str:
             grouping=grouping,
             capped=[page.sources[s.n] for s in brief.sources if s.cut_off],
             quality=q,
+            cost=facts.cost(q.cost) if q.cost is not None else None,
             reasons=[(clean(r), c) for r, c in q.dropped_reasons.items()],
             notes=list(page.notes.values()),
             model=clean(brief.model),

@@ -286,6 +286,9 @@ def _sources(brief: Brief) -> list[str]:
         title = (f"{text(a.title)} _(title guessed from the first line)_" if a.title_guessed
                  else text(a.title)) if a.title else text(a.id)  # fmt: skip
         failed = f" — **failed:** {text(source.failed)}" if source.failed else ""
+        if source.stale is not None:
+            why = text(source.stale.reason)
+            failed = f" — **stale:** as read {source.stale.ago} ago; this run: {why}"
         counts = (
             f" — {source.kept} item{'s' if source.kept != 1 else ''}" if not source.failed else ""
         )
@@ -325,10 +328,18 @@ def _quality(brief: Brief) -> list[str]:
     lines.append(f"- Model: {text(brief.model)}; prompt version: {text(brief.prompt_version)}")
     flagged = [s for s in brief.sources if s.article.flags and not s.failed]
     used = len(brief.sources) - len(failed) - len(flagged)
-    lines.append(f"- Articles used: {used} of {len(brief.sources)}")
+    stale = [s for s in brief.sources if s.stale is not None]
+    as_read = f" ({len(stale)} as last read: stale)" if stale else ""
+    lines.append(f"- Articles used: {used} of {len(brief.sources)}{as_read}")
     lines += _grouping(brief)
     for source in failed:
         lines.append(f"- **Failed:** [{source.n}] {text(source.article.id)}: {text(source.failed)}")
+    for source in stale:
+        assert source.stale is not None
+        lines.append(
+            f"- **Stale:** [{source.n}] {text(source.article.id)}: as read {source.stale.ago} "
+            f"ago (run {source.stale.run}); this run: {text(source.stale.reason)}"
+        )
     for source in flagged:
         lines.append(
             f"- **Flagged, left out:** [{source.n}] {text(source.article.id)}: its text addresses "
@@ -351,19 +362,40 @@ def _quality(brief: Brief) -> list[str]:
     lines.append(
         f"- Model calls: {q.attempts}; re-asks: {q.reasks}; tokens in/out: {tokens}{cached}"
     )
+    if q.cost is not None:
+        lines.append(f"- Cost: {text(facts.cost(q.cost))}")
     return [*lines, ""]
 
 
 def what_changed(changes: Changes) -> list[str]:
-    """The "What changed" section, ending with a blank line."""
+    """The "What changed" section, ending with a blank line: the first `changes.shown` items
+    (most telling first) and how many more the JSON has."""
+    note = [f"_{text(changes.note)}_", ""] if changes.note else []
+    if not changes.since:  # the job's first run
+        return ["## What changed", "", *note]
     if not changes.items:
-        return [f"## Nothing changed since {text(changes.since)}", ""]
-    return [f"## What changed since {text(changes.since)}", "", *map(_change, changes.items), ""]
+        return [f"## Nothing changed since {text(changes.since)}", "", *note]
+    shown = changes.items[: changes.shown] if changes.shown else changes.items
+    more = len(changes.items) - len(shown)
+    rest = [f"- …and {more} more (every change is in the JSON brief)"] if more else []
+    return [
+        f"## What changed since {text(changes.since)}",
+        "",
+        *note,
+        *map(_change, shown),
+        *rest,
+        "",
+    ]
 
 
 def _change(change: Change) -> str:
     _, colon, detail = change.text.partition(": ")
-    line = f"- **{LABELS[change.change]}** {change.kind}: {text(detail if colon else change.text)}"
+    if change.change == "revised" and change.sources:  # its source is cited first, as a link
+        detail = detail.removeprefix(f"[{change.sources[0]}] ")
+    said = text(detail if colon else change.text)
+    if change.change == "revised":  # a revision names its source first
+        return f"- **{LABELS[change.change]}** {change.kind}: {cite(change.sources)} {said}"
+    line = f"- **{LABELS[change.change]}** {change.kind}: {said}"
     if change.sources:
         line += f" {cite(change.sources)}"
     if change.change == "dropped" and change.previous_sources:

@@ -42,6 +42,17 @@ class Cache:
                 )
         return found
 
+    def by_content(self, content_hash: str, model: str, prompt_version: str) -> str | None:
+        """The newest stored result for an article with this content hash, one made by `model`
+        with `prompt_version` first; not marked used (a stale source is shown, not reread)."""
+        with self.db.connect() as db:
+            row = db.execute(
+                "SELECT result FROM extractions WHERE content_hash = ? ORDER BY"
+                " (model = ? AND prompt_version = ?) DESC, created DESC LIMIT 1",
+                (content_hash, model, prompt_version),
+            ).fetchone()
+        return None if row is None else row["result"]
+
     @staticmethod
     def save(db: sqlite3.Connection, entries: Iterable[CacheEntry], stamp: str) -> None:
         """Extractions into the cache, created and used at `stamp`, in the caller's transaction

@@ -117,6 +117,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (batch, custom_id)
     );
     CREATE INDEX batch_requests_by_id ON batch_requests (custom_id)""",
+    # The job's name (the `name` setting, default the config file's folder) beside its key:
+    # `runs --job NAME` and `status` find a job's runs by it. Runs of an older briefgen have none.
+    """ALTER TABLE runs ADD COLUMN job_name TEXT;
+    CREATE INDEX runs_by_job_name ON runs (job_name, id)""",
+    # What each run's model calls cost in US dollars (prices.py), NULL when the model has no
+    # known price or the run never closed its row; `budget_per_day` sums a job's day from it.
+    "ALTER TABLE runs ADD COLUMN cost REAL",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -510,7 +510,11 @@ def test_a_server_without_a_batch_api_is_one_line_and_exit_2(api, articles, tmp_
     assert result.stderr.count("\n") == 1 and api.live == []
 
 
-def test_quiet_pending_prints_nothing_so_cron_mails_nothing(api, articles, tmp_path, runner):
+@pytest.mark.parametrize("quiet", [False, True], ids=["default", "quiet"])
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_pending_says_why_in_every_log_format_and_under_quiet(
+    api, articles, tmp_path, runner, log_format, quiet
+):
     api.hold = True
     result = invoke(
         runner,
@@ -521,11 +525,18 @@ def test_quiet_pending_prints_nothing_so_cron_mails_nothing(api, articles, tmp_p
         "--batch",
         "--batch-wait",
         "0",
-        "-q",
+        "--log-format",
+        log_format,
+        *(["-q"] if quiet else []),
         "--out",
         tmp_path / "brief.md",
     )
-    assert result.exit_code == 4 and result.stderr == "" and result.stdout == ""
+    assert result.exit_code == 4 and result.stdout == ""
+    # Every exit code but 0 says why, -q included; the batch recipe keeps it out of cron's mail.
+    said = [line for line in result.stderr.splitlines() if line.startswith("briefgen: ")]
+    assert said == [line for line in said if "submitted, not finished: " in line] and said
+    if quiet:
+        assert result.stderr.count("\n") == 1
 
 
 def test_batches_without_a_key_still_lists_the_store(api, articles, tmp_path, runner, monkeypatch):
@@ -560,3 +571,34 @@ def test_prune_keeps_answers_no_run_has_taken(api, articles, tmp_path, monkeypat
     assert len(api.batches) == 1 and not brief.failures
     store.prune(timedelta(0))  # every answer taken now: the batch goes
     assert store.batches.rows() == []
+
+
+def test_batch_answers_are_priced_at_half_and_a_spent_budget_submits_no_batch(
+    api, articles, tmp_path
+):
+    from briefgen.prices import Price, cost
+
+    recorded = api.answer  # the demo's recordings report no usage: each answer reports some
+
+    def with_usage(body):
+        status, answer = recorded(body)
+        return status, {**answer, "usage": {"prompt_tokens": 3000, "completion_tokens": 600}}
+
+    api.answer = with_usage
+    price = Price(input=0.15, output=0.60)
+    priced = {"prices": {"gpt-4o-mini": price}}
+    brief = make_brief(None, batch_settings(api, articles, tmp_path, **priced))
+    found, usage = brief.quality.cost, brief.quality.usage
+    assert found is not None and found.batch_usage == usage and usage.input_tokens > 0
+    half = cost(price, usage.input_tokens, usage.output_tokens) / 2
+    assert found.usd == pytest.approx(half)
+    assert Store(Path(os.environ["BRIEFGEN_DB"])).runs.latest(1)[0].cost == pytest.approx(half)
+
+    # The day's budget is spent (by the run above): a new article is not submitted at all.
+    first = sorted(articles.glob("*.txt"))[0].read_text(encoding="utf-8")
+    (articles / "extra.txt").write_text("Update. " + first, encoding="utf-8")
+    spent = batch_settings(api, articles, tmp_path, budget_per_day=half / 2, **priced)
+    again = make_brief(None, spent)
+    assert len(api.batches) == 1
+    (stopped,) = again.failures
+    assert stopped.article.id == "extra" and (stopped.failed or "").startswith("budget reached")

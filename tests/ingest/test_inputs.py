@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.errors import InputError
+from briefgen.errors import InputError, StrictFailure
 from briefgen.ingest.cleaning import clean, guess_title
 from briefgen.ingest.inputs import MANIFEST, build_article, load, shown
 from briefgen.ingest.metadata import SourceMeta
@@ -608,7 +608,7 @@ def test_read_keeps_the_good_records_and_names_each_bad_one(tmp_path):
         f"{path}:2: not JSON (Expecting property name enclosed in double quotes)",
         f"{path}:3: text: Field required",
     ]
-    with pytest.raises(InputError, match=r"feed\.jsonl:2: not JSON"):
+    with pytest.raises(StrictFailure, match=r"feed\.jsonl:2: not JSON"):
         read([path], strict=True)
 
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,77 +19,13 @@ from briefgen.schemas import Article, Unreadable
 
 from conftest import SAMPLE_TEXT, invoke, sample_extraction
 from fakeserver import Reply, chat_completion
+from website import Page, Site
 
 MORE = (
     "Analysts expect the talks to last two days. Neither government has published an agenda, "
     "and officials in Seoul said they were watching closely for any sign of a weapons deal. "
 )
 LONG = SAMPLE_TEXT + "\n\n" + MORE * 3  # over 500 characters: a feed entry carrying its article
-
-
-@dataclass
-class Page:
-    body: bytes | str = b""
-    status: int = 200
-    content_type: str = "text/html; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-    length: bool = True  # send Content-Length; else the body ends when the connection closes
-
-
-class Site:
-    """Pages by path, served over HTTP on 127.0.0.1; every request's path and headers kept."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, Page] = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self._closing = threading.Event()
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                site.requests.append((self.path, dict(self.headers)))
-                page = site.pages.get(self.path, Page("no such page", 404, "text/plain"))
-                if page.delay and site._closing.wait(page.delay):
-                    return  # shutting down: no answer, and the test does not wait
-                body = page.body.encode() if isinstance(page.body, str) else page.body
-                self.send_response(page.status)
-                self.send_header("Content-Type", page.content_type)
-                if page.length:
-                    self.send_header("Content-Length", str(len(body)))
-                for key, value in page.headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        class Server(ThreadingHTTPServer):
-            request_queue_size = 128
-            daemon_threads = True
-
-            def handle_error(self, request: Any, client_address: Any) -> None:
-                pass  # a client that gave up (too large, timed out) is expected here
-
-        self._server = Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
-
-    def url(self, path: str) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{path}"
-
-    def paths(self) -> list[str]:
-        return [path for path, _ in self.requests]
-
-    def close(self) -> None:
-        self._closing.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -179,6 +112,16 @@ def test_a_refused_connection_is_one_unreadable():
     failure = only(read_url(url, FAST))
     assert isinstance(failure, Unreadable)
     assert failure.reason.startswith(f"{url}: cannot connect")
+    assert failure.transient  # the network's trouble: a later run may read it
+
+
+@pytest.mark.parametrize(("status", "transient"), [(503, True), (429, True), (410, False)])
+def test_server_errors_are_transient_and_a_page_that_is_gone_is_not(site, status, transient):
+    site.pages["/a"] = Page("busy", status, "text/plain")
+    failure = only(read_url(site.url("/a"), FAST))
+    assert isinstance(failure, Unreadable)
+    assert f"HTTP {status}" in failure.reason
+    assert failure.transient is transient
 
 
 def test_a_slow_server_times_out(site):
@@ -188,6 +131,7 @@ def test_a_slow_server_times_out(site):
     failure = only(read_url(url, InputOptions(fetch_timeout=0.3)))
     assert time.monotonic() - started < 1.5
     assert failure.reason == f"{url}: timed out after 0.3 s"
+    assert failure.transient
 
 
 @pytest.mark.parametrize("length", [True, False], ids=["content-length", "streamed"])
@@ -378,11 +322,13 @@ def test_an_entry_whose_link_fails_is_one_unreadable_and_the_others_come(site, t
     )
     found = read_feed_file(feed, FAST)
     assert [type(a).__name__ for a in found] == ["Article", "Unreadable", "Article"]
-    assert found[1] == Unreadable(
+    assert found[1] == Unreadable(  # gone, not unreachable: no stand-in for it
         id="127.0.0.1-gone",
         source=site.url("/gone"),
         reason=f"{site.url('/gone')}: HTTP 404 Not Found",
+        via=str(feed),
     )
+    assert {a.via for a in found} == {str(feed)}  # each entry says which feed listed it
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from briefgen.merge import merge
-from briefgen.merge.changes import KIND_ORDER, diff
+from briefgen.merge.changes import KIND_ORDER, diff, rank
 from briefgen.render.markdown_brief import what_changed as markdown
 from briefgen.schemas import (
     ArticleExtraction,
@@ -165,15 +165,14 @@ def test_a_source_that_now_fails_or_now_succeeds_says_so():
     )
     ok, broken = base(), merge([first(), failed])
     now_failed = diff(ok, broken, SINCE).items[0]
-    assert now_failed == Change(
+    assert now_failed == Change(  # failed, not dropped: it is still among the sources
         kind="source",
-        change="dropped",
-        text="dropped source: “U.S. warns North Korea” (AP) — now failed: refused by the "
-        "content filter",
+        change="failed",
+        text="source failed: “U.S. warns North Korea” (AP) — refused by the content filter",
         sources=[2],
         previous_sources=[2],
     )
-    now_used = diff(broken, ok, SINCE).items[0]
+    now_used = next(c for c in diff(broken, ok, SINCE).items if c.kind == "source")
     assert now_used.change == "new"
     assert (
         now_used.text == "new source: “U.S. warns North Korea” (AP) — now used (failed last time)"
@@ -338,7 +337,7 @@ def test_a_dispute_with_a_new_answer_is_reported_and_an_unchanged_one_is_not():
         ]
     )
     changes = diff(disputed_venue(), three, SINCE)
-    assert texts(changes)[-1] == (
+    assert texts(changes)[0] == (  # a dispute comes first
         "venue still disputed, now: Moscow vs Vladivostok vs Vostochny Cosmodrome"
     )
     assert diff(three, three, SINCE).items == []
@@ -395,12 +394,15 @@ def many_changes() -> Changes:
     return diff(old, new, SINCE)
 
 
-def test_items_come_in_kind_order_and_are_the_same_every_time():
+def test_items_come_most_telling_first_and_are_the_same_every_time():
     changes = many_changes()
     kinds = [c.kind for c in changes.items]
-    assert kinds == sorted(kinds, key=KIND_ORDER.index)
+    assert kinds == ["venue", "date", "source", "actor", "ask", "warning"]
     assert set(kinds) == {"source", "actor", "ask", "warning", "venue", "date"}
     assert many_changes() == changes
+    # the rest (after disputes, moves, new asks and warnings, ...) keep their kind order
+    rest = kinds[2:]
+    assert rest == sorted(rest, key=KIND_ORDER.index)
 
 
 def test_markdown_of_every_kind_of_change():
@@ -408,14 +410,14 @@ def test_markdown_of_every_kind_of_change():
     assert lines == [
         f"## What changed since {SINCE}",
         "",
+        "- **Disputed** venue: Vladivostok vs Vostochny Cosmodrome [1][2]",
+        "- **Moved** date: 2023-09-10/2023-09-13; 2023-09-12 → 2023-09-20 [1]",
         "- **New** source: “Shoigu joins talks” (TASS) [3]",
         "- **New** actor: Sergei Shoigu [3]",
         "- **Dropped** ask: Vladimir Putin → Kim Jong-un: artillery shells"
         " (was [1] in the previous brief)",
         "- **Dropped** warning: John Kirby → North Korea: North Korea will pay a price"
         " (was [2] in the previous brief)",
-        "- **Disputed** venue: Vladivostok vs Vostochny Cosmodrome [1][2]",
-        "- **Moved** date: 2023-09-10/2023-09-13; 2023-09-12 → 2023-09-20 [1]",
         "",
     ]
 
@@ -487,10 +489,10 @@ def test_each_story_is_compared_with_the_story_it_continues():
     new = merge([*mixed(), moved])
     assert len(old.stories) == len(new.stories) == 1
     items = diff(old, new, SINCE).items
-    assert [c.kind for c in items] == ["source", "venue"]
-    assert items[1].change == "disputed"
-    assert items[1].text.endswith("(story 2)")
-    assert "Manchester" in items[1].text and "Vladivostok" not in items[1].text
+    assert [c.kind for c in items] == ["venue", "source"]
+    assert items[0].change == "disputed"
+    assert items[0].text.endswith("(story 2)")
+    assert "Manchester" in items[0].text and "Vladivostok" not in items[0].text
     assert diff(new, new, SINCE).items == []
 
 
@@ -501,8 +503,8 @@ def test_a_new_story_brings_its_actors_claims_and_places_and_the_main_story_is_u
     new = merge([first(), second(), crash(3), crash(6)])
     assert new.grouping == [[1, 2], [3, 4]]
     changes = diff(old, new, SINCE)
-    kinds = [c.kind for c in changes.items]
-    assert kinds == sorted(kinds, key=KIND_ORDER.index)
+    assert changes.items == rank(changes.items)
+    assert changes.items[0].kind == "warning"  # a new warning before the new source and actors
     assert "new actor: Transport for London" in texts(changes)
     warning = "new warning: British Transport Police: the tram derailed on a sharp bend near "
     assert warning + "Sandilands" in texts(changes)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from briefgen.config import Settings
+from briefgen.errors import ServerUnreachable
 from briefgen.model.client import CallStats
 from briefgen.model.limits import RateGate, RunLimits
 from briefgen.model.retrying import LimitReached, Transport
@@ -26,9 +27,13 @@ class Down(Exception):
     pass
 
 
+class Refused(Exception):
+    """No connection at all."""
+
+
 class StubFaults:
     def transient(self, exc: BaseException) -> bool:
-        return isinstance(exc, Limited | Down)
+        return isinstance(exc, Limited | Down | Refused)
 
     def rate_limited(self, exc: BaseException) -> bool:
         return isinstance(exc, Limited)
@@ -41,6 +46,9 @@ class StubFaults:
 
     def usage(self, response: Any) -> Usage:
         return Usage()
+
+    def unreachable(self, exc: BaseException) -> str | None:
+        return "connection refused" if isinstance(exc, Refused) else None
 
 
 def transport(time: FakeTime, **settings: Any) -> Transport:
@@ -114,3 +122,75 @@ def test_a_429_wait_is_capped_by_max_wait_and_by_the_run_deadline():
     with pytest.raises(LimitReached, match="run deadline of 3 s"):
         asyncio.run(t.call(server(Limited(60.0), time=time, sent=sent), CallStats()))
     assert time.slept == [3.0] and len(sent) == 1
+
+
+# --- a server that cannot be reached ---------------------------------------------------------
+
+
+def refusing(time: FakeTime, sent: list[float], answer_after: int | None = None):
+    """A send that yields to the loop (so calls interleave), then is refused; with
+    `answer_after`, it answers from that many requests on."""
+
+    async def send(timeout: float) -> str:
+        await asyncio.sleep(0)
+        sent.append(time.now)
+        if answer_after is not None and len(sent) > answer_after:
+            return "answer"
+        raise Refused()
+
+    return send
+
+
+def test_a_refusing_server_costs_one_calls_retries_then_no_call_starts():
+    time, sent = FakeTime(), []
+    t = transport(time, retries=3)
+    t.server = "the model server at http://x/v1/"
+
+    async def eight_at_once():
+        stats = [CallStats() for _ in range(8)]
+        send = refusing(time, sent)
+        results = await asyncio.gather(*(t.call(send, s) for s in stats), return_exceptions=True)
+        late = CallStats()  # an article that starts after the server is down
+        results.append(await asyncio.gather(t.call(send, late), return_exceptions=True))
+        return [*stats, late], results
+
+    stats, results = asyncio.run(eight_at_once())
+    # Eight first attempts went out together; one call retried (3 more); then nothing.
+    assert len(sent) == 8 + 3
+    assert sorted(s.attempts for s in stats) == [0, 1, 1, 1, 1, 1, 1, 1, 4]
+    down = "the model server at http://x/v1/ cannot be reached: connection refused"
+    assert t.reach.down == down
+    messages = [str(r[0] if isinstance(r, list) else r) for r in results]
+    assert all(isinstance(r[0] if isinstance(r, list) else r, ServerUnreachable) for r in results)
+    assert messages.count(f"{down} (4 attempts)") == 1
+    assert messages.count(f"stopped: {down}") == 7
+    assert messages[-1] == f"not asked: {down}"
+
+
+def test_a_server_that_answers_after_a_refusal_clears_the_doubt():
+    time, sent = FakeTime(), []
+    t = transport(time, retries=3)
+
+    async def four_at_once():
+        send = refusing(time, sent, answer_after=4)  # the first wave is refused, then answers
+        return await asyncio.gather(*(t.call(send, CallStats()) for _ in range(4)))
+
+    assert asyncio.run(four_at_once()) == ["answer"] * 4
+    assert t.reach.down is None
+    assert len(sent) == 4 + 4  # each retried once; the others waited for the first's answer
+
+
+def test_a_cancelled_call_that_was_trying_the_server_lets_the_others_go_on():
+    time, sent = FakeTime(), []
+    t = transport(time, retries=3)
+
+    async def run():
+        first, second = CallStats(), CallStats()
+        t.reach.doubt(first)  # the first call tries the server...
+        waiting = asyncio.create_task(t.call(refusing(time, sent, answer_after=0), second))
+        await asyncio.sleep(0)
+        assert sent == []  # ...and the second waits for it
+        t.reach.done(first)  # the first is cancelled or ends
+        return await waiting
+
+    assert asyncio.run(run()) == "answer"

@@ -35,3 +35,26 @@ def test_a_file_from_a_newer_briefgen_is_not_rewritten(tmp_path):
     Store(path)
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+
+
+def test_a_store_from_before_job_names_opens_keeps_its_runs_and_names_new_ones(tmp_path):
+    path = tmp_path / "briefgen.db"
+    old = sqlite3.connect(path)
+    for script in MIGRATIONS[:5]:  # the schema before job names
+        for statement in script.split(";"):
+            if statement.strip():
+                old.execute(statement)
+    old.execute(
+        "INSERT INTO runs (job, started, status, config, inputs, model, base_url,"
+        " prompt_version) VALUES ('k', '2026-01-01T06:30:00+00:00', 'ok', '{}', '[]', 'm', 'u',"
+        " 'p')"
+    )
+    old.execute("PRAGMA user_version = 5")
+    old.commit()
+    old.close()
+    store = Store(path)
+    (before,) = store.runs.latest()
+    assert before.job_name is None and before.status == "ok"
+    new = store.runs.start("k", {}, [], "m", "u", "p", name="briefs")
+    assert [r.job_name for r in store.runs.latest()] == ["briefs", None]
+    assert [r.id for r in store.runs.latest(job_name="briefs")] == [new]

@@ -69,3 +69,17 @@ def test_a_brief_is_found_again_by_its_merge_key(tmp_path):
     assert store.runs.merged_brief("job", "k", first) is None
     assert store.runs.merged_brief("job", "other", second + 1) is None
     assert store.runs.merged_brief("other", "k", second + 1) is None
+
+
+def test_runs_are_found_by_job_name_status_and_after_a_run(tmp_path):
+    store = Store(tmp_path / "briefgen.db")
+    ids = []
+    for name, status in [("a", "ok"), ("b", "ok"), ("a", "error"), ("a", "nothing")]:
+        run = store.runs.start("job", {}, [], "m", "u", "p", name=name)
+        store.runs.finish(run, status=status, exit_code=0, totals={})
+        ids.append(run)
+    assert [r.id for r in store.runs.latest(job_name="a")] == [ids[3], ids[2], ids[0]]
+    assert [r.id for r in store.runs.latest(1, job_name="a", statuses=("ok",))] == [ids[0]]
+    assert store.runs.count(job_name="a", statuses=("error", "nothing"), after=ids[0]) == 2
+    assert store.runs.count(job_name="a", statuses=("error",), after=ids[2]) == 0
+    assert store.runs.count() == 4 and store.runs.latest(job_name="c") == []

@@ -10,7 +10,7 @@ from typing import IO, Any, Final
 import openai
 from pydantic import BaseModel
 
-from briefgen.errors import BatchError, BatchGone, ModelSetupError
+from briefgen.errors import BatchError, BatchGone, ModelSetupError, ServerUnreachable
 from briefgen.model.client import BatchJob, CallStats, Completion, Message
 from briefgen.model.openai.live import (
     OpenAIClient,
@@ -39,9 +39,11 @@ class OpenAIBatches:
         self._sdk = client.sdk
         # Its own retries, without the run's deadline or token cap: files and batch objects
         # cost no tokens, and a status check is not a model call.
-        self._transport = Transport(client.settings, _BatchFaults())
+        server = f"the model server at {client.base_url}"
+        self._transport = Transport(client.settings, _BatchFaults(), server=server)
         # Creating a batch is not safe to repeat: a create that timed out may have made one.
-        self._once = Transport(client.settings.model_copy(update={"retries": 0}), _BatchFaults())
+        once = client.settings.model_copy(update={"retries": 0})
+        self._once = Transport(once, _BatchFaults(), server=server)
         self.model = client.model
         self.base_url = client.base_url
 
@@ -74,6 +76,8 @@ class OpenAIBatches:
             raise BatchGone(f"{what} at {self.base_url}: not found ({explain(exc)})") from None
         except openai.APIError as exc:
             raise BatchError(f"{what} at {self.base_url} failed ({explain(exc)})") from None
+        except ServerUnreachable as exc:  # the request the batch needs cannot go: as above
+            raise BatchError(f"{what} failed: {exc}") from None
 
     async def upload(self, jsonl: bytes | IO[bytes], filename: str) -> str:
         found = await self._call(

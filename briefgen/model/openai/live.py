@@ -26,6 +26,8 @@ Faults are classified once, here:
 | other 4xx, retries exhausted            | `ArticleError`: this article fails                 |
 | a 2xx whose body is not a JSON object   | `ArticleError`: this article fails                 |
 | run deadline, token cap reached         | `LimitReached`: no new call starts                 |
+| no connection at all (refused, no such  | retried by one article while the others wait; its  |
+| host), retries exhausted                | `ServerUnreachable`: no new call starts            |
 
 The SDK's own retries are off, so they never multiply briefgen's.
 """
@@ -35,6 +37,7 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+import socket
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -44,7 +47,7 @@ import openai
 from pydantic import BaseModel
 
 from briefgen.config import Settings
-from briefgen.errors import ArticleError, ModelSetupError
+from briefgen.errors import ArticleError, ModelSetupError, ServerTrouble
 from briefgen.model.client import CallStats, Completion, Message
 from briefgen.model.ladder import Ladder, ModeMemory, ModeRejected
 from briefgen.model.limits import RateGate, RunLimits
@@ -127,10 +130,36 @@ class OpenAIFaults:
         return retry_after(exc)
 
     def describe(self, exc: BaseException) -> str:
+        if (cause := unreachable(exc)) is not None:
+            return f"cannot connect: {cause}"
         return explain(exc) if isinstance(exc, openai.APIError) else type(exc).__name__
 
     def usage(self, response: Any) -> Usage:
         return usage_of(response)
+
+    def unreachable(self, exc: BaseException) -> str | None:
+        return unreachable(exc)
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """Why no connection could be made ("connection refused", "the host name does not
+    resolve (…)"), when that is what `exc` says; None for any other fault, a read timeout or a
+    connection dropped half-way included (the server was there)."""
+    if not isinstance(exc, openai.APIConnectionError) or isinstance(exc, openai.APITimeoutError):
+        return None
+    cause: BaseException | None = exc.__cause__
+    if not isinstance(cause, httpx2.ConnectError):
+        return None
+    deepest: BaseException = cause
+    while (inner := deepest.__cause__ or deepest.__context__) is not None:
+        deepest = inner
+    if isinstance(deepest, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(deepest, socket.gaierror):
+        return f"the host name does not resolve ({deepest.strerror or deepest})"
+    if isinstance(deepest, OSError) and deepest.strerror:
+        return deepest.strerror.lower()
+    return scrub(str(cause)) or "cannot connect"
 
 
 class OpenAIClient:
@@ -158,7 +187,9 @@ class OpenAIClient:
                 ) from None
             # Local OpenAI-compatible servers (llama.cpp, vLLM, Ollama) ignore the key.
             self._sdk = self._make_sdk("no-key", settings, http_client)
-        self._transport = Transport(settings, OpenAIFaults(), limits, gate)
+        self._transport = Transport(
+            settings, OpenAIFaults(), limits, gate, server=f"the model server at {self.base_url}"
+        )
         self._ladder = Ladder(self.base_url, self.model, settings.structured_output, modes)
         self._sampling = sampling(settings)
         self._options: openai.RequestOptions = {"security": {"bearer_auth": True}}
@@ -185,6 +216,11 @@ class OpenAIClient:
     @property
     def base_url(self) -> str:
         return str(self._sdk.base_url)
+
+    @property
+    def unreachable(self) -> str | None:
+        """Why the server cannot be reached, once a call's retries ran out on it; else None."""
+        return self._transport.reach.down
 
     @property
     def sdk(self) -> openai.AsyncOpenAI:
@@ -245,7 +281,8 @@ class OpenAIClient:
                 f"model {self.model!r} not found at {self.base_url} ({explain(exc)})"
             ) from None
         except openai.APIError as exc:
-            raise ArticleError(f"{explain(exc)} after {stats.attempts} attempt(s)") from None
+            trouble = ServerTrouble if _is_transient(exc) else ArticleError
+            raise trouble(f"{explain(exc)} after {stats.attempts} attempt(s)") from None
         return to_completion(answer)
 
     def first_mode(self) -> Mode:

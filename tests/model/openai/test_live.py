@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from briefgen.errors import ArticleError, ModelSetupError
+from briefgen.errors import ArticleError, ModelSetupError, ServerUnreachable
 from briefgen.model.client import CallStats
 from briefgen.model.openai.live import OpenAIClient
 from briefgen.model.structured import Mode, read
@@ -180,7 +180,7 @@ def test_unknown_model_stops_the_run(server):
         complete(server, model="nope")
 
 
-def test_connection_refused_is_retried_then_fails_the_article():
+def test_connection_refused_is_retried_then_fails_the_article_naming_server_and_cause():
     from briefgen.config import Settings
 
     settings = Settings(base_url="http://127.0.0.1:9/v1", api_key="sk-test", retries=1, backoff=0)
@@ -192,8 +192,13 @@ def test_connection_refused_is_retried_then_fails_the_article():
         finally:
             await client.aclose()
 
-    with pytest.raises(ArticleError, match="after 2 attempt"):
+    with pytest.raises(ServerUnreachable) as raised:
         asyncio.run(run())
+    assert str(raised.value) == (
+        "the model server at http://127.0.0.1:9/v1/ cannot be reached: connection refused "
+        "(2 attempts)"
+    )
+    assert isinstance(raised.value, ArticleError)  # this article fails; the run goes on
 
 
 def test_missing_key_without_base_url_is_a_setup_error(monkeypatch):
@@ -203,3 +208,31 @@ def test_missing_key_without_base_url_is_a_setup_error(monkeypatch):
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     with pytest.raises(ModelSetupError, match="OPENAI_API_KEY"):
         OpenAIClient(Settings())
+
+
+def test_a_batch_request_to_a_server_nobody_answers_at_is_a_batch_error_naming_it():
+    import socket
+
+    from briefgen.config import Settings
+    from briefgen.errors import BatchError
+    from briefgen.model.openai.batch import OpenAIBatches
+
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        port = bound.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    settings = Settings(base_url=url, api_key="sk-test", retries=1, backoff=0)
+
+    async def run():
+        client = OpenAIClient(settings)
+        try:
+            return await OpenAIBatches(client).upload(b"{}", "requests.jsonl")
+        finally:
+            await client.aclose()
+
+    with pytest.raises(BatchError) as raised:  # exit 2, as before the server could be down
+        asyncio.run(run())
+    assert str(raised.value) == (
+        f"uploading a batch file failed: the model server at {url}/ cannot be reached: "
+        "connection refused (2 attempts)"
+    )
