@@ -108,6 +108,9 @@ class Health:
     last_failure: RunRow | None = None
     reasons: list[str] = field(default_factory=list)
     warning: str | None = None
+    # The last success's sources that could not be reached and stand as last read:
+    # (id, source, reason).
+    stale: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
@@ -164,9 +167,16 @@ class Health:
             f"  last run:             {run_line(self.last_run)}",
             f"  last success:         {success}",
             f"  consecutive failures: {self.consecutive_failures} (unhealthy at {self.failures})",
-            "  stale sources:        (not tracked yet)",
+            f"  stale sources:        {self._stale_line()}",
             f"  last error:           {failure}",
         ]
+
+    def _stale_line(self) -> str:
+        if not self.stale:
+            return "none"
+        shown = "; ".join(f"{id_}: {reason}" for id_, _, reason in self.stale[:3])
+        more = f"; and {len(self.stale) - 3} more" if len(self.stale) > 3 else ""
+        return f"{len(self.stale)} shown as last read ({shown}{more})"
 
     def record(self) -> dict[str, Any]:
         age = self.last_success_age
@@ -185,8 +195,10 @@ class Health:
             "consecutive_failures": self.consecutive_failures,
             "last_failure": run_record(self.last_failure) if self.last_failure else None,
             "last_error": self.last_error,
-            # Not tracked by the run log yet: always null until it is.
-            "stale_sources": None,
+            "stale_sources": [
+                {"id": id_, "source": source, "reason": reason}
+                for id_, source, reason in self.stale
+            ],
         }
 
 
@@ -237,6 +249,12 @@ def check(
             f"(last error: {health.last_error})"
         )
     success = health.last_success
+    if success is not None:
+        found_run = runs.by_id(success.id)
+        articles = found_run[1] if found_run else []
+        health.stale = [
+            (a.article_id, a.source, a.reason or "") for a in articles if a.outcome == "stale"
+        ]
     if success is not None and success.status == "partial":
         health.warning = (
             f"run {success.id} was partial: {success.failed} of "

@@ -65,12 +65,12 @@ def test_a_run_is_recorded_with_its_jobs_name_and_the_job_is_healthy(runner, ser
     assert lines[0].startswith("healthy: job briefs: last success run 1 ended ")
     assert lines[0].endswith(" min ago (ok)")
     assert "  consecutive failures: 0 (unhealthy at 1)" in lines
-    assert "  stale sources:        (not tracked yet)" in lines
+    assert "  stale sources:        none" in lines
     data = json.loads(status(runner, "--json").stdout)
     assert data["healthy"] is True and data["reasons"] == [] and data["warning"] is None
     assert data["last_success"]["id"] == data["last_run"]["id"] == 1
     assert 0 <= data["last_success_age_seconds"] < 600
-    assert data["max_age_seconds"] == 26 * 3600 and data["stale_sources"] is None
+    assert data["max_age_seconds"] == 26 * 3600 and data["stale_sources"] == []
     listed = invoke(runner, "runs").stdout
     assert listed.split()[:4] == ["1", listed.split()[1], listed.split()[2], "briefs"]
 
