@@ -214,3 +214,53 @@ def test_the_status_cron_line_mails_an_unhealthy_job_and_not_a_healthy_one(tmp_p
     subprocess.run(["/bin/sh", "-c", line], env=env, check=False, timeout=60)
     assert not (seen / "mail").exists()
     assert (tmp_path / "briefgen-status").read_text().startswith("healthy: job srv-briefs: ")
+
+
+def wrapper_script() -> str:
+    """scheduling.md's monitoring wrapper, /srv/briefs/run.sh."""
+    text = (DOCS / "scheduling.md").read_text()
+    (script,) = [b for b in re.findall(r"```sh\n(.*?)```", text, re.S) if "run.sh" in b]
+    return script
+
+
+@pytest.mark.parametrize(
+    ("code", "subject"),
+    [
+        (0, None),
+        (4, None),
+        (75, None),
+        (3, "briefgen: partial brief"),
+        (1, "briefgen failed, exit 1"),
+        (2, "briefgen failed, exit 2"),
+    ],
+)
+def test_the_monitoring_wrapper_mails_only_what_needs_a_person(tmp_path, code, subject):
+    job, bin_dir, seen = tmp_path / "srv-briefs", tmp_path / "bin", tmp_path / "seen"
+    for folder in (job, bin_dir, seen):
+        folder.mkdir()
+    env_file = tmp_path / "env"
+    env_file.write_text("OPENAI_API_KEY=sk-test-1234\n")
+    log = tmp_path / "briefgen.log"
+    briefgen = bin_dir / "briefgen"
+    executable(
+        briefgen, f'echo "briefgen: line of exit {code} key=$OPENAI_API_KEY" >&2; exit {code}'
+    )
+    executable(bin_dir / "mail", f'cat > {seen}/mail; echo "$*" >> {seen}/mail')
+    script = (
+        wrapper_script()
+        .replace("/srv/briefgen/.venv/bin/briefgen", str(briefgen))
+        .replace("/srv/briefs", str(job))
+        .replace("/etc/briefgen/env", str(env_file))
+        .replace("/var/log/briefgen.log", str(log))
+    )
+    run_sh = job / "run.sh"
+    run_sh.write_text(script)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    subprocess.run(["/bin/sh", str(run_sh)], env=env, check=False, timeout=30)
+    assert log.read_text() == f"briefgen: line of exit {code} key=sk-test-1234\n"
+    if subject is None:
+        assert not (seen / "mail").exists()
+    else:
+        mail = (seen / "mail").read_text().splitlines()
+        assert mail[0] == f"briefgen: line of exit {code} key=sk-test-1234"
+        assert mail[-1] == f"-s {subject} ops@example.org"
