@@ -106,7 +106,16 @@ def diff(old: Brief, new: Brief, since: str) -> Changes:
         def same(a: Claim, b: Claim) -> bool:
             return _same_claim(a, old_names, b, new_names, similarity)
 
-        return _claim_changes(kind, old_claims[field], new_claims[field], same)
+        # A claim is matched across every kind: a line that now folds an ask into a motive
+        # ("also an ask") did not drop the ask.
+        return _claim_changes(
+            kind,
+            old_claims[field],
+            new_claims[field],
+            same,
+            [c for cs in old_claims.values() for c in cs],
+            [c for cs in new_claims.values() for c in cs],
+        )
 
     revised = _revised(old, new)
     items = [
@@ -523,12 +532,21 @@ def _claim_text(change: str, kind: str, claim: Claim) -> str:
 
 
 def _claim_changes(
-    kind: ChangeKind, old: list[Claim], new: list[Claim], same: Callable[[Claim, Claim], bool]
+    kind: ChangeKind,
+    old: list[Claim],
+    new: list[Claim],
+    same: Callable[[Claim, Claim], bool],
+    old_all: list[Claim] | None = None,
+    new_all: list[Claim] | None = None,
 ) -> list[Change]:
+    """New and dropped claims of one kind; `old_all` / `new_all`, the claims of every kind,
+    are what a claim is looked for in (the same claim under another kind is no change)."""
+    old_all = old if old_all is None else old_all
+    new_all = new if new_all is None else new_all
     found = [
         Change(kind=kind, change="new", text=_claim_text("new", kind, claim), sources=claim.sources)
         for claim in new
-        if not any(same(was, claim) for was in old)
+        if not any(same(was, claim) for was in old_all)
     ]
     found += [
         Change(
@@ -538,7 +556,7 @@ def _claim_changes(
             previous_sources=was.sources,
         )
         for was in old
-        if not any(same(was, claim) for claim in new)
+        if not any(same(was, claim) for claim in new_all)
     ]
     return found
 

@@ -511,3 +511,14 @@ def test_a_new_story_brings_its_actors_claims_and_places_and_the_main_story_is_u
     assert [c.text for c in changes.items if c.kind == "venue"] == ["new venue: Croydon (story 2)"]
     assert [c.text for c in changes.items if c.kind == "date"] == ["new date: 2016-11-09 (story 2)"]
     assert not [c for c in changes.items if c.change in ("moved", "disputed", "settled")]
+
+
+def test_an_ask_folded_into_a_motive_line_is_not_dropped_and_a_real_drop_still_is():
+    old = merge([first()])
+    (the_ask,) = old.asks
+    moved = the_ask.model_copy(update={"kinds": ["motives", "asks"]})
+    new = old.model_copy(update={"asks": [], "motives": [*old.motives, moved]})
+    assert [c.text for c in diff(old, new, SINCE).items] == []
+    gone = old.model_copy(update={"asks": []})
+    texts = [c.text for c in diff(old, gone, SINCE).items]
+    assert texts == ["dropped ask: Vladimir Putin → Kim Jong-un: artillery shells"]
