@@ -175,15 +175,30 @@ def _claim_context(
     for n, x in extractions:  # one pass, field by field: 8 items an article
         for k, a in enumerate(x.asks):
             by, to = a.asker, a.asked
-            asks.append(Item(n, who(n, by), who(n, to), a.ask, a.certainty, a.quote, k, by, to))
+            asks.append(
+                Item(n, who(n, by), who(n, to), a.ask, a.certainty, a.quote, k, by, to, "asks")
+            )
         for k, w in enumerate(x.warnings):
             by, to = w.warner, w.warned
             warnings.append(
-                Item(n, who(n, by), who(n, to), w.warning, w.certainty, w.quote, k, by, to)
+                Item(
+                    n,
+                    who(n, by),
+                    who(n, to),
+                    w.warning,
+                    w.certainty,
+                    w.quote,
+                    k,
+                    by,
+                    to,
+                    "warnings",
+                )
             )
         for k, m in enumerate(x.motives):
             by = m.actor
-            motives.append(Item(n, who(n, by), None, m.motive, m.certainty, m.quote, k, by, None))
+            motives.append(
+                Item(n, who(n, by), None, m.motive, m.certainty, m.quote, k, by, None, "motives")
+            )
     return _ClaimContext(story, actors, side, party, similarity, items)
 
 

@@ -41,7 +41,7 @@ from itertools import combinations
 from operator import attrgetter
 
 from briefgen.merge import origins
-from briefgen.merge.grouping import UnionFind, firmest
+from briefgen.merge.grouping import UnionFind, claim_quote, firmest
 from briefgen.merge.similarity import (
     Named,
     Similarity,
@@ -55,7 +55,7 @@ from briefgen.merge.similarity import (
     vetoes,
     with_kinds,
 )
-from briefgen.schemas import Certainty, Claim, ClaimKind, ItemRef, Judgement, Quote
+from briefgen.schemas import Certainty, Claim, ClaimKind, ItemRef, Judgement
 from briefgen.text.fold import fold
 
 
@@ -132,7 +132,7 @@ def gather(
 
     `decisions` (pair_key -> Decision, for items of this `kind`) join near misses judged the
     same claim; every decision that concerns a claim's items is quoted in its `judged`."""
-    typed = [replace(item, kind=kind) for item in items]
+    typed = [item if item.kind == kind else replace(item, kind=kind) for item in items]
     folded = _gather({kind: typed}, side, story, similarity, party, decisions, {kind: statements})
     return folded[kind]
 
@@ -151,7 +151,9 @@ def gather_kinds(
     an ask in one article and a warning or motive in another (`across`), or a decision says so.
     A claim is listed under the kind most of its sources give it (ties: asks, warnings,
     motives); its `kinds` names the others. Motives are not statements (see `gather`)."""
-    typed = {k: [replace(i, kind=k) for i in found] for k, found in items.items()}
+    typed = {
+        k: [i if i.kind == k else replace(i, kind=k) for i in found] for k, found in items.items()
+    }
     statements = {k: k != "motives" for k in typed}
     return _gather(typed, side, story, similarity, party, decisions, statements)
 
@@ -732,15 +734,7 @@ def _claim(
         (i.source, i.index, i.kind, i.quote, i.certainty, i.who, i.whom) for i in cluster
     )
     quotes = [
-        Quote.model_construct(
-            source=n,
-            quote=q,
-            certainty=c,
-            item=k,
-            by=by,
-            to=to,
-            kind=_kind_of(kind),
-        )
+        claim_quote(n, q, c, k, by, to, _kind_of(kind))
         for n, k, kind, q, c, by, to in sorted(
             unique,
             key=lambda u: (

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from briefgen.schemas import Certainty, Quote
+from briefgen.schemas import Certainty, ClaimKind, Quote
 
 # Firmest first: a folded line reports the firmest certainty any one source gives it.
 CERTAINTY_ORDER: tuple[Certainty, ...] = ("confirmed", "planned", "reported", "speculated")
@@ -82,9 +82,28 @@ def _quote(source: int, quote: str, certainty: Certainty | None, item: int | Non
     extractions' own validation already checked: the same object, half the time and 40% less
     memory; fields not given take their defaults. tests/test_grouping.py holds it equal to the
     validated one."""
-    made = _new(Quote)
     given = {"source": source, "quote": quote, "certainty": certainty, "item": item}
-    _set_dict(made, {**_QUOTE_DEFAULTS, **given})
+    return _built({**_QUOTE_DEFAULTS, **given})
+
+
+def claim_quote(
+    source: int,
+    quote: str,
+    certainty: Certainty | None,
+    item: int | None,
+    by: str | None,
+    to: str | None,
+    kind: ClaimKind | None,
+) -> Quote:
+    """A claim's quote with its claimant, counterpart and kind, built as `_quote` builds one
+    (the fields checked already; one shared set of fields set)."""
+    given = {"source": source, "quote": quote, "certainty": certainty, "item": item}
+    return _built({**_QUOTE_DEFAULTS, **given, "by": by, "to": to, "kind": kind})
+
+
+def _built(fields: dict[str, object]) -> Quote:
+    made = _new(Quote)
+    _set_dict(made, fields)
     _set_fields(made, _QUOTE_FIELDS)
     _set_extra(made, None)
     _set_private(made, None)

@@ -94,5 +94,8 @@ def _quotes_of(part: Brief | Story) -> Iterable[Quote]:
 
 
 def _quote_ids(quotes: Iterable[Quote], by_number: dict[int, str]) -> None:
+    # Straight into each quote's field values: every quote of a merge has every field set
+    # (grouping.quotes_of), so pydantic's assignment would only add a check and a lookup per
+    # quote, 200,000 times at 10,000 articles (a second of the merge).
     for quote in quotes:
-        quote.source_id = by_number.get(quote.source)
+        vars(quote)["source_id"] = by_number.get(quote.source)
