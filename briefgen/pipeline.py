@@ -23,6 +23,8 @@ from briefgen.errors import (
     BusyError,
     InputError,
     NothingProduced,
+    StoreError,
+    StoreNotUpdated,
     StrictFailure,
 )
 from briefgen.extract import cachekey, claimcheck
@@ -112,7 +114,18 @@ async def amake_brief(
             items = inputs.read(names, strict=settings.strict, options=InputOptions.of(settings))
         except (BusyError, StrictFailure) as exc:  # in the run log, as `runs` shows them
             status = "refused" if isinstance(exc, BusyError) else "nothing"
-            record_stopped(store, settings, names, model, server, status, str(exc))
+            try:
+                record_stopped(store, settings, names, model, server, status, str(exc))
+            except StoreError as trouble:  # the refusal is the news; the store is said too
+                event(
+                    f"the run could not be recorded: {trouble}",
+                    logging.ERROR,
+                    event="store_failed",
+                    run=None,
+                    path=str(trouble.path),
+                    kind=trouble.kind,
+                    error=str(trouble),
+                )
             raise
         articles = [item for item in items if isinstance(item, Article)]
         unreadable = [item for item in items if isinstance(item, Unreadable)]
@@ -131,15 +144,18 @@ async def amake_brief(
             previous = run.previous()
             earlier = run.earlier() if previous is None else None
             last = previous or (earlier[:2] if earlier else None)
-            kept = stale.keep_last_good(
-                results,
-                store,
-                job=run.job,
-                run_id=run.id or 0,
-                previous=last[1] if last else None,
-                model=model,
-                prompt_version=run.prompt_version,
-                stale_after=settings.stale_after,
+            kept = run.read_or_note(
+                lambda: stale.keep_last_good(
+                    results,
+                    store,
+                    job=run.job,
+                    run_id=run.id or 0,
+                    previous=last[1] if last else None,
+                    model=model,
+                    prompt_version=run.prompt_version,
+                    stale_after=settings.stale_after,
+                ),
+                stale.Kept(list(results)),
             )
             run.mark_stale(kept.covered, len(kept.stale))
             results = kept.results
@@ -199,7 +215,21 @@ async def amake_brief(
             brief=brief,
             merge_key=key,
         )
+        if run.store_trouble is not None:
+            raise store_not_updated(run.store_trouble, run.uncached, brief)
     return brief
+
+
+def store_not_updated(trouble: StoreError, uncached: int, brief: Brief) -> StoreNotUpdated:
+    """The run's brief is written, but the store could not keep all of the run: one line
+    that says so, how many paid answers are not cached, and what to do (`trouble`'s remedy)."""
+    lost = f", {uncached} paid answer(s) not cached" if uncached else ""
+    return StoreNotUpdated(
+        f"the brief was written, but the store could not be updated{lost}: {trouble}",
+        trouble.path,
+        trouble.kind,
+        brief,
+    )
 
 
 def _reused(stored: str | None, results: list[ArticleExtraction | ArticleFailure]) -> Brief | None:
