@@ -95,7 +95,7 @@ def deliver(brief: Brief, settings: Settings, archive: Sequence[Path] = ()) -> l
             discard(done)
         raise OutputsNotWritten(
             f"{path}: cannot be written ({exc.strerror or exc}); no output was replaced, "
-            "the previous brief is as it was (the answers are cached: the rerun asks no model)",
+            "the previous brief is as it was",
             brief,
         ) from None
     except BaseException:

@@ -23,6 +23,7 @@ from briefgen.errors import (
     BusyError,
     InputError,
     NothingProduced,
+    OutputsNotWritten,
     StoreError,
     StoreNotUpdated,
     StrictFailure,
@@ -195,7 +196,10 @@ async def amake_brief(
                 brief = with_changes(brief, previous, settings)
             run.report_stale(brief)
             archive = outputs.archive_paths(settings, run.id, run.started_at)
-            written = outputs.deliver(brief, settings, archive)
+            try:
+                written = outputs.deliver(brief, settings, archive)
+            except OutputsNotWritten as exc:
+                raise not_written(exc, run) from None
         except (asyncio.CancelledError, KeyboardInterrupt):
             run.finish("interrupted")
             raise
@@ -218,6 +222,19 @@ async def amake_brief(
         if run.store_trouble is not None:
             raise store_not_updated(run.store_trouble, run.uncached, brief)
     return brief
+
+
+def not_written(exc: OutputsNotWritten, run: RunLog) -> OutputsNotWritten:
+    """The outputs could not be written: whether the run's answers are kept for the rerun."""
+    trouble = run.store_trouble
+    if not run.writes_cache:  # replayed or recorded answers: the cache was never theirs
+        return exc
+    if trouble is None:
+        kept = "; the answers are cached, so the rerun pays for none of them again"
+    else:
+        lost = f" ({run.uncached} paid answer(s) not cached)" if run.uncached else ""
+        kept = f"; the store could not be updated either{lost}: {trouble}"
+    return OutputsNotWritten(f"{exc}{kept}", exc.brief)
 
 
 def store_not_updated(trouble: StoreError, uncached: int, brief: Brief) -> StoreNotUpdated:
