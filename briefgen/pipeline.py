@@ -35,7 +35,7 @@ from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
 from briefgen.model.limits import BUDGET_REACHED, Budget
-from briefgen.runlog import RunLog, event, record_stopped
+from briefgen.runlog import RunLog, event, record_stopped, store_failed
 from briefgen.schemas import (
     Article,
     ArticleExtraction,
@@ -118,15 +118,7 @@ async def amake_brief(
             try:
                 record_stopped(store, settings, names, model, server, status, str(exc))
             except StoreError as trouble:  # the refusal is the news; the store is said too
-                event(
-                    f"the run could not be recorded: {trouble}",
-                    logging.ERROR,
-                    event="store_failed",
-                    run=None,
-                    path=str(trouble.path),
-                    kind=trouble.kind,
-                    error=str(trouble),
-                )
+                store_failed(trouble, None, "the run could not be recorded")
             raise
         articles = [item for item in items if isinstance(item, Article)]
         unreadable = [item for item in items if isinstance(item, Unreadable)]
@@ -378,9 +370,11 @@ def make_brief(
     """Read the sources, extract each article with the model, merge into one Brief.
 
     Raises NothingProduced (its `.brief` lists the failures) when no article succeeded (its
-    subclass StrictFailure when `strict` met a source it cannot read), BusyError when another
-    run holds an output, and BriefgenError subclasses for bad input, settings or a server that
-    refuses the run."""
+    subclass StrictFailure when `strict` met a source it cannot read; OutputsNotWritten when
+    the brief was made but its files could not be written, none replaced), BusyError when
+    another run holds an output, StoreError for a damaged or full store (StoreNotUpdated, with
+    the written `.brief`, when that happened during the run), and BriefgenError subclasses for
+    bad input, settings or a server that refuses the run."""
     made: list[Brief] = []
 
     async def run() -> None:

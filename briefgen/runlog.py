@@ -117,6 +117,20 @@ def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
     log.log(level, message, extra={"briefgen": fields})
 
 
+def store_failed(exc: StoreError, run: int | None, what: str) -> None:
+    """The `store_failed` event: the store could not be read or written (`exc` says which file,
+    why, and what to do), and `what` the run does about it."""
+    event(
+        f"{what}: {exc}",
+        logging.ERROR,
+        event="store_failed",
+        run=run,
+        path=str(exc.path),
+        kind=exc.kind,
+        error=str(exc),
+    )
+
+
 class _Counted:
     """The client as extraction sees it: what its calls spent, counted as they go, so a run
     interrupted while articles are in flight still logs every call the server received (a
@@ -292,15 +306,7 @@ class RunLog:
                 self.store_trouble = exc
             self.uncached += uncached
         if first:
-            event(
-                f"the store could not be updated; the run goes on without it: {exc}",
-                logging.ERROR,
-                event="store_failed",
-                run=self.id,
-                path=str(exc.path),
-                kind=exc.kind,
-                error=str(exc),
-            )
+            store_failed(exc, self.id, "the store could not be updated; the run goes on without it")
 
     def read_or_note(self, function: Callable[[], T], default: T) -> T:
         """A read of the store once the model calls are made (the brief to compare with, the
