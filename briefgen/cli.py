@@ -3,14 +3,14 @@
 Exit codes: 0 brief written; 1 nothing produced (every article failed, the model server cannot
 be reached, or --strict met a source it cannot read), the outputs could not be written (none
 replaced), or an unexpected error; 2 usage, input or configuration error, the model server
-refused the run, or the store is damaged or full; 3 partial brief (some articles failed,
-listed in the brief and on stderr); 4 batch submitted and not yet finished (`--batch-wait`; the next run collects
-it); 75 another run holds the output (EX_TEMPFAIL; retry later); 130 interrupted (Ctrl-C or
-SIGTERM); they are `errors.ExitCode`. Every code but 0 prints at least one line on stderr, in
-every log format and under -q. A
-brief is written atomically and only when there is one, so a failed run never replaces the
-previous brief. No command prints a traceback: `GuardedGroup` and `guarded` turn every
-exception into one line (`briefgen --debug` adds the traceback).
+refused the run, or the store is damaged or full; 3 partial brief (some articles failed, listed
+in the brief and on stderr); 4 batch submitted and not yet finished (`--batch-wait`; the next
+run collects it); 75 another run holds the output (EX_TEMPFAIL; retry later); 130 interrupted
+(Ctrl-C or SIGTERM); they are `errors.ExitCode`. Every code but 0 prints at least one line on
+stderr, in every log format and under -q. A brief is written atomically and only when there is
+one, so a failed run never replaces the previous brief. No command prints a traceback:
+`GuardedGroup` and `guarded` turn every exception into one line (`briefgen --debug` adds the
+traceback).
 
 The options of `make`, `extract` and `config` are generated from the fields of
 `config.Settings` (name, type, bounds, help), so the command line cannot drift from the library.
