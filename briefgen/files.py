@@ -131,8 +131,13 @@ def output_lock(paths: Sequence[Path], folder: Path) -> Iterator[None]:
     try:
         for path in sorted({p.expanduser().resolve() for p in paths}):
             name = hashlib.sha256(str(path).encode()).hexdigest()[:16]
-            (folder / "locks").mkdir(parents=True, exist_ok=True)
-            fd = os.open(folder / "locks" / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                (folder / "locks").mkdir(parents=True, exist_ok=True)
+                fd = os.open(folder / "locks" / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:  # beside the store: a read-only or full folder
+                raise InputError(
+                    f"{folder / 'locks'}: cannot hold the output locks ({exc.strerror or exc})"
+                ) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
