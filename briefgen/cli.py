@@ -1,14 +1,16 @@
 """The `briefgen` command: a thin layer over the library.
 
 Exit codes: 0 brief written; 1 nothing produced (every article failed, the model server cannot
-be reached, or --strict met a source it cannot read); 2 usage, input or configuration error, or
-the model server refused the run; 3 partial brief (some articles failed, listed in the brief
-and on stderr); 4 batch submitted and not yet finished (`--batch-wait`; the next run collects
-it); 75 another run holds the output (EX_TEMPFAIL; retry later); 130 interrupted (Ctrl-C or
-SIGTERM); they are `errors.ExitCode`. Every code but 0 prints at least one line on stderr, in
-every log format and under -q. A
-brief is written atomically and only when there is one, so a failed run never replaces the
-previous brief.
+be reached, or --strict met a source it cannot read), the outputs could not be written (none
+replaced), or an unexpected error; 2 usage, input or configuration error, the model server
+refused the run, or the store is damaged or full; 3 partial brief (some articles failed, listed
+in the brief and on stderr); 4 batch submitted and not yet finished (`--batch-wait`; the next
+run collects it); 75 another run holds the output (EX_TEMPFAIL; retry later); 130 interrupted
+(Ctrl-C or SIGTERM); they are `errors.ExitCode`. Every code but 0 prints at least one line on
+stderr, in every log format and under -q. A brief is written atomically and only when there is
+one, so a failed run never replaces the previous brief. No command prints a traceback:
+`GuardedGroup` and `guarded` turn every exception into one line (`briefgen --debug` adds the
+traceback).
 
 The options of `make`, `extract` and `config` are generated from the fields of
 `config.Settings` (name, type, bounds, help), so the command line cannot drift from the library.
@@ -39,7 +41,9 @@ from briefgen.errors import (
     BriefgenError,
     ExitCode,
     NothingProduced,
+    OutputsNotWritten,
     ServerUnreachable,
+    StoreNotUpdated,
 )
 
 
@@ -85,20 +89,77 @@ def guarded(command: Callable[..., int]) -> Callable[..., None]:
             click.echo(f"briefgen: {exc}", err=True)
             sys.exit(ExitCode.BATCH_PENDING)
         except BriefgenError as exc:
-            from briefgen.errors import BusyError
-
-            fail(str(exc), ExitCode.BUSY if isinstance(exc, BusyError) else ExitCode.USAGE)
+            fail(str(exc), code_for(exc))
         except KeyboardInterrupt:
             what = "terminated (SIGTERM)" if _TERMINATED else "interrupted"
             kept = ", finished articles are cached" if _RESUMABLE else ""
             if _BATCHED:
                 kept += "; submitted batches go on at the server and the next run collects them"
             fail(f"{what}; nothing was written{kept}", ExitCode.INTERRUPTED)
+        except CLICK_EXCEPTIONS:  # usage errors: click's own message, exit 2
+            raise
+        except Exception as exc:  # a bug, or a failure nobody foresaw: one line, exit 1
+            fail(unexpected(exc), ExitCode.NOTHING)
         finally:
             signal.signal(signal.SIGTERM, previous)
         sys.exit(code)
 
     return wrapper
+
+
+def code_for(exc: BriefgenError) -> int:
+    """The exit code of one of briefgen's own errors."""
+    from briefgen.errors import BusyError
+
+    if isinstance(exc, NothingProduced):
+        return ExitCode.NOTHING
+    if isinstance(exc, BatchPending):
+        return ExitCode.BATCH_PENDING
+    return ExitCode.BUSY if isinstance(exc, BusyError) else ExitCode.USAGE
+
+
+# What click raises for itself (usage errors, --help, Ctrl-C at a prompt): never ours to catch.
+CLICK_EXCEPTIONS = (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)
+_DEBUG: list[bool] = []  # set by `briefgen --debug`
+
+
+def unexpected(exc: BaseException) -> str:
+    """The one line for an exception briefgen did not foresee (the message redacted, newlines
+    folded, at most 300 characters). The full traceback goes to the `briefgen` log at debug
+    level and, with `--debug`, to stderr."""
+    import logging
+    import traceback
+
+    from briefgen.redact import scrub
+
+    trace = scrub("".join(traceback.format_exception(exc)))
+    logging.getLogger("briefgen").debug("unexpected error\n%s", trace)
+    if _DEBUG:
+        click.echo(trace, err=True, nl=False)
+    hint = "" if _DEBUG else "; `briefgen --debug …` prints the traceback"
+    if isinstance(exc, OSError) and exc.strerror:  # the system said no: name what and why
+        where = f"{exc.filename}: " if exc.filename else ""
+        return scrub(f"{where}{exc.strerror}{hint}")
+    said = " ".join(str(exc).split())
+    said = said if len(said) <= 300 else said[:299] + "…"
+    what = type(exc).__name__ + (f": {said}" if said else "")
+    return scrub(f"unexpected error ({what}); this is a bug in briefgen{hint}")
+
+
+class GuardedGroup(click.Group):
+    """The command group whose every command, subgroup and callback ends in one line on
+    stderr and an exit code, never a traceback: briefgen's own errors by `code_for`, anything
+    else as `unexpected` (exit 1). Commands wrapped in `guarded` say so themselves first."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CLICK_EXCEPTIONS:
+            raise
+        except BriefgenError as exc:
+            fail(str(exc), code_for(exc))
+        except Exception as exc:
+            fail(unexpected(exc), ExitCode.NOTHING)
 
 
 def with_hooks(command: Callable[..., None]) -> Callable[..., None]:
@@ -290,7 +351,7 @@ def _show_progress(settings: Settings, quiet: bool) -> Callable[[], None]:
 
 
 def run_make(settings: Settings, quiet: bool) -> int:
-    from briefgen import outputs, pipeline
+    from briefgen import pipeline
 
     if settings.replay is None and settings.record is None:
         _RESUMABLE.append(True)
@@ -303,8 +364,12 @@ def run_make(settings: Settings, quiet: bool) -> int:
         except BatchPending as exc:  # not an error, but every exit code but 0 says why
             click.echo(f"briefgen: {exc}", err=True)
             return ExitCode.BATCH_PENDING
+        except StoreNotUpdated as exc:  # the brief was written: shown as usual, then the error
+            _show_made(exc.brief, settings)
+            raise
         except NothingProduced as exc:
-            if quiet:  # otherwise each failure has been shown as it happened
+            if quiet and not isinstance(exc, OutputsNotWritten):
+                # otherwise each failure has been shown as it happened
                 for source in getattr(exc.brief, "failures", []):
                     # Of the articles a dead server left, only the one that found it down: the
                     # closing error line names the server and the cause.
@@ -314,24 +379,39 @@ def run_make(settings: Settings, quiet: bool) -> int:
             raise
     finally:
         detach()
+    _show_made(brief, settings)
+    return ExitCode.PARTIAL if brief.partial else ExitCode.OK
+
+
+def _show_made(brief: Any, settings: Settings) -> None:
+    """The brief on stdout unless a file takes it, and its failures on stderr."""
+    from briefgen import outputs
+
     click.echo(outputs.for_stdout(brief, settings), nl=False)
     for source in brief.failures:  # in every log format and under -q: exit 3 says why
         click.echo(f"partial: [{source.n}] {source.article.id} failed: {source.failed}", err=True)
-    return ExitCode.PARTIAL if brief.partial else ExitCode.OK
 
 
 # --- commands --------------------------------------------------------------------------------
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="briefgen", prog_name="briefgen")
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On an unexpected error, print its traceback on stderr after the one-line message.",
+)
+def main(debug: bool) -> None:
     """Turn news articles into one structured, cited brief with an LLM.
 
-    Exit codes: 0 ok, 1 nothing produced, 2 usage, input or configuration error, 3 partial
-    brief, 4 batch submitted and not yet finished, 75 another run holds the output (retry
-    later), 130 interrupted.
+    Exit codes: 0 ok, 1 nothing produced or written (or an unexpected error), 2 usage, input
+    or configuration error, or a damaged or full store, 3 partial brief, 4 batch submitted
+    and not yet finished, 75 another run holds the output (retry later), 130 interrupted.
     """
+    _DEBUG.clear()
+    if debug:
+        _DEBUG.append(True)
 
 
 @main.command()

@@ -108,3 +108,33 @@ class BatchError(BriefgenError):
 
 class BatchGone(BatchError):
     """The server no longer knows a batch or its file (HTTP 404)."""
+
+
+class StoreError(BriefgenError):
+    """The store's file cannot be read or written (exit 2): its pages are damaged, it is not a
+    SQLite file, or its disk is full. The message names the file and what to do about it.
+    `kind` is "damaged", "full" or "unusable" (another I/O error)."""
+
+    def __init__(self, message: str, path: object = None, kind: str = "unusable"):
+        super().__init__(message)
+        self.path = path
+        self.kind = kind
+
+
+class StoreNotUpdated(StoreError):
+    """The run made its brief and wrote its outputs, but the store could not be written on the
+    way (a full disk, damaged pages): some of the run's answers are not cached, and its row in
+    the run log may be incomplete (exit 2). `brief` is the brief that was delivered."""
+
+    def __init__(
+        self, message: str, path: object = None, kind: str = "unusable", brief: object = None
+    ):
+        super().__init__(message, path, kind)
+        self.brief = brief
+
+
+class OutputsNotWritten(NothingProduced):
+    """The brief was made, but its files could not all be written (a full disk, an I/O
+    error): none of them was replaced, the previous set is as it was, and no staged file is
+    left behind (exit 1). `brief` is the brief that was not delivered; the run's answers are
+    in the cache, so the rerun costs no model call."""

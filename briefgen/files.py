@@ -9,6 +9,7 @@ import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import BusyError, InputError
@@ -34,33 +35,72 @@ def is_special(path: Path) -> bool:
         return False
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write via a temporary file in the same folder, then rename it over the target; a
-    device or a pipe (`is_special`) is written to as it is."""
+@dataclass
+class Staged:
+    """An output written to a temporary file beside its target (`stage`), waiting to be
+    renamed over it (`commit`) or removed (`discard`). A device or a pipe stages nothing: its
+    bytes are written through at `commit`."""
+
+    path: Path
+    tmp: Path | None
+    data: bytes = b""
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def stage(path: Path, text: str | bytes) -> Staged:
+    """Write `text` to a temporary file in `path`'s folder, flushed to disk, with the mode
+    `path` has (or would get). Nothing is replaced yet; a failed write (a full disk) leaves no
+    temporary file behind and raises the OSError."""
     path = path.expanduser()
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     if is_special(path):
-        with open(path, "wb") as raw:
-            raw.write(text if isinstance(text, bytes) else text.encode("utf-8"))
-        return
+        return Staged(path, None, data)
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"{path}: folder {folder} does not exist")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as raw:
-                raw.write(text)
-                raw.flush()
-                os.fsync(raw.fileno())
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Staged(path, Path(tmp))
+
+
+def commit(staged: Staged) -> None:
+    """Rename the staged file over its target (a reader sees the old file or the new one,
+    never half of either); a device or a pipe is written to as it is."""
+    if staged.tmp is None:
+        with open(staged.path, "wb") as raw:
+            raw.write(staged.data)
+        return
+    os.replace(staged.tmp, staged.path)
+
+
+def discard(staged: Staged) -> None:
+    """Remove a staged file that will not be committed."""
+    if staged.tmp is not None:
+        staged.tmp.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write via a temporary file in the same folder, then rename it over the target; a
+    device or a pipe (`is_special`) is written to as it is."""
+    staged = stage(path, text)
+    try:
+        commit(staged)
+    except BaseException:
+        discard(staged)
         raise
 
 
@@ -91,8 +131,13 @@ def output_lock(paths: Sequence[Path], folder: Path) -> Iterator[None]:
     try:
         for path in sorted({p.expanduser().resolve() for p in paths}):
             name = hashlib.sha256(str(path).encode()).hexdigest()[:16]
-            (folder / "locks").mkdir(parents=True, exist_ok=True)
-            fd = os.open(folder / "locks" / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                (folder / "locks").mkdir(parents=True, exist_ok=True)
+                fd = os.open(folder / "locks" / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:  # beside the store: a read-only or full folder
+                raise InputError(
+                    f"{folder / 'locks'}: cannot hold the output locks ({exc.strerror or exc})"
+                ) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

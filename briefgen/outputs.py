@@ -21,8 +21,16 @@ from pydantic import ValidationError
 
 from briefgen import render
 from briefgen.config import Settings
-from briefgen.errors import InputError, validation_summary
-from briefgen.files import check_writable, is_special, output_lock, write_atomic
+from briefgen.errors import InputError, OutputsNotWritten, validation_summary
+from briefgen.files import (
+    Staged,
+    check_writable,
+    commit,
+    discard,
+    is_special,
+    output_lock,
+    stage,
+)
 from briefgen.schemas import ArticleExtraction, ArticleFailure, Brief
 
 # Each output setting and the option that sets it, in the order they are checked.
@@ -60,11 +68,12 @@ def check_outputs(settings: Settings) -> None:
 
 
 def deliver(brief: Brief, settings: Settings, archive: Sequence[Path] = ()) -> list[Path]:
-    """Write the outputs the settings name, each atomically (`files.write_atomic`), and the
-    `archive` copies (`archive_paths`); returns the paths written. Every text is rendered
-    before the first file is touched, so a brief that cannot be rendered replaces none of
-    them. The archive copies go first, and are taken back if an output then cannot be
-    written: a brief is archived only when it was delivered."""
+    """Write the outputs the settings name and the `archive` copies (`archive_paths`), all or
+    none; returns the paths written. Every text is rendered, then every file staged beside its
+    target (`files.stage`: written and flushed to disk), and only then are they renamed over
+    their targets together, the outputs first. If a file cannot be staged (a full disk, an I/O
+    error), the staged files are removed, no output is replaced, and OutputsNotWritten says
+    which file and why (exit 1); a brief that cannot be rendered replaces none of them."""
     texts: list[tuple[Path, str]] = []
     if settings.json_out is not None:
         texts.append((settings.json_out, brief.model_dump_json(indent=2) + "\n"))
@@ -73,19 +82,45 @@ def deliver(brief: Brief, settings: Settings, archive: Sequence[Path] = ()) -> l
     if settings.out is not None:
         texts.append((settings.out, render.markdown(brief)))
     copies = [(path, render_as(brief, path.suffix)) for path in archive]
-    archived: list[Path] = []
+    staged: list[Staged] = []
+    path = Path()
     try:
+        for path, text in texts:
+            staged.append(stage(path, text))
         for path, text in copies:
             path.expanduser().parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, text)
-            archived.append(path)
-        for path, text in texts:
-            write_atomic(path, text)
+            staged.append(stage(path, text))
+    except OSError as exc:
+        for done in staged:
+            discard(done)
+        raise OutputsNotWritten(
+            f"{path}: cannot be written ({exc.strerror or exc}); no output was replaced, "
+            "the previous brief is as it was",
+            brief,
+        ) from None
     except BaseException:
-        for path in archived:
-            path.expanduser().unlink(missing_ok=True)
+        for done in staged:
+            discard(done)
         raise
-    return [path for path, _ in texts] + archived
+    _commit_all(staged)
+    return [path for path, _ in texts] + list(archive)
+
+
+def _commit_all(staged: list[Staged]) -> None:
+    """Rename every staged file over its target. A rename in the folder where the file was
+    just written fails only if the folder changed under the run (its permissions, a mount):
+    then the files not yet renamed are removed, and the error names those already replaced."""
+    for n, one in enumerate(staged):
+        try:
+            commit(one)
+        except OSError as exc:
+            for rest in staged[n:]:
+                discard(rest)
+            replaced = ", ".join(str(done.path) for done in staged[:n]) or "none"
+            raise OutputsNotWritten(
+                f"{one.path}: cannot be replaced ({exc.strerror or exc}); already replaced: "
+                f"{replaced}"
+            ) from None
 
 
 def render_as(brief: Brief, suffix: str) -> str:

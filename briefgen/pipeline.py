@@ -23,6 +23,9 @@ from briefgen.errors import (
     BusyError,
     InputError,
     NothingProduced,
+    OutputsNotWritten,
+    StoreError,
+    StoreNotUpdated,
     StrictFailure,
 )
 from briefgen.extract import cachekey, claimcheck
@@ -32,7 +35,7 @@ from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
 from briefgen.model.limits import BUDGET_REACHED, Budget
-from briefgen.runlog import RunLog, event, record_stopped
+from briefgen.runlog import RunLog, event, record_stopped, store_failed
 from briefgen.schemas import (
     Article,
     ArticleExtraction,
@@ -112,7 +115,10 @@ async def amake_brief(
             items = inputs.read(names, strict=settings.strict, options=InputOptions.of(settings))
         except (BusyError, StrictFailure) as exc:  # in the run log, as `runs` shows them
             status = "refused" if isinstance(exc, BusyError) else "nothing"
-            record_stopped(store, settings, names, model, server, status, str(exc))
+            try:
+                record_stopped(store, settings, names, model, server, status, str(exc))
+            except StoreError as trouble:  # the refusal is the news; the store is said too
+                store_failed(trouble, None, "the run could not be recorded")
             raise
         articles = [item for item in items if isinstance(item, Article)]
         unreadable = [item for item in items if isinstance(item, Unreadable)]
@@ -131,15 +137,18 @@ async def amake_brief(
             previous = run.previous()
             earlier = run.earlier() if previous is None else None
             last = previous or (earlier[:2] if earlier else None)
-            kept = stale.keep_last_good(
-                results,
-                store,
-                job=run.job,
-                run_id=run.id or 0,
-                previous=last[1] if last else None,
-                model=model,
-                prompt_version=run.prompt_version,
-                stale_after=settings.stale_after,
+            kept = run.read_or_note(
+                lambda: stale.keep_last_good(
+                    results,
+                    store,
+                    job=run.job,
+                    run_id=run.id or 0,
+                    previous=last[1] if last else None,
+                    model=model,
+                    prompt_version=run.prompt_version,
+                    stale_after=settings.stale_after,
+                ),
+                stale.Kept(list(results)),
             )
             run.mark_stale(kept.covered, len(kept.stale))
             results = kept.results
@@ -179,7 +188,10 @@ async def amake_brief(
                 brief = with_changes(brief, previous, settings)
             run.report_stale(brief)
             archive = outputs.archive_paths(settings, run.id, run.started_at)
-            written = outputs.deliver(brief, settings, archive)
+            try:
+                written = outputs.deliver(brief, settings, archive)
+            except OutputsNotWritten as exc:
+                raise not_written(exc, run) from None
         except (asyncio.CancelledError, KeyboardInterrupt):
             run.finish("interrupted")
             raise
@@ -199,7 +211,34 @@ async def amake_brief(
             brief=brief,
             merge_key=key,
         )
+        if run.store_trouble is not None:
+            raise store_not_updated(run.store_trouble, run.uncached, brief)
     return brief
+
+
+def not_written(exc: OutputsNotWritten, run: RunLog) -> OutputsNotWritten:
+    """The outputs could not be written: whether the run's answers are kept for the rerun."""
+    trouble = run.store_trouble
+    if not run.writes_cache:  # replayed or recorded answers: the cache was never theirs
+        return exc
+    if trouble is None:
+        kept = "; the answers are cached, so the rerun pays for none of them again"
+    else:
+        lost = f" ({run.uncached} paid answer(s) not cached)" if run.uncached else ""
+        kept = f"; the store could not be updated either{lost}: {trouble}"
+    return OutputsNotWritten(f"{exc}{kept}", exc.brief)
+
+
+def store_not_updated(trouble: StoreError, uncached: int, brief: Brief) -> StoreNotUpdated:
+    """The run's brief is written, but the store could not keep all of the run: one line
+    that says so, how many paid answers are not cached, and what to do (`trouble`'s remedy)."""
+    lost = f", {uncached} paid answer(s) not cached" if uncached else ""
+    return StoreNotUpdated(
+        f"the brief was written, but the store could not be updated{lost}: {trouble}",
+        trouble.path,
+        trouble.kind,
+        brief,
+    )
 
 
 def _reused(stored: str | None, results: list[ArticleExtraction | ArticleFailure]) -> Brief | None:
@@ -331,9 +370,11 @@ def make_brief(
     """Read the sources, extract each article with the model, merge into one Brief.
 
     Raises NothingProduced (its `.brief` lists the failures) when no article succeeded (its
-    subclass StrictFailure when `strict` met a source it cannot read), BusyError when another
-    run holds an output, and BriefgenError subclasses for bad input, settings or a server that
-    refuses the run."""
+    subclass StrictFailure when `strict` met a source it cannot read; OutputsNotWritten when
+    the brief was made but its files could not be written, none replaced), BusyError when
+    another run holds an output, StoreError for a damaged or full store (StoreNotUpdated, with
+    the written `.brief`, when that happened during the run), and BriefgenError subclasses for
+    bad input, settings or a server that refuses the run."""
     made: list[Brief] = []
 
     async def run() -> None:

@@ -37,7 +37,7 @@ from pydantic import BaseModel
 
 from briefgen import prices, prompts
 from briefgen.config import Settings
-from briefgen.errors import ConfigError, ExitCode
+from briefgen.errors import ConfigError, ExitCode, StoreError
 from briefgen.extract import cachekey, extract
 from briefgen.extract.extract import Result
 from briefgen.model.client import CallStats, Client, Completion, Message
@@ -115,6 +115,20 @@ def _label(run_id: int, ended: str | None) -> str:
 
 def event(message: str, level: int = logging.INFO, **fields: Any) -> None:
     log.log(level, message, extra={"briefgen": fields})
+
+
+def store_failed(exc: StoreError, run: int | None, what: str) -> None:
+    """The `store_failed` event: the store could not be read or written (`exc` says which file,
+    why, and what to do), and `what` the run does about it."""
+    event(
+        f"{what}: {exc}",
+        logging.ERROR,
+        event="store_failed",
+        run=run,
+        path=str(exc.path),
+        kind=exc.kind,
+        error=str(exc),
+    )
 
 
 class _Counted:
@@ -263,32 +277,89 @@ class RunLog:
         self._queued_write: Future[None] | None = None
         self._queued_totals: dict[str, int] = {}
         self._queue_lock = threading.Lock()
+        # The first store error met once the run was under way (a full disk, damaged pages),
+        # and the answers of this run the store could not keep: the run goes on without them.
+        self.store_trouble: StoreError | None = None
+        self.uncached = 0
+        self._trouble_lock = threading.Lock()
 
     async def _write(self, function: Callable[..., T], *args: Any) -> T:
         """Run a store write on the writer thread. Shielded: a cancelled run still completes
         the writes it handed over."""
         return await asyncio.shield(asyncio.wrap_future(self._writer.submit(function, *args)))
 
+    async def _write_or_note(self, function: Callable[..., Any], *args: Any) -> None:
+        """A write once the run is under way: a store that cannot take it is noted
+        (`store_failed`), and the run goes on."""
+        try:
+            await self._write(function, *args)
+        except StoreError as exc:
+            self.store_failed(exc)
+
+    def store_failed(self, exc: StoreError, uncached: int = 0) -> None:
+        """The store could not be read or written once the run was under way: say so once
+        (the `store_failed` event), count the answers it did not keep, and go on. The brief is
+        still made and written; `amake_brief` then raises StoreNotUpdated (exit 2)."""
+        with self._trouble_lock:
+            first = self.store_trouble is None
+            if first:
+                self.store_trouble = exc
+            self.uncached += uncached
+        if first:
+            store_failed(exc, self.id, "the store could not be updated; the run goes on without it")
+
+    def read_or_note(self, function: Callable[[], T], default: T) -> T:
+        """A read of the store once the model calls are made (the brief to compare with, the
+        last good extractions): a store that cannot answer is noted (`store_failed`) and
+        `default` stands in, so the answers paid for still make a brief."""
+        try:
+            return function()
+        except StoreError as exc:
+            self.store_failed(exc)
+            return default
+
     async def start(self) -> None:
         self.started = time.monotonic()
         self.started_at = datetime.now(UTC)
         if self.store is not None:
-            config = self.settings.model_dump(mode="json", exclude={"api_key"})
-            self.id = await self._write(
-                functools.partial(self.store.runs.start, name=self.settings.job_name),
-                self.job,
-                config,
-                self.sources,
-                self.model,
-                self.base_url,
-                self.prompt_version,
-            )
-            # The article count from the start: a run killed before its first outcome says
-            # how many it had.
-            await self._write(self.store.runs.record_articles, self.id, [], self.totals())
-            if self.settings.budget_per_day is not None and self.price is not None:
-                spent = await asyncio.to_thread(self.spent_today)
-                self.budget = Budget(self.settings.budget_per_day, spent, self.price)
+            try:
+                await self._open_row()
+            except StoreError as exc:  # before any model call: the run stops here (exit 2)
+                self._close_quietly(str(exc))
+                raise
+
+    def _close_quietly(self, error: str) -> None:
+        """After a store error at the start: the writer stopped, and the run's row closed if
+        it was opened and the store still takes it."""
+        assert self.store is not None
+        with contextlib.suppress(RuntimeError):
+            self._writer.submit(self.store.db.release_connection)
+        self._writer.shutdown(wait=True)
+        if self.id is not None:
+            with contextlib.suppress(StoreError):
+                code = int(STATUS_CODES["error"])
+                self.store.runs.finish(
+                    self.id, status="error", exit_code=code, totals={}, error=error
+                )
+
+    async def _open_row(self) -> None:
+        """The run's row, its article count (a run killed before its first outcome says how
+        many it had), and the day's budget from the store."""
+        assert self.store is not None
+        config = self.settings.model_dump(mode="json", exclude={"api_key"})
+        self.id = await self._write(
+            functools.partial(self.store.runs.start, name=self.settings.job_name),
+            self.job,
+            config,
+            self.sources,
+            self.model,
+            self.base_url,
+            self.prompt_version,
+        )
+        await self._write(self.store.runs.record_articles, self.id, [], self.totals())
+        if self.settings.budget_per_day is not None and self.price is not None:
+            spent = await asyncio.to_thread(self.spent_today)
+            self.budget = Budget(self.settings.budget_per_day, spent, self.price)
 
     def spent_today(self) -> float:
         """What the job's earlier runs of this UTC day spent, in US dollars: each run's cost;
@@ -399,7 +470,7 @@ class RunLog:
         )
         if batched is not None and self.store is not None:
             self.batch_usage = batched.used
-            await self._write(batch.taken, batched, self.store)
+            await self._write_or_note(batch.taken, batched, self.store)
         self._budget_note()
         return [self.outcomes[i] for i in range(self.total)]
 
@@ -449,7 +520,7 @@ class RunLog:
         rows = [self._outcome(index, result) for index, result in sorted(hits.items())]
         if self.store is not None and self.id is not None and rows:
             totals = self.totals()
-            await self._write(self.store.runs.record_articles, self.id, rows, totals)
+            await self._write_or_note(self.store.runs.record_articles, self.id, rows, totals)
         for result in hits.values():
             await self._call_back(result)
 
@@ -478,7 +549,10 @@ class RunLog:
             rows, self._queued, self._queued_write = self._queued, [], None
             totals = self._queued_totals
         assert self.store is not None and self.id is not None
-        self.store.runs.record_articles(self.id, rows, totals)
+        try:
+            self.store.runs.record_articles(self.id, rows, totals)
+        except StoreError as exc:  # the answers are in the run's results: the brief has them
+            self.store_failed(exc, uncached=sum(entry is not None for _, entry in rows))
 
     async def _call_back(self, result: Result) -> None:
         if self.on_result is not None:
@@ -553,7 +627,8 @@ class RunLog:
         """The job's last brief before this run, and how to name it."""
         if self.store is None or self.id is None:
             return None
-        found = self.store.runs.previous_brief(self.job, self.id)
+        store, run_id = self.store, self.id
+        found = self.read_or_note(lambda: store.runs.previous_brief(self.job, run_id), None)
         if found is None:
             return None
         run_id, ended, text = found
@@ -571,14 +646,16 @@ class RunLog:
         mine = {_resolved(str(p)) for p in (self.settings.out, self.settings.json_out,
                                            self.settings.html) if p is not None}  # fmt: skip
         sources = {_resolved(s) for s in self.sources}
-        candidates = self.store.runs.with_briefs(self.id)
+        store, run_id = self.store, self.id
+        nothing: list[tuple[int, list[str], list[str]]] = []
+        candidates = self.read_or_note(lambda: store.runs.with_briefs(run_id), nothing)
         chosen = next(
             (c for c in candidates if mine & {_resolved(p) for p in c[2]}),
             next((c for c in candidates if sources & {_resolved(s) for s in c[1]}), None),
         )
         if chosen is None:
             return None
-        found = self.store.runs.brief_of(chosen[0])
+        found = self.read_or_note(lambda: store.runs.brief_of(chosen[0]), None)
         if found is None:
             return None
         run_id, ended, text = found
@@ -604,7 +681,10 @@ class RunLog:
         self.stale = set(indices)
         self.shown_stale = len(self.stale) if shown is None else shown
         if self.store is not None and self.id is not None and self.stale:
-            self.store.runs.mark(self.id, [i + 1 for i in sorted(self.stale)], "stale")
+            try:
+                self.store.runs.mark(self.id, [i + 1 for i in sorted(self.stale)], "stale")
+            except StoreError as exc:
+                self.store_failed(exc)
 
     def report_stale(self, brief: Brief) -> None:
         """One warning per stale source of the brief: why, and how old what it shows is."""
@@ -629,7 +709,8 @@ class RunLog:
         """The brief JSON the job last made from a merge input with this key, if any."""
         if self.store is None or self.id is None:
             return None
-        return self.store.runs.merged_brief(self.job, merge_key, self.id)
+        store, run_id = self.store, self.id
+        return self.read_or_note(lambda: store.runs.merged_brief(self.job, merge_key, run_id), None)
 
     def totals(self) -> dict[str, int]:
         """The run's totals so far: its finished articles, and the calls and tokens of those
@@ -682,18 +763,23 @@ class RunLog:
                 Usage(input_tokens=totals["input_tokens"], output_tokens=totals["output_tokens"])
             )
         usd = priced.usd if priced is not None else None
+        if self.store_trouble is not None and error is None:
+            error = f"the store could not be updated: {self.store_trouble}"
         if self.store is not None and self.id is not None:
-            self.store.runs.finish(
-                self.id,
-                status=status,
-                exit_code=code,
-                totals=totals,
-                error=error,
-                outputs=list(outputs),
-                brief=brief.model_dump_json() if brief is not None else None,
-                merge_key=merge_key,
-                cost=usd,
-            )
+            try:
+                self.store.runs.finish(
+                    self.id,
+                    status=status,
+                    exit_code=code,
+                    totals=totals,
+                    error=error,
+                    outputs=list(outputs),
+                    brief=brief.model_dump_json() if brief is not None else None,
+                    merge_key=merge_key,
+                    cost=usd,
+                )
+            except StoreError as exc:  # the row stays open: `runs` shows it as killed
+                self.store_failed(exc)
         event(
             f"run {self.id or '-'} {status}: {count(totals['articles'], 'article')}, "
             f"{totals['cached']} cached, {totals['failed']} failed, "

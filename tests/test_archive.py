@@ -11,9 +11,11 @@ import pytest
 
 from briefgen import outputs, pipeline
 from briefgen.config import Settings
+from briefgen.errors import OutputsNotWritten
 from briefgen.schemas import Brief
 
 from conftest import SAMPLE_TEXT, invoke, sample_extraction, settings_for
+from diskfull import fail_writes, staged_for
 from fakeserver import Reply, chat_completion, error_body
 
 ARCHIVE = (
@@ -113,19 +115,12 @@ def test_an_output_that_cannot_be_written_takes_back_the_archive_copies(server, 
         archive=[str(job / "archive" / "{run}.md"), str(job / "archive" / "{run}.json")],
     )
     (job / "out").mkdir()
-    written = []
-
-    def write(path, text):
-        if path.name == "brief.md":
-            raise OSError(28, "No space left on device")
-        written.append(path)
-        (path.parent / path.name).write_text(text)
-
-    monkeypatch.setattr(outputs, "write_atomic", write)
-    with pytest.raises(OSError):
+    refused = fail_writes(monkeypatch, staged_for("brief.md"))
+    with pytest.raises(OutputsNotWritten, match="No space left on device"):
         pipeline.make_brief([job / "inbox"], settings)
-    assert len(written) == 2  # both copies were written, then taken back
-    assert archived(job) == []
+    assert len(refused) == 1
+    assert archived(job) == []  # no copy of a brief that was not delivered
+    assert list((job / "out").iterdir()) == []  # and no staged file left behind
 
 
 @pytest.mark.parametrize(

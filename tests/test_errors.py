@@ -35,7 +35,8 @@ def test_the_commands_help_lists_the_exit_codes():
 
     help_text = " ".join((main.help or "").split())
     assert (
-        "Exit codes: 0 ok, 1 nothing produced, 2 usage, input or configuration error, 3 partial "
-        "brief, 4 batch submitted and not yet finished, 75 another run holds the output (retry "
-        "later), 130 interrupted." in help_text
+        "Exit codes: 0 ok, 1 nothing produced or written (or an unexpected error), 2 usage, "
+        "input or configuration error, or a damaged or full store, 3 partial brief, 4 batch "
+        "submitted and not yet finished, 75 another run holds the output (retry later), 130 "
+        "interrupted." in help_text
     )

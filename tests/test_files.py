@@ -51,3 +51,12 @@ def test_a_missing_folder_or_a_folder_is_not_an_output(tmp_path):
     with pytest.raises(InputError, match="is a folder"):
         check_writable(tmp_path)
     assert not is_special(tmp_path) and not is_special(tmp_path / "missing")
+
+
+def test_a_lock_folder_that_cannot_be_made_is_one_line(tmp_path):
+    from briefgen.files import output_lock
+
+    (tmp_path / "store").write_text("a file where the store's folder should be")
+    locked = output_lock([tmp_path / "brief.md"], tmp_path / "store")
+    with pytest.raises(InputError, match="cannot hold the output locks"), locked:
+        pass

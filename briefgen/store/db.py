@@ -17,8 +17,47 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from briefgen.errors import InputError
+from briefgen.errors import InputError, StoreError
 from briefgen.store.migrations import migrate
+
+# SQLite's primary result codes for a file that is not what it should be, and a full disk.
+_DAMAGED = {11: "SQLITE_CORRUPT", 26: "SQLITE_NOTADB"}
+_FULL = 13  # SQLITE_FULL
+_IOERR = 10  # SQLITE_IOERR, with its extended codes
+
+
+def store_error(path: Path, exc: sqlite3.Error) -> StoreError | None:
+    """The one-line StoreError for a store whose file is damaged or whose disk is full (or
+    another I/O error), naming the file and what to do; None for any other SQLite error. By
+    the result code SQLite gives, else by its message (an error raised by other code)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc).lower()
+    cause = " ".join(str(exc).split()) or type(exc).__name__
+    if primary in _DAMAGED or "malformed" in text or "not a database" in text:
+        aside = f"{path}.damaged"
+        return StoreError(
+            f"{path}: the briefgen store is damaged ({cause}); move it aside "
+            f"(mv {path} {aside}) and run again: a new store is made, and its first run "
+            "asks the model again for every article",
+            path,
+            "damaged",
+        )
+    if primary == _FULL or "disk is full" in text:
+        return StoreError(
+            f"{path}: the disk holding the briefgen store is full ({cause}); free space on "
+            "it and run again",
+            path,
+            "full",
+        )
+    if primary == _IOERR or "disk i/o error" in text:
+        return StoreError(
+            f"{path}: the briefgen store cannot be read or written ({cause}); check its disk, "
+            "or move the file aside and run again",
+            path,
+            "unusable",
+        )
+    return None
 
 
 def now() -> str:
@@ -34,6 +73,8 @@ class Database:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             migrate(self.path, self.connect)
+        except StoreError:
+            raise
         except (OSError, sqlite3.Error) as exc:
             raise InputError(f"{self.path}: cannot open the briefgen store ({exc})") from None
 
@@ -41,7 +82,19 @@ class Database:
     def connect(self) -> Iterator[sqlite3.Connection]:
         """One transaction: committed, or rolled back on error. On a thread that holds a
         connection (`hold_connection`) it is that one; elsewhere a connection of its own,
-        closed after."""
+        closed after. A damaged file or a full disk is raised as a StoreError that says what
+        to do (`store_error`); other SQLite errors as they are."""
+        try:
+            with self._transaction() as db:
+                yield db
+        except sqlite3.Error as exc:
+            found = store_error(self.path, exc)
+            if found is None:
+                raise
+            raise found from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         held: sqlite3.Connection | None = getattr(self._held, "db", None)
         if held is not None:
             with held:
@@ -71,9 +124,14 @@ class Database:
         """Keep one connection open for the calling thread, for every `connect` on it until
         `release_connection`. For a thread that writes often (the run log's writer): opening
         and setting up a connection cost more CPU than writing a row. Between transactions the
-        held connection holds no lock."""
+        held connection holds no lock. A file that cannot be opened now is left to the next
+        `connect`, which says why (this runs as a thread pool's initializer, where an error
+        would break the pool)."""
         if getattr(self._held, "db", None) is None:
-            self._held.db = self._open()
+            try:
+                self._held.db = self._open()
+            except sqlite3.Error:
+                self._held.db = None
 
     def release_connection(self) -> None:
         """Close the calling thread's held connection, if it has one."""
