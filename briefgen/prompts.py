@@ -11,8 +11,8 @@ import json
 import os
 import re
 from functools import cache
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jinja2

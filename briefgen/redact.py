@@ -9,7 +9,7 @@ shown by (ingest/inputs.shown). It replaces, with `[redacted]`:
 - by value: every secret `remember`ed, whatever its shape (the configured key: an Azure-style
   32-hex key, a JWT, `gsk_...`; the password of a base URL);
 - by shape: `sk-` and `sk-proj-` keys, `gsk_`, `xai-` and `hf_` keys, JWTs, `Bearer` tokens;
-- in URLs: the user information (`http://user:pass@host/` -> `http://[redacted]@host/`) and
+- in URLs: the user information (`http://user:pass@host/` -> `http://redacted@host/`) and
   the values of query parameters whose names look secret (`key`, `api_key`, `token`, `sig`,
   `password`, `secret`, ... and names ending in one of them: `access_token`, `X-Amz-Signature`).
 
@@ -41,8 +41,10 @@ _SHAPES = re.compile(
     r"|(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"
     r"|Bearer\s+(?![a-z]+(?![\w.~+/=-]))[\w.~+/=-]{8,}"
 )
-# scheme://user:password@host -> scheme://[redacted]@host
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)(?!\[redacted\]@)[^/\s@?#\"'<>]+@")
+# scheme://user:password@host -> scheme://redacted@host: still a URL that parses (a bracket
+# there would read as an IPv6 address), so code that looks at the host still can.
+USERINFO = "redacted"
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#\"'<>\[\]]+@")
 # Secret-looking names: one of these, or a name ending in one after a separator.
 _SECRET_NAME = (
     r"(?:[\w.~-]*?[_.~-])?(?:key|apikey|api-key|token|accesstoken|authtoken|secret|password|"
@@ -86,14 +88,15 @@ def scrub(text: str) -> str:
     secret-looking query value replaced by [redacted]."""
     if not text:
         return text
-    text = _SHAPES.sub(REDACTED, text)  # first: "Bearer <key>" goes as a whole
+    # Shapes and URL parts first: "Bearer <key>" goes as a whole, a URL keeps its form.
+    text = _SHAPES.sub(REDACTED, text)
+    if "://" in text:
+        text = _USERINFO.sub(rf"\1{USERINFO}@", text)
+    if "=" in text:
+        text = _PARAM.sub(rf"\1{REDACTED}", text)
     pattern = _known_pattern
     if pattern is not None:
         text = pattern.sub(REDACTED, text)
-    if "://" in text:
-        text = _USERINFO.sub(rf"\1{REDACTED}@", text)
-    if "=" in text:
-        text = _PARAM.sub(rf"\1{REDACTED}", text)
     return text
 
 
