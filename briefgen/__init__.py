@@ -18,6 +18,16 @@ from typing import TYPE_CHECKING, Any
 # library would print warnings (failed articles, retries) to stderr through its last resort.
 logging.getLogger("briefgen").addHandler(logging.NullHandler())
 
+
+def _scrubbed(record: logging.LogRecord) -> bool:
+    """Every record of the `briefgen` logger: secrets redacted, on one line (redact.py)."""
+    from briefgen.redact import scrub_record
+
+    return scrub_record(record)
+
+
+logging.getLogger("briefgen").addFilter(_scrubbed)
+
 _LAZY = {
     "Settings": "briefgen.config",
     "load_settings": "briefgen.config",

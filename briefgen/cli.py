@@ -48,6 +48,9 @@ from briefgen.errors import (
 
 
 def fail(message: str, code: int = ExitCode.USAGE) -> None:
+    from briefgen.redact import scrub
+
+    message = scrub(message)
     _ERRORS.append(message)  # a hook is told the line (with_hooks)
     click.echo(f"briefgen: error: {message}", err=True)
     sys.exit(code)

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from briefgen import redact
 from briefgen.errors import ConfigError
 from briefgen.prices import Price
 
@@ -352,6 +353,20 @@ class Settings(BaseModel):
         default=None, description="Save every exchange with the server in this folder."
     )
 
+    @field_validator("api_key")
+    @classmethod
+    def _remember_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # Whatever its shape, the key is redacted wherever it would be written (redact.py).
+        if value is not None:
+            redact.remember(value.get_secret_value())
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _remember_userinfo(cls, value: str | None) -> str | None:
+        redact.remember_url(value)  # http://user:password@host/v1: the password is a secret
+        return value
+
     @field_validator("archive", mode="before")
     @classmethod
     def _one_or_more(cls, value: Any) -> Any:
@@ -586,7 +601,7 @@ def describe(loaded: Loaded) -> list[tuple[str, str, str]]:
             )
         else:
             shown = str(value)
-        rows.append((name, shown, origin))
+        rows.append((name, redact.scrub(shown), redact.scrub(origin)))
     return rows
 
 

@@ -7,6 +7,8 @@ from enum import IntEnum
 
 from pydantic import ValidationError
 
+from briefgen.redact import scrub
+
 
 class ExitCode(IntEnum):
     """The command's exit codes (docs/cli.md), which the run log also keeps for each run."""
@@ -30,7 +32,11 @@ def validation_summary(exc: ValidationError, limit: int = 1) -> str:
 
 
 class BriefgenError(Exception):
-    """Base class: str(error) is a complete one-line message, fit for stderr as it is."""
+    """Base class: str(error) is a complete one-line message, fit for stderr as it is, with
+    any secret in it redacted (redact.py), wherever the message goes next."""
+
+    def __str__(self) -> str:
+        return scrub(super().__str__())
 
 
 class ConfigError(BriefgenError, ValueError):

@@ -31,6 +31,7 @@ from typing import Any
 
 from briefgen.config import RUN_PREFIX, Settings
 from briefgen.errors import ExitCode
+from briefgen.redact import scrub
 from briefgen.runlog import STATUS_CODES, event
 
 LOGGER = "briefgen"
@@ -96,7 +97,7 @@ def environment(
     def path(value: Path | None) -> str:
         return str(Path(value).expanduser().absolute()) if value is not None else ""
 
-    values = {
+    values: dict[str, str] = {
         "HOOK": hook,
         "ID": "" if facts.get("run") is None else str(facts["run"]),
         "JOB": settings.job_name,
@@ -112,6 +113,7 @@ def environment(
         # US dollars (prices.py); empty when unknown: an unpriced model, replayed answers
         "COST": "" if facts.get("cost") is None else f"{float(facts['cost']):.6f}",
     }
+    values = {name: scrub(value) for name, value in values.items()}  # no secret in a hook's env
     run = f"run {values['ID']}" if values["ID"] else "no run"
     values["SUMMARY"] = (
         f"briefgen {values['JOB']}: {run} {values['STATUS']} (exit {code}): "

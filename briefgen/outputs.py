@@ -31,6 +31,7 @@ from briefgen.files import (
     output_lock,
     stage,
 )
+from briefgen.redact import scrub
 from briefgen.schemas import ArticleExtraction, ArticleFailure, Brief
 
 # Each output setting and the option that sets it, in the order they are checked.
@@ -125,7 +126,10 @@ def _commit_all(staged: list[Staged]) -> None:
 
 def render_as(brief: Brief, suffix: str) -> str:
     """The brief as the file ending `suffix` holds it: .md Markdown, .json JSON, .html a page."""
-    kind = suffix.lower()
+    return scrub(_rendered(brief, suffix.lower()))  # no secret in anything a brief is shown as
+
+
+def _rendered(brief: Brief, kind: str) -> str:
     if kind == ".json":
         return brief.model_dump_json(indent=2) + "\n"
     if kind == ".html":
@@ -164,7 +168,7 @@ def for_stdout(brief: Brief, settings: Settings) -> str:
     """What the command prints: the Markdown brief unless a file takes the brief (`out`, or
     the page at `html`); then nothing. `json_out` alone still prints the Markdown."""
     if settings.out is None and settings.html is None:
-        return render.markdown(brief)
+        return render_as(brief, ".md")
     return ""
 
 

@@ -347,7 +347,10 @@ async def acancel_batch(batch_id: str, settings: Settings | None = None) -> Batc
     row = store.batches.by_id(batch_id)
     if row is None:
         raise InputError(f"no batch {batch_id!r} in {store.path} (see `briefgen batches`)")
-    settings = settings.model_copy(update={"base_url": row.base_url})
+    if cachekey.server_url(settings) != row.base_url:
+        # The store keeps the server without credentials: the configured one, if it is the
+        # same server, still has them.
+        settings = settings.model_copy(update={"base_url": row.base_url})
     client = build_client(settings, store)
     try:
         job = await batch.backend_of(client, settings).cancel(batch_id)

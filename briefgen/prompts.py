@@ -7,10 +7,12 @@ any template changes the version written into every output and every recording k
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jinja2
@@ -32,6 +34,35 @@ def fence(text: str) -> str:
     return _FENCE_TAG.sub(lambda m: f"<{m.group(1)}\u200b{m.group(2)}", str(text))
 
 
+METADATA = ("id", "title", "outlet", "published")
+
+
+def metadata(article: Any) -> str:
+    """What is known about an article (id, title, outlet, publication date) as one line of
+    JSON, for inside the fence: every newline and control character escaped, `<` and `>` too,
+    so a title can neither start a line of its own, nor close the fence, nor open a tag."""
+    fields = {name: getattr(article, name) for name in METADATA}
+    if fields["published"] is not None:
+        fields["published"] = fields["published"].isoformat()
+    line = json.dumps({k: v for k, v in fields.items() if v is not None}, ensure_ascii=False)
+    return line.translate(_JSON_ESCAPES)
+
+
+# Escaped in the metadata line on top of what json.dumps escapes (controls, quotes, backslash).
+_JSON_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>\x7f\x85\u2028\u2029"})
+
+
+@jinja2.pass_environment
+def _metadata(env: jinja2.Environment, article: Any) -> str:
+    """The `metadata` filter: a field the template's object lacks is an UndefinedError, as
+    `{{ article.title }}` would be, not an AttributeError."""
+    values = {name: env.getattr(article, name) for name in METADATA}
+    for value in values.values():
+        if isinstance(value, jinja2.Undefined):
+            str(value)  # StrictUndefined raises here
+    return metadata(SimpleNamespace(**values))
+
+
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -41,6 +72,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters["fence"] = fence
+    env.filters["metadata"] = _metadata
     return env
 
 

@@ -27,7 +27,8 @@ from briefgen.model.openai.live import OpenAIClient
 from briefgen.model.replay import completion, recording, write_recording
 from briefgen.schemas import Extraction
 
-ARTICLE_ID = re.compile(r"^Article (\S+?)(?::|$)", re.MULTILINE)
+# The fenced data starts with the article's metadata, one line of JSON (prompts.metadata).
+METADATA = re.compile(r"^<article>\n(\{.*\})$", re.MULTILINE)
 
 
 def main(answers_dir: Path, example_dir: Path, out_dir: Path) -> int:
@@ -42,7 +43,7 @@ def main(answers_dir: Path, example_dir: Path, out_dir: Path) -> int:
     def answer(request: httpx2.Request) -> httpx2.Response:
         body = json.loads(request.content)
         user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-        article_id = ARTICLE_ID.search(user).group(1)  # type: ignore[union-attr]
+        article_id = json.loads(METADATA.search(user).group(1))["id"]  # type: ignore[union-attr]
         response = completion(answers[article_id].model_dump_json(), f"handwritten-{article_id}")
         write_recording(
             out_dir,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -149,6 +150,13 @@ def page_of(browser, tmp_path_factory) -> Iterator[Pages]:
     pages = Pages(browser, tmp_path_factory.mktemp("pages"))
     yield pages
     pages.close()
+
+
+def article_id(body: dict) -> str:
+    """The id of the article a chat-completion request is about: the fenced data's first line
+    is the article's metadata as JSON (prompts.metadata)."""
+    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    return json.loads(user.split("<article>\n", 1)[1].split("\n", 1)[0])["id"]
 
 
 TEST_KEY = "sk-test-not-a-real-key"  # what settings_for and the CLI runner send

@@ -12,7 +12,7 @@ from briefgen.cli import main
 from briefgen.merge.changes import FIRST_RUN
 from briefgen.schemas import ArticleExtraction, Brief
 
-from conftest import SAMPLE_TEXT, invoke, sample_extraction
+from conftest import SAMPLE_TEXT, article_id, invoke, sample_extraction
 from fakeserver import Reply, chat_completion, error_body
 
 
@@ -70,8 +70,7 @@ def test_make_prints_markdown_to_stdout_without_out(runner, server, articles):
 
 def test_partial_brief_exits_3_and_lists_the_failure(runner, server, articles, tmp_path):
     def by_article(body):
-        user = body["messages"][1]["content"]
-        if "Article two" in user:
+        if article_id(body) == "two":
             return Reply(body=chat_completion(None, refusal="I will not."))
         return answer()
 
@@ -622,7 +621,7 @@ def test_sigterm_is_handled_like_ctrl_c(server, articles, tmp_path, sigint_ignor
     from briefgen.store import Store
 
     def two_is_slow(body):
-        if "Article two" in body["messages"][1]["content"]:
+        if article_id(body) == "two":
             return Reply(body=chat_completion(sample_extraction().model_dump_json()), delay=30)
         return answer()
 

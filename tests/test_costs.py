@@ -16,7 +16,7 @@ from briefgen.prices import BATCH_FACTOR, PRICES_DATE, Price, cost, money, price
 from briefgen.schemas import Brief
 from briefgen.store import Store
 
-from conftest import SAMPLE_TEXT, invoke, sample_extraction
+from conftest import SAMPLE_TEXT, article_id, invoke, sample_extraction
 from fakeserver import Reply, chat_completion
 
 # 10,000 tokens in and 5,000 out per call: $0.0045 at $0.15 / $0.60 per million.
@@ -54,7 +54,7 @@ def configure(job, server, extra: str = "", sources: str = '"inbox/"') -> None:
 
 
 def articles_asked(server) -> list[str]:
-    return sorted(body["messages"][1]["content"].split()[1].rstrip(":") for body in server.requests)
+    return sorted(article_id(body) for body in server.requests)
 
 
 # --- the price table -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import pytest
 
 from briefgen.store import Store
 
-from conftest import SAMPLE_TEXT, TEST_KEY, invoke, sample_extraction
+from conftest import SAMPLE_TEXT, TEST_KEY, article_id, invoke, sample_extraction
 from fakeserver import FakeServer, Reply, chat_completion, error_body
 
 
@@ -28,7 +28,7 @@ def answer(delay: float = 0.0) -> Reply:
 
 
 def article_of(body: dict) -> str:
-    return body["messages"][1]["content"].split()[1].rstrip(":")
+    return article_id(body)
 
 
 @pytest.fixture

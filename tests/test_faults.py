@@ -28,7 +28,7 @@ from briefgen.pipeline import make_brief
 from briefgen.schemas import ArticleExtraction, ArticleFailure, Extraction
 from briefgen.store import Store
 
-from conftest import SAMPLE_TEXT, TEST_KEY, invoke, sample_extraction, settings_for
+from conftest import SAMPLE_TEXT, TEST_KEY, article_id, invoke, sample_extraction, settings_for
 from fakeserver import FakeServer, Reply, chat_completion, error_body
 
 KEY = TEST_KEY
@@ -92,8 +92,8 @@ def gaps(times: list[float]) -> list[float]:
 
 
 def article_of(body: dict) -> str:
-    """The id of the article a request is about (the user message starts "Article <id>")."""
-    return body["messages"][1]["content"].split()[1].rstrip(":")
+    """The id of the article a request is about (the fenced metadata's id)."""
+    return article_id(body)
 
 
 @pytest.fixture
@@ -881,8 +881,8 @@ def test_an_exhausted_quota_stops_the_run_instead_of_retrying(runner, server, fo
 
 
 def test_a_model_that_answers_with_the_prompts_header_words_gets_no_item_through(server, tmp_path):
-    """A weak model copies the header the prompt puts above the article ("Article a:",
-    "Outlet:", "Published:") into its answer. None of it is the article."""
+    """A weak model copies the metadata the prompt puts in the fence (the keys "outlet" and
+    "published", the outlet's name, the id) into its answer. None of it is the article's text."""
     source = tmp_path / "a.txt"
     source.write_text("Kim to meet Putin\n" + SAMPLE_TEXT)
     (tmp_path / "manifest.json").write_text(

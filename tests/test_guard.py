@@ -24,7 +24,7 @@ from briefgen.errors import (
     StoreNotUpdated,
 )
 from briefgen.store import Store
-from briefgen.store.db import Database
+from briefgen.store.db import Database, RedactingConnection
 
 from conftest import SAMPLE_TEXT, TEST_KEY, invoke, sample_extraction, settings_for
 from diskfull import fail_writes, staged_for
@@ -267,7 +267,7 @@ def test_a_store_that_fills_during_a_run_loses_no_paid_answer_from_the_brief(
     assert invoke(runner, "runs").exit_code == 0
 
 
-class FullDisk(sqlite3.Connection):
+class FullDisk(RedactingConnection):
     """A connection on a disk with no room left: every write fails as SQLite's would."""
 
     def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
@@ -285,7 +285,7 @@ def test_a_store_full_from_the_start_stops_before_any_call(
     server.default = ANSWER
     Store(db)
     real = sqlite3.connect
-    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: real(*a, factory=FullDisk, **k))
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: real(*a, **{**k, "factory": FullDisk}))
     out = tmp_path / "brief.md"
     out.write_text("yesterday's brief")
     result = invoke(runner, "make", inbox, "--base-url", server.url, "--out", out)

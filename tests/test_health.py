@@ -11,7 +11,7 @@ import pytest
 from briefgen.cli import main
 from briefgen.store import Store
 
-from conftest import SAMPLE_TEXT, invoke, sample_extraction
+from conftest import SAMPLE_TEXT, article_id, invoke, sample_extraction
 from fakeserver import Reply, chat_completion
 
 
@@ -37,7 +37,7 @@ def answer() -> Reply:
 
 
 def refuse_two(body) -> Reply:
-    if "Article two" in body["messages"][1]["content"]:
+    if article_id(body) == "two":
         return Reply(body=chat_completion(None, refusal="I will not."))
     return answer()
 

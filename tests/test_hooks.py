@@ -14,7 +14,7 @@ import pytest
 from briefgen import hooks
 from briefgen.cli import main
 
-from conftest import SAMPLE_TEXT, invoke, sample_extraction
+from conftest import SAMPLE_TEXT, article_id, invoke, sample_extraction
 from fakeserver import Reply, chat_completion
 
 # A hook that keeps what it was told: every BRIEFGEN_RUN_ variable, and its folder.
@@ -87,7 +87,7 @@ def test_on_success_gets_the_runs_facts_in_the_config_files_folder(runner, serve
 
 def test_on_partial_and_on_failure_follow_the_exit_code(runner, server, job):
     def refuse_two(body):
-        if "Article two" in body["messages"][1]["content"]:
+        if article_id(body) == "two":
             return Reply(body=chat_completion(None, refusal="I will not."))
         return answer()
 

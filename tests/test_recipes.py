@@ -17,7 +17,7 @@ import pytest
 
 from briefgen.store import Store
 
-from conftest import SAMPLE_TEXT, invoke, sample_extraction
+from conftest import SAMPLE_TEXT, article_id, invoke, sample_extraction
 from fakeserver import Reply, chat_completion
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -136,7 +136,7 @@ def test_the_mail_hooks_run_as_written(runner, server, tmp_path, monkeypatch):
     job, seen = hook_job(tmp_path, monkeypatch, server.url, mail)
 
     def refuse_two(body):
-        if "Article two" in body["messages"][1]["content"]:
+        if article_id(body) == "two":
             return Reply(body=chat_completion(None, refusal="I will not."))
         return Reply(body=chat_completion(sample_extraction().model_dump_json()))
 

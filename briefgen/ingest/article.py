@@ -55,7 +55,14 @@ def build_article(
         text=cleaned,
         title=fields.get("title") or guessed,
         title_guessed=guessed is not None,
-        flags=hostile.flags(cleaned),
+        # the metadata too: a title or an outlet can carry instructions as well as the text
+        flags=hostile.flags(
+            cleaned,
+            fields.get("title"),
+            fields.get("outlet"),
+            fields.get("author"),
+            fields.get("id"),
+        ),
         outlet=fields.get("outlet"),
         author=fields.get("author"),
         published=fields.get("published"),

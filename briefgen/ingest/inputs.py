@@ -23,6 +23,7 @@ from briefgen.errors import InputError, StrictFailure, validation_summary
 from briefgen.ingest.article import InputOptions, build_article, from_html
 from briefgen.ingest.encoding import Decoded, decode
 from briefgen.ingest.metadata import SourceMeta, parse_published
+from briefgen.redact import clean_id, scrub
 from briefgen.schemas import Article, Removed, Strict, Unreadable
 
 log = logging.getLogger("briefgen")
@@ -272,7 +273,9 @@ def read(
 def shown(source: str) -> str:
     """A source as a brief may show it: a URL as it is; a local file relative to the folder the
     run started in when it is below it, else by its name; never a local absolute path."""
-    if "://" in source or source == "-":
+    if "://" in source:
+        return scrub(source)  # no user:password@, no ?token=...: a brief is shared
+    if source == "-":
         return source
     path, line = source, ""
     if re.search(r":\d+$", source):  # a record of a .json or .jsonl file
@@ -286,7 +289,10 @@ def shown(source: str) -> str:
 
 
 def _shown(item: Article | Unreadable) -> Article | Unreadable:
-    update: dict[str, Any] = {"source": shown(item.source)}
+    # An id is one line with no secret in it: it is logged, stored and shown.
+    update: dict[str, Any] = {"source": shown(item.source), "id": clean_id(item.id)}
+    if isinstance(item, Unreadable):
+        update["reason"] = scrub(item.reason)
     if item.via is not None:
         update["via"] = shown(item.via)
     if isinstance(item, Article):

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from briefgen.config import Settings
 from briefgen.errors import ConfigError, InputError
 from briefgen.model.client import BatchBackend, Client
+from briefgen.redact import scrub
 
 if TYPE_CHECKING:
     from briefgen.model.ladder import ModeMemory
@@ -96,8 +97,9 @@ def backend(name: str) -> Backend:
 
 
 def server_url(settings: Settings) -> str:
-    """The server the configured backend's answers come from, without building a client."""
-    return str(backend(settings.backend).server_url(settings))
+    """The server the configured backend's answers come from, without building a client; with
+    no credentials in it (redact.py): it is written into the store and the run log."""
+    return scrub(str(backend(settings.backend).server_url(settings)))
 
 
 def build_client(

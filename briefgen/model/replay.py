@@ -80,9 +80,12 @@ def load_recordings(directory: Path) -> dict[str, dict[str, Any]]:
 
 
 def _first_line(body: dict[str, Any], role: str) -> str:
+    """The message's first line that says something: not the fence's opening tag."""
     for message in body.get("messages", []):
         if message.get("role") == role:
-            return str(message.get("content", "")).strip().splitlines()[0][:80]
+            lines = str(message.get("content", "")).strip().splitlines()
+            said = [line for line in lines if line.strip() and line.strip() != "<article>"]
+            return (said or [""])[0][:80]
     return ""
 
 

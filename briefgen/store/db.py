@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from briefgen.errors import InputError, StoreError
+from briefgen.redact import scrub
 from briefgen.store.migrations import migrate
 
 # SQLite's primary result codes for a file that is not what it should be, and a full disk.
@@ -64,6 +66,31 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+class RedactingConnection(sqlite3.Connection):
+    """A connection that never writes a secret: every text parameter of a statement is
+    scrubbed (redact.py) first, so an error, a reason, a source, the settings or a server URL
+    reaches the file redacted; a lookup by such a value is scrubbed the same way, so it finds
+    it."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        return super().execute(sql, _scrubbed(parameters))
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        return super().executemany(sql, (_scrubbed(p) for p in parameters))
+
+
+def _scrubbed(parameters: Any) -> Any:
+    if isinstance(parameters, dict):
+        return {k: scrub(v) if isinstance(v, str) else v for k, v in parameters.items()}
+    return [scrub(v) if isinstance(v, str) else v for v in parameters]
+
+
+def _redacted_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> sqlite3.Row:
+    """A row as `sqlite3.Row`, its text scrubbed: a store written before redaction was
+    complete hands out no secret either."""
+    return sqlite3.Row(cursor, tuple(scrub(v) if isinstance(v, str) else v for v in row))
+
+
 class Database:
     """The SQLite file. Safe to share between processes and threads."""
 
@@ -108,8 +135,8 @@ class Database:
             db.close()
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
+        db = sqlite3.connect(self.path, timeout=30, factory=RedactingConnection)
+        db.row_factory = _redacted_row
         try:
             db.execute("PRAGMA foreign_keys = ON")
             # WAL with NORMAL: a commit is durable once the WAL is synced at a checkpoint; a

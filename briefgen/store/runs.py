@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from briefgen.redact import scrub
 from briefgen.store.cache import Cache, CacheEntry
 from briefgen.store.db import Database, now
 
@@ -152,7 +153,7 @@ class Runs:
                     "exit_code": exit_code,
                     "error": error,
                     "outputs": json.dumps(outputs or []),
-                    "brief": zlib.compress(brief.encode()) if brief is not None else None,
+                    "brief": zlib.compress(scrub(brief).encode()) if brief is not None else None,
                     "merge_key": merge_key if brief is not None else None,
                     "cost": cost,
                 },

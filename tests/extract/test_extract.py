@@ -82,9 +82,10 @@ def test_messages_fence_the_article_and_carry_its_metadata(article):
     system, user = messages_for(article)
     assert system["role"] == "system" and "verbatim" in system["content"]
     assert user["role"] == "user"
-    assert "<article>\n" + article.text + "\n</article>" in user["content"]
-    assert "Published: 2023-09-05" in user["content"]
-    assert "Kim to meet Putin" in user["content"]
+    assert user["content"].startswith("<article>\n{")
+    assert "\n\n" + article.text + "\n</article>" in user["content"]
+    assert '"published": "2023-09-05"' in user["content"]
+    assert '"title": "Kim to meet Putin"' in user["content"]
 
 
 def test_valid_answer_becomes_an_extraction_with_provenance(article):

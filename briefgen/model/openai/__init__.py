@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from briefgen import redact
 from briefgen.config import Settings
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def server_url(settings: Settings) -> str:
     if settings.replay is not None:
         return f"replay:{settings.replay}"
     url = settings.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+    redact.remember_url(url)  # OPENAI_BASE_URL=http://user:password@host/v1
     return url.rstrip("/") + "/"
 
 

@@ -54,7 +54,7 @@ from briefgen.model.limits import RateGate, RunLimits
 from briefgen.model.openai.modes import rejects_mode, request_body
 from briefgen.model.retrying import LimitReached, Transport
 from briefgen.model.structured import Mode, request_messages
-from briefgen.redact import scrub
+from briefgen.redact import remember, remember_url, scrub
 from briefgen.schemas import Usage
 
 __all__ = [
@@ -187,6 +187,10 @@ class OpenAIClient:
                 ) from None
             # Local OpenAI-compatible servers (llama.cpp, vLLM, Ollama) ignore the key.
             self._sdk = self._make_sdk("no-key", settings, http_client)
+        # The key the SDK sends, whatever its shape and wherever it came from (OPENAI_API_KEY),
+        # and a password in the base URL: redacted wherever they would be written.
+        remember(self._sdk.api_key)
+        remember_url(str(self._sdk.base_url))
         self._transport = Transport(
             settings, OpenAIFaults(), limits, gate, server=f"the model server at {self.base_url}"
         )
@@ -215,7 +219,8 @@ class OpenAIClient:
 
     @property
     def base_url(self) -> str:
-        return str(self._sdk.base_url)
+        """The server as messages, the run log and the store name it: no credentials."""
+        return scrub(str(self._sdk.base_url))
 
     @property
     def unreachable(self) -> str | None:
