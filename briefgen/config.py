@@ -131,7 +131,15 @@ class Settings(BaseModel):
         "in the brief.",
     )
     fetch_timeout: float = Field(
-        default=20.0, gt=0, description="Seconds to fetch one URL (a page or a feed)."
+        default=20.0,
+        gt=0,
+        description="Seconds to fetch one URL (a page or a feed), in all: connecting, the "
+        "headers and the body.",
+    )
+    follow_symlinks: bool = Field(
+        default=False,
+        description="Read links in an input folder (or matched by a glob) that lead outside "
+        "it; by default such a link is a failure in the brief, not read.",
     )
     max_age: float | None = Field(
         default=None,
@@ -238,8 +246,9 @@ class Settings(BaseModel):
     deadline: float | None = Field(
         default=None,
         gt=0,
-        description="Seconds the run may take; then no new model call starts, unfinished "
-        "articles fail and the brief is partial.",
+        description="Seconds the run may take, from its start, reading the sources included: "
+        "no fetch goes past it; then no new model call starts, unfinished articles fail and "
+        "the brief is partial.",
     )
     max_tokens_total: int | None = Field(
         default=None, gt=0, description="Token cap (input + output) for the whole run."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from importlib.resources import files
@@ -30,7 +31,7 @@ from briefgen.errors import (
 )
 from briefgen.extract import cachekey, claimcheck
 from briefgen.extract.extract import Callback, Result
-from briefgen.ingest import inputs
+from briefgen.ingest import bounded, inputs
 from briefgen.ingest.article import InputOptions
 from briefgen.merge import changes, mergekey
 from briefgen.model.client import CallStats, Client
@@ -58,14 +59,20 @@ def demo_settings(**overrides: object) -> Settings:
 
 
 def build_client(
-    settings: Settings, store: Store | None = None, budget: Budget | None = None
+    settings: Settings,
+    store: Store | None = None,
+    budget: Budget | None = None,
+    *,
+    started: float | None = None,
 ) -> Client:
     """The client of the configured backend (`settings.backend`, found by the registry), with
-    the run's limits (and the day's money `budget`); the store remembers what
+    the run's limits (and the day's money `budget`; the `deadline` counted from `started`,
+    time.monotonic() when the run began, else from now); the store remembers what
     structured-output mode worked per server."""
     from briefgen.model import registry
 
-    return registry.build_client(settings, store.modes if store is not None else None, budget)
+    modes = store.modes if store is not None else None
+    return registry.build_client(settings, modes, budget, started=started)
 
 
 def server_name(settings: Settings, client: Client | None) -> str:
@@ -88,6 +95,7 @@ async def amake_brief(
     (or from the cache), merge into one Brief, say what changed since the job's last brief,
     and write `settings.out` / `settings.json_out` / `settings.html` if set. `on_result` is
     called with each article's result (a cached one too) as it is known."""
+    started = time.monotonic()  # the run's `deadline` counts from here, reading included
     settings = settings or load_settings().settings
     if title is not None:
         settings = settings.model_copy(update={"title": title})
@@ -112,7 +120,12 @@ async def amake_brief(
         server = server_name(settings, client)
         try:  # the lock first: a run refused at once reads no feed
             stack.enter_context(outputs.locked(settings, store.path.parent))
-            items = inputs.read(names, strict=settings.strict, options=InputOptions.of(settings))
+            # On a thread: a slow server or a pipe never holds the event loop, and the first
+            # SIGINT or SIGTERM ends the run at once (bounded.off_thread).
+            options = InputOptions.of(settings, started)
+            items = await bounded.off_thread(
+                inputs.read, names, strict=settings.strict, options=options
+            )
         except (BusyError, StrictFailure) as exc:  # in the run log, as `runs` shows them
             status = "refused" if isinstance(exc, BusyError) else "nothing"
             try:
@@ -126,7 +139,7 @@ async def amake_brief(
         def connect() -> Client:  # only when an article is not in the cache
             nonlocal client
             if client is None:
-                client = build_client(settings, store, run.budget)
+                client = build_client(settings, store, run.budget, started=started)
                 stack.push_async_callback(client.aclose)
             return client
 
@@ -305,7 +318,7 @@ async def aextract(
     from briefgen.extract import extract
 
     settings = settings or load_settings().settings
-    articles = inputs.load([str(s) for s in sources])
+    articles = await bounded.off_thread(inputs.load, [str(s) for s in sources])
     owned = client is None
     client = client or build_client(settings, Store(settings.db_path))
     try:

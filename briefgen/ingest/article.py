@@ -20,15 +20,30 @@ from briefgen.schemas import Article, Removed
 
 @dataclass(frozen=True)
 class InputOptions:
-    """What bounds reading: sizes, fetch time, feed age (from `Settings`)."""
+    """What bounds reading: sizes, fetch time, feed age (from `Settings`); `ends`, when the
+    run must be over (time.monotonic(), from `deadline`): no fetch outlasts it;
+    `follow_symlinks`, whether a link in a folder may lead out of it."""
 
     max_bytes: int = 5_000_000
     fetch_timeout: float = 20.0
     max_age_days: float | None = None
+    ends: float | None = None
+    run_deadline: float | None = None  # the run's --deadline, for the reason a fetch names
+    follow_symlinks: bool = False
 
     @classmethod
-    def of(cls, settings: Any) -> InputOptions:
-        return cls(settings.max_input_bytes, settings.fetch_timeout, settings.max_age)
+    def of(cls, settings: Any, started: float | None = None) -> InputOptions:
+        """`started`: when the run began (time.monotonic()); its `deadline` counts from then."""
+        deadline = getattr(settings, "deadline", None)
+        ends = started + deadline if started is not None and deadline is not None else None
+        return cls(
+            settings.max_input_bytes,
+            settings.fetch_timeout,
+            settings.max_age,
+            ends=ends,
+            run_deadline=deadline,
+            follow_symlinks=getattr(settings, "follow_symlinks", False),
+        )
 
 
 def build_article(

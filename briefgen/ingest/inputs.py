@@ -2,11 +2,20 @@
 
 Each text is cleaned (cleaning.py) on its way in; what a manifest, a record or a page says about
 the article (metadata.py) is attached to it.
+
+Every read is bounded (bounded.py): only regular files and stdin are read, at most
+`max_input_bytes` each, counted as they are read; a FIFO, a device or a socket is a failure,
+never opened. JSON is parsed with limits (`MAX_JSON_DEPTH` levels, numbers of at most
+`MAX_NUMBER_CHARS` characters): a file or record past them is a failure with its reason. A link
+in a folder (or matched by a glob) that leads outside it is not followed unless
+`follow_symlinks`. Failures name files as the brief shows them (`shown`), never by a local
+absolute path.
 """
 
 from __future__ import annotations
 
 import glob
+import itertools
 import json
 import logging
 import os
@@ -20,6 +29,7 @@ from typing import IO, Any
 from pydantic import Field, ValidationError
 
 from briefgen.errors import InputError, StrictFailure, validation_summary
+from briefgen.ingest import bounded
 from briefgen.ingest.article import InputOptions, build_article, from_html
 from briefgen.ingest.encoding import Decoded, decode
 from briefgen.ingest.metadata import SourceMeta, parse_published
@@ -31,6 +41,8 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml", ".feed"})
 MANIFEST = "manifest.json"
+MAX_JSON_DEPTH = 64  # levels of nesting in a JSON file, a JSONL line or a manifest
+MAX_NUMBER_CHARS = 100  # characters of one number in JSON
 
 
 class EmptySource(InputError):
@@ -55,16 +67,21 @@ class Manifest(Strict):
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _manifest_for(folder: Path, cache: dict[Path, Manifest | None]) -> Manifest | None:
-    """The folder's manifest. A manifest that is not one (not JSON, no `articles`) makes every
-    file of the folder unreadable; one bad entry makes only its own file unreadable."""
+def _manifest_for(
+    folder: Path, cache: dict[Path, Manifest | None], options: InputOptions
+) -> Manifest | None:
+    """The folder's manifest. A manifest that is not one (not JSON, no `articles`, a link out
+    of the folder) makes every file of the folder unreadable; one bad entry makes only its own
+    file unreadable."""
     if folder not in cache:
         path = folder / MANIFEST
         try:
             if not path.is_file():
                 cache[folder] = None
                 return None
-            data = json.loads(path.read_bytes())
+            if not options.follow_symlinks and _leads_out(path, folder):
+                raise ValueError(_LINK_OUT)
+            data = loads_json(bounded.read_file(path, options.max_bytes, str(path)))
             entries = data.get("articles") if isinstance(data, dict) else None
             if not isinstance(entries, dict):
                 raise ValueError("it needs an 'articles' object, by file name")
@@ -80,9 +97,60 @@ def _manifest_for(folder: Path, cache: dict[Path, Manifest | None]) -> Manifest 
                 articles=good,
                 bad=bad,
             )
-        except (OSError, ValueError) as exc:
-            raise InputError(f"{path}: not a valid manifest ({_first_error(exc)})") from None
+        except (OSError, ValueError, InputError) as exc:
+            why = str(exc).removeprefix(f"{path}: ") if isinstance(exc, InputError) else None
+            why = why or _first_error(exc)
+            raise InputError(f"{path}: not a valid manifest ({why})") from None
     return cache[folder]
+
+
+_LINK_OUT = "a link that leads outside its folder; not read (follow_symlinks is off)"
+
+
+def _leads_out(path: Path, folder: Path) -> bool:
+    """Whether `path`, a link, resolves to a place outside `folder`."""
+    if not path.is_symlink():
+        return False
+    target, base = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.commonpath([target, base]) != base
+
+
+class JsonLimit(ValueError):
+    """JSON past briefgen's limits: too deep, or a number too long."""
+
+
+def _number(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise JsonLimit(f"a number of {len(text):,} characters (at most {MAX_NUMBER_CHARS})")
+        return kind(text)
+
+    return parse
+
+
+def loads_json(text: str | bytes) -> Any:
+    """`json.loads` within briefgen's limits (`MAX_JSON_DEPTH`, `MAX_NUMBER_CHARS`): past them
+    a `JsonLimit`; not JSON, a `json.JSONDecodeError` (both are ValueErrors)."""
+    deep = JsonLimit(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        data = json.loads(text, parse_int=_number(int), parse_float=_number(float))
+    except RecursionError:  # the decoder's own guard, far past the limit
+        raise deep from None
+    stack = [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict | list):
+            if level > MAX_JSON_DEPTH:
+                raise deep
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, level + 1) for child in children)
+    return data
+
+
+def _json_error(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not JSON ({exc.msg})"
+    return f"JSON past briefgen's limits: {exc}"
 
 
 def _first_error(exc: Exception) -> str:
@@ -91,16 +159,8 @@ def _first_error(exc: Exception) -> str:
     return str(exc).splitlines()[0]
 
 
-def _read_decoded(path: Path, max_bytes: int | None = None) -> Decoded:
-    try:
-        if max_bytes is not None and (size := path.stat().st_size) > max_bytes:
-            raise InputError(
-                f"{path}: {size:,} bytes, more than the {max_bytes:,} a run reads per file "
-                "(max_input_bytes)"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror or exc}") from None
+def _read_decoded(path: Path, max_bytes: int) -> Decoded:
+    data = bounded.read_file(path, max_bytes, str(path))
     decoded = decode(data)
     if decoded is None:
         raise InputError(f"{path}: not text in any encoding briefgen knows")
@@ -143,7 +203,7 @@ def _from_records(
 def _read_file(
     path: Path, manifests: dict[Path, Manifest | None], options: InputOptions
 ) -> list[Article | Unreadable]:
-    manifest = _manifest_for(path.parent, manifests)
+    manifest = _manifest_for(path.parent, manifests, options)
     if manifest is not None and path.name in manifest.bad:
         raise InputError(manifest.bad[path.name])
     meta = manifest.articles.get(path.name, SourceMeta()) if manifest else SourceMeta()
@@ -158,17 +218,19 @@ def _read_file(
             if line.strip():
                 where = f"{path}:{number}"
                 try:
-                    records.append((where, json.loads(line)))
-                except json.JSONDecodeError as exc:
-                    reason = f"{where}: not JSON ({exc.msg})"
+                    records.append((where, loads_json(line)))
+                except ValueError as exc:
+                    reason = f"{where}: {_json_error(exc)}"
                     bad = Unreadable(id=f"{path.stem}-{number}", source=where, reason=reason)
                     records.append((where, bad))
         return _some(list(_from_records(records, path.stem, meta)), path)
     if suffix == ".json":
         try:
-            data = json.loads(text)
+            data = loads_json(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+        except ValueError as exc:
+            raise InputError(f"{path}: {_json_error(exc)}") from None
         items = data if isinstance(data, list) else [data]
         numbered = ((f"{path}:{i}", r) for i, r in enumerate(items, 1))
         return _some(list(_from_records(numbered, path.stem, meta)), path)
@@ -183,33 +245,54 @@ def _some(articles: list[Article | Unreadable], path: Path) -> list[Article | Un
     return articles
 
 
-def _expand(source: str | Path) -> list[Path]:
+def _expand(source: str | Path, follow_symlinks: bool = False) -> list[Path | Unreadable]:
+    """The files of a source: itself, a folder's article files, a glob's matches. Anything
+    there that is not a folder is listed (a FIFO or a device is refused when read, and so
+    named); a link in the folder that leads out of it is an `Unreadable` unless
+    `follow_symlinks`."""
     path = Path(source)
     if path.is_dir():
         files = sorted(
             p
             for p in path.iterdir()
-            if p.is_file()
-            and not p.name.startswith(".")
+            if not p.name.startswith(".")
             and p.name != MANIFEST
             and p.suffix.lower()
             in TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | {".json", ".jsonl"}
+            and not p.is_dir()
         )
         if not files:
             raise EmptySource(
                 str(path), "no article files (.txt, .md, .html, .json, .jsonl, feeds)"
             )
-        return files
+        return _links_kept(files, path, follow_symlinks)
     if not path.exists() and any(c in str(source) for c in "*?["):
+        pattern = str(path.expanduser())
         matches = sorted(
-            Path(p) for p in glob.glob(str(path.expanduser()), recursive=True) if Path(p).is_file()
+            Path(p) for p in glob.glob(pattern, recursive=True) if not Path(p).is_dir()
         )
         if not matches:
             raise EmptySource(str(source), "no file matches")
-        return matches
+        base = Path(*[part for part in itertools.takewhile(_plain, Path(pattern).parts)] or ".")
+        return _links_kept(matches, base, follow_symlinks)
     if not path.exists():
         raise InputError(f"{path}: no such file or directory")
     return [path]
+
+
+def _plain(part: str) -> bool:
+    return not any(c in part for c in "*?[")
+
+
+def _links_kept(paths: list[Path], folder: Path, follow: bool) -> list[Path | Unreadable]:
+    kept: list[Path | Unreadable] = []
+    for path in paths:
+        if not follow and _leads_out(path, folder):
+            reason = f"{path}: {_LINK_OUT}"
+            kept.append(Unreadable(id=path.stem, source=str(path), reason=reason))
+        else:
+            kept.append(path)
+    return kept
 
 
 def read(
@@ -238,14 +321,17 @@ def read(
             found.extend(web.read_url(str(source), options))
             continue
         if str(source) == "-":
-            found.extend(_read_stdin(stdin or sys.stdin))
+            found.extend(_read_stdin(stdin or sys.stdin, options.max_bytes))
             continue
         try:
-            paths = _expand(source)
+            paths = _expand(source, options.follow_symlinks)
         except EmptySource as exc:
             empty.append(exc)
             continue
         for path in paths:
+            if isinstance(path, Unreadable):
+                found.append(path)
+                continue
             if path.suffix.lower() in FEED_SUFFIXES:
                 from briefgen.ingest import web
 
@@ -266,7 +352,8 @@ def read(
     if strict:
         for item in found:
             if isinstance(item, Unreadable):
-                raise StrictFailure(f"{item.reason} (strict: nothing was asked or written)")
+                reason = shown_in(item.reason, item.source)
+                raise StrictFailure(f"{reason} (strict: nothing was asked or written)")
     return _unique_ids([_shown(item) for item in _once(found)])
 
 
@@ -297,7 +384,23 @@ def _shown(item: Article | Unreadable) -> Article | Unreadable:
         update["via"] = shown(item.via)
     if isinstance(item, Article):
         update["also"] = [shown(x) for x in item.also]
+    else:
+        update["reason"] = shown_in(item.reason, item.source)
     return item.model_copy(update=update)
+
+
+def shown_in(reason: str, source: str) -> str:
+    """`reason` with the local path of `source` (and of its folder, which names its manifest)
+    as `shown` gives them: a failure never carries a local absolute path."""
+    if "://" in source or source == "-":
+        return reason
+    path = re.sub(r"(?::\d+|#.*)$", "", source)
+    folder = os.path.dirname(path)
+    reason = reason.replace(path, shown(path))
+    if folder and folder != ".":  # its manifest, shown as a file of the folder would be
+        prefix = os.path.dirname(shown(os.path.join(folder, "x")))
+        reason = reason.replace(folder + os.sep, prefix + os.sep if prefix else "")
+    return reason
 
 
 def _same_place(source: str) -> str:
@@ -327,9 +430,19 @@ def _once(found: list[Article | Unreadable]) -> list[Article | Unreadable]:
     return kept
 
 
-def _read_stdin(stdin: IO[str]) -> list[Article | Unreadable]:
-    text = stdin.read()
-    return _guarded("-", "stdin", lambda: [build_article(text, "-", "stdin")])
+def _read_stdin(stdin: IO[str], max_bytes: int) -> list[Article | Unreadable]:
+    """One article from stdin, at most `max_bytes` of it, decoded as a file is."""
+
+    def reading() -> list[Article | Unreadable]:
+        data = bounded.read_stream(stdin, max_bytes, "-")
+        if isinstance(data, str):  # a text stream without bytes under it (a StringIO)
+            return [build_article(data, "-", "stdin")]
+        decoded = decode(data)
+        if decoded is None:
+            raise InputError("-: not text in any encoding briefgen knows")
+        return [build_article(decoded.text, "-", "stdin", report=decoding_note(decoded))]
+
+    return _guarded("-", "stdin", reading)
 
 
 def _guarded(
@@ -339,6 +452,11 @@ def _guarded(
         return reading()
     except InputError as exc:
         return [Unreadable(id=fallback_id, source=source, reason=str(exc))]
+    except Exception as exc:  # never an exception out of reading one source
+        log.debug("reading %s failed", source, exc_info=True)
+        detail = (str(exc).strip().splitlines() or [""])[0]
+        reason = f"{source}: {type(exc).__name__}" + (f": {detail}" if detail else "")
+        return [Unreadable(id=fallback_id, source=source, reason=reason)]
 
 
 def load(sources: Sequence[str | Path], stdin: IO[str] | None = None) -> list[Article]:

@@ -1,8 +1,9 @@
 """Reading articles from the web: a page's URL, or an RSS/Atom feed (by URL or as a file).
 
-A URL is fetched with httpx2: at most `MAX_REDIRECTS` redirects, `fetch_timeout` seconds for
-connecting and for each read (and in all, checked between chunks of the body), a User-Agent
-naming briefgen, and the body streamed and abandoned once past `max_bytes`. What comes back
+A URL is fetched with httpx2: at most `MAX_REDIRECTS` redirects, `fetch_timeout` seconds in all
+for connecting, the headers and the body (deadline.py holds every network operation to what is
+left; never past the run's `deadline`), a User-Agent naming briefgen, and the body streamed and
+abandoned once past `max_bytes`. What comes back
 decides what it is:
 
 - a feed (Content-Type rss/atom/xml, or a body that starts like XML and parses as a feed with
@@ -41,6 +42,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import InputError
+from briefgen.ingest import bounded
 from briefgen.ingest.article import InputOptions, build_article, from_html
 from briefgen.ingest.encoding import decode as decode_bytes
 from briefgen.ingest.metadata import SourceMeta, parse_published
@@ -62,13 +64,9 @@ def read_feed_file(path: Path, options: InputOptions) -> list[Article | Unreadab
     """Each entry of the RSS/Atom feed in `path` (link-only entries are fetched)."""
     source = str(path)
     try:
-        if path.stat().st_size > options.max_bytes:
-            raise InputError(f"the file is larger than {options.max_bytes} bytes")
-        data = path.read_bytes()
-    except OSError as exc:
-        return [_unreadable(path.stem, source, exc.strerror or str(exc))]
+        data = bounded.read_file(path, options.max_bytes, source)
     except InputError as exc:
-        return [_unreadable(path.stem, source, str(exc))]
+        return [_unreadable(path.stem, source, str(exc).removeprefix(f"{source}: "))]
     with _Fetcher(options) as fetcher:
         return fetcher.feed(data, {}, source, path.stem)
 
@@ -125,17 +123,28 @@ class _Fetcher:
     def _get(self, url: str) -> _Response:
         import httpx2
 
+        from briefgen.ingest import deadline
+
         if self._client is None:
             self._client = httpx2.Client(
                 timeout=httpx2.Timeout(self.options.fetch_timeout),
                 follow_redirects=True,
                 max_redirects=MAX_REDIRECTS,
                 headers={"User-Agent": _user_agent(), "Accept": "*/*"},
+                transport=deadline.Transport(),
             )
-        limit, deadline = self.options.max_bytes, time.monotonic() + self.options.fetch_timeout
+        limit, budget = self.options.max_bytes, self.options.fetch_timeout
+        timed_out = f"timed out after {budget:g} s"
+        ends = self.options.ends
+        if ends is not None and (left := ends - time.monotonic()) < budget:
+            # The run's deadline comes first: it bounds the fetch.
+            timed_out = f"the run deadline of {self.options.run_deadline:g} s was reached"
+            if left <= 0:
+                raise _Unreachable(f"{timed_out} before it was fetched")
+            budget, timed_out = left, f"{timed_out} while fetching it"
         too_large = f"the response is larger than {limit} bytes"
         try:
-            with self._client.stream("GET", url) as response:
+            with deadline.within(budget), self._client.stream("GET", url) as response:
                 if not response.is_success:
                     status = f"HTTP {response.status_code} {response.reason_phrase}"
                     code = response.status_code
@@ -150,8 +159,6 @@ class _Fetcher:
                     size += len(chunk)
                     if size > limit:
                         raise InputError(too_large)
-                    if time.monotonic() > deadline:
-                        raise httpx2.ReadTimeout("deadline")
                     chunks.append(chunk)
                 ctype = response.headers.get("content-type", "")
                 return _Response(
@@ -162,7 +169,7 @@ class _Fetcher:
                     data=b"".join(chunks),
                 )
         except httpx2.TimeoutException:
-            raise _Unreachable(f"timed out after {self.options.fetch_timeout:g} s") from None
+            raise _Unreachable(timed_out) from None
         except httpx2.TooManyRedirects:
             raise InputError(f"more than {MAX_REDIRECTS} redirects") from None
         except httpx2.ConnectError as exc:

@@ -52,9 +52,11 @@ class RunLimits:
         max_tokens_total: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         budget: Budget | None = None,
+        started: float | None = None,  # when the run began, by `clock`: default now
     ):
         self._clock = clock
-        self._ends = clock() + deadline if deadline is not None else None
+        begun = clock() if started is None else started
+        self._ends = begun + deadline if deadline is not None else None
         self.deadline = deadline
         self.max_tokens_total = max_tokens_total
         self.tokens_used = 0

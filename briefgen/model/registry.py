@@ -103,13 +103,18 @@ def server_url(settings: Settings) -> str:
 
 
 def build_client(
-    settings: Settings, modes: ModeMemory | None = None, budget: Budget | None = None
+    settings: Settings,
+    modes: ModeMemory | None = None,
+    budget: Budget | None = None,
+    *,
+    started: float | None = None,
 ) -> Client:
     """The configured backend's client, with the run's limits (and the day's money `budget`,
-    if the job has one) and a fresh rate gate."""
+    if the job has one; the deadline counted from `started`, time.monotonic() when the run
+    began, else from now) and a fresh rate gate."""
     from briefgen.model.limits import RateGate, RunLimits
 
-    limits = RunLimits(settings.deadline, settings.max_tokens_total, budget=budget)
+    limits = RunLimits(settings.deadline, settings.max_tokens_total, budget=budget, started=started)
     services = Services(modes=modes, limits=limits, gate=RateGate())
     return backend(settings.backend).client(settings, services)
 

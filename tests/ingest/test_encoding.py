@@ -67,5 +67,5 @@ def test_a_file_over_the_byte_cap_is_unreadable_with_the_reason(tmp_path):
     path.write_text("Headline\n" + "word " * 3000)
     (found,) = read([path], options=InputOptions(max_bytes=10_000))
     assert found.reason == (
-        f"{path}: 15,009 bytes, more than the 10,000 a run reads per file (max_input_bytes)"
+        "huge.txt: 15,009 bytes, more than the 10,000 a run reads per file (max_input_bytes)"
     )
