@@ -20,15 +20,24 @@ from briefgen.schemas import Article, Removed
 
 @dataclass(frozen=True)
 class InputOptions:
-    """What bounds reading: sizes, fetch time, feed age (from `Settings`)."""
+    """What bounds reading: sizes, fetch time, feed age and length, where links may lead
+    (from `Settings`)."""
 
     max_bytes: int = 5_000_000
     fetch_timeout: float = 20.0
     max_age_days: float | None = None
+    max_feed_items: int = 200
+    allow_private_hosts: bool = False
 
     @classmethod
     def of(cls, settings: Any) -> InputOptions:
-        return cls(settings.max_input_bytes, settings.fetch_timeout, settings.max_age)
+        return cls(
+            max_bytes=settings.max_input_bytes,
+            fetch_timeout=settings.fetch_timeout,
+            max_age_days=settings.max_age,
+            max_feed_items=settings.max_feed_items,
+            allow_private_hosts=settings.allow_private_hosts,
+        )
 
 
 def build_article(
