@@ -104,13 +104,14 @@ def test_public_addresses_are_not(address):
 
 
 def fake_dns(monkeypatch, answers: dict[str, list[str]]) -> list[str]:
-    """getaddrinfo answering from `answers`; returns the names asked, in order."""
+    """getaddrinfo answering for the names in `answers`; returns those asked, in order."""
     asked: list[str] = []
+    real = socket.getaddrinfo
 
     def getaddrinfo(host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        if host not in answers:  # an address: as the system answers
+            return real(host, port, *args, **kwargs)
         asked.append(host)
-        if host not in answers:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return [
             (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
             for a in answers[host]
@@ -334,3 +335,19 @@ def test_the_setting_comes_from_the_environment(
     result = invoke(runner, "make", site.url("/feed"), "--base-url", server.url, "-q")
     assert result.exit_code == 0, result.output
     assert internal.paths() == ["/admin"]
+
+
+def test_a_pinned_request_reaches_the_checked_address_with_the_names_host_header(site, monkeypatch):
+    """The real transport, pinned: 'news.test' resolved once (to this loopback site, allowed
+    here by pretending loopback were public), the request sent there with Host: news.test."""
+    port = int(site.url("/").rsplit(":", 1)[1].split("/")[0])
+    asked = fake_dns(monkeypatch, {"news.test": ["127.0.0.1"]})
+    monkeypatch.setattr(hosts, "is_private", lambda address: False)
+    site.pages["/story"] = Page(page())
+    site.pages["/feed"] = Page(rss(f"http://news.test:{port}/story"), content_type="text/xml")
+    (article,) = read_url(site.url("/feed"), FAST)
+    assert isinstance(article, Article), article
+    assert article.source == f"http://news.test:{port}/story"  # the name, not the address
+    assert site.requests[-1][0] == "/story"
+    assert site.requests[-1][1]["Host"] == f"news.test:{port}"
+    assert asked == ["news.test"]
