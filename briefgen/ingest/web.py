@@ -52,6 +52,7 @@ from briefgen.errors import InputError
 from briefgen.ingest import hosts
 from briefgen.ingest.article import InputOptions, build_article, from_html
 from briefgen.ingest.encoding import decode as decode_bytes
+from briefgen.ingest.encoding import decoding_note
 from briefgen.ingest.metadata import SourceMeta, parse_published
 from briefgen.schemas import Article, Unreadable
 
@@ -358,12 +359,15 @@ def _article(got: _Response, id_: str, metas: tuple[SourceMeta, ...]) -> Article
     )
     if not is_html and ctype and not ctype.startswith("text/"):
         raise InputError(f"unsupported content type {ctype}")
-    text = decode(got.data, got.charset, sniff=is_html)
+    decoded = decode_bytes(got.data, got.charset, sniff=is_html)
+    if decoded is None:
+        raise InputError("not text in any encoding briefgen knows")
+    text, note = decoded.text, decoding_note(decoded)
     try:
         if is_html:
-            article = from_html(text, got.url, id_, *metas)
+            article = from_html(text, got.url, id_, *metas, report=note)
         else:
-            article = build_article(text, got.url, id_, *metas)
+            article = build_article(text, got.url, id_, *metas, report=note)
     except InputError as exc:
         raise InputError(str(exc).removeprefix(f"{got.url}: ")) from None
     return article.model_copy(update={"source": got.url})

@@ -451,3 +451,24 @@ def test_make_names_each_bad_url_and_reads_a_feed_by_url(runner, server, site, t
     sources = (tmp_path / "b.md").read_text().split("## Sources", 1)[1]
     assert f"(`{site.url('/good')}`)" in sources
     assert "(`https://planet.test/world/in-feed`)" in sources
+
+
+def test_utf8_served_as_utf16_is_read_as_utf8_and_the_report_says_so(
+    runner, server, site, tmp_path
+):
+    """Before: the page read as CJK ideographs, the model paid to read mojibake, exit 0 and no
+    word of it. Now the declaration is set aside, the text is right, and the report says so."""
+    body = html_page().encode()
+    body += b" " * (len(body) % 2)  # an even length: the misdeclared page that decodes at all
+    site.pages["/a"] = Page(body, content_type="text/html; charset=utf-16")
+    article = only(read_url(site.url("/a"), FAST))
+    assert isinstance(article, Article), article
+    assert SAMPLE_TEXT in article.text
+    assert article.title == "Kim to meet Putin"
+    (note,) = [r.reason for r in article.removed if "charset" in r.reason]
+    assert note.startswith("declared charset utf-16 set aside (") and "read as utf-8" in note
+    server.default = answer()
+    result = invoke(runner, "make", site.url("/a"), "--base-url", server.url, "-q")
+    assert result.exit_code == 0, result.output
+    (request,) = server.requests
+    assert "Kim Jong Un will meet" in str(request)  # the model read the article, not mojibake
