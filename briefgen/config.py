@@ -146,6 +146,18 @@ class Settings(BaseModel):
         gt=0,
         description="Skip feed entries published more than this many days ago.",
     )
+    max_feed_items: int = Field(
+        default=200,
+        ge=1,
+        description="Most entries read from one feed (after max_age); the rest are skipped "
+        "and counted in the log.",
+    )
+    allow_private_hosts: bool = Field(
+        default=False,
+        description="Let feed entries' links and redirects reach loopback, private, link-local "
+        "and other non-public addresses (docs/inputs.md#private-host-policy); sources named "
+        "on the command line or in the config are fetched wherever they point regardless.",
+    )
     stale_after: float = Field(
         default=3.0,
         ge=0,

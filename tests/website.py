@@ -25,11 +25,24 @@ class Site:
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.most_at_once = 0  # the most requests served at the same time
+        self._at_once = 0
+        self._counting = threading.Lock()
         self._closing = threading.Event()
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                with site._counting:
+                    site._at_once += 1
+                    site.most_at_once = max(site.most_at_once, site._at_once)
+                try:
+                    self._answer()
+                finally:
+                    with site._counting:
+                        site._at_once -= 1
+
+            def _answer(self) -> None:
                 site.requests.append((self.path, dict(self.headers)))
                 page = site.pages.get(self.path, Page("no such page", 404, "text/plain"))
                 if page.delay and site._closing.wait(page.delay):

@@ -1,7 +1,9 @@
 """Evidence check: every extracted item must be in the article it came from, not only its quote.
 
 - every item's quote must appear in the article;
-- an actor's name or one of its aliases must appear in it (aliases that do not are removed),
+- an actor's name or one of its aliases must appear in it (aliases that do not are removed,
+  and so is an alias that is another actor's name in the same answer: "Kim Jong-un" listed
+  as an actor and as an alias of "Vladimir Putin" names two people, not one),
   and a weekday or a month name alone is no actor ("Wednesday", "mercoledì": what a weak model
   sends), nor a relaying word or a point of the compass ("Secondo", "Nord": `NO_ACTOR_WORDS`),
   nor a common word the article does not write as a name, a sentence or the page's furniture
@@ -134,10 +136,11 @@ def occurs_inflected(term: str | None, article_words: str) -> bool:
 
 
 def _check(
-    kind: str, item: Any, article_words: str, text: str = ""
+    kind: str, item: Any, article_words: str, text: str = "", names: frozenset[str] = frozenset()
 ) -> tuple[Any | None, str | None]:
     """The item as kept (maybe with invented parts removed), or None and why it is dropped.
-    `text` is the article as written, for whether it writes a common word as a name."""
+    `text` is the article as written, for whether it writes a common word as a name; `names`
+    the answer's actors' names (as `words`), which no other actor's alias may be."""
     if kind == "actors":
         if is_calendar_word(item.name):
             return None, f"not a name: {item.name!r} is a weekday or a month"
@@ -145,7 +148,12 @@ def _check(
             return None, f"not a name: {item.name!r} is a common word"
         if why := why_not_an_actor(item.name, text):
             return None, f"not a name: {item.name!r} {why}"
-        aliases = [a for a in item.aliases if occurs(a, article_words) and not is_calendar_word(a)]
+        others = names - {words(item.name)}
+        aliases = [
+            a
+            for a in item.aliases
+            if occurs(a, article_words) and not is_calendar_word(a) and words(a) not in others
+        ]
         if not occurs(item.name, article_words) and not aliases:
             return None, f"name not in the article: {item.name!r}"
         return item.model_copy(update={"aliases": aliases}), None
@@ -174,6 +182,7 @@ def check(extraction: Extraction, text: str) -> list[Checked]:
     """Every item of `extraction`, in order, checked against `text`."""
     haystack = normalize(text)
     article_words = f" {_words_of_long(haystack)} "  # words(text), normalized once
+    names = frozenset(words(actor.name) for actor in extraction.actors)
     checked: list[Checked] = []
     for kind in ITEM_KINDS:
         for item in getattr(extraction, kind):
@@ -181,7 +190,7 @@ def check(extraction: Extraction, text: str) -> list[Checked]:
                 drop = Dropped(kind=kind, quote=item.quote, reason=QUOTE_MISSING)
                 checked.append(Checked(kind, item, None, drop))
                 continue
-            kept, reason = _check(kind, item, article_words, text)
+            kept, reason = _check(kind, item, article_words, text, names)
             if kept is None:
                 drop = Dropped(kind=kind, quote=item.quote, reason=reason or "")
                 checked.append(Checked(kind, item, None, drop))

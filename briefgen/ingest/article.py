@@ -20,9 +20,9 @@ from briefgen.schemas import Article, Removed
 
 @dataclass(frozen=True)
 class InputOptions:
-    """What bounds reading: sizes, fetch time, feed age (from `Settings`); `ends`, when the
-    run must be over (time.monotonic(), from `deadline`): no fetch outlasts it;
-    `follow_symlinks`, whether a link in a folder may lead out of it."""
+    """What bounds reading: sizes, fetch time, feed age and length, where links may lead
+    (from `Settings`); `ends`, when the run must be over (time.monotonic(), from `deadline`):
+    no fetch outlasts it; `follow_symlinks`, whether a link in a folder may lead out of it."""
 
     max_bytes: int = 5_000_000
     fetch_timeout: float = 20.0
@@ -30,6 +30,8 @@ class InputOptions:
     ends: float | None = None
     run_deadline: float | None = None  # the run's --deadline, for the reason a fetch names
     follow_symlinks: bool = False
+    max_feed_items: int = 200
+    allow_private_hosts: bool = False
 
     @classmethod
     def of(cls, settings: Any, started: float | None = None) -> InputOptions:
@@ -43,6 +45,8 @@ class InputOptions:
             ends=ends,
             run_deadline=deadline,
             follow_symlinks=getattr(settings, "follow_symlinks", False),
+            max_feed_items=getattr(settings, "max_feed_items", 200),
+            allow_private_hosts=getattr(settings, "allow_private_hosts", False),
         )
 
 

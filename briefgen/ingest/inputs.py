@@ -31,10 +31,10 @@ from pydantic import Field, ValidationError
 from briefgen.errors import InputError, StrictFailure, validation_summary
 from briefgen.ingest import bounded
 from briefgen.ingest.article import InputOptions, build_article, from_html
-from briefgen.ingest.encoding import Decoded, decode
+from briefgen.ingest.encoding import Decoded, decode, decoding_note
 from briefgen.ingest.metadata import SourceMeta, parse_published
 from briefgen.redact import clean_id, scrub
-from briefgen.schemas import Article, Removed, Strict, Unreadable
+from briefgen.schemas import Article, Strict, Unreadable
 
 log = logging.getLogger("briefgen")
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
@@ -165,14 +165,6 @@ def _read_decoded(path: Path, max_bytes: int) -> Decoded:
     if decoded is None:
         raise InputError(f"{path}: not text in any encoding briefgen knows")
     return decoded
-
-
-def decoding_note(decoded: Decoded) -> list[Removed]:
-    """A guessed decoding, for the article's cleaning report."""
-    if not decoded.guessed:
-        return []
-    return [Removed(reason=f"decoding guessed: {decoded.encoding} (not UTF-8, none declared)",
-                    text="")]  # fmt: skip
 
 
 def _from_records(

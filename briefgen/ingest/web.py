@@ -23,8 +23,14 @@ An article's `source` is its final URL (after redirects) and its `id` a short sl
 large, an image or a PDF, no text in the page, a feed that does not parse or has no entries,
 one entry's link) is one `Unreadable` whose reason names the URL or file, never an exception.
 
-Limits: feed entries' links are fetched one after the other; no cookies, no JavaScript, no
-paywalls; robots.txt is not consulted (briefgen reads the URLs it is given, like a browser).
+Where fetches may lead (hosts.py): the URL the user named, and links and redirects to its own
+origin, wherever they point; any other feed link or redirect hop is refused on a private,
+loopback, link-local, multicast or reserved address unless `allow_private_hosts`. A feed is read
+up to `max_feed_items` entries (a warning counts the rest); their links are fetched
+`LINK_WORKERS` at a time, `PER_HOST` at a time from one host, and come back in feed order.
+
+Limits: no cookies, no JavaScript, no paywalls; robots.txt is not consulted (briefgen reads
+the URLs it is given, like a browser).
 """
 
 from __future__ import annotations
@@ -33,8 +39,10 @@ import calendar
 import io
 import logging
 import re
+import threading
 import time
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -42,21 +50,27 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from briefgen.errors import InputError
-from briefgen.ingest import bounded
+from briefgen.ingest import bounded, hosts
 from briefgen.ingest.article import InputOptions, build_article, from_html
 from briefgen.ingest.encoding import decode as decode_bytes
+from briefgen.ingest.encoding import decoding_note
 from briefgen.ingest.metadata import SourceMeta, parse_published
 from briefgen.schemas import Article, Unreadable
 
 log = logging.getLogger("briefgen")
 MAX_REDIRECTS = 5
+LINK_WORKERS = 8  # a feed's links fetched at once
+PER_HOST = 2  # of those, at once from one host
 FULL_TEXT = 500  # characters of text: a feed entry with more carries the article itself
 _CHUNK = 64 * 1024
 
 
 def read_url(url: str, options: InputOptions) -> list[Article | Unreadable]:
-    """The article at `url`, or each entry of the feed there; failures as `Unreadable`."""
-    with _Fetcher(options) as fetcher:
+    """The article at `url`, or each entry of the feed there; failures as `Unreadable`. The user
+    named `url`: it is fetched wherever it points, and so are links and redirects to its own
+    origin; any other link or redirect is kept off private hosts (hosts.py)."""
+    named = hosts.origin(url)
+    with _Fetcher(options, trusted=[named] if named else []) as fetcher:
         return fetcher.url(url)
 
 
@@ -107,11 +121,14 @@ class _Response:
 
 
 class _Fetcher:
-    """One HTTP client for a URL and the links of its feed's entries."""
+    """One HTTP client for a URL and the links of its feed's entries. `trusted`: the origins
+    the user named, which links and redirects may reach even on a private host."""
 
-    def __init__(self, options: InputOptions):
+    def __init__(self, options: InputOptions, trusted: Iterable[hosts.Origin] = ()):
         self.options = options
+        self.trusted = list(trusted)
         self._client: Any = None
+        self._opening = threading.Lock()
 
     def __enter__(self) -> _Fetcher:
         return self
@@ -125,14 +142,22 @@ class _Fetcher:
 
         from briefgen.ingest import deadline
 
-        if self._client is None:
-            self._client = httpx2.Client(
-                timeout=httpx2.Timeout(self.options.fetch_timeout),
-                follow_redirects=True,
-                max_redirects=MAX_REDIRECTS,
-                headers={"User-Agent": _user_agent(), "Accept": "*/*"},
-                transport=deadline.Transport(),
-            )
+        with self._opening:  # a feed's links are fetched from several threads
+            if self._client is None:
+                # Every request and each redirect hop checked (hosts.py), over a transport
+                # that holds each fetch to its time budget (deadline.py).
+                guard = hosts.GuardedTransport(
+                    self.trusted,
+                    allow_private=self.options.allow_private_hosts,
+                    inner=deadline.Transport(),
+                )
+                self._client = httpx2.Client(
+                    timeout=httpx2.Timeout(self.options.fetch_timeout),
+                    follow_redirects=True,
+                    max_redirects=MAX_REDIRECTS,
+                    headers={"User-Agent": _user_agent(), "Accept": "*/*"},
+                    transport=guard,
+                )
         limit, budget = self.options.max_bytes, self.options.fetch_timeout
         timed_out = f"timed out after {budget:g} s"
         ends = self.options.ends
@@ -232,16 +257,63 @@ class _Fetcher:
                     },
                 )
             entries = kept
-        found: list[Article | Unreadable] = []
-        for number, entry in entries:
-            found.extend(self._entry(entry, number, source, feed_id, outlet))
+        if (over := len(entries) - self.options.max_feed_items) > 0:
+            entries = entries[: self.options.max_feed_items]
+            log.warning(
+                "%s: read the first %d entries, skipped %d more (max_feed_items)",
+                source,
+                self.options.max_feed_items,
+                over,
+                extra={
+                    "briefgen": {
+                        "event": "feed_capped",
+                        "source": source,
+                        "skipped": over,
+                        "max_feed_items": self.options.max_feed_items,
+                    }
+                },
+            )
+        found = [item for items in self._each(entries, source, feed_id, outlet) for item in items]
         # Each entry says which feed listed it: when the feed cannot be reached, the run
         # knows which of the last brief's sources were its entries.
         return [item.model_copy(update={"via": source}) for item in found]
 
+    def _each(
+        self, entries: list[tuple[int, Any]], source: str, feed_id: str, outlet: str | None
+    ) -> list[list[Article | Unreadable]]:
+        """Each entry's articles, in order. Links are fetched at most `LINK_WORKERS` at once and
+        `PER_HOST` at once from one host; an interrupt stops the rest from starting."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        per_host: dict[str, threading.Semaphore] = defaultdict(
+            lambda: threading.BoundedSemaphore(PER_HOST)
+        )
+        lock = threading.Lock()
+
+        def fetch(link: str, meta: SourceMeta) -> list[Article | Unreadable]:
+            with lock:
+                gate = per_host[(hosts.origin(link) or ("", 0))[0]]
+            with gate:
+                return self.url(link, (meta,), feed_ok=False)
+
+        pool = ThreadPoolExecutor(max_workers=LINK_WORKERS, thread_name_prefix="briefgen-link")
+        try:
+            pending = [
+                pool.submit(fetch, *todo) if isinstance(todo, tuple) else todo
+                for number, entry in entries
+                for todo in [self._entry(entry, number, source, feed_id, outlet)]
+            ]
+            done = [one.result() if not isinstance(one, list) else one for one in pending]
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return done
+
     def _entry(
         self, entry: Any, number: int, source: str, feed_id: str, outlet: str | None
-    ) -> Iterator[Article | Unreadable]:
+    ) -> list[Article | Unreadable] | tuple[str, SourceMeta]:
+        """The entry's article read from the feed, or (its link, its metadata) to fetch."""
         link = entry.get("link") or None
         meta = SourceMeta(
             title=entry.get("title") or None,
@@ -251,15 +323,14 @@ class _Fetcher:
         )
         text = _full_text(entry)
         if link and len(text) <= FULL_TEXT:
-            yield from self.url(link, (meta,), feed_ok=False)
-            return
+            return (link, meta)
         # An entry without a link is known by its id (RSS guid, Atom id), else its place.
         where = link or f"{source}#{entry.get('id') or number}"
         id_ = slug(link) if link else f"{feed_id}-{number}"
         try:
-            yield build_article(text, where, id_, meta).model_copy(update={"source": where})
+            return [build_article(text, where, id_, meta).model_copy(update={"source": where})]
         except InputError:
-            yield _unreadable(id_, where, "no article text in the feed entry, and no link")
+            return [_unreadable(id_, where, "no article text in the feed entry, and no link")]
 
 
 def _user_agent() -> str:
@@ -297,12 +368,15 @@ def _article(got: _Response, id_: str, metas: tuple[SourceMeta, ...]) -> Article
     )
     if not is_html and ctype and not ctype.startswith("text/"):
         raise InputError(f"unsupported content type {ctype}")
-    text = decode(got.data, got.charset, sniff=is_html)
+    decoded = decode_bytes(got.data, got.charset, sniff=is_html)
+    if decoded is None:
+        raise InputError("not text in any encoding briefgen knows")
+    text, note = decoded.text, decoding_note(decoded)
     try:
         if is_html:
-            article = from_html(text, got.url, id_, *metas)
+            article = from_html(text, got.url, id_, *metas, report=note)
         else:
-            article = build_article(text, got.url, id_, *metas)
+            article = build_article(text, got.url, id_, *metas, report=note)
     except InputError as exc:
         raise InputError(str(exc).removeprefix(f"{got.url}: ")) from None
     return article.model_copy(update={"source": got.url})

@@ -798,3 +798,88 @@ def sides(actors: list[BriefActor], affiliations: dict[str, list[str]]) -> dict[
                 speaks_for = above
         result[actor.name] = speaks_for.name
     return result
+
+
+# --- aliases that would join actors the other articles keep apart -----------------------------
+
+
+def _full_keys(kind: ActorKind, text: str, is_name: bool) -> frozenset[str]:
+    """The keys a text identifies an actor by anywhere: a person's full name (and its East
+    Slavic form), a body's name; none for a lone surname or a description."""
+    if kind == "person":
+        if not is_name_like(text):
+            return frozenset()
+        p = parse_person(text)
+        return frozenset(k for k in (p.key, p.across) if k) if p.full else frozenset()
+    named = names_a_body(text) if is_name else is_name_like(text)
+    return frozenset({body_key(text, kind)}) if named and fold(text) else frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignAlias:
+    """An alias of one article's actor that names another actor, whom the other articles keep
+    apart from it under a full name."""
+
+    source: int  # the article's citation number
+    actor: str  # the actor's name in that article
+    alias: str
+    other: str  # how the other articles name the actor the alias names
+
+
+def foreign_aliases(
+    mentions: Sequence[Mention], article_of: Mapping[int, int] | None = None
+) -> list[ForeignAlias]:
+    """Aliases that would fold one actor into another: an alias that is a full name some other
+    article gives an actor of its own, beside the actor the alias is given to, the two kept
+    apart when every mention is resolved without such aliases ("John Kirby" as an alias of
+    "Vladimir Putin" while five articles name both). An honest alias ("Mr. Putin", "the
+    Kremlin leader", "Vladimir Vladimirovich Putin", a transliteration resolution joins anyway)
+    is never one.
+    `article_of`: a copy's source number -> its original's (a reprint is the same article)."""
+    article = [article_of.get(m.source, m.source) if article_of else m.source for m in mentions]
+    name_keys = [_full_keys(m.actor.kind, m.actor.name, True) for m in mentions]
+    named_in: dict[tuple[ActorKind, str], set[int]] = defaultdict(set)
+    named_by: dict[tuple[ActorKind, str], list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        for key in name_keys[i]:
+            named_in[(m.actor.kind, key)].add(article[i])
+            named_by[(m.actor.kind, key)].append(i)
+    candidates: list[tuple[int, str, frozenset[str]]] = []
+    for i, m in enumerate(mentions):
+        for alias in m.actor.aliases:
+            keys = _full_keys(m.actor.kind, alias, False) - name_keys[i]
+            if keys and any(named_in[(m.actor.kind, k)] - {article[i]} for k in keys):
+                candidates.append((i, alias, keys))
+    if not candidates:
+        return []
+    doubtful: dict[int, set[str]] = defaultdict(set)
+    for i, alias, _ in candidates:
+        doubtful[i].add(alias)
+    plain = [
+        Mention(m.source, _without(m.actor, doubtful[i])) if i in doubtful else m
+        for i, m in enumerate(mentions)
+    ]
+    group_of = {i: g for g, members in enumerate(resolve(plain, article_of)) for i in members}
+    groups_in: dict[int, set[int]] = defaultdict(set)
+    for i, g in group_of.items():
+        groups_in[article[i]].add(g)
+    found: list[ForeignAlias] = []
+    for i, alias, keys in candidates:
+        m = mentions[i]
+        # Kept apart: another article names the alias's actor and, as someone else, this one.
+        others = [
+            j
+            for key in sorted(keys)
+            for j in named_by[(m.actor.kind, key)]
+            if article[j] != article[i]
+            and group_of[j] != group_of[i]
+            and group_of[i] in groups_in[article[j]]
+        ]
+        if others:
+            named = mentions[others[0]].actor.name
+            found.append(ForeignAlias(m.source, m.actor.name, alias, named))
+    return found
+
+
+def _without(actor: Actor, aliases: set[str]) -> Actor:
+    return actor.model_copy(update={"aliases": [a for a in actor.aliases if a not in aliases]})

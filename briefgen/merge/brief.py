@@ -33,6 +33,7 @@ from briefgen.schemas import (
     Brief,
     BriefActor,
     Claim,
+    Dropped,
     Extraction,
     Slot,
     SlotValue,
@@ -77,6 +78,9 @@ def _merge(
         if isinstance(r, ArticleExtraction) and not r.article.flags
     ]
     copies = _copies(done)
+    done = _aliases_checked(done, copies)
+    checked = dict(done)
+    results = [checked.get(n, r) for n, r in enumerate(results, start=1)]
     sources = [
         _source(n, r, copies[n] if copies.get(n, n) != n else None)
         for n, r in enumerate(results, start=1)
@@ -113,6 +117,7 @@ def claim_candidates(
         if isinstance(r, ArticleExtraction) and not r.article.flags
     ]
     copies = _copies(done)
+    done = _aliases_checked(done, copies)
     by_number = dict(done)
     for group in stories.group(done, copies):
         c = _claim_context([(n, by_number[n]) for n in group], copies)
@@ -281,6 +286,46 @@ def _label_origins(story: Mapping[int, int], lines: Iterable[Claim | SlotValue])
         found = origins.of_quotes(story, [(q.source, q.quote) for q in line.quotes])
         for quote, (_, label) in zip(line.quotes, found, strict=True):
             quote.__dict__["origin"] = label  # set on a quote made without validation
+
+
+FOREIGN_ALIAS = "alias of another actor"
+
+
+def _aliases_checked(
+    done: Sequence[tuple[int, ArticleExtraction]], copies: Mapping[int, int]
+) -> list[tuple[int, ArticleExtraction]]:
+    """The extractions with the aliases of an article that would fold other actors into its own
+    (actors.foreign_aliases) ignored: every alias of that article, not only the foreign ones,
+    for an answer that lists one cannot be trusted on the rest. Each foreign alias is a drop
+    with its reason, so the source line and the brief's counts show it."""
+    mentions = [Mention(n, actor) for n, r in done for actor in r.extraction.actors]
+    foreign = actor_resolution.foreign_aliases(mentions, copies)
+    if not foreign:
+        return list(done)
+    by_source: dict[int, list[actor_resolution.ForeignAlias]] = {}
+    for one in foreign:
+        by_source.setdefault(one.source, []).append(one)
+    checked = []
+    for n, r in done:
+        if n not in by_source:
+            checked.append((n, r))
+            continue
+        quote = {a.name: a.quote for a in r.extraction.actors}
+        drops = [
+            Dropped(
+                kind="actors",
+                quote=quote.get(one.actor, ""),
+                reason=f"{FOREIGN_ALIAS}: {one.alias!r} given for {one.actor!r}, but the other "
+                f"articles name {one.other!r} apart; this article's aliases are ignored",
+            )
+            for one in by_source[n]
+        ]
+        actors = [a.model_copy(update={"aliases": []}) for a in r.extraction.actors]
+        extraction = r.extraction.model_copy(update={"actors": actors})
+        checked.append(
+            (n, r.model_copy(update={"extraction": extraction, "dropped": [*r.dropped, *drops]}))
+        )
+    return checked
 
 
 def _copies(done: Sequence[tuple[int, ArticleExtraction]]) -> dict[int, int]:

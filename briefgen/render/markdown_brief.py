@@ -38,6 +38,7 @@ from briefgen.schemas import (
 # An underscore inside a word ("003_58777fc5") starts no emphasis: only one at a word's edge is.
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~]|(?<!\w)_|_(?!\w))")
 _LEADING = re.compile(r"^([#+=-])|^(\d+)([.)])")
+_LEFT_OVER = re.compile("[\x00-\x09\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def text(value: object) -> str:
@@ -53,8 +54,9 @@ def text(value: object) -> str:
 
 
 def _code(value: str) -> str:
-    """A path or URL as inline code, fenced longer than any run of backticks inside it."""
-    flat = " ".join(value.split())
+    """A path or URL as inline code, fenced longer than any run of backticks inside it; control
+    characters and bidirectional overrides gone, as from any other string."""
+    flat = facts.flat(value)
     fence = "`" * (max((len(r) for r in re.findall(r"`+", flat)), default=0) + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
@@ -228,7 +230,7 @@ def _event(event: DatedEvent) -> str:
     written = "; ".join(f"“{text(w)}”" for w in event.as_written)
     notes = "".join(f"; {text(n)}" for n in facts.context_notes(event.from_context))
     line = (
-        f"- {event.date} — {text(event.event)} ({written}{notes}){_event_hedge(event)} "
+        f"- {facts.flat(event.date)} — {text(event.event)} ({written}{notes}){_event_hedge(event)} "
         f"{cite(event.sources)}"
     )
     if event.disputed:
@@ -425,4 +427,6 @@ def markdown(brief: Brief) -> str:
         lines += _story(story, published, level=3)
     lines += _sources(brief)
     lines += _quality(brief)
-    return "\n".join(lines).rstrip() + "\n"
+    # Whatever a line was built from, no NUL, other control character (but the newlines that
+    # end lines) or bidirectional override reaches the page: as the HTML page, by `flat`.
+    return _LEFT_OVER.sub("", "\n".join(lines)).rstrip() + "\n"

@@ -523,3 +523,33 @@ def test_names_and_quotes_are_never_matched_inflected():
         "name not in the article: 'Путин'",
         QUOTE_MISSING,
     ]
+
+
+def test_an_alias_that_is_another_actors_name_in_the_same_answer_is_removed():
+    from briefgen.schemas import Actor
+
+    text = (
+        "Russian President Vladimir Putin, the Kremlin leader, will meet Kim Jong-un, said John "
+        "Kirby. Mr. Putin said so."
+    )
+
+    def actor(name: str, *aliases: str) -> Actor:
+        return Actor(
+            name=name, kind="person", role=None, affiliation=None, aliases=list(aliases),
+            quote="Mr. Putin said so",
+        )  # fmt: skip
+
+    answer = Extraction(
+        actors=[
+            actor("Vladimir Putin", "Mr. Putin", "the Kremlin leader", "Kim Jong-un", "John Kirby"),
+            actor("Kim Jong-un"),
+        ],
+        asks=[], warnings=[], motives=[], venues=[], dates=[],
+    )  # fmt: skip
+    kept, dropped = ground(answer, text)
+    putin, kim = kept.actors
+    # Kim is this answer's own actor: not Putin's alias. Kirby, grounded and no actor of this
+    # answer, stays here; whether other articles keep him apart is the merge's question.
+    assert putin.aliases == ["Mr. Putin", "the Kremlin leader", "John Kirby"]
+    assert kim.name == "Kim Jong-un"
+    assert dropped == []

@@ -13,7 +13,7 @@ from briefgen.schemas import Actor, Ask
 from briefgen.text.fold import fold
 from briefgen.text.names import is_name_like, parse_person, person_key
 
-from test_merge import person, result
+from test_merge import ask, person, result
 
 
 def groups(*actors_by_article: list[Actor], copies: dict[int, int] | None = None) -> set:
@@ -606,3 +606,87 @@ def test_bodies_apart_stay_apart_and_a_capital_as_an_organisation_stays_itself()
     assert len(found) == 2
     # only an actor of kind country reads a capital as its country
     assert body_key("Moscow", "organization") == "moscow"
+
+
+# --- one article's aliases cannot fold other actors into its own -----------------------------
+
+
+def _honest(n: int) -> object:
+    return result(
+        n,
+        actors=[
+            person("Vladimir Putin", "Mr. Putin", role="Russian President"),
+            person("Kim Jong-un", "Mr. Kim", role="North Korean leader"),
+            person("John Kirby", role="White House spokesman"),
+        ],
+        asks=[ask("Vladimir Putin", "Kim Jong-un", f"artillery shells, report {n}")],
+    )
+
+
+def _names(brief) -> list[str]:
+    return sorted(a.name for a in brief.actors)
+
+
+def test_an_alias_list_that_names_other_actors_is_ignored_and_the_article_flagged():
+    """Before: 'Kim Jong-un' and 'John Kirby' given as aliases of 'Vladimir Putin' by one
+    article made both disappear from the brief of five honest articles."""
+    hostile = result(
+        6,
+        actors=[person("Vladimir Putin", "Kim Jong-un", "John Kirby", "the Kremlin leader")],
+        asks=[ask("Vladimir Putin", "Kim Jong-un", "more shells")],
+    )
+    brief = merge([*(_honest(n) for n in range(1, 6)), hostile])
+    assert _names(brief) == ["John Kirby", "Kim Jong-un", "Vladimir Putin"]
+    by_name = {a.name: a for a in brief.actors}
+    assert by_name["Vladimir Putin"].sources == [1, 2, 3, 4, 5, 6]
+    assert by_name["Kim Jong-un"].sources == [1, 2, 3, 4, 5]
+    assert by_name["John Kirby"].sources == [1, 2, 3, 4, 5]
+    assert "Kim Jong-un" not in by_name["Vladimir Putin"].names
+    assert "the Kremlin leader" not in by_name["Vladimir Putin"].names  # all its aliases go
+    sixth = brief.sources[5]
+    assert sixth.dropped == 2  # one drop per foreign alias: the source line shows it
+    assert brief.quality.dropped_reasons == {"alias of another actor": 2}
+    # the article's other items still count
+    assert any(6 in claim.sources for claim in brief.asks)
+
+
+def test_honest_aliases_still_join():
+    articles = [
+        result(1, actors=[person("Vladimir Putin", "Mr. Putin", "the Kremlin leader")]),
+        result(2, actors=[person("Vladimir Putin", "Putin", "the leader"), person("Kim Jong Un")]),
+        result(3, actors=[person("Sergei Lavrov", "Sergey Lavrov")]),
+        result(4, actors=[person("Sergey Lavrov"), person("Kim Jong-un", "Kim Jong Un")]),
+        result(5, actors=[person("Vladimir Vladimirovich Putin")]),
+        result(6, actors=[person("Vladimir Putin", "Vladimir Vladimirovich Putin")]),
+    ]
+    brief = merge(articles)
+    by_name = {a.name: a for a in brief.actors}
+    assert brief.quality.dropped_reasons == {}
+    putin = next(a for a in brief.actors if "Putin" in a.name)
+    assert putin.sources == [1, 2, 5, 6]
+    assert {"the Kremlin leader", "Mr. Putin"} <= set(putin.names)
+    lavrov = next(a for a in brief.actors if "Lavrov" in a.name)
+    assert lavrov.sources == [3, 4]
+    assert len(brief.actors) == 3, sorted(by_name)
+
+
+def test_foreign_aliases_names_the_article_the_actor_and_whom_the_alias_names():
+    from briefgen.merge.actors import ForeignAlias, foreign_aliases
+
+    mentions = [
+        Mention(n, actor) for n in range(1, 4) for actor in _honest(n).extraction.actors
+    ] + [Mention(4, person("Vladimir Putin", "Mr. Putin", "John Kirby"))]
+    assert foreign_aliases(mentions) == [
+        ForeignAlias(source=4, actor="Vladimir Putin", alias="John Kirby", other="John Kirby")
+    ]
+    assert foreign_aliases(mentions[:-1]) == []
+    # a reprint of the hostile article is the same article, not another that keeps them apart
+    reprint = [
+        Mention(1, person("Vladimir Putin", "John Kirby")),
+        Mention(2, person("John Kirby")),
+        Mention(2, person("Vladimir Putin")),
+    ]
+    assert foreign_aliases(reprint, {2: 1}) == []
+    assert len(foreign_aliases(reprint)) == 1
+    # an article that names only the alias's actor does not keep the two apart
+    assert foreign_aliases(reprint[:2]) == []

@@ -488,3 +488,42 @@ def test_one_quote_under_a_line_is_shown_once():
         Quote(source=4, quote="same words", item=2),
     ]
     assert _quotes(twice, {}) == ["  - [4] “same words”"]
+
+
+_INVISIBLE_TAIL = "\x00\u202e\u2066\x07"
+_ENUMS = re.compile(r"[\d:T.Z/-]+")  # dates and stamps: a value a schema checks
+
+
+def _poisoned(value: object, keep: frozenset[str]) -> object:
+    """Every free string of a brief's JSON with a NUL, a bidi override, an isolate and a bell
+    appended; dates, enum values (`keep`) and ids left as the schema wants them."""
+    if isinstance(value, dict):
+        return {k: v if k in ("id", "source_id") else _poisoned(v, keep) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_poisoned(v, keep) for v in value]
+    if isinstance(value, str) and value and value not in keep and not _ENUMS.fullmatch(value):
+        return value + _INVISIBLE_TAIL
+    return value
+
+
+def test_no_nul_control_or_bidi_override_reaches_the_markdown_brief():
+    """As the HTML page: every string a model, an article or a source's URL gives, the
+    timeline's dates and the sources' paths included, reaches the page without them."""
+    import json
+    import typing
+
+    from briefgen import schemas
+
+    from adversarial import hostile_brief as every_string_hostile
+
+    keep = frozenset(
+        word
+        for alias in (schemas.ActorKind, schemas.Certainty, schemas.ChangeKind, schemas.ChangeHow)
+        for word in typing.get_args(alias)
+    )
+    brief = every_string_hostile()
+    poisoned = Brief.model_validate(_poisoned(json.loads(brief.model_dump_json()), keep))
+    assert _INVISIBLE_TAIL in poisoned.sources[0].article.source  # the poison is in place
+    page = markdown(poisoned)
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", page)
+    assert "Kim gnoJ Un" in page  # the text itself stays, its overrides gone
