@@ -33,7 +33,7 @@ from briefgen.ingest import bounded
 from briefgen.ingest.article import InputOptions, build_article, from_html
 from briefgen.ingest.encoding import Decoded, decode, decoding_note
 from briefgen.ingest.metadata import SourceMeta, parse_published
-from briefgen.redact import clean_id, scrub
+from briefgen.redact import clean_id, oneline, scrub
 from briefgen.schemas import Article, Strict, Unreadable
 
 log = logging.getLogger("briefgen")
@@ -368,16 +368,15 @@ def shown(source: str) -> str:
 
 
 def _shown(item: Article | Unreadable) -> Article | Unreadable:
-    # An id is one line with no secret in it: it is logged, stored and shown.
-    update: dict[str, Any] = {"source": shown(item.source), "id": clean_id(item.id)}
-    if isinstance(item, Unreadable):
-        update["reason"] = scrub(item.reason)
+    # An id, a source and a reason are one line with no secret in it: they are logged, stored
+    # and shown (a feed's item link may carry any character).
+    update: dict[str, Any] = {"source": oneline(shown(item.source)), "id": clean_id(item.id)}
     if item.via is not None:
-        update["via"] = shown(item.via)
+        update["via"] = oneline(shown(item.via))
     if isinstance(item, Article):
-        update["also"] = [shown(x) for x in item.also]
+        update["also"] = [oneline(shown(x)) for x in item.also]
     else:
-        update["reason"] = shown_in(item.reason, item.source)
+        update["reason"] = oneline(scrub(shown_in(item.reason, item.source)))
     return item.model_copy(update=update)
 
 
