@@ -74,7 +74,7 @@ def a_brief(runner, server, inbox, db, out: Path) -> None:
 
 
 def _boom(*args: object, **kwargs: object) -> None:
-    raise RuntimeError("something nobody foresaw\non two lines sk-proj-abcdefghijklmnop")
+    raise RuntimeError("something nobody foresaw\non two lines sk-fake-abcdefghijklmnopq")
 
 
 # command line -> where the unexpected exception is raised
@@ -118,7 +118,7 @@ def test_an_unexpected_exception_in_any_command_is_one_line_and_exit_1(
         assert "--debug" in error[0]
     assert "unexpected error (RuntimeError: something nobody foresaw on two lines" in error[0]
     assert "this is a bug in briefgen" in error[0]
-    assert "sk-proj-abcdefghijklmnop" not in result.stderr
+    assert "sk-fake-abcdefghijklmnopq" not in result.stderr
 
 
 def test_an_os_error_nobody_foresaw_names_the_file_and_the_cause(runner, inbox, monkeypatch):
