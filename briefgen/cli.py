@@ -626,11 +626,13 @@ def _run_line(run: Any) -> str:
     when = run.started[:16].replace("T", " ")
     status = shown_status(run)  # `killed`: ended without closing its row
     outputs = f" -> {', '.join(run.outputs)}" if run.outputs else ""
+    # Replayed answers cost nothing and are not priced: no cost, as in the brief.
+    cost = "replayed" if run.config.get("replay") else money(run.cost)
     return (
         f"{run.id:>5}  {when}  {run.job_name or '-':<10}  {status:<11}  "
         f"{count(run.articles, 'article')} "
         f"({run.cached} cached, {run.failed} failed)  {count(run.calls, 'call')}  "
-        f"{run.input_tokens + run.output_tokens} tokens  {money(run.cost)}  "
+        f"{run.input_tokens + run.output_tokens} tokens  {cost}  "
         f"{run.model}{outputs}"
     )
 

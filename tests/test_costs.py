@@ -182,6 +182,8 @@ def test_replayed_answers_are_not_priced(runner, tmp_path):
     assert result.exit_code == 0
     brief = Brief.model_validate_json((tmp_path / "demo.json").read_text())
     assert brief.quality.cost is None and "Cost:" not in result.stdout
+    listed = invoke(runner, "runs", "-n", "1").stdout
+    assert "  0 tokens  replayed  " in listed and "cost unknown" not in listed
 
 
 def test_batch_api_answers_are_priced_at_half():
