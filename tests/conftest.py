@@ -19,6 +19,7 @@ from briefgen.schemas import Article, Extraction
 
 from browser import Pages, browser_session
 from fakeserver import FakeServer
+from website import Site
 
 SAMPLE_TEXT = (
     "North Korean leader Kim Jong Un will meet Russian President Vladimir Putin in Vladivostok, "
@@ -131,6 +132,23 @@ def db(tmp_path, monkeypatch) -> Path:
 def server() -> Iterator[FakeServer]:
     with FakeServer() as running:
         yield running
+
+
+def loopback_site(monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
+    """A web site on 127.0.0.1 (tests/website.py), reached directly: the machine's proxy
+    variables unset for the test. Closed when the generator is."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    running = Site()
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+@pytest.fixture
+def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
+    yield from loopback_site(monkeypatch)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ The table this prints (pytest -s) is the one in the closing note of issue 21.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from test_what_changed import Job, answer, story, what_changed
@@ -25,7 +24,6 @@ from briefgen import files
 from briefgen.schemas import Brief
 
 from conftest import invoke
-from website import Site
 
 PRICE = json.dumps({"gpt-4o-mini": {"input": 0.15, "output": 0.60}})  # USD per million
 
@@ -49,16 +47,12 @@ def inbox_page(stamp: str) -> str:
 
 
 @pytest.fixture
-def job(runner, server, tmp_path, db, monkeypatch) -> Iterator[Job]:
+def job(runner, server, site, tmp_path, db) -> Job:
     """The job of tests/test_what_changed.py: two inbox articles, a feed of three, one store."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    site = Site()
     server.default = answer
     made = Job(runner, server, site, tmp_path, db)
     (made.inbox / "inbox-10.txt").write_text(story(10))
-    yield made
-    site.close()
+    return made
 
 
 def test_a_week_of_mornings(job, monkeypatch):

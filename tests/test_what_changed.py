@@ -9,7 +9,6 @@ import json
 import random
 import re
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -160,15 +159,6 @@ class Job:
                     for t in (started, ended)
                 ]
                 db.execute("UPDATE runs SET started = ?, ended = ? WHERE id = ?", [*shift, run_id])
-
-
-@pytest.fixture
-def site(monkeypatch) -> Iterator[Site]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    running = Site()
-    yield running
-    running.close()
 
 
 @pytest.fixture

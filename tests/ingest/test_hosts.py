@@ -18,7 +18,7 @@ from briefgen.ingest.article import InputOptions
 from briefgen.ingest.web import read_feed_file, read_url
 from briefgen.schemas import Article, Unreadable
 
-from conftest import SAMPLE_TEXT, invoke, sample_extraction
+from conftest import SAMPLE_TEXT, invoke, loopback_site, sample_extraction
 from fakeserver import Reply, chat_completion
 from website import Page, Site
 
@@ -26,28 +26,15 @@ SECRET = "ADMIN-TOKEN-7f3a9c"
 FAST = InputOptions(fetch_timeout=5)
 
 
-def _site(monkeypatch) -> Iterator[Site]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    running = Site()
-    yield running
-    running.close()
-
-
-@pytest.fixture
-def site(monkeypatch) -> Iterator[Site]:
-    yield from _site(monkeypatch)
-
-
 @pytest.fixture
 def internal(monkeypatch) -> Iterator[Site]:
     """Another server on the same machine, another port: an 'internal service' with a secret."""
-    running = next(_site(monkeypatch))
-    running.pages["/admin"] = Page(
-        f"<html><body><article><h1>Admin</h1><p>{SAMPLE_TEXT} {SECRET}</p></article></body></html>"
-    )
-    yield running
-    running.close()
+    for running in loopback_site(monkeypatch):
+        running.pages["/admin"] = Page(
+            f"<html><body><article><h1>Admin</h1><p>{SAMPLE_TEXT} {SECRET}</p></article>"
+            "</body></html>"
+        )
+        yield running
 
 
 def page(title: str = "Kim to meet Putin") -> str:

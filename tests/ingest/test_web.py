@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -19,22 +18,13 @@ from briefgen.schemas import Article, Unreadable
 
 from conftest import SAMPLE_TEXT, invoke, sample_extraction
 from fakeserver import Reply, chat_completion
-from website import Page, Site
+from website import Page
 
 MORE = (
     "Analysts expect the talks to last two days. Neither government has published an agenda, "
     "and officials in Seoul said they were watching closely for any sign of a weapons deal. "
 )
 LONG = SAMPLE_TEXT + "\n\n" + MORE * 3  # over 500 characters: a feed entry carrying its article
-
-
-@pytest.fixture
-def site(monkeypatch) -> Iterator[Site]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    running = Site()
-    yield running
-    running.close()
 
 
 def html_page(
